@@ -1,0 +1,147 @@
+package dev.runbook.workflows.activities;
+
+import io.temporal.activity.ActivityInterface;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * PostgreSQL work: backups with pg_dump, restores with pg_restore, migration reverts and integrity
+ * checks. {@code database} is always the configured name; the adapter maps it to the physical one.
+ * {@code runTag} is a short run identifier the adapter uses to name the staging database
+ * ({@code <db>__rb_<tag>}) and the safety copy ({@code <db>__before_<tag>}).
+ */
+@ActivityInterface(namePrefix = "Database")
+public interface DatabaseActivities {
+  /** Takes a verified backup; a retry with the same key returns the backup already taken. */
+  BackupResult backup(BackupRequest request);
+
+  /** The backup to restore: the one named, or the newest verified; checked again now. */
+  BackupInfo resolveBackup(ResolveBackupRequest request);
+
+  /** The schema version to revert to and the migrations in between, each with its undo script. */
+  SchemaTarget resolveSchemaTarget(SchemaTargetRequest request);
+
+  /** Runs the undo scripts down to the target in one transaction; no-op when already there. */
+  RevertResult revertMigrations(RevertRequest request);
+
+  /**
+   * Runs the configured integrity checks (and the schema version when {@code expectedSchema} is
+   * given). With {@code enforce}, throws {@link FailureType#INTEGRITY_CHECK_FAILED} on a failure.
+   */
+  IntegrityReport checkIntegrity(IntegrityRequest request);
+
+  /** Restores a backup into the staging database for this run (parallel pg_restore). */
+  RestoreResult restoreStaged(StagedRestoreRequest request);
+
+  /**
+   * Ends the sessions on the live database, renames it to the safety copy and the staging one to
+   * the live name.
+   */
+  SwapResult swap(SwapRequest request);
+
+  /** The reverse of {@link #swap}: the safety copy becomes live again. */
+  SwapResult swapBack(SwapRequest request);
+
+  /** {@code pg_restore --clean} into the live database (after a safety backup). */
+  RestoreResult restoreInPlace(InPlaceRestoreRequest request);
+
+  /** Drops this run's staging database, if any; never the live one. */
+  SwapResult dropStaging(SwapRequest request);
+
+  /** @param key stable idempotency key; the backup ID is derived from it */
+  record BackupRequest(String database, String key, boolean dryRun) {}
+
+  /**
+   * @param reused true when a retry found the backup already taken and verified
+   */
+  record BackupResult(
+      String database,
+      String backupId,
+      String path,
+      long sizeBytes,
+      String sha256,
+      String schemaVersion,
+      Instant createdAt,
+      boolean reused,
+      List<String> planned)
+      implements Planned {}
+
+  record ResolveBackupRequest(String database, String backupId, boolean dryRun) {}
+
+  record BackupInfo(
+      String database,
+      String backupId,
+      String schemaVersion,
+      Instant createdAt,
+      long sizeBytes,
+      boolean verified,
+      List<String> planned)
+      implements Planned {}
+
+  /**
+   * @param appVersion the application version being rolled back to, mapped to a schema version
+   *     by configuration when {@code toMigration} is not given
+   * @param steps revert this many migrations when neither of the above decides
+   */
+  record SchemaTargetRequest(
+      String database, String appVersion, String toMigration, Integer steps, boolean dryRun) {}
+
+  record SchemaTarget(
+      String database,
+      String currentVersion,
+      String targetVersion,
+      List<String> toRevert,
+      List<String> planned)
+      implements Planned {}
+
+  record RevertRequest(String database, String targetVersion, String key, boolean dryRun) {}
+
+  record RevertResult(
+      String database,
+      String fromVersion,
+      String toVersion,
+      List<String> reverted,
+      boolean changed,
+      List<String> planned)
+      implements Planned {}
+
+  /**
+   * @param runTag when set, check this run's staging database instead of the live one
+   * @param expectedSchema when set, the schema version must equal it
+   */
+  record IntegrityRequest(
+      String database, String runTag, String expectedSchema, boolean enforce, boolean dryRun) {}
+
+  record IntegrityReport(
+      String database,
+      String schemaVersion,
+      boolean passed,
+      List<CheckResult> checks,
+      List<String> planned)
+      implements Planned {}
+
+  record StagedRestoreRequest(
+      String database, String backupId, String runTag, String key, boolean dryRun) {}
+
+  record InPlaceRestoreRequest(String database, String backupId, String key, boolean dryRun) {}
+
+  /** @param target the physical database restored into */
+  record RestoreResult(
+      String database,
+      String target,
+      String backupId,
+      boolean changed,
+      String detail,
+      List<String> planned)
+      implements Planned {}
+
+  record SwapRequest(String database, String runTag, String key, boolean dryRun) {}
+
+  /**
+   * @param liveName the physical name serving the application after the call
+   * @param safetyName the physical name of the kept copy, if any
+   */
+  record SwapResult(
+      String database, String liveName, String safetyName, boolean changed, List<String> planned)
+      implements Planned {}
+}

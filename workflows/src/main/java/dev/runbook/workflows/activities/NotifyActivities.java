@@ -1,0 +1,45 @@
+package dev.runbook.workflows.activities;
+
+import dev.runbook.workflows.model.RunbookType;
+import dev.runbook.workflows.model.Severity;
+import io.temporal.activity.ActivityInterface;
+import java.time.Duration;
+import java.util.List;
+
+/** Slack, JSON webhook, email, console. */
+@ActivityInterface(namePrefix = "Notify")
+public interface NotifyActivities {
+  /**
+   * Sends the message to every channel configured for its audience. A channel that already took
+   * this key is skipped, so a retried activity never posts twice.
+   */
+  NotifyResult send(Notification notification);
+
+  /**
+   * @param key idempotency key, unique per message of a run
+   * @param target the role (APPROVERS) or escalation level (ESCALATION); null for TEAM
+   * @param detail what happened: the step, the error, the versions
+   * @param duration how long the run took so far (RESOLVED, REPORT and the end messages)
+   * @param eta the expected duration, shown in STARTED
+   */
+  record Notification(
+      String key,
+      NotificationKind kind,
+      Audience audience,
+      String target,
+      String workflowId,
+      RunbookType runbook,
+      Severity severity,
+      List<String> services,
+      String reason,
+      String requestedBy,
+      String incidentId,
+      String detail,
+      Duration duration,
+      Duration eta,
+      boolean dryRun) {}
+
+  /** @param skipped channels that had this key already */
+  record NotifyResult(List<String> deliveredTo, List<String> skipped, List<String> planned)
+      implements Planned {}
+}

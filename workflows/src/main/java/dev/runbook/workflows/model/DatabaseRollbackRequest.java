@@ -1,0 +1,94 @@
+package dev.runbook.workflows.model;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Roll a service's database back, by reverting migrations or restoring a backup.
+ *
+ * @param service the service that owns the database; the workflow ID is scoped to it
+ * @param database the database (config name); null means the service's own
+ * @param mode revert or restore; null decides as the decision tree does (corrupted data: restore)
+ * @param strategy for restore: staged swap (default) or in place
+ * @param toMigration revert down to this schema version
+ * @param steps revert the last N migrations (when toMigration is not given; default 1)
+ * @param backupId restore this backup; null means the newest verified one
+ * @param dataCorrupted whether the data is known to be corrupted; null runs the integrity checks
+ * @param stopServices services that write to the database, stopped during a restore; null means
+ *     the service itself
+ */
+public record DatabaseRollbackRequest(
+    String service,
+    String database,
+    Severity severity,
+    String reason,
+    String requestedBy,
+    boolean dryRun,
+    String incidentId,
+    DatabaseMode mode,
+    RestoreStrategy strategy,
+    String toMigration,
+    Integer steps,
+    String backupId,
+    Boolean dataCorrupted,
+    List<String> stopServices,
+    Instant notBefore)
+    implements RunbookRequest {
+
+  public static final int MAX_STEPS = 100;
+
+  @Override
+  public RunbookType runbook() {
+    return RunbookType.DATABASE;
+  }
+
+  @Override
+  public List<String> services() {
+    return service == null ? List.of() : List.of(service);
+  }
+
+  public List<String> writers() {
+    if (stopServices != null && !stopServices.isEmpty()) {
+      return stopServices;
+    }
+    return services();
+  }
+
+  public RestoreStrategy restoreStrategy() {
+    return strategy == null ? RestoreStrategy.STAGED_SWAP : strategy;
+  }
+
+  @Override
+  public String workflowId() {
+    return WorkflowIds.forService(service);
+  }
+
+  @Override
+  public List<String> problems() {
+    List<String> p = new ArrayList<>();
+    Validation.name(p, "service", service);
+    Validation.optionalName(p, "database", database);
+    Validation.common(p, this);
+    Validation.migration(p, "toMigration", toMigration);
+    if (steps != null && (steps < 1 || steps > MAX_STEPS)) {
+      p.add("steps " + steps + " is out of range: use 1 to " + MAX_STEPS);
+    }
+    if (toMigration != null && steps != null) {
+      p.add("give toMigration or steps, not both");
+    }
+    Validation.version(p, "backupId", backupId);
+    if (mode == DatabaseMode.REVERT && (backupId != null || strategy != null)) {
+      p.add("backupId and strategy are for restore: drop them or use mode restore");
+    }
+    if (mode == DatabaseMode.RESTORE && (toMigration != null || steps != null)) {
+      p.add("toMigration and steps are for revert: drop them or use mode revert");
+    }
+    if (stopServices != null) {
+      for (String s : stopServices) {
+        Validation.name(p, "stopServices[]", s);
+      }
+    }
+    return p;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.runbook.workflows.model;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Roll one service back to a known good version, optionally with its schema change.
+ *
+ * @param toVersion the version to deploy; null means the last known good one from the adapter
+ * @param withDatabase also back up the database and revert its migrations to the target's schema
+ * @param database the database to revert (config name); null means the service's own
+ * @param toMigration the schema version to revert to; null means the one the target version needs
+ * @param monitorFor how long to watch health after the rollback; null means 15 minutes
+ */
+public record EmergencyRollbackRequest(
+    String service,
+    Severity severity,
+    String reason,
+    String requestedBy,
+    boolean dryRun,
+    String incidentId,
+    String toVersion,
+    boolean withDatabase,
+    String database,
+    String toMigration,
+    Duration monitorFor,
+    Instant notBefore)
+    implements RunbookRequest {
+
+  public static final Duration DEFAULT_MONITOR = Duration.ofMinutes(15);
+  public static final Duration MAX_MONITOR = Duration.ofHours(24);
+
+  @Override
+  public RunbookType runbook() {
+    return RunbookType.EMERGENCY;
+  }
+
+  @Override
+  public List<String> services() {
+    return service == null ? List.of() : List.of(service);
+  }
+
+  public Duration monitorPeriod() {
+    return monitorFor == null ? DEFAULT_MONITOR : monitorFor;
+  }
+
+  @Override
+  public String workflowId() {
+    return WorkflowIds.forService(service);
+  }
+
+  @Override
+  public List<String> problems() {
+    List<String> p = new ArrayList<>();
+    Validation.name(p, "service", service);
+    Validation.common(p, this);
+    Validation.version(p, "toVersion", toVersion);
+    Validation.optionalName(p, "database", database);
+    Validation.migration(p, "toMigration", toMigration);
+    if (!withDatabase && (database != null || toMigration != null)) {
+      p.add("database and toMigration need withDatabase: add --with-database or drop them");
+    }
+    Validation.positive(p, "monitorFor", monitorFor, MAX_MONITOR);
+    return p;
+  }
+}

@@ -1,0 +1,46 @@
+package dev.runbook.workflows.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/**
+ * Where a run is. The terminal phases are also the run's outcome. The label is what the CLI,
+ * the API and the {@code Phase} search attribute show.
+ */
+public enum Phase {
+  STARTING(false),
+  AWAITING_APPROVAL(false),
+  SCHEDULED(false),
+  EXECUTING(false),
+  NEEDS_DECISION(false),
+  COMPENSATING(false),
+  MONITORING(false),
+  SUCCEEDED(true),
+  REJECTED(true),
+  TIMED_OUT(true),
+  ABORTED(true),
+  COMPENSATED(true),
+  CANCELLED(true),
+  FAILED(true);
+
+  private final boolean terminal;
+
+  Phase(boolean terminal) {
+    this.terminal = terminal;
+  }
+
+  public boolean terminal() {
+    return terminal;
+  }
+
+  @JsonValue
+  public String label() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  @JsonCreator
+  public static Phase fromLabel(String label) {
+    return valueOf(label.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+  }
+}

@@ -1,0 +1,102 @@
+package dev.runbook.workflows.model;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Field checks shared by the request records. Names end up in workflow IDs, file names, database
+ * names and command arguments, so they are held to a small alphabet here, once.
+ */
+public final class Validation {
+  /** Lower-case letters, digits, '-', '_' and '.', starting with a letter or digit. */
+  public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+
+  /** Versions: image tags, commit SHAs, semver. No spaces, quotes, ';', '$' or '/'. */
+  public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+:@-]{0,127}");
+
+  /** Migration versions: digits with optional dots or underscores (Flyway 1.2, golang 20240101). */
+  public static final Pattern MIGRATION = Pattern.compile("[0-9][0-9._]{0,39}");
+
+  public static final int MAX_REASON = 2000;
+
+  private Validation() {}
+
+  static void name(List<String> problems, String field, String value) {
+    if (value == null || value.isBlank()) {
+      problems.add(field + " is required");
+    } else if (!NAME.matcher(value).matches()) {
+      problems.add(
+          field
+              + " '"
+              + printable(value)
+              + "' is not a valid name: use lower-case letters, digits, '.', '_' or '-'"
+              + " (at most 63, starting with a letter or digit)");
+    }
+  }
+
+  static void optionalName(List<String> problems, String field, String value) {
+    if (value != null) {
+      name(problems, field, value);
+    }
+  }
+
+  static void version(List<String> problems, String field, String value) {
+    if (value != null && !VERSION.matcher(value).matches()) {
+      problems.add(
+          field
+              + " '"
+              + printable(value)
+              + "' is not a valid version: use letters, digits and . _ + : @ - (no spaces,"
+              + " quotes, ';', '$' or '/')");
+    }
+  }
+
+  static void migration(List<String> problems, String field, String value) {
+    if (value != null && !MIGRATION.matcher(value).matches()) {
+      problems.add(
+          field + " '" + printable(value) + "' is not a migration version: use digits, e.g. 2");
+    }
+  }
+
+  static void common(List<String> problems, RunbookRequest r) {
+    if (r.severity() == null) {
+      problems.add("severity is required: use P0, P1 or P2");
+    }
+    if (r.reason() == null || r.reason().isBlank()) {
+      problems.add("reason is required: say why this rollback is needed");
+    } else if (r.reason().length() > MAX_REASON) {
+      problems.add("reason is " + r.reason().length() + " characters: keep it under " + MAX_REASON);
+    }
+    name(problems, "requestedBy", r.requestedBy());
+    if (r.incidentId() != null && !VERSION.matcher(r.incidentId()).matches()) {
+      problems.add(
+          "incidentId '" + printable(r.incidentId()) + "' is not valid: use letters, digits and -");
+    }
+    if (r.notBefore() != null && r.severity() != Severity.P2) {
+      problems.add("notBefore is only for P2 runs: drop it or use severity P2");
+    }
+  }
+
+  static void positive(List<String> problems, String field, Duration d, Duration max) {
+    if (d != null && (d.isNegative() || d.compareTo(max) > 0)) {
+      problems.add(field + " " + d + " is out of range: use 0 to " + max);
+    }
+  }
+
+  /** Shows a value in an error message without control characters and cut to a sane length. */
+  public static String printable(String value) {
+    String cut = value.length() > 80 ? value.substring(0, 80) + "..." : value;
+    return cut.replaceAll("\\p{Cntrl}", "?");
+  }
+
+  /** Throws one exception listing every problem, or returns the request. */
+  public static <T extends RunbookRequest> T requireValid(T request) {
+    List<String> problems = request.problems();
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          "invalid " + request.runbook().id() + " request: " + String.join("; ", problems));
+    }
+    return request;
+  }
+}
