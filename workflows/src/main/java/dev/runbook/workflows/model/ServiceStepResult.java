@@ -13,4 +13,5 @@ public record ServiceStepResult(
     String toVersion,
     boolean healthy,
     String detail,
-    List<String> planned) {}
+    List<String> planned)
+    implements dev.runbook.workflows.activities.Planned {}

@@ -1,0 +1,389 @@
+package dev.runbook.workflows;
+
+import dev.runbook.workflows.activities.DatabaseActivities;
+import dev.runbook.workflows.activities.DatabaseActivities.BackupInfo;
+import dev.runbook.workflows.activities.DatabaseActivities.BackupRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.BackupResult;
+import dev.runbook.workflows.activities.DatabaseActivities.InPlaceRestoreRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.IntegrityReport;
+import dev.runbook.workflows.activities.DatabaseActivities.IntegrityRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.ResolveBackupRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.RevertRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.SchemaTarget;
+import dev.runbook.workflows.activities.DatabaseActivities.SchemaTargetRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.StagedRestoreRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.SwapRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.SwapResult;
+import dev.runbook.workflows.activities.NotificationKind;
+import dev.runbook.workflows.activities.ServiceActivities.ServiceAction;
+import dev.runbook.workflows.activities.ServiceActivities.VerifyRequest;
+import dev.runbook.workflows.engine.AbstractRunbookWorkflow;
+import dev.runbook.workflows.engine.ActivityCatalog;
+import dev.runbook.workflows.engine.RunbookEngine;
+import dev.runbook.workflows.engine.StepPolicy;
+import dev.runbook.workflows.model.DatabaseMode;
+import dev.runbook.workflows.model.DatabaseRollbackRequest;
+import dev.runbook.workflows.model.DatabaseRollbackResult;
+import dev.runbook.workflows.model.RestoreStrategy;
+import dev.runbook.workflows.model.RunReport;
+import dev.runbook.workflows.policy.ApprovalRule;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The database runbook (DESIGN §3): revert migrations (no data lost) or restore a backup (data
+ * since the backup is lost, so approval is always required). The default restore is a staged
+ * swap: the backup is restored into a staging database while the approval is pending, and the
+ * application is down only for the two renames.
+ */
+public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
+    implements DatabaseRollbackWorkflow {
+  static final Duration ETA = Duration.ofMinutes(15);
+
+  private DatabaseRollbackRequest request;
+  private String database;
+  private DatabaseMode mode;
+  private String schemaFrom;
+  private String schemaTo;
+  private String backupId;
+  private String safetyCopy;
+
+  public DatabaseRollbackWorkflowImpl() {
+    super(RunbookEngine.Mode.RUNBOOK);
+  }
+
+  @Override
+  public DatabaseRollbackResult rollback(DatabaseRollbackRequest request) {
+    this.request = request;
+    this.database = request.database() != null ? request.database() : request.service();
+    return engine.run(request, ETA, this::execute, this::result);
+  }
+
+  private void execute() {
+    engine.announce(
+        "notify-started",
+        "Notify: database rollback in progress",
+        NotificationKind.STARTED,
+        "database rollback of " + database
+            + (request.mode() == null ? "" : " (" + request.mode().label() + ")"));
+    IntegrityReport evidence = null;
+    mode = request.mode();
+    if (mode == null || mode == DatabaseMode.RESTORE) {
+      evidence = captureEvidence();
+    }
+    if (mode == null) {
+      mode = chooseMode(evidence);
+    }
+    if (mode == DatabaseMode.REVERT) {
+      revert();
+    } else {
+      schemaFrom = evidence == null ? null : evidence.schemaVersion();
+      if (request.restoreStrategy() == RestoreStrategy.STAGED_SWAP) {
+        stagedRestore();
+      } else {
+        inPlaceRestore();
+      }
+    }
+    engine.announce(
+        "notify-resolved",
+        "Notify: resolved, append the rollback log",
+        NotificationKind.RESOLVED,
+        database + " " + mode.label() + "d: schema " + schemaFrom + " -> " + schemaTo
+            + (backupId == null ? "" : " (backup " + backupId + ")"));
+  }
+
+  /** The state of the live database before anything changes: schema and integrity checks. */
+  private IntegrityReport captureEvidence() {
+    return engine.step(
+        "capture-evidence",
+        "Capture evidence: schema version and integrity checks",
+        StepPolicy.SKIPPABLE,
+        () -> {
+          IntegrityReport r =
+              db(ActivityCatalog.QUICK)
+                  .checkIntegrity(new IntegrityRequest(database, null, null, false, dry()));
+          long failed = r.checks().stream().filter(c -> !c.passed()).count();
+          engine.detail(
+              "schema " + r.schemaVersion() + ", " + failed + " of " + r.checks().size()
+                  + " integrity checks failing");
+          return r;
+        });
+  }
+
+  /** The decision tree: corrupted data needs a restore, anything else a revert. */
+  private DatabaseMode chooseMode(IntegrityReport evidence) {
+    return engine.step(
+        "choose-mode",
+        "Choose revert or restore",
+        StepPolicy.REQUIRED,
+        () -> {
+          boolean corrupted;
+          String why;
+          if (request.dataCorrupted() != null) {
+            corrupted = request.dataCorrupted();
+            why = "requester says data is " + (corrupted ? "" : "not ") + "corrupted";
+          } else if (evidence != null) {
+            corrupted = !evidence.passed();
+            why = corrupted ? "integrity checks fail" : "integrity checks pass";
+          } else {
+            corrupted = false;
+            why = "no evidence of corruption";
+          }
+          DatabaseMode chosen = corrupted ? DatabaseMode.RESTORE : DatabaseMode.REVERT;
+          engine.detail(chosen.label() + ": " + why);
+          return chosen;
+        });
+  }
+
+  private void revert() {
+    int steps = request.toMigration() == null ? (request.steps() == null ? 1 : request.steps()) : 0;
+    SchemaTarget target =
+        engine.step(
+            "resolve-schema",
+            "Resolve the target schema version",
+            StepPolicy.REQUIRED,
+            () -> {
+              SchemaTarget t =
+                  db(ActivityCatalog.QUICK)
+                      .resolveSchemaTarget(
+                          new SchemaTargetRequest(
+                              database,
+                              null,
+                              request.toMigration(),
+                              request.toMigration() == null ? steps : null,
+                              dry()));
+              engine.detail(
+                  t.currentVersion() + " -> " + t.targetVersion() + ": "
+                      + String.join(", ", t.toRevert()));
+              return t;
+            });
+    schemaFrom = target.currentVersion();
+    schemaTo = target.targetVersion();
+    engine.moving("schema " + schemaFrom, "schema " + schemaTo);
+
+    BackupResult backup = backup("backup", "Back up " + database + " before the revert");
+    engine.approvalGate(rule(false));
+
+    String safety = backup.backupId();
+    engine.compensation(
+        "revert-migrations",
+        "Restore backup " + safety + " into " + database,
+        () ->
+            db(ActivityCatalog.LONG)
+                .restoreInPlace(
+                    new InPlaceRestoreRequest(database, safety, engine.key("compensate-restore"), dry())));
+    engine.step(
+        "revert-migrations",
+        "Revert " + database + " to schema " + schemaTo + " in one transaction",
+        StepPolicy.REQUIRED,
+        () ->
+            db(ActivityCatalog.MIGRATION)
+                .revertMigrations(new RevertRequest(database, schemaTo, engine.key("revert"), dry())));
+    engine.step(
+        "verify",
+        "Verify schema " + schemaTo + " and integrity checks",
+        StepPolicy.SKIPPABLE,
+        () ->
+            db(ActivityCatalog.QUICK)
+                .checkIntegrity(new IntegrityRequest(database, null, schemaTo, true, dry())));
+  }
+
+  private void stagedRestore() {
+    BackupInfo source = resolveBackup();
+    engine.openApproval(rule(true));
+    engine.cleanup(
+        "drop-staging",
+        "Drop the staging database of this run",
+        () ->
+            db(ActivityCatalog.QUICK)
+                .dropStaging(new SwapRequest(database, engine.runTag(), engine.key("drop-staging"), dry())));
+    CancellationScope prepare =
+        Workflow.newCancellationScope(
+            () -> {
+              engine.step(
+                  "restore-staging",
+                  "Restore " + source.backupId() + " into a staging database (while approval is pending)",
+                  StepPolicy.REQUIRED,
+                  () ->
+                      db(ActivityCatalog.LONG)
+                          .restoreStaged(
+                              new StagedRestoreRequest(
+                                  database,
+                                  source.backupId(),
+                                  engine.runTag(),
+                                  engine.key("restore-staging"),
+                                  dry())));
+              engine.step(
+                  "check-staging",
+                  "Run the integrity checks on the staged copy",
+                  StepPolicy.REQUIRED,
+                  () ->
+                      db(ActivityCatalog.QUICK)
+                          .checkIntegrity(
+                              new IntegrityRequest(
+                                  database, engine.runTag(), source.schemaVersion(), true, dry())));
+            });
+    engine.onApprovalRefused(prepare::cancel);
+    try {
+      prepare.run();
+    } catch (CanceledFailure stopped) {
+      if (!engine.approvalRefused()) {
+        throw stopped;
+      }
+    }
+    engine.awaitApproval();
+
+    stopWriters();
+    engine.compensation(
+        "swap",
+        "Swap back: the safety copy becomes live again",
+        () ->
+            db(ActivityCatalog.QUICK)
+                .swapBack(new SwapRequest(database, engine.runTag(), engine.key("swap-back"), dry())));
+    SwapResult swap =
+        engine.step(
+            "swap",
+            "End sessions and swap the staged copy in",
+            StepPolicy.REQUIRED,
+            () ->
+                db(ActivityCatalog.QUICK)
+                    .swap(new SwapRequest(database, engine.runTag(), engine.key("swap"), dry())));
+    engine.cancelCleanup("drop-staging");
+    safetyCopy = swap.safetyName();
+    startWritersAndVerify();
+  }
+
+  private void inPlaceRestore() {
+    BackupInfo source = resolveBackup();
+    BackupResult safety = backup("safety-backup", "Back up " + database + " before restoring over it");
+    engine.approvalGate(rule(true));
+    stopWriters();
+    String safetyId = safety.backupId();
+    safetyCopy = safetyId;
+    engine.compensation(
+        "restore",
+        "Restore the safety backup " + safetyId,
+        () ->
+            db(ActivityCatalog.LONG)
+                .restoreInPlace(
+                    new InPlaceRestoreRequest(database, safetyId, engine.key("compensate-restore"), dry())));
+    engine.step(
+        "restore",
+        "Restore " + source.backupId() + " into " + database + " (pg_restore --clean)",
+        StepPolicy.REQUIRED,
+        () ->
+            db(ActivityCatalog.LONG)
+                .restoreInPlace(
+                    new InPlaceRestoreRequest(database, source.backupId(), engine.key("restore"), dry())));
+    engine.step(
+        "check-integrity",
+        "Run the integrity checks on the restored database",
+        StepPolicy.SKIPPABLE,
+        () ->
+            db(ActivityCatalog.QUICK)
+                .checkIntegrity(new IntegrityRequest(database, null, source.schemaVersion(), true, dry())));
+    startWritersAndVerify();
+  }
+
+  private BackupInfo resolveBackup() {
+    BackupInfo source =
+        engine.step(
+            "resolve-backup",
+            "Resolve and verify the backup to restore",
+            StepPolicy.REQUIRED,
+            () -> {
+              BackupInfo b =
+                  db(ActivityCatalog.QUICK)
+                      .resolveBackup(new ResolveBackupRequest(database, request.backupId(), dry()));
+              engine.detail(
+                  b.backupId() + " from " + b.createdAt() + ", schema " + b.schemaVersion() + ", "
+                      + b.sizeBytes() + " bytes");
+              return b;
+            });
+    backupId = source.backupId();
+    schemaTo = source.schemaVersion();
+    engine.moving("schema " + schemaFrom, "backup " + backupId);
+    return source;
+  }
+
+  private BackupResult backup(String id, String title) {
+    return engine.step(
+        id,
+        title,
+        StepPolicy.REQUIRED,
+        () -> {
+          BackupResult b =
+              db(ActivityCatalog.LONG).backup(new BackupRequest(database, engine.key(id), dry()));
+          engine.detail(b.backupId() + ", " + b.sizeBytes() + " bytes, schema " + b.schemaVersion());
+          return b;
+        });
+  }
+
+  private void stopWriters() {
+    List<String> writers = request.writers();
+    engine.compensation(
+        "stop-writers",
+        "Start " + String.join(", ", writers) + " again",
+        () -> writers.forEach(s -> engine.services(ActivityCatalog.SERVICE)
+            .start(new ServiceAction(s, engine.key("compensate-start-" + s), dry()))));
+    engine.step(
+        "stop-writers",
+        "Stop " + String.join(", ", writers),
+        StepPolicy.REQUIRED,
+        () -> {
+          writers.forEach(
+              s ->
+                  engine.note(
+                      engine.services(ActivityCatalog.SERVICE)
+                          .stop(new ServiceAction(s, engine.key("stop-" + s), dry()))));
+          return null;
+        });
+  }
+
+  private void startWritersAndVerify() {
+    List<String> writers = request.writers();
+    engine.step(
+        "start-writers",
+        "Start " + String.join(", ", writers),
+        StepPolicy.REQUIRED,
+        () -> {
+          writers.forEach(
+              s ->
+                  engine.note(
+                      engine.services(ActivityCatalog.SERVICE)
+                          .start(new ServiceAction(s, engine.key("start-" + s), dry()))));
+          return null;
+        });
+    engine.step(
+        "verify",
+        "Verify " + String.join(", ", writers) + " healthy",
+        StepPolicy.SKIPPABLE,
+        () -> {
+          writers.forEach(
+              s ->
+                  engine.note(
+                      engine.services(ActivityCatalog.VERIFY)
+                          .verify(new VerifyRequest(s, null, dry()))));
+          return null;
+        });
+  }
+
+  private ApprovalRule rule(boolean losesData) {
+    return engine.policy().policy().ruleFor(request.severity(), losesData);
+  }
+
+  private DatabaseActivities db(io.temporal.activity.ActivityOptions options) {
+    return engine.databases(options);
+  }
+
+  private boolean dry() {
+    return request.dryRun();
+  }
+
+  private DatabaseRollbackResult result(RunReport report) {
+    return new DatabaseRollbackResult(report, database, mode, schemaFrom, schemaTo, backupId, safetyCopy);
+  }
+}

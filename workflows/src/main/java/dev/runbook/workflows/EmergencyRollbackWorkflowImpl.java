@@ -1,0 +1,319 @@
+package dev.runbook.workflows;
+
+import dev.runbook.workflows.activities.Audience;
+import dev.runbook.workflows.activities.CheckActivities.CheckRequest;
+import dev.runbook.workflows.activities.CheckActivities.ErrorRateReading;
+import dev.runbook.workflows.activities.CheckActivities.ErrorRateRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.BackupRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.BackupResult;
+import dev.runbook.workflows.activities.DatabaseActivities.InPlaceRestoreRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.IntegrityRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.RevertRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.SchemaTarget;
+import dev.runbook.workflows.activities.DatabaseActivities.SchemaTargetRequest;
+import dev.runbook.workflows.activities.NotificationKind;
+import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;
+import dev.runbook.workflows.activities.ServiceActivities.HealthReading;
+import dev.runbook.workflows.activities.ServiceActivities.ServiceEvidence;
+import dev.runbook.workflows.activities.ServiceActivities.ServiceQuery;
+import dev.runbook.workflows.activities.ServiceActivities.TargetVersion;
+import dev.runbook.workflows.activities.ServiceActivities.TargetVersionRequest;
+import dev.runbook.workflows.activities.ServiceActivities.VerifyRequest;
+import dev.runbook.workflows.engine.AbstractRunbookWorkflow;
+import dev.runbook.workflows.engine.ActivityCatalog;
+import dev.runbook.workflows.engine.RunbookEngine;
+import dev.runbook.workflows.engine.StepPolicy;
+import dev.runbook.workflows.model.EmergencyRollbackRequest;
+import dev.runbook.workflows.model.EmergencyRollbackResult;
+import dev.runbook.workflows.model.RunReport;
+import dev.runbook.workflows.policy.Durations;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.TimerOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+/**
+ * The emergency runbook (DESIGN §3): notify, capture evidence, resolve the target, approval,
+ * optionally back up and revert the schema, deploy, verify, announce, then watch health.
+ */
+public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
+    implements EmergencyRollbackWorkflow {
+  /** The backend SLA from the source runbooks' drills. */
+  static final Duration ETA = Duration.ofMinutes(10);
+
+  static final Duration MONITOR_INTERVAL = Duration.ofMinutes(1);
+
+  private EmergencyRollbackRequest request;
+  private String fromVersion;
+  private String toVersion;
+  private String backupId;
+  private String schemaFrom;
+  private String schemaTo;
+  private boolean healthyAfterMonitoring = true;
+
+  public EmergencyRollbackWorkflowImpl() {
+    super(RunbookEngine.Mode.RUNBOOK);
+  }
+
+  @Override
+  public EmergencyRollbackResult rollback(EmergencyRollbackRequest request) {
+    this.request = request;
+    return engine.run(request, ETA, this::execute, this::result);
+  }
+
+  private void execute() {
+    String service = request.service();
+    boolean dry = request.dryRun();
+
+    engine.announce(
+        "notify-started",
+        "Notify: rollback in progress",
+        NotificationKind.STARTED,
+        "emergency rollback of " + service + (request.withDatabase() ? " with its database" : ""));
+
+    ServiceEvidence evidence =
+        engine.step(
+            "capture-evidence",
+            "Capture evidence: version, health, error rate",
+            StepPolicy.SKIPPABLE,
+            () -> {
+              ServiceEvidence e =
+                  engine.note(
+                      engine.services(ActivityCatalog.QUICK)
+                          .captureEvidence(new ServiceQuery(service, dry)));
+              ErrorRateReading rate =
+                  engine.note(engine.checks().errorRate(new ErrorRateRequest(service, false, dry)));
+              engine.detail(
+                  "running " + e.currentVersion() + ", " + (e.healthy() ? "healthy" : "unhealthy")
+                      + ", error rate " + rate(rate));
+              return e;
+            });
+    fromVersion = evidence == null ? null : evidence.currentVersion();
+
+    TargetVersion target =
+        engine.step(
+            "resolve-target",
+            "Resolve the target version",
+            StepPolicy.REQUIRED,
+            () -> {
+              TargetVersion t =
+                  engine.services(ActivityCatalog.QUICK)
+                      .resolveTarget(
+                          new TargetVersionRequest(service, fromVersion, request.toVersion(), dry));
+              engine.detail(t.version() + " (" + t.source() + ")");
+              return t;
+            });
+    toVersion = target.version();
+    engine.moving(fromVersion, toVersion);
+
+    SchemaTarget schema = null;
+    if (request.withDatabase()) {
+      schema =
+          engine.step(
+              "resolve-schema",
+              "Resolve the schema version " + toVersion + " needs",
+              StepPolicy.REQUIRED,
+              () -> {
+                SchemaTarget t =
+                    engine.databases(ActivityCatalog.QUICK)
+                        .resolveSchemaTarget(
+                            new SchemaTargetRequest(
+                                request.database() == null ? service : request.database(),
+                                toVersion,
+                                request.toMigration(),
+                                null,
+                                dry));
+                engine.detail(
+                    t.currentVersion() + " -> " + t.targetVersion() + ", reverting "
+                        + t.toRevert().size() + " migration(s)");
+                return t;
+              });
+      schemaFrom = schema.currentVersion();
+      schemaTo = schema.targetVersion();
+    }
+
+    engine.approvalGate(
+        engine.policy().policy().ruleFor(request.severity(), false));
+
+    if (request.withDatabase()) {
+      revertDatabase(schema);
+    }
+
+    String previous = fromVersion;
+    if (previous != null) {
+      engine.compensation(
+          "deploy",
+          "Redeploy " + previous,
+          () ->
+              engine.services(ActivityCatalog.SERVICE)
+                  .deploy(new DeployRequest(service, previous, engine.key("compensate-deploy"), dry)));
+    }
+    engine.step(
+        "deploy",
+        "Deploy " + toVersion,
+        StepPolicy.REQUIRED,
+        () ->
+            engine.services(ActivityCatalog.SERVICE)
+                .deploy(new DeployRequest(service, toVersion, engine.key("deploy"), dry)));
+
+    engine.step(
+        "verify",
+        "Verify health, version " + toVersion + ", smoke checks, error rate",
+        StepPolicy.SKIPPABLE,
+        () -> {
+          engine.note(
+              engine.services(ActivityCatalog.VERIFY)
+                  .verify(new VerifyRequest(service, toVersion, dry)));
+          engine.note(engine.checks().smokeChecks(new CheckRequest(service, dry)));
+          ErrorRateReading rate =
+              engine.note(engine.checks().errorRate(new ErrorRateRequest(service, true, dry)));
+          engine.detail("healthy on " + toVersion + ", error rate " + rate(rate));
+          return null;
+        });
+
+    engine.announce(
+        "notify-resolved",
+        "Notify: resolved, append the rollback log",
+        NotificationKind.RESOLVED,
+        service + " rolled back from " + fromVersion + " to " + toVersion
+            + (schemaTo == null ? "" : ", schema " + schemaFrom + " -> " + schemaTo));
+
+    monitor(service);
+  }
+
+  private void revertDatabase(SchemaTarget schema) {
+    String database = schema.database();
+    boolean dry = request.dryRun();
+    BackupResult backup =
+        engine.step(
+            "backup",
+            "Back up " + database,
+            StepPolicy.REQUIRED,
+            () -> {
+              BackupResult b =
+                  engine.databases(ActivityCatalog.LONG)
+                      .backup(new BackupRequest(database, engine.key("backup"), dry));
+              engine.detail(b.backupId() + ", " + b.sizeBytes() + " bytes, schema " + b.schemaVersion());
+              return b;
+            });
+    backupId = backup.backupId();
+    String safety = backupId;
+    engine.compensation(
+        "revert-migrations",
+        "Restore backup " + safety + " into " + database,
+        () ->
+            engine.databases(ActivityCatalog.LONG)
+                .restoreInPlace(
+                    new InPlaceRestoreRequest(database, safety, engine.key("compensate-restore"), dry)));
+    engine.step(
+        "revert-migrations",
+        "Revert " + database + " to schema " + schema.targetVersion(),
+        StepPolicy.SKIPPABLE,
+        () ->
+            engine.databases(ActivityCatalog.MIGRATION)
+                .revertMigrations(
+                    new RevertRequest(database, schema.targetVersion(), engine.key("revert"), dry)));
+    engine.step(
+        "verify-integrity",
+        "Verify schema " + schema.targetVersion() + " and integrity checks",
+        StepPolicy.SKIPPABLE,
+        () ->
+            engine.databases(ActivityCatalog.QUICK)
+                .checkIntegrity(
+                    new IntegrityRequest(database, null, schema.targetVersion(), true, dry)));
+  }
+
+  /** Re-checks health every minute for the monitoring period; tells the team on a change. */
+  private void monitor(String service) {
+    Duration period = request.monitorPeriod();
+    long checks = period.toMinutes() / MONITOR_INTERVAL.toMinutes();
+    if (checks <= 0) {
+      return;
+    }
+    if (request.dryRun()) {
+      engine.step(
+          "monitor",
+          "Monitor health for " + Durations.human(period),
+          StepPolicy.SKIPPABLE,
+          () -> {
+            engine.plan(
+                "check health of " + service + " every " + Durations.human(MONITOR_INTERVAL)
+                    + " for " + Durations.human(period) + "; notify on regression");
+            return null;
+          });
+      return;
+    }
+    engine.monitoring(true);
+    engine.step(
+        "monitor",
+        "Monitor health for " + Durations.human(period),
+        StepPolicy.SKIPPABLE,
+        () -> {
+          boolean healthy = true;
+          int bad = 0;
+          for (long i = 1; i <= checks; i++) {
+            Workflow.newTimer(
+                    MONITOR_INTERVAL,
+                    TimerOptions.newBuilder().setSummary("monitor " + i + "/" + checks).build())
+                .get();
+            HealthReading reading = readHealth(service);
+            if (!reading.healthy()) {
+              bad++;
+            }
+            if (healthy && !reading.healthy()) {
+              engine.notify(
+                  NotificationKind.REGRESSION,
+                  Audience.TEAM,
+                  null,
+                  service + " unhealthy " + i + " min after the rollback: " + reading.detail());
+              engine.notify(
+                  NotificationKind.REGRESSION,
+                  Audience.ESCALATION,
+                  null,
+                  service + " unhealthy " + i + " min after the rollback: " + reading.detail());
+            } else if (!healthy && reading.healthy()) {
+              engine.notify(
+                  NotificationKind.RECOVERED,
+                  Audience.TEAM,
+                  null,
+                  service + " healthy again " + i + " min after the rollback");
+            }
+            healthy = reading.healthy();
+            engine.detail(i + "/" + checks + " checks, " + bad + " unhealthy");
+          }
+          healthyAfterMonitoring = healthy;
+          return null;
+        });
+    engine.monitoring(false);
+  }
+
+  private HealthReading readHealth(String service) {
+    try {
+      return engine.services(ActivityCatalog.QUICK).health(new ServiceQuery(service, false));
+    } catch (ActivityFailure f) {
+      if (RunbookEngine.isCancellation(f)) {
+        throw f;
+      }
+      return new HealthReading(service, false, null, "health check failed: " + f.getCause().getMessage());
+    }
+  }
+
+  private static String rate(ErrorRateReading r) {
+    if (r == null || r.rate() == null) {
+      return "not measured";
+    }
+    return String.format(java.util.Locale.ROOT, "%.2f%% (threshold %.2f%%)", r.rate() * 100, r.threshold() * 100);
+  }
+
+  private EmergencyRollbackResult result(RunReport report) {
+    return new EmergencyRollbackResult(
+        report,
+        request.service(),
+        fromVersion,
+        toVersion,
+        backupId,
+        schemaFrom,
+        schemaTo,
+        healthyAfterMonitoring);
+  }
+}

@@ -1,0 +1,203 @@
+package dev.runbook.workflows;
+
+import dev.runbook.workflows.activities.DatabaseActivities.BackupRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.BackupResult;
+import dev.runbook.workflows.activities.DatabaseActivities.InPlaceRestoreRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.RevertRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.SchemaTarget;
+import dev.runbook.workflows.activities.DatabaseActivities.SchemaTargetRequest;
+import dev.runbook.workflows.activities.NotificationKind;
+import dev.runbook.workflows.engine.AbstractRunbookWorkflow;
+import dev.runbook.workflows.engine.ActivityCatalog;
+import dev.runbook.workflows.engine.RunbookEngine;
+import dev.runbook.workflows.engine.StepPolicy;
+import dev.runbook.workflows.model.FullRollbackRequest;
+import dev.runbook.workflows.model.FullRollbackResult;
+import dev.runbook.workflows.model.FullRollbackResult.ServiceVersions;
+import dev.runbook.workflows.model.RunReport;
+import dev.runbook.workflows.model.ServiceStep;
+import dev.runbook.workflows.model.ServiceStepRequest;
+import dev.runbook.workflows.model.ServiceStepResult;
+import dev.runbook.workflows.model.WorkflowIds;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The full runbook (DESIGN §3): stop every service, back up, deploy previous versions, revert
+ * migrations, start, verify, report. Per-service work runs as child workflows under each
+ * service's own workflow ID, in the configured order (stopped in reverse).
+ */
+public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements FullRollbackWorkflow {
+  static final Duration ETA = Duration.ofMinutes(30);
+
+  private FullRollbackRequest request;
+  private final Map<String, String> fromVersions = new LinkedHashMap<>();
+  private final Map<String, String> toVersions = new LinkedHashMap<>();
+  private final Map<String, Boolean> healthy = new LinkedHashMap<>();
+  private final Map<String, String> backups = new LinkedHashMap<>();
+
+  public FullRollbackWorkflowImpl() {
+    super(RunbookEngine.Mode.RUNBOOK);
+  }
+
+  @Override
+  public FullRollbackResult rollback(FullRollbackRequest request) {
+    this.request = request;
+    return engine.run(request, ETA, this::execute, this::result);
+  }
+
+  private void execute() {
+    List<String> services = request.services();
+    List<String> databases = request.databaseList();
+    boolean dry = request.dryRun();
+    engine.announce(
+        "notify-started",
+        "Notify: full rollback in progress",
+        NotificationKind.STARTED,
+        "full rollback of " + request.environment() + ": " + String.join(", ", services)
+            + (databases.isEmpty() ? "" : "; databases " + String.join(", ", databases)));
+
+    for (String s : services) {
+      ServiceStepResult r =
+          engine.step(
+              "prepare-" + s,
+              "Prepare " + s + ": evidence and target version",
+              StepPolicy.REQUIRED,
+              () -> child(s, ServiceStep.PREPARE, request.toVersion(s)));
+      fromVersions.put(s, r.fromVersion());
+      toVersions.put(s, r.toVersion());
+    }
+    Map<String, SchemaTarget> schemas = new LinkedHashMap<>();
+    for (String d : databases) {
+      String to = request.toMigration(d);
+      schemas.put(
+          d,
+          engine.step(
+              "resolve-schema-" + d,
+              "Resolve the target schema of " + d,
+              StepPolicy.REQUIRED,
+              () ->
+                  engine.databases(ActivityCatalog.QUICK)
+                      .resolveSchemaTarget(new SchemaTargetRequest(d, null, to, to == null ? 1 : null, dry))));
+    }
+    engine.moving(versions(fromVersions), versions(toVersions));
+
+    engine.approvalGate(engine.policy().policy().ruleFor(request.severity(), false));
+
+    List<String> reversed = new ArrayList<>(services);
+    java.util.Collections.reverse(reversed);
+    for (String s : reversed) {
+      engine.compensation("stop-" + s, "Start " + s + " again", () -> child(s, ServiceStep.START, null));
+      engine.step("stop-" + s, "Stop " + s, StepPolicy.REQUIRED, () -> child(s, ServiceStep.STOP, null));
+    }
+    for (String d : databases) {
+      BackupResult b =
+          engine.step(
+              "backup-" + d,
+              "Back up " + d,
+              StepPolicy.REQUIRED,
+              () ->
+                  engine.databases(ActivityCatalog.LONG)
+                      .backup(new BackupRequest(d, engine.key("backup-" + d), dry)));
+      backups.put(d, b.backupId());
+    }
+    for (String s : services) {
+      String from = fromVersions.get(s);
+      if (from != null) {
+        engine.compensation("deploy-" + s, "Redeploy " + from + " to " + s, () -> child(s, ServiceStep.DEPLOY, from));
+      }
+      engine.step(
+          "deploy-" + s,
+          "Deploy " + toVersions.get(s) + " to " + s,
+          StepPolicy.REQUIRED,
+          () -> child(s, ServiceStep.DEPLOY, toVersions.get(s)));
+    }
+    for (String d : databases) {
+      String backup = backups.get(d);
+      SchemaTarget target = schemas.get(d);
+      engine.compensation(
+          "revert-" + d,
+          "Restore backup " + backup + " into " + d,
+          () ->
+              engine.databases(ActivityCatalog.LONG)
+                  .restoreInPlace(new InPlaceRestoreRequest(d, backup, engine.key("compensate-restore-" + d), dry)));
+      engine.step(
+          "revert-" + d,
+          "Revert " + d + " to schema " + target.targetVersion(),
+          StepPolicy.SKIPPABLE,
+          () ->
+              engine.databases(ActivityCatalog.MIGRATION)
+                  .revertMigrations(new RevertRequest(d, target.targetVersion(), engine.key("revert-" + d), dry)));
+    }
+    for (String s : services) {
+      engine.step("start-" + s, "Start " + s, StepPolicy.REQUIRED, () -> child(s, ServiceStep.START, null));
+    }
+    for (String s : services) {
+      ServiceStepResult v =
+          engine.step(
+              "verify-" + s,
+              "Verify " + s + " on " + toVersions.get(s),
+              StepPolicy.SKIPPABLE,
+              () -> child(s, ServiceStep.VERIFY, toVersions.get(s)));
+      healthy.put(s, v != null && v.healthy());
+    }
+    engine.announce("report", "Status report", NotificationKind.REPORT, report());
+  }
+
+  private ServiceStepResult child(String service, ServiceStep step, String version) {
+    ServiceRollbackWorkflow child =
+        Workflow.newChildWorkflowStub(
+            ServiceRollbackWorkflow.class,
+            ChildWorkflowOptions.newBuilder()
+                .setWorkflowId(WorkflowIds.forService(service))
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .setStaticSummary(
+                    step.label() + " " + service + (version == null ? "" : " " + version)
+                        + " for " + engine.workflowId())
+                .build());
+    return engine.note(
+        child.run(
+            new ServiceStepRequest(
+                service,
+                step,
+                version,
+                engine.workflowId(),
+                request.severity(),
+                request.reason(),
+                request.requestedBy(),
+                request.incidentId(),
+                request.dryRun())));
+  }
+
+  private String report() {
+    StringBuilder b = new StringBuilder();
+    for (String s : request.services()) {
+      b.append(s).append(": ").append(fromVersions.get(s)).append(" -> ").append(toVersions.get(s))
+          .append(Boolean.TRUE.equals(healthy.get(s)) ? ", healthy" : ", NOT verified").append('\n');
+    }
+    backups.forEach((d, id) -> b.append(d).append(": backup ").append(id).append('\n'));
+    return b.toString().strip();
+  }
+
+  private static String versions(Map<String, String> byService) {
+    List<String> parts = new ArrayList<>();
+    byService.forEach((s, v) -> parts.add(s + "=" + v));
+    return String.join(",", parts);
+  }
+
+  private FullRollbackResult result(RunReport report) {
+    List<ServiceVersions> list = new ArrayList<>();
+    for (String s : request.services()) {
+      list.add(
+          new ServiceVersions(
+              s, fromVersions.get(s), toVersions.get(s), Boolean.TRUE.equals(healthy.get(s))));
+    }
+    return new FullRollbackResult(report, request.environment(), list, List.copyOf(backups.values()));
+  }
+}
