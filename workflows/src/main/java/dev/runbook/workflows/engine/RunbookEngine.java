@@ -532,7 +532,10 @@ public final class RunbookEngine {
       validateDecide(d);
     } catch (ApplicationFailure refused) {
       recordRefusal(
-          new Refusal(d == null ? null : d.person(), "decide", refused.getOriginalMessage()));
+          new Refusal(
+              d == null ? null : d.person(),
+              "decide",
+              RefusalKind.parse(refused.getOriginalMessage()).reason()));
       return;
     }
     decide(d);
@@ -828,7 +831,11 @@ public final class RunbookEngine {
     try {
       validateApprove(vote);
     } catch (ApplicationFailure refused) {
-      recordRefusal(new Refusal(vote == null ? null : vote.person(), "approve", refused.getOriginalMessage()));
+      recordRefusal(
+          new Refusal(
+              vote == null ? null : vote.person(),
+              "approve",
+              RefusalKind.parse(refused.getOriginalMessage()).reason()));
       return;
     }
     approve(vote);
@@ -838,7 +845,11 @@ public final class RunbookEngine {
     try {
       validateReject(vote);
     } catch (ApplicationFailure refused) {
-      recordRefusal(new Refusal(vote == null ? null : vote.person(), "reject", refused.getOriginalMessage()));
+      recordRefusal(
+          new Refusal(
+              vote == null ? null : vote.person(),
+              "reject",
+              RefusalKind.parse(refused.getOriginalMessage()).reason()));
       return;
     }
     reject(vote);
@@ -1167,7 +1178,7 @@ public final class RunbookEngine {
   }
 
   private static void refuse(RefusalKind kind, String message) {
-    throw ApplicationFailure.newNonRetryableFailure(message, kind.name());
+    throw ApplicationFailure.newNonRetryableFailure(kind.message(message), kind.name());
   }
 
   // ---------------------------------------------------------------- state records

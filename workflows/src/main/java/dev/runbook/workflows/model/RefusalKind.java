@@ -22,4 +22,30 @@ public enum RefusalKind {
   public int httpStatus() {
     return httpStatus;
   }
+
+  /**
+   * The text a validator rejects with: the kind, a colon, the reason. The SDK passes a validator's
+   * message to the caller but not its failure type, so the kind travels in the message.
+   */
+  public String message(String reason) {
+    return name() + ": " + reason;
+  }
+
+  /** A refusal as the caller receives it. */
+  public record Refused(RefusalKind kind, String reason) {}
+
+  /** Reads a refusal from the message of a rejected update; INVALID when it carries no kind. */
+  public static Refused parse(String message) {
+    if (message != null) {
+      int colon = message.indexOf(": ");
+      if (colon > 0) {
+        try {
+          return new Refused(valueOf(message.substring(0, colon)), message.substring(colon + 2));
+        } catch (IllegalArgumentException notAKind) {
+          // Fall through: a message from elsewhere.
+        }
+      }
+    }
+    return new Refused(INVALID, message);
+  }
 }

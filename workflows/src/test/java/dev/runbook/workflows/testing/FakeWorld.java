@@ -1,0 +1,505 @@
+package dev.runbook.workflows.testing;
+
+import dev.runbook.workflows.activities.AuditActivities;
+import dev.runbook.workflows.activities.AuditActivities.AuditEvent;
+import dev.runbook.workflows.activities.CheckActivities;
+import dev.runbook.workflows.activities.CheckResult;
+import dev.runbook.workflows.activities.DatabaseActivities;
+import dev.runbook.workflows.activities.FailureType;
+import dev.runbook.workflows.activities.NotifyActivities;
+import dev.runbook.workflows.activities.NotifyActivities.Notification;
+import dev.runbook.workflows.activities.PolicyActivities;
+import dev.runbook.workflows.activities.ServiceActivities;
+import dev.runbook.workflows.policy.ApprovalPolicy;
+import dev.runbook.workflows.policy.Person;
+import dev.runbook.workflows.policy.PolicySnapshot;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An in-memory stand-in for the systems runbooks act on (services, databases, channels, the
+ * rollback log), for workflow tests. It keeps real state, so tests assert outcomes (the version
+ * running, the schema version) rather than call counts alone. Activities can be made to fail.
+ *
+ * <p>The adapters themselves are tested against the real systems in the activities module; here
+ * the subject under test is the workflow's orchestration.
+ */
+public final class FakeWorld {
+  public static final String REQUESTER = "erin";
+
+  /** A service: the version running, the versions it ran before (newest first). */
+  public static final class Service {
+    public String version;
+    public final List<String> history = new ArrayList<>();
+    public boolean running = true;
+    public boolean healthy = true;
+
+    Service(String version, List<String> history) {
+      this.version = version;
+      this.history.addAll(history);
+    }
+  }
+
+  /** A database: its schema version and the backups taken of it. */
+  public static final class Database {
+    public int schema;
+    public final Map<String, Integer> backups = new LinkedHashMap<>();
+    public final Map<String, Integer> appSchema = new HashMap<>();
+    public boolean corrupted;
+    public String stagedTag;
+    public Integer stagedSchema;
+    public String safetyName;
+
+    Database(int schema) {
+      this.schema = schema;
+    }
+  }
+
+  private record Failure(FailureType type, int remaining) {}
+
+  public final Map<String, Service> services = new TreeMap<>();
+  public final Map<String, Database> databases = new TreeMap<>();
+  private final List<String> calls = new ArrayList<>();
+  private final List<Notification> notifications = new ArrayList<>();
+  private final List<AuditEvent> audit = new ArrayList<>();
+  private final java.util.Set<String> auditKeys = new java.util.HashSet<>();
+  private final Map<String, Failure> failures = new HashMap<>();
+  private int mutations;
+  private PolicySnapshot policy;
+
+  public FakeWorld() {
+    services.put("api", new Service("v2", List.of("v1", "v0")));
+    services.put("web", new Service("w2", List.of("w1")));
+    Database db = new Database(3);
+    db.appSchema.put("v1", 2);
+    db.appSchema.put("v0", 1);
+    db.backups.put("api-nightly", 3);
+    databases.put("api", db);
+    policy = new PolicySnapshot(ApprovalPolicy.defaults(), people());
+  }
+
+  /** alice and bob lead, carol manages, dave develops, erin is on call (and a lead). */
+  public static List<Person> people() {
+    return List.of(
+        new Person("alice", List.of("engineering-lead")),
+        new Person("bob", List.of("engineering-lead")),
+        new Person("carol", List.of("engineering-manager")),
+        new Person("dave", List.of("developer")),
+        new Person(REQUESTER, List.of("engineering-lead", "on-call")));
+  }
+
+  public synchronized void policy(PolicySnapshot snapshot) {
+    this.policy = snapshot;
+  }
+
+  /** The next {@code times} calls of {@code activity} ("Service.deploy") fail with {@code type}. */
+  public synchronized void fail(String activity, FailureType type, int times) {
+    failures.put(activity, new Failure(type, times));
+  }
+
+  /** Stops failing {@code activity}. */
+  public synchronized void heal(String activity) {
+    failures.remove(activity);
+  }
+
+  public synchronized List<String> calls() {
+    return List.copyOf(calls);
+  }
+
+  public synchronized List<String> calls(String prefix) {
+    return calls.stream().filter(c -> c.startsWith(prefix)).toList();
+  }
+
+  public synchronized List<Notification> notifications() {
+    return List.copyOf(notifications);
+  }
+
+  public synchronized List<AuditEvent> audit() {
+    return List.copyOf(audit);
+  }
+
+  /** How many calls changed something (a dry run must leave this at zero). */
+  public synchronized int mutations() {
+    return mutations;
+  }
+
+  /** The activity implementations, to register on a test worker. */
+  public Object[] activities() {
+    return new Object[] {
+      new Services(), new Checks(), new Databases(), new Notify(), new Audit(), new Policy()
+    };
+  }
+
+  private synchronized void enter(String activity, String args, boolean dryRun) {
+    calls.add(activity + " " + args + (dryRun ? " dry" : ""));
+    Failure f = failures.get(activity);
+    if (f != null) {
+      if (f.remaining() <= 1) {
+        failures.remove(activity);
+      } else {
+        failures.put(activity, new Failure(f.type(), f.remaining() - 1));
+      }
+      String message = activity + " failed (" + args + ")";
+      throw f.type().retryable()
+          ? ApplicationFailure.newFailure(message, f.type().name())
+          : ApplicationFailure.newNonRetryableFailure(message, f.type().name());
+    }
+  }
+
+  private Service service(String name) {
+    Service s = services.get(name);
+    if (s == null) {
+      throw ApplicationFailure.newNonRetryableFailure("unknown service " + name, FailureType.UNKNOWN_SERVICE.name());
+    }
+    return s;
+  }
+
+  private Database database(String name) {
+    Database d = databases.get(name);
+    if (d == null) {
+      throw ApplicationFailure.newNonRetryableFailure("unknown database " + name, FailureType.UNKNOWN_DATABASE.name());
+    }
+    return d;
+  }
+
+  private static List<String> plan(boolean dryRun, String line) {
+    return List.of((dryRun ? "would run: " : "ran: ") + line);
+  }
+
+  private final class Services implements ServiceActivities {
+    @Override
+    public ServiceEvidence captureEvidence(ServiceQuery q) {
+      synchronized (FakeWorld.this) {
+        enter("Service.captureEvidence", q.service(), q.dryRun());
+        Service s = service(q.service());
+        return new ServiceEvidence(q.service(), s.version, s.healthy, s.healthy ? "ok" : "down", plan(q.dryRun(), "GET /version"));
+      }
+    }
+
+    @Override
+    public TargetVersion resolveTarget(TargetVersionRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Service.resolveTarget", r.service(), r.dryRun());
+        Service s = service(r.service());
+        if (r.requestedVersion() != null) {
+          if (!s.history.contains(r.requestedVersion()) && !r.requestedVersion().equals(s.version)) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                "unknown version " + r.requestedVersion(), FailureType.UNKNOWN_VERSION.name());
+          }
+          return new TargetVersion(r.service(), r.requestedVersion(), "requested", List.copyOf(s.history), List.of());
+        }
+        return new TargetVersion(r.service(), s.history.get(0), "last-known-good", List.copyOf(s.history), List.of());
+      }
+    }
+
+    @Override
+    public ServiceActionResult stop(ServiceAction a) {
+      synchronized (FakeWorld.this) {
+        enter("Service.stop", a.service(), a.dryRun());
+        Service s = service(a.service());
+        boolean changed = s.running && !a.dryRun();
+        if (changed) {
+          s.running = false;
+          mutations++;
+        }
+        return new ServiceActionResult(a.service(), changed, "stopped", plan(a.dryRun(), "stop " + a.service()));
+      }
+    }
+
+    @Override
+    public ServiceActionResult start(ServiceAction a) {
+      synchronized (FakeWorld.this) {
+        enter("Service.start", a.service(), a.dryRun());
+        Service s = service(a.service());
+        boolean changed = !s.running && !a.dryRun();
+        if (changed) {
+          s.running = true;
+          mutations++;
+        }
+        return new ServiceActionResult(a.service(), changed, "started", plan(a.dryRun(), "start " + a.service()));
+      }
+    }
+
+    @Override
+    public ServiceActionResult deploy(DeployRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Service.deploy", r.service() + " " + r.version(), r.dryRun());
+        Service s = service(r.service());
+        boolean changed = !r.version().equals(s.version) && !r.dryRun();
+        if (changed) {
+          s.history.remove(r.version());
+          s.history.add(0, s.version);
+          s.version = r.version();
+          mutations++;
+        }
+        return new ServiceActionResult(
+            r.service(), changed, "deployed " + r.version(), plan(r.dryRun(), "deploy " + r.service() + " " + r.version()));
+      }
+    }
+
+    @Override
+    public VerifyResult verify(VerifyRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Service.verify", r.service() + " " + r.expectedVersion(), r.dryRun());
+        Service s = service(r.service());
+        if (!r.dryRun()) {
+          boolean ok = s.running && s.healthy && (r.expectedVersion() == null || r.expectedVersion().equals(s.version));
+          if (!ok) {
+            throw ApplicationFailure.newFailure(
+                r.service() + " is not healthy on " + r.expectedVersion() + " (runs " + s.version + ")",
+                FailureType.VERIFICATION_FAILED.name());
+          }
+        }
+        return new VerifyResult(r.service(), true, r.dryRun() ? r.expectedVersion() : s.version, List.of(), plan(r.dryRun(), "GET /health"));
+      }
+    }
+
+    @Override
+    public HealthReading health(ServiceQuery q) {
+      synchronized (FakeWorld.this) {
+        enter("Service.health", q.service(), q.dryRun());
+        Service s = service(q.service());
+        boolean ok = s.running && s.healthy;
+        return new HealthReading(q.service(), ok, s.version, ok ? "ok" : "503");
+      }
+    }
+  }
+
+  private final class Checks implements CheckActivities {
+    @Override
+    public CheckReport smokeChecks(CheckRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Check.smokeChecks", r.service(), r.dryRun());
+        return new CheckReport(r.service(), true, List.of(new CheckResult("login", true, "200")), plan(r.dryRun(), "GET /login"));
+      }
+    }
+
+    @Override
+    public ErrorRateReading errorRate(ErrorRateRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Check.errorRate", r.service(), r.dryRun());
+        return new ErrorRateReading(r.service(), 0.01, 0.10, true, "1%", plan(r.dryRun(), "query error rate"));
+      }
+    }
+  }
+
+  private final class Databases implements DatabaseActivities {
+    @Override
+    public BackupResult backup(BackupRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Database.backup", r.database(), r.dryRun());
+        Database d = database(r.database());
+        String id = "bk-" + Integer.toHexString(r.key().hashCode());
+        boolean reused = d.backups.containsKey(id);
+        if (!r.dryRun() && !reused) {
+          d.backups.put(id, d.schema);
+          mutations++;
+        }
+        return new BackupResult(
+            r.database(), id, "/backups/" + id, 1024, "sha", Integer.toString(d.schema),
+            Instant.EPOCH, reused, plan(r.dryRun(), "pg_dump " + r.database()));
+      }
+    }
+
+    @Override
+    public BackupInfo resolveBackup(ResolveBackupRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Database.resolveBackup", r.database() + " " + r.backupId(), r.dryRun());
+        Database d = database(r.database());
+        String id = r.backupId() != null ? r.backupId() : "api-nightly";
+        Integer schema = d.backups.get(id);
+        if (schema == null) {
+          throw ApplicationFailure.newNonRetryableFailure("unknown backup " + id, FailureType.UNKNOWN_BACKUP.name());
+        }
+        return new BackupInfo(r.database(), id, Integer.toString(schema), Instant.EPOCH, 1024, true, plan(r.dryRun(), "pg_restore --list " + id));
+      }
+    }
+
+    @Override
+    public SchemaTarget resolveSchemaTarget(SchemaTargetRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Database.resolveSchemaTarget", r.database(), r.dryRun());
+        Database d = database(r.database());
+        int target;
+        if (r.toMigration() != null) {
+          target = Integer.parseInt(r.toMigration());
+        } else if (r.appVersion() != null && d.appSchema.containsKey(r.appVersion())) {
+          target = d.appSchema.get(r.appVersion());
+        } else {
+          target = d.schema - (r.steps() == null ? 1 : r.steps());
+        }
+        List<String> revert = new ArrayList<>();
+        for (int v = d.schema; v > target; v--) {
+          revert.add(Integer.toString(v));
+        }
+        return new SchemaTarget(r.database(), Integer.toString(d.schema), Integer.toString(target), revert, List.of());
+      }
+    }
+
+    @Override
+    public RevertResult revertMigrations(RevertRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Database.revertMigrations", r.database() + " " + r.targetVersion(), r.dryRun());
+        Database d = database(r.database());
+        int target = Integer.parseInt(r.targetVersion());
+        String from = Integer.toString(d.schema);
+        boolean changed = d.schema > target && !r.dryRun();
+        if (changed) {
+          d.schema = target;
+          mutations++;
+        }
+        return new RevertResult(r.database(), from, r.targetVersion(), List.of(), changed, plan(r.dryRun(), "run U" + from + " down to " + target));
+      }
+    }
+
+    @Override
+    public IntegrityReport checkIntegrity(IntegrityRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Database.checkIntegrity", r.database() + (r.runTag() == null ? "" : " staged"), r.dryRun());
+        Database d = database(r.database());
+        int schema = r.runTag() != null && d.stagedSchema != null ? d.stagedSchema : d.schema;
+        boolean corrupted = r.runTag() == null && d.corrupted;
+        boolean schemaOk = r.expectedSchema() == null || r.dryRun() || r.expectedSchema().equals(Integer.toString(schema));
+        boolean passed = !corrupted && schemaOk;
+        if (r.enforce() && !passed) {
+          throw ApplicationFailure.newNonRetryableFailure(
+              "integrity checks failed on " + r.database(), FailureType.INTEGRITY_CHECK_FAILED.name());
+        }
+        return new IntegrityReport(
+            r.database(), Integer.toString(schema), passed,
+            List.of(new CheckResult("orders-not-empty", !corrupted, corrupted ? "0 rows" : "42 rows")),
+            plan(r.dryRun(), "select count(*) from orders"));
+      }
+    }
+
+    @Override
+    public RestoreResult restoreStaged(StagedRestoreRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Database.restoreStaged", r.database() + " " + r.backupId(), r.dryRun());
+        Database d = database(r.database());
+        Integer schema = d.backups.get(r.backupId());
+        boolean changed = !r.dryRun() && !r.runTag().equals(d.stagedTag);
+        if (changed) {
+          d.stagedTag = r.runTag();
+          d.stagedSchema = schema;
+          mutations++;
+        }
+        return new RestoreResult(r.database(), r.database() + "__rb_" + r.runTag(), r.backupId(), changed, "", plan(r.dryRun(), "pg_restore into staging"));
+      }
+    }
+
+    @Override
+    public SwapResult swap(SwapRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Database.swap", r.database(), r.dryRun());
+        Database d = database(r.database());
+        boolean changed = !r.dryRun() && r.runTag().equals(d.stagedTag);
+        if (changed) {
+          d.safetyName = r.database() + "__before_" + r.runTag();
+          d.backups.put(d.safetyName, d.schema);
+          d.schema = d.stagedSchema;
+          d.corrupted = false;
+          d.stagedTag = null;
+          d.stagedSchema = null;
+          mutations++;
+        }
+        return new SwapResult(r.database(), r.database(), r.database() + "__before_" + r.runTag(), changed, plan(r.dryRun(), "alter database rename"));
+      }
+    }
+
+    @Override
+    public SwapResult swapBack(SwapRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Database.swapBack", r.database(), r.dryRun());
+        Database d = database(r.database());
+        String safety = r.database() + "__before_" + r.runTag();
+        boolean changed = !r.dryRun() && safety.equals(d.safetyName);
+        if (changed) {
+          d.schema = d.backups.get(safety);
+          d.safetyName = null;
+          mutations++;
+        }
+        return new SwapResult(r.database(), r.database(), null, changed, plan(r.dryRun(), "alter database rename back"));
+      }
+    }
+
+    @Override
+    public RestoreResult restoreInPlace(InPlaceRestoreRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Database.restoreInPlace", r.database() + " " + r.backupId(), r.dryRun());
+        Database d = database(r.database());
+        Integer schema = d.backups.get(r.backupId());
+        if (schema == null) {
+          throw ApplicationFailure.newNonRetryableFailure("unknown backup " + r.backupId(), FailureType.UNKNOWN_BACKUP.name());
+        }
+        boolean changed = !r.dryRun();
+        if (changed) {
+          d.schema = schema;
+          d.corrupted = false;
+          mutations++;
+        }
+        return new RestoreResult(r.database(), r.database(), r.backupId(), changed, "", plan(r.dryRun(), "pg_restore --clean " + r.backupId()));
+      }
+    }
+
+    @Override
+    public SwapResult dropStaging(SwapRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Database.dropStaging", r.database(), r.dryRun());
+        Database d = database(r.database());
+        boolean changed = !r.dryRun() && r.runTag().equals(d.stagedTag);
+        if (changed) {
+          d.stagedTag = null;
+          d.stagedSchema = null;
+          mutations++;
+        }
+        return new SwapResult(r.database(), r.database(), null, changed, plan(r.dryRun(), "drop database staging"));
+      }
+    }
+  }
+
+  private final class Notify implements NotifyActivities {
+    @Override
+    public NotifyResult send(Notification n) {
+      synchronized (FakeWorld.this) {
+        enter("Notify.send", n.kind().name(), n.dryRun());
+        if (!n.dryRun() && notifications.stream().noneMatch(x -> x.key().equals(n.key()))) {
+          notifications.add(n);
+        }
+        return new NotifyResult(
+            n.dryRun() ? List.of() : List.of("console"), List.of(),
+            n.dryRun() ? List.of("would post " + n.kind() + " to console") : List.of());
+      }
+    }
+  }
+
+  private final class Audit implements AuditActivities {
+    @Override
+    public void record(AuditBatch batch) {
+      synchronized (FakeWorld.this) {
+        enter("Audit.record", Integer.toString(batch.events().size()), false);
+        for (AuditEvent e : batch.events()) {
+          if (auditKeys.add(batch.runId() + "/" + e.seq())) {
+            audit.add(e);
+          }
+        }
+      }
+    }
+  }
+
+  private final class Policy implements PolicyActivities {
+    @Override
+    public PolicySnapshot snapshot(PolicyRequest request) {
+      synchronized (FakeWorld.this) {
+        enter("Policy.snapshot", request.runbook().id(), false);
+        return policy;
+      }
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package dev.runbook.workflows.testing;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.runbook.workflows.DatabaseRollbackWorkflow;
+import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
+import dev.runbook.workflows.EmergencyRollbackWorkflow;
+import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
+import dev.runbook.workflows.FullRollbackWorkflow;
+import dev.runbook.workflows.FullRollbackWorkflowImpl;
+import dev.runbook.workflows.RunbookControl;
+import dev.runbook.workflows.ServiceRollbackWorkflowImpl;
+import dev.runbook.workflows.engine.RunbookSearchAttributes;
+import dev.runbook.workflows.model.CancelRequest;
+import dev.runbook.workflows.model.DatabaseMode;
+import dev.runbook.workflows.model.DatabaseRollbackRequest;
+import dev.runbook.workflows.model.DecisionAction;
+import dev.runbook.workflows.model.DecisionRequest;
+import dev.runbook.workflows.model.EmergencyRollbackRequest;
+import dev.runbook.workflows.model.FullRollbackRequest;
+import dev.runbook.workflows.model.Phase;
+import dev.runbook.workflows.model.Receipt;
+import dev.runbook.workflows.model.RunReport;
+import dev.runbook.workflows.model.RunStatus;
+import dev.runbook.workflows.model.RunbookRequest;
+import dev.runbook.workflows.model.RunbookType;
+import dev.runbook.workflows.model.Severity;
+import dev.runbook.workflows.model.Vote;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Starting and driving runbooks in tests, the way the CLI and the API do. */
+public final class Runs {
+  private Runs() {}
+
+  /** A time-skipping test environment with every runbook registered; activities come later. */
+  public static TestWorkflowExtension extension() {
+    TestWorkflowExtension.Builder b =
+        TestWorkflowExtension.newBuilder()
+            .registerWorkflowImplementationTypes(
+                EmergencyRollbackWorkflowImpl.class,
+                DatabaseRollbackWorkflowImpl.class,
+                FullRollbackWorkflowImpl.class,
+                ServiceRollbackWorkflowImpl.class)
+            .setDoNotStart(true);
+    RunbookSearchAttributes.ALL.forEach(b::registerSearchAttribute);
+    return b.build();
+  }
+
+  /** The request each runbook is tested with: api (v2 -> v1, schema 3 -> 2), web, prod. */
+  public static RunbookRequest request(RunbookType type, Severity severity, boolean dryRun) {
+    return switch (type) {
+      case EMERGENCY ->
+          new EmergencyRollbackRequest(
+              "api", severity, "checkout errors after v2", FakeWorld.REQUESTER, dryRun, "INC-7",
+              null, true, null, null, Duration.ofMinutes(3), null);
+      case DATABASE ->
+          new DatabaseRollbackRequest(
+              "api", null, severity, "bad migration 3", FakeWorld.REQUESTER, dryRun, "INC-7",
+              null, null, null, null, null, null, null, null);
+      case FULL ->
+          new FullRollbackRequest(
+              "prod", List.of("api", "web"), List.of("api"), severity, "release 42 is broken",
+              FakeWorld.REQUESTER, dryRun, "INC-7", null, null, null);
+    };
+  }
+
+  public static DatabaseRollbackRequest restore(Severity severity, boolean inPlace) {
+    return new DatabaseRollbackRequest(
+        "api", null, severity, "orders table corrupted", FakeWorld.REQUESTER, false, null,
+        DatabaseMode.RESTORE,
+        inPlace ? dev.runbook.workflows.model.RestoreStrategy.IN_PLACE : null,
+        null, null, null, null, null, null);
+  }
+
+  /** Starts a run the way the starter does: business ID, conflict policy FAIL. */
+  public static WorkflowStub start(WorkflowClient client, String taskQueue, RunbookRequest r) {
+    WorkflowOptions options =
+        WorkflowOptions.newBuilder()
+            .setTaskQueue(taskQueue)
+            .setWorkflowId(r.workflowId())
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+            .setStaticSummary(r.runbook().id() + " rollback of " + String.join(", ", r.services()))
+            .build();
+    switch (r.runbook()) {
+      case EMERGENCY -> {
+        EmergencyRollbackWorkflow w = client.newWorkflowStub(EmergencyRollbackWorkflow.class, options);
+        WorkflowClient.start(w::rollback, (EmergencyRollbackRequest) r);
+        return WorkflowStub.fromTyped(w);
+      }
+      case DATABASE -> {
+        DatabaseRollbackWorkflow w = client.newWorkflowStub(DatabaseRollbackWorkflow.class, options);
+        WorkflowClient.start(w::rollback, (DatabaseRollbackRequest) r);
+        return WorkflowStub.fromTyped(w);
+      }
+      default -> {
+        FullRollbackWorkflow w = client.newWorkflowStub(FullRollbackWorkflow.class, options);
+        WorkflowClient.start(w::rollback, (FullRollbackRequest) r);
+        return WorkflowStub.fromTyped(w);
+      }
+    }
+  }
+
+  /** The run's report, whatever its result type (every result record starts with it). */
+  public static RunReport report(WorkflowStub stub) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> raw = stub.getResult(Map.class);
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+        .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+        .convertValue(raw.get("report"), RunReport.class);
+  }
+
+  public static RunStatus status(WorkflowStub stub) {
+    return stub.query("status", RunStatus.class);
+  }
+
+  /** Advances the test clock a second at a time until the run reaches {@code phase}. */
+  public static RunStatus awaitPhase(TestWorkflowEnvironment env, WorkflowStub stub, Phase phase) {
+    RunStatus s = null;
+    for (int i = 0; i < 600; i++) {
+      s = status(stub);
+      if (s.phase() == phase) {
+        return s;
+      }
+      if (s.phase().terminal()) {
+        fail("expected phase " + phase.label() + " but the run ended " + s.phase().label() + ": " + s.outcomeMessage());
+      }
+      env.sleep(Duration.ofSeconds(1));
+    }
+    return fail("the run never reached " + phase.label() + "; last: " + (s == null ? null : s.phase()));
+  }
+
+  public static Receipt approve(WorkflowStub stub, String person) {
+    return stub.update(RunbookControl.APPROVE, Receipt.class, new Vote(person, "looks right"));
+  }
+
+  public static Receipt reject(WorkflowStub stub, String person, String reason) {
+    return stub.update(RunbookControl.REJECT, Receipt.class, new Vote(person, reason));
+  }
+
+  public static Receipt decide(WorkflowStub stub, DecisionAction action, String person) {
+    return stub.update(RunbookControl.DECIDE, Receipt.class, new DecisionRequest(action, person, "on call"));
+  }
+
+  public static Receipt cancel(WorkflowStub stub, String person) {
+    return stub.update(RunbookControl.CANCEL, Receipt.class, new CancelRequest(person, "wrong service"));
+  }
+
+  public static Instant now(TestWorkflowEnvironment env) {
+    return Instant.ofEpochMilli(env.currentTimeMillis());
+  }
+}
