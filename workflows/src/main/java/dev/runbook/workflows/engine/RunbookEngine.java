@@ -281,7 +281,7 @@ public final class RunbookEngine {
       s.finishedAt = null;
       s.error = null;
       current = s;
-      if (approvalOpen()) {
+      if (approvalOpen() || monitoring) {
         refreshDetails();
       } else {
         setPhase(Phase.EXECUTING);

@@ -98,6 +98,11 @@ public final class FakeWorld {
     this.policy = snapshot;
   }
 
+  /** Flips a service's health, as a real one would flap. */
+  public synchronized void healthy(String service, boolean healthy) {
+    services.get(service).healthy = healthy;
+  }
+
   /** The next {@code times} calls of {@code activity} ("Service.deploy") fail with {@code type}. */
   public synchronized void fail(String activity, FailureType type, int times) {
     failures.put(activity, new Failure(type, times));

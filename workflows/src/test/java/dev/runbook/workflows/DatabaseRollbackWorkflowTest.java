@@ -1,0 +1,191 @@
+package dev.runbook.workflows;
+
+import static dev.runbook.workflows.testing.Runs.approve;
+import static dev.runbook.workflows.testing.Runs.awaitPhase;
+import static dev.runbook.workflows.testing.Runs.decide;
+import static dev.runbook.workflows.testing.Runs.reject;
+import static dev.runbook.workflows.testing.Runs.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runbook.workflows.activities.FailureType;
+import dev.runbook.workflows.activities.NotificationKind;
+import dev.runbook.workflows.model.DatabaseMode;
+import dev.runbook.workflows.model.DatabaseRollbackRequest;
+import dev.runbook.workflows.model.DatabaseRollbackResult;
+import dev.runbook.workflows.model.DecisionAction;
+import dev.runbook.workflows.model.Phase;
+import dev.runbook.workflows.model.RunStatus;
+import dev.runbook.workflows.model.Severity;
+import dev.runbook.workflows.model.StepState;
+import dev.runbook.workflows.model.StepStatus;
+import dev.runbook.workflows.testing.FakeWorld;
+import dev.runbook.workflows.testing.Runs;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class DatabaseRollbackWorkflowTest {
+  @RegisterExtension static final TestWorkflowExtension env = Runs.extension();
+
+  private FakeWorld world;
+  private TestWorkflowEnvironment testEnv;
+  private WorkflowClient client;
+  private String queue;
+
+  @BeforeEach
+  void setUp(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client) {
+    this.world = new FakeWorld();
+    this.testEnv = testEnv;
+    this.client = client;
+    this.queue = worker.getTaskQueue();
+    worker.registerActivitiesImplementations(world.activities());
+    testEnv.start();
+  }
+
+  private WorkflowStub start(DatabaseRollbackRequest r) {
+    return Runs.start(client, queue, r);
+  }
+
+  private static StepStatus step(RunStatus s, String id) {
+    return s.steps().stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aRestoreNeedsApprovalEvenAtP0AndIsStagedWhileTheApprovalIsPending() {
+    world.databases.get("api").schema = 4;
+    WorkflowStub run = start(Runs.restore(Severity.P0, false));
+
+    RunStatus waiting = awaitPhase(testEnv, run, Phase.AWAITING_APPROVAL);
+    for (int i = 0; i < 30 && step(status(run), "check-staging").state() != StepState.SUCCEEDED; i++) {
+      testEnv.sleep(Duration.ofSeconds(1));
+    }
+    RunStatus staged = status(run);
+    assertThat(staged.phase()).isEqualTo(Phase.AWAITING_APPROVAL);
+    assertThat(step(staged, "restore-staging").state()).isEqualTo(StepState.SUCCEEDED);
+    assertThat(step(staged, "check-staging").state()).isEqualTo(StepState.SUCCEEDED);
+    assertThat(waiting.pendingApproval().roles()).containsExactly("engineering-lead");
+    assertThat(world.databases.get("api").stagedSchema).isEqualTo(3);
+    assertThat(world.calls("Service.stop")).isEmpty();
+    assertThat(world.databases.get("api").schema).isEqualTo(4);
+
+    approve(run, "alice");
+    DatabaseRollbackResult result = run.getResult(DatabaseRollbackResult.class);
+
+    assertThat(result.report().outcome()).isEqualTo(Phase.SUCCEEDED);
+    assertThat(result.mode()).isEqualTo(DatabaseMode.RESTORE);
+    assertThat(result.backupId()).isEqualTo("api-nightly");
+    assertThat(world.databases.get("api").schema).isEqualTo(3);
+    assertThat(result.safetyCopy()).startsWith("api__before_");
+    assertThat(world.databases.get("api").backups.get(result.safetyCopy())).isEqualTo(4);
+    List<String> order = world.calls().stream()
+        .filter(c -> c.startsWith("Service.") || c.startsWith("Database.swap"))
+        .map(c -> c.split(" ")[0]).toList();
+    assertThat(order).containsExactly("Service.stop", "Database.swap", "Service.start", "Service.verify");
+    assertThat(world.calls("Database.dropStaging")).isEmpty();
+  }
+
+  @Test
+  void rejectingAStagedRestoreStopsItAndDropsTheStagingDatabase() {
+    WorkflowStub run = start(Runs.restore(Severity.P1, false));
+    awaitPhase(testEnv, run, Phase.AWAITING_APPROVAL);
+
+    reject(run, "bob", "restore loses today's orders; revert instead");
+    DatabaseRollbackResult result = run.getResult(DatabaseRollbackResult.class);
+
+    assertThat(result.report().outcome()).isEqualTo(Phase.REJECTED);
+    assertThat(world.calls("Database.dropStaging")).hasSize(1);
+    assertThat(world.databases.get("api").stagedTag).isNull();
+    assertThat(world.calls("Database.swap")).isEmpty();
+    assertThat(world.calls("Service.stop")).isEmpty();
+  }
+
+  @Test
+  void aFailedSwapCompensatedPutsTheOldDatabaseBackAndStartsTheWriters() {
+    world.fail("Service.start", FailureType.NOT_SUPPORTED, 1);
+    world.databases.get("api").schema = 4;
+    WorkflowStub run = start(Runs.restore(Severity.P0, false));
+    awaitPhase(testEnv, run, Phase.AWAITING_APPROVAL);
+    approve(run, "alice");
+
+    RunStatus s = awaitPhase(testEnv, run, Phase.NEEDS_DECISION);
+    assertThat(s.pendingDecision().step()).isEqualTo("start-writers");
+    decide(run, DecisionAction.COMPENSATE, "alice");
+    DatabaseRollbackResult result = run.getResult(DatabaseRollbackResult.class);
+
+    assertThat(result.report().outcome()).isEqualTo(Phase.COMPENSATED);
+    assertThat(world.databases.get("api").schema).isEqualTo(4);
+    assertThat(world.services.get("api").running).isTrue();
+    assertThat(world.calls("Database.swapBack")).hasSize(1);
+  }
+
+  @Test
+  void anInPlaceRestoreTakesASafetyBackupFirst() {
+    world.databases.get("api").schema = 4;
+    WorkflowStub run = start(Runs.restore(Severity.P0, true));
+    awaitPhase(testEnv, run, Phase.AWAITING_APPROVAL);
+    assertThat(world.calls("Database.backup")).hasSize(1);
+    approve(run, "bob");
+
+    DatabaseRollbackResult result = run.getResult(DatabaseRollbackResult.class);
+
+    assertThat(result.report().outcome()).isEqualTo(Phase.SUCCEEDED);
+    assertThat(world.databases.get("api").schema).isEqualTo(3);
+    assertThat(world.databases.get("api").backups.get(result.safetyCopy())).isEqualTo(4);
+    assertThat(world.calls("Database.restoreInPlace")).containsExactly("Database.restoreInPlace api api-nightly");
+  }
+
+  @Test
+  void withoutAModeCorruptedDataLeadsToARestore() {
+    world.databases.get("api").corrupted = true;
+    WorkflowStub run = start(Runs.request(dev.runbook.workflows.model.RunbookType.DATABASE, Severity.P0, false) instanceof DatabaseRollbackRequest r ? r : null);
+
+    RunStatus s = awaitPhase(testEnv, run, Phase.AWAITING_APPROVAL);
+    assertThat(step(s, "choose-mode").detail()).isEqualTo("restore: integrity checks fail");
+    approve(run, "alice");
+    DatabaseRollbackResult result = run.getResult(DatabaseRollbackResult.class);
+
+    assertThat(result.mode()).isEqualTo(DatabaseMode.RESTORE);
+    assertThat(world.databases.get("api").corrupted).isFalse();
+    assertThat(world.calls("Database.revertMigrations")).isEmpty();
+  }
+
+  @Test
+  void withoutAModeSoundDataIsReverted() {
+    DatabaseRollbackResult result =
+        start((DatabaseRollbackRequest) Runs.request(dev.runbook.workflows.model.RunbookType.DATABASE, Severity.P0, false))
+            .getResult(DatabaseRollbackResult.class);
+
+    assertThat(result.mode()).isEqualTo(DatabaseMode.REVERT);
+    assertThat(result.schemaFrom()).isEqualTo("3");
+    assertThat(result.schemaTo()).isEqualTo("2");
+    assertThat(result.report().steps()).filteredOn(x -> x.id().equals("choose-mode"))
+        .singleElement().satisfies(x -> assertThat(x.detail()).isEqualTo("revert: integrity checks pass"));
+    List<String> order = world.calls().stream().map(c -> c.split(" ")[0])
+        .filter(c -> c.startsWith("Database.")).toList();
+    assertThat(order).containsExactly(
+        "Database.checkIntegrity", "Database.resolveSchemaTarget", "Database.backup",
+        "Database.revertMigrations", "Database.checkIntegrity");
+    assertThat(world.notifications()).extracting(n -> n.kind())
+        .contains(NotificationKind.STARTED, NotificationKind.RESOLVED);
+  }
+
+  @Test
+  void revertToAGivenMigration() {
+    DatabaseRollbackRequest r = new DatabaseRollbackRequest(
+        "api", "api", Severity.P0, "undo 2 and 3", FakeWorld.REQUESTER, false, null,
+        DatabaseMode.REVERT, null, "1", null, null, null, null, null);
+
+    DatabaseRollbackResult result = start(r).getResult(DatabaseRollbackResult.class);
+
+    assertThat(result.schemaTo()).isEqualTo("1");
+    assertThat(world.databases.get("api").schema).isEqualTo(1);
+    assertThat(world.calls("Database.checkIntegrity")).hasSize(1);
+  }
+}
