@@ -213,7 +213,8 @@ public record ChannelSettings(
     values.put("timeout", timeout);
     for (String field : fields) {
       if (values.get(field) != null) {
-        problems.add(path + "." + field + ": not used by a " + k + " channel: remove it");
+        problems.add(path + "." + field + ": not used by " + (k.equals(EMAIL) ? "an " : "a ")
+            + k + " channel: remove it");
       }
     }
   }
