@@ -140,7 +140,7 @@ public final class MessageTemplates {
       case TIMED_OUT -> new Draft(
           "Timed out: rollback of " + services + " got no approval",
           "Nobody approved the " + rollback + " of " + services
-              + (took == null ? "" : " in " + took) + "; the run was aborted and changed nothing.",
+              + (took == null ? "" : " in " + took) + "; the run was aborted.",
           with(facts("Detail", detail, "Waited", took), context),
           null,
           List.of());
