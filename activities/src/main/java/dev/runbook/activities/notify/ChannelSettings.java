@@ -6,6 +6,7 @@ import jakarta.mail.internet.InternetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -200,7 +201,7 @@ public record ChannelSettings(
   }
 
   private void unused(String path, String k, List<String> problems, String... fields) {
-    Map<String, Object> values = new java.util.LinkedHashMap<>();
+    Map<String, Object> values = new LinkedHashMap<>();
     values.put("url", url);
     values.put("token", token);
     values.put("host", host);
