@@ -1,0 +1,222 @@
+package dev.runbook.activities.notify;
+
+import dev.runbook.activities.Secret;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One named channel under {@code notify.channels}. The fields are flat so YAML reads naturally;
+ * which of them apply depends on {@code kind}, and {@link #problems} names any that do not.
+ *
+ * <pre>
+ * ops:   {kind: slack, url: ${SLACK_WEBHOOK_URL}}
+ * pager: {kind: webhook, url: https://pager.example/hook, token: ${PAGER_TOKEN}}
+ * leads: {kind: email, host: smtp.example, port: 587, from: runbook@example.com,
+ *         to: [lead@example.com], user: runbook, password: ${SMTP_PASSWORD}}
+ * local: {kind: console}
+ * </pre>
+ *
+ * @param kind slack, webhook, email or console
+ * @param url slack and webhook: where to POST (a secret: a Slack webhook URL is its own token)
+ * @param token webhook: optional bearer token
+ * @param host email: the SMTP server
+ * @param port email: the SMTP port; default 587 with STARTTLS, else 25
+ * @param from email: the sender address
+ * @param to email: the recipients
+ * @param user email: optional SMTP login (with {@code password})
+ * @param password email: the SMTP password
+ * @param startTls email: require STARTTLS before anything is sent; default true
+ * @param timeout how long one delivery may take; default 10s
+ */
+public record ChannelSettings(
+    String kind,
+    Secret url,
+    Secret token,
+    String host,
+    Integer port,
+    String from,
+    List<String> to,
+    String user,
+    Secret password,
+    Boolean startTls,
+    Duration timeout) {
+  public static final String SLACK = "slack";
+  public static final String WEBHOOK = "webhook";
+  public static final String EMAIL = "email";
+  public static final String CONSOLE = "console";
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
+
+  public ChannelSettings {
+    to = to == null ? List.of() : List.copyOf(to);
+  }
+
+  public static ChannelSettings slack(Secret url) {
+    return new ChannelSettings(SLACK, url, null, null, null, null, null, null, null, null, null);
+  }
+
+  public static ChannelSettings webhook(Secret url, Secret token) {
+    return new ChannelSettings(WEBHOOK, url, token, null, null, null, null, null, null, null, null);
+  }
+
+  public static ChannelSettings email(
+      String host, int port, String from, List<String> to, String user, Secret password,
+      boolean startTls) {
+    return new ChannelSettings(
+        EMAIL, null, null, host, port, from, to, user, password, startTls, null);
+  }
+
+  public static ChannelSettings console() {
+    return new ChannelSettings(CONSOLE, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  public ChannelSettings withTimeout(Duration timeout) {
+    return new ChannelSettings(
+        kind, url, token, host, port, from, to, user, password, startTls, timeout);
+  }
+
+  /** The kind in lower case, or "" when missing. */
+  String normalizedKind() {
+    return kind == null ? "" : kind.trim().toLowerCase(Locale.ROOT);
+  }
+
+  Duration effectiveTimeout() {
+    return timeout == null ? DEFAULT_TIMEOUT : timeout;
+  }
+
+  boolean effectiveStartTls() {
+    return startTls == null || startTls;
+  }
+
+  int effectivePort() {
+    if (port != null) {
+      return port;
+    }
+    return effectiveStartTls() ? 587 : 25;
+  }
+
+  public List<String> problems(String path) {
+    List<String> problems = new ArrayList<>();
+    String k = normalizedKind();
+    switch (k) {
+      case SLACK -> {
+        requireUrl(path, "the Slack incoming webhook URL (https://hooks.slack.com/services/...)",
+            problems);
+        unused(path, k, problems, "token", "host", "port", "from", "to", "user", "password",
+            "startTls");
+      }
+      case WEBHOOK -> {
+        requireUrl(path, "the URL that receives the JSON document", problems);
+        if (token != null && token.isEmpty()) {
+          problems.add(path + ".token: is empty: set the bearer token or remove the line");
+        }
+        unused(path, k, problems, "host", "port", "from", "to", "user", "password", "startTls");
+      }
+      case EMAIL -> {
+        emailProblems(path, problems);
+        unused(path, k, problems, "url", "token");
+      }
+      case CONSOLE -> unused(path, k, problems, "url", "token", "host", "port", "from", "to",
+          "user", "password", "startTls", "timeout");
+      case "" -> problems.add(path + ".kind: missing: use slack, webhook, email or console");
+      default -> problems.add(
+          path + ".kind: unknown kind '" + kind + "': use slack, webhook, email or console");
+    }
+    if (timeout != null
+        && !CONSOLE.equals(k)
+        && (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0)) {
+      problems.add(path + ".timeout: must be between 1ms and 5m: a delivery that takes longer"
+          + " blocks the run; 10s is the default");
+    }
+    return problems;
+  }
+
+  private void requireUrl(String path, String what, List<String> problems) {
+    if (url == null || url.isEmpty()) {
+      problems.add(path + ".url: missing: set it to " + what + ", e.g. from an environment"
+          + " variable");
+      return;
+    }
+    // The value is a secret: the message says what is wrong, never what it is.
+    if (!isHttpUrl(url)) {
+      problems.add(path + ".url: not a valid http(s) URL: set it to " + what);
+    }
+  }
+
+  static boolean isHttpUrl(Secret url) {
+    try {
+      URI u = new URI(url.reveal().trim());
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+      return (scheme.equals("https") || scheme.equals("http")) && u.getHost() != null;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private void emailProblems(String path, List<String> problems) {
+    if (host == null || host.isBlank()) {
+      problems.add(path + ".host: missing: set it to the SMTP server's host name");
+    }
+    if (port != null && (port < 1 || port > 65535)) {
+      problems.add(path + ".port: " + port + " is not a port: use 1-65535 (587 for STARTTLS"
+          + " submission, 25 for plain SMTP)");
+    }
+    if (from == null || from.isBlank()) {
+      problems.add(path + ".from: missing: set the sender address, e.g. runbook@example.com");
+    } else if (!validAddress(from)) {
+      problems.add(path + ".from: '" + from + "' is not an email address: write it like"
+          + " runbook@example.com or 'Runbook <runbook@example.com>'");
+    }
+    if (to.isEmpty()) {
+      problems.add(path + ".to: no recipients: list at least one address");
+    }
+    for (int i = 0; i < to.size(); i++) {
+      if (to.get(i) == null || !validAddress(to.get(i))) {
+        problems.add(path + ".to[" + i + "]: '" + to.get(i) + "' is not an email address: write"
+            + " it like oncall@example.com");
+      }
+    }
+    boolean hasUser = user != null && !user.isBlank();
+    boolean hasPassword = password != null && !password.isEmpty();
+    if (hasUser != hasPassword) {
+      problems.add(path + (hasUser ? ".password" : ".user") + ": missing: SMTP login needs both"
+          + " user and password, or neither");
+    }
+  }
+
+  static boolean validAddress(String address) {
+    try {
+      new InternetAddress(address, true).validate();
+      return true;
+    } catch (AddressException e) {
+      return false;
+    }
+  }
+
+  private void unused(String path, String k, List<String> problems, String... fields) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("url", url);
+    values.put("token", token);
+    values.put("host", host);
+    values.put("port", port);
+    values.put("from", from);
+    values.put("to", to.isEmpty() ? null : to);
+    values.put("user", user);
+    values.put("password", password);
+    values.put("startTls", startTls);
+    values.put("timeout", timeout);
+    for (String field : fields) {
+      if (values.get(field) != null) {
+        problems.add(path + "." + field + ": not used by " + (k.equals(EMAIL) ? "an " : "a ")
+            + k + " channel: remove it");
+      }
+    }
+  }
+}

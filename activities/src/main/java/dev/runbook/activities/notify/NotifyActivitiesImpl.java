@@ -1,0 +1,138 @@
+package dev.runbook.activities.notify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runbook.activities.Failures;
+import dev.runbook.workflows.activities.FailureType;
+import dev.runbook.workflows.activities.NotifyActivities;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a notification to the channels its audience is routed to. Each (key, channel) pair is
+ * delivered at most once as far as the delivery log can tell: a channel that has the key is
+ * skipped, a channel is recorded right after it accepted the message, and a failing channel does
+ * not stop the others. When some fail, the activity fails naming them, so its retry sends only
+ * to those. A channel can still get a message twice if the worker dies between its send and the
+ * record; the webhook's Idempotency-Key and the email's Message-ID let those receivers drop it.
+ */
+public final class NotifyActivitiesImpl implements NotifyActivities {
+  private static final Logger log = LoggerFactory.getLogger(NotifyActivitiesImpl.class);
+
+  private final Routing routing;
+  private final Map<String, Channel> channels;
+  private final DeliveryLog deliveries;
+
+  /** Sends for real; the console channel prints on standard output. */
+  public NotifyActivitiesImpl(NotifySettings settings, DeliveryLog deliveries) {
+    this(settings, deliveries, System.out, JsonPost.defaultClient());
+  }
+
+  /**
+   * @param console where console channels print
+   * @param http the client for Slack and webhooks; it must not follow redirects
+   */
+  public NotifyActivitiesImpl(
+      NotifySettings settings, DeliveryLog deliveries, PrintStream console, HttpClient http) {
+    List<String> problems = settings.problems("notify");
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          "notify settings are not valid:\n  " + String.join("\n  ", problems));
+    }
+    this.routing = settings.routing();
+    this.deliveries = deliveries;
+    JsonPost post = new JsonPost(http);
+    ObjectMapper json = new ObjectMapper();
+    Map<String, Channel> built = new LinkedHashMap<>();
+    settings.channels().forEach((name, c) -> built.put(name, switch (c.normalizedKind()) {
+      case ChannelSettings.SLACK -> new SlackChannel(name, c, post, json);
+      case ChannelSettings.WEBHOOK -> new WebhookChannel(name, c, post, json);
+      case ChannelSettings.EMAIL -> new EmailChannel(name, c);
+      default -> new ConsoleChannel(name, console);
+    }));
+    this.channels = Map.copyOf(built);
+  }
+
+  @Override
+  public NotifyResult send(Notification n) {
+    if (n == null || n.key() == null || n.key().isBlank() || n.kind() == null) {
+      throw Failures.of(FailureType.INVALID_INPUT,
+          "a notification needs an idempotency key and a kind: the workflow must set both");
+    }
+    Message message = MessageTemplates.render(n);
+    List<Channel> targets = routing.channelsFor(n.audience(), n.target()).stream()
+        .map(channels::get)
+        .toList();
+    String title = "\"" + message.title() + "\"";
+    List<String> planned = new ArrayList<>();
+    if (n.dryRun()) {
+      for (Channel c : targets) {
+        planned.add("would send " + n.kind() + " " + title + " to " + c.describe());
+      }
+      return new NotifyResult(List.of(), List.of(), planned);
+    }
+
+    Set<String> done;
+    try {
+      done = deliveries.deliveredChannels(n.key());
+    } catch (DeliveryFailure e) {
+      throw Failures.of(e.type(), e.getMessage());
+    }
+    List<String> delivered = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    List<DeliveryFailure> failures = new ArrayList<>();
+    for (Channel c : targets) {
+      if (done.contains(c.name())) {
+        skipped.add(c.name());
+        planned.add("skipped " + c.describe() + ": it already has " + n.key());
+        continue;
+      }
+      try {
+        c.deliver(message, n);
+      } catch (DeliveryFailure e) {
+        log.warn("notification {} not delivered: {}", n.key(), e.getMessage());
+        failures.add(e);
+        continue;
+      }
+      try {
+        deliveries.recordDelivery(n.key(), c.name());
+      } catch (DeliveryFailure e) {
+        throw Failures.of(FailureType.UNAVAILABLE, "sent " + n.key() + " to " + c.describe()
+            + " but could not record it, so a retry may send it there again: " + e.getMessage());
+      }
+      log.info("notification {} ({}) delivered to channel {}", n.key(), n.kind(), c.name());
+      delivered.add(c.name());
+      planned.add("sent " + n.kind() + " " + title + " to " + c.describe());
+    }
+    if (!failures.isEmpty()) {
+      throw failure(n, delivered, failures);
+    }
+    return new NotifyResult(delivered, skipped, planned);
+  }
+
+  /**
+   * Retryable when any channel may work on a retry; non-retryable only when every failing
+   * channel is misconfigured, where a retry cannot help.
+   */
+  private static RuntimeException failure(
+      Notification n, List<String> delivered, List<DeliveryFailure> failures) {
+    boolean retryable = failures.stream().anyMatch(f -> f.type().retryable());
+    FailureType type = retryable ? FailureType.UNAVAILABLE : failures.get(0).type();
+    StringBuilder m = new StringBuilder("notification " + n.key() + " (" + n.kind()
+        + ") was not delivered to " + failures.size() + " channel(s): ");
+    m.append(String.join("; ", failures.stream().map(Throwable::getMessage).toList()));
+    if (!delivered.isEmpty()) {
+      m.append(". Delivered to ").append(String.join(", ", delivered));
+    }
+    m.append(retryable
+        ? ". A retry sends only to the channels that failed."
+        : ". Fix the configuration; a retry cannot help.");
+    return Failures.of(type, m.toString());
+  }
+}

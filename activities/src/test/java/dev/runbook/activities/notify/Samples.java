@@ -1,0 +1,39 @@
+package dev.runbook.activities.notify;
+
+import dev.runbook.workflows.activities.Audience;
+import dev.runbook.workflows.activities.NotificationKind;
+import dev.runbook.workflows.activities.NotifyActivities.Notification;
+import dev.runbook.workflows.model.RunbookType;
+import dev.runbook.workflows.model.Severity;
+import java.time.Duration;
+import java.util.List;
+
+/** Notifications as the emergency rollback of "api" sends them. */
+final class Samples {
+  static final String RUN = "rollback-api";
+
+  private Samples() {}
+
+  static Notification notification(NotificationKind kind, String key, String detail,
+      Duration duration) {
+    return new Notification(key, kind, Audience.TEAM, null, RUN, RunbookType.EMERGENCY,
+        Severity.P1, List.of("api"), "error rate 12% after deploy 1.4.0", "alice", "INC-42",
+        detail, duration, Duration.ofMinutes(10), false);
+  }
+
+  static Notification started(String key) {
+    return notification(NotificationKind.STARTED, key, null, null);
+  }
+
+  static Notification to(Notification n, Audience audience, String target) {
+    return new Notification(n.key(), n.kind(), audience, target, n.workflowId(), n.runbook(),
+        n.severity(), n.services(), n.reason(), n.requestedBy(), n.incidentId(), n.detail(),
+        n.duration(), n.eta(), n.dryRun());
+  }
+
+  static Notification dryRun(Notification n) {
+    return new Notification(n.key(), n.kind(), n.audience(), n.target(), n.workflowId(),
+        n.runbook(), n.severity(), n.services(), n.reason(), n.requestedBy(), n.incidentId(),
+        n.detail(), n.duration(), n.eta(), true);
+  }
+}
