@@ -19,6 +19,7 @@ import dev.runbook.workflows.model.Severity;
 import dev.runbook.workflows.model.StepState;
 import dev.runbook.workflows.model.StepStatus;
 import dev.runbook.workflows.testing.FakeWorld;
+import dev.runbook.workflows.testing.RecordHistories;
 import dev.runbook.workflows.testing.Runs;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DatabaseRollbackWorkflowTest {
   @RegisterExtension static final TestWorkflowExtension env = Runs.extension();
+  @RegisterExtension final RecordHistories histories = new RecordHistories();
 
   private FakeWorld world;
   private TestWorkflowEnvironment testEnv;

@@ -20,6 +20,7 @@ import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.model.Severity;
 import dev.runbook.workflows.model.StepStatus;
 import dev.runbook.workflows.testing.FakeWorld;
+import dev.runbook.workflows.testing.RecordHistories;
 import dev.runbook.workflows.testing.Runs;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class EmergencyRollbackWorkflowTest {
   @RegisterExtension static final TestWorkflowExtension env = Runs.extension();
+  @RegisterExtension final RecordHistories histories = new RecordHistories();
 
   private FakeWorld world;
   private TestWorkflowEnvironment testEnv;

@@ -13,6 +13,7 @@ import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.Severity;
 import dev.runbook.workflows.testing.FakeWorld;
+import dev.runbook.workflows.testing.RecordHistories;
 import dev.runbook.workflows.testing.Runs;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FullRollbackWorkflowTest {
   @RegisterExtension static final TestWorkflowExtension env = Runs.extension();
+  @RegisterExtension final RecordHistories histories = new RecordHistories();
 
   private FakeWorld world;
   private TestWorkflowEnvironment testEnv;

@@ -30,6 +30,7 @@ import dev.runbook.workflows.policy.ApprovalPolicy;
 import dev.runbook.workflows.policy.ApprovalRule;
 import dev.runbook.workflows.policy.PolicySnapshot;
 import dev.runbook.workflows.testing.FakeWorld;
+import dev.runbook.workflows.testing.RecordHistories;
 import dev.runbook.workflows.testing.Runs;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -57,6 +58,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class RunbookScenariosTest {
   @RegisterExtension static final TestWorkflowExtension env = Runs.extension();
+  @RegisterExtension final RecordHistories histories = new RecordHistories();
 
   private FakeWorld world;
   private TestWorkflowEnvironment testEnv;

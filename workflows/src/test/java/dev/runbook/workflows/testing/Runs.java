@@ -39,7 +39,19 @@ import java.util.Map;
 
 /** Starting and driving runbooks in tests, the way the CLI and the API do. */
 public final class Runs {
+  /** A run a test started, so its history can be recorded and replayed afterwards. */
+  public record Started(WorkflowClient client, String workflowId) {}
+
+  private static final List<Started> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private Runs() {}
+
+  /** The runs started since the last call. */
+  public static List<Started> drainStarted() {
+    List<Started> all = List.copyOf(started);
+    started.clear();
+    return all;
+  }
 
   /** A time-skipping test environment with every runbook registered; activities come later. */
   public static TestWorkflowExtension extension() {
@@ -90,6 +102,7 @@ public final class Runs {
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
             .setStaticSummary(r.runbook().id() + " rollback of " + String.join(", ", r.services()))
             .build();
+    started.add(new Started(client, r.workflowId()));
     switch (r.runbook()) {
       case EMERGENCY -> {
         EmergencyRollbackWorkflow w = client.newWorkflowStub(EmergencyRollbackWorkflow.class, options);
