@@ -1,0 +1,86 @@
+package dev.runbook.workflows.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RequestValidationTest {
+  private static EmergencyRollbackRequest emergency(String service, String toVersion, String by) {
+    return new EmergencyRollbackRequest(service, Severity.P1, "errors", by, false, null, toVersion, false, null, null, null, null);
+  }
+
+  @Test
+  void aGoodRequestHasNoProblemsAndABusinessScopedId() {
+    EmergencyRollbackRequest r = emergency("api", "v1.2.3", "erin");
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.workflowId()).isEqualTo("rollback-api");
+    assertThat(Validation.requireValid(r)).isSameAs(r);
+  }
+
+  @Test
+  void injectionAttemptsAreRefusedNamingTheFieldAndTheFix() {
+    assertThat(emergency("api", "v1; rm -rf /", "erin").problems())
+        .containsExactly("toVersion 'v1; rm -rf /' is not a valid version: use letters, digits and . _ + : @ - (no spaces, quotes, ';', '$' or '/')");
+    assertThat(emergency("api\"; drop table", "v1", "erin").problems()).singleElement()
+        .satisfies(p -> assertThat(p).startsWith("service 'api\"; drop table' is not a valid name"));
+    assertThat(emergency("api", "$(reboot)", "erin").problems()).hasSize(1);
+    assertThat(emergency("api", "v1", "erin\nroot").problems()).singleElement()
+        .satisfies(p -> assertThat(p).contains("requestedBy 'erin?root'"));
+    assertThatThrownBy(() -> Validation.requireValid(emergency("API", "v1", "erin")))
+        .hasMessageStartingWith("invalid emergency request: service 'API' is not a valid name");
+  }
+
+  @Test
+  void missingAndContradictoryFieldsAreNamed() {
+    EmergencyRollbackRequest r = new EmergencyRollbackRequest(
+        null, null, " ", null, false, null, null, false, "db", "2", Duration.ofDays(3), Instant.EPOCH);
+    assertThat(r.problems()).contains(
+        "service is required",
+        "severity is required: use P0, P1 or P2",
+        "reason is required: say why this rollback is needed",
+        "requestedBy is required",
+        "database and toMigration need withDatabase: add --with-database or drop them",
+        "monitorFor PT72H is out of range: use 0 to PT24H",
+        "notBefore is only for P2 runs: drop it or use severity P2");
+  }
+
+  @Test
+  void databaseRequestsCheckTheirModeSpecificFields() {
+    DatabaseRollbackRequest r = new DatabaseRollbackRequest(
+        "api", null, Severity.P0, "x", "erin", false, null, DatabaseMode.REVERT, RestoreStrategy.IN_PLACE,
+        "2", 3, "../../etc", null, List.of("web", "Bad Name"), null);
+    assertThat(r.problems()).contains(
+        "give toMigration or steps, not both",
+        "backupId and strategy are for restore: drop them or use mode restore",
+        "backupId '../../etc' is not a valid version: use letters, digits and . _ + : @ - (no spaces, quotes, ';', '$' or '/')");
+    assertThat(r.problems()).anySatisfy(p -> assertThat(p).startsWith("stopServices[] 'Bad Name'"));
+  }
+
+  @Test
+  void fullRequestsNeedServicesOnceEachAndTargetsForKnownOnes() {
+    FullRollbackRequest r = new FullRollbackRequest(
+        "prod", List.of("api", "api"), List.of("main"), Severity.P0, "x", "erin", false, null,
+        Map.of("web", "w1"), Map.of("main", "x1"), null);
+    assertThat(r.problems()).contains(
+        "services lists 'api' twice: list each service once",
+        "toVersions names 'web', which is not in services",
+        "toMigrations.main 'x1' is not a migration version: use digits, e.g. 2");
+    assertThat(r.workflowId()).isEqualTo("rollback-full-prod");
+  }
+
+  @Test
+  void enumsParseWhatPeopleType() {
+    assertThat(Severity.parse("p1")).isEqualTo(Severity.P1);
+    assertThat(Severity.parse("2")).isEqualTo(Severity.P2);
+    assertThatThrownBy(() -> Severity.parse("P5")).hasMessage("severity 'P5' is not valid: use P0 (no approval), P1 or P2");
+    assertThat(RunbookType.parse("Emergency")).isEqualTo(RunbookType.EMERGENCY);
+    assertThat(DecisionAction.parse("Compensate")).isEqualTo(DecisionAction.COMPENSATE);
+    assertThat(Phase.fromLabel("needs-decision")).isEqualTo(Phase.NEEDS_DECISION);
+    assertThat(RestoreStrategy.parse("in-place")).isEqualTo(RestoreStrategy.IN_PLACE);
+  }
+}
