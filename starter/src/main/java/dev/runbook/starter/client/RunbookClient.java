@@ -1,0 +1,259 @@
+package dev.runbook.starter.client;
+
+import dev.runbook.workflows.DatabaseRollbackWorkflow;
+import dev.runbook.workflows.EmergencyRollbackWorkflow;
+import dev.runbook.workflows.FullRollbackWorkflow;
+import dev.runbook.workflows.RunbookControl;
+import dev.runbook.workflows.engine.RunbookSearchAttributes;
+import dev.runbook.workflows.model.CancelRequest;
+import dev.runbook.workflows.model.DatabaseRollbackRequest;
+import dev.runbook.workflows.model.DecisionAction;
+import dev.runbook.workflows.model.DecisionRequest;
+import dev.runbook.workflows.model.EmergencyRollbackRequest;
+import dev.runbook.workflows.model.FullRollbackRequest;
+import dev.runbook.workflows.model.Phase;
+import dev.runbook.workflows.model.Receipt;
+import dev.runbook.workflows.model.Refusal;
+import dev.runbook.workflows.model.RefusalKind;
+import dev.runbook.workflows.model.RunStatus;
+import dev.runbook.workflows.model.RunbookRequest;
+import dev.runbook.workflows.model.Vote;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowQueryException;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.SearchAttributes;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Starts runbooks and acts on runs: what the CLI and the HTTP API both use. Errors come back as
+ * {@link RunbookException}s that say what was wrong and what to do.
+ */
+public final class RunbookClient {
+  private final WorkflowClient client;
+  private final String taskQueue;
+
+  public RunbookClient(WorkflowClient client, String taskQueue) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+  }
+
+  public WorkflowClient temporal() {
+    return client;
+  }
+
+  public String taskQueue() {
+    return taskQueue;
+  }
+
+  /** A run that was started. */
+  public record Started(String workflowId, String runId) {}
+
+  /**
+   * Starts a runbook under its business ID. A second rollback of the same target while one runs
+   * is refused with {@link RunbookException.Conflict}, naming the running one.
+   */
+  public Started start(RunbookRequest request) {
+    List<String> problems = request.problems();
+    if (!problems.isEmpty()) {
+      throw new RunbookException.InvalidRequest(
+          "invalid " + request.runbook().id() + " request: " + String.join("; ", problems));
+    }
+    WorkflowOptions options = options(request);
+    try {
+      var execution =
+          switch (request.runbook()) {
+            case EMERGENCY -> {
+              EmergencyRollbackWorkflow w = client.newWorkflowStub(EmergencyRollbackWorkflow.class, options);
+              yield WorkflowClient.start(w::rollback, (EmergencyRollbackRequest) request);
+            }
+            case DATABASE -> {
+              DatabaseRollbackWorkflow w = client.newWorkflowStub(DatabaseRollbackWorkflow.class, options);
+              yield WorkflowClient.start(w::rollback, (DatabaseRollbackRequest) request);
+            }
+            case FULL -> {
+              FullRollbackWorkflow w = client.newWorkflowStub(FullRollbackWorkflow.class, options);
+              yield WorkflowClient.start(w::rollback, (FullRollbackRequest) request);
+            }
+          };
+      return new Started(execution.getWorkflowId(), execution.getRunId());
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      throw conflict(request);
+    } catch (WorkflowServiceException e) {
+      throw translate(request.workflowId(), e);
+    }
+  }
+
+  private WorkflowOptions options(RunbookRequest r) {
+    Map<String, Object> memo = new LinkedHashMap<>();
+    memo.put("reason", r.reason());
+    memo.put("requestedBy", r.requestedBy());
+    if (r.incidentId() != null) {
+      memo.put("incidentId", r.incidentId());
+    }
+    return WorkflowOptions.newBuilder()
+        .setTaskQueue(taskQueue)
+        .setWorkflowId(r.workflowId())
+        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+        .setStaticSummary(summary(r))
+        .setStaticDetails("Reason: " + r.reason() + "\n\nRequested by " + r.requestedBy()
+            + (r.incidentId() == null ? "" : " for " + r.incidentId()))
+        .setMemo(memo)
+        .setTypedSearchAttributes(
+            SearchAttributes.newBuilder()
+                .set(RunbookSearchAttributes.RUNBOOK_TYPE, r.runbook().id())
+                .set(RunbookSearchAttributes.SEVERITY, r.severity().name())
+                .set(RunbookSearchAttributes.SERVICE, r.services())
+                .set(RunbookSearchAttributes.PHASE, Phase.STARTING.label())
+                .build())
+        .build();
+  }
+
+  /** The one line Temporal UI shows for a run. */
+  static String summary(RunbookRequest r) {
+    String target = String.join(", ", r.services());
+    String to = switch (r.runbook()) {
+      case EMERGENCY -> {
+        EmergencyRollbackRequest e = (EmergencyRollbackRequest) r;
+        yield (e.toVersion() == null ? "" : " to " + e.toVersion()) + (e.withDatabase() ? " with database" : "");
+      }
+      case DATABASE -> {
+        DatabaseRollbackRequest d = (DatabaseRollbackRequest) r;
+        yield d.mode() == null ? "" : " (" + d.mode().label() + ")";
+      }
+      case FULL -> " in " + ((FullRollbackRequest) r).environment();
+    };
+    return r.severity() + " " + r.runbook().id() + " rollback of " + target + to
+        + (r.dryRun() ? " [dry run]" : "") + " by " + r.requestedBy();
+  }
+
+  private RunbookException conflict(RunbookRequest r) {
+    String id = r.workflowId();
+    String what = String.join(", ", r.services());
+    try {
+      RunStatus running = status(id);
+      return new RunbookException.Conflict(
+          id,
+          what + " already has a rollback running: " + id + " (" + running.runbook().id() + ", "
+              + running.severity() + ", requested by " + running.requestedBy() + " at "
+              + running.startedAt() + ", phase " + running.phase().label() + "). Follow it with"
+              + " `runbook status " + id + "` or cancel it before starting another.");
+    } catch (RuntimeException cannotDescribe) {
+      return new RunbookException.Conflict(
+          id,
+          what + " already has a rollback running: " + id + ". Follow it with `runbook status "
+              + id + "` or cancel it before starting another.");
+    }
+  }
+
+  public Receipt approve(String workflowId, String person, String comment) {
+    return act(workflowId, RunbookControl.APPROVE, person, new Vote(person, comment));
+  }
+
+  public Receipt reject(String workflowId, String person, String reason) {
+    return act(workflowId, RunbookControl.REJECT, person, new Vote(person, reason));
+  }
+
+  public Receipt decide(String workflowId, DecisionAction action, String person, String comment) {
+    return act(workflowId, RunbookControl.DECIDE, person, new DecisionRequest(action, person, comment));
+  }
+
+  public Receipt cancel(String workflowId, String person, String reason) {
+    return act(workflowId, RunbookControl.CANCEL, person, new CancelRequest(person, reason));
+  }
+
+  /**
+   * Sends an update. A refusal is reported back to the run (a validator cannot record it) and
+   * thrown as {@link RunbookException.Refused}.
+   */
+  private Receipt act(String workflowId, String update, String person, Object argument) {
+    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+    try {
+      return stub.update(update, Receipt.class, argument);
+    } catch (WorkflowUpdateException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ApplicationFailure af) {
+        RefusalKind.Refused refused = RefusalKind.parse(af.getOriginalMessage());
+        try {
+          stub.signal("record-refusal", new Refusal(person, update, refused.reason()));
+        } catch (RuntimeException ended) {
+          // The run may have ended meanwhile; the refusal still reaches the caller.
+        }
+        throw new RunbookException.Refused(refused.kind(), refused.reason());
+      }
+      throw translate(workflowId, e);
+    } catch (WorkflowNotFoundException e) {
+      throw new RunbookException.UnknownRun(workflowId);
+    } catch (WorkflowServiceException e) {
+      throw translate(workflowId, e);
+    }
+  }
+
+  public RunStatus status(String workflowId) {
+    try {
+      return client.newUntypedWorkflowStub(workflowId).query("status", RunStatus.class);
+    } catch (WorkflowNotFoundException e) {
+      throw new RunbookException.UnknownRun(workflowId);
+    } catch (WorkflowQueryException | WorkflowServiceException e) {
+      throw translate(workflowId, e);
+    }
+  }
+
+  /**
+   * Polls the run's status until it ends, handing each new status to {@code onChange}; returns
+   * the final status.
+   */
+  public RunStatus watch(String workflowId, Duration every, Consumer<RunStatus> onChange) {
+    RunStatus last = null;
+    while (true) {
+      RunStatus now = status(workflowId);
+      if (!now.equals(last)) {
+        onChange.accept(now);
+        last = now;
+      }
+      if (now.phase().terminal()) {
+        return now;
+      }
+      try {
+        Thread.sleep(every.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return now;
+      }
+    }
+  }
+
+  private static RunbookException translate(String workflowId, RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof WorkflowNotFoundException) {
+        return new RunbookException.UnknownRun(workflowId);
+      }
+      if (t instanceof StatusRuntimeException s) {
+        Status.Code code = s.getStatus().getCode();
+        if (code == Status.Code.NOT_FOUND) {
+          return new RunbookException.UnknownRun(workflowId);
+        }
+        if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
+          return new RunbookException.Unavailable(
+              "Temporal is not reachable (" + s.getStatus().getDescription()
+                  + "): is the server (or `runbook dev`) running at the configured address?");
+        }
+      }
+    }
+    return new RunbookException.Unavailable("cannot act on " + workflowId + ": " + e.getMessage());
+  }
+}

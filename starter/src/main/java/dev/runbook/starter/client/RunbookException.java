@@ -1,0 +1,155 @@
+package dev.runbook.starter.client;
+
+import dev.runbook.workflows.model.RefusalKind;
+
+/**
+ * What can go wrong when people act on runs, each with the exit code the CLI returns and the
+ * status the HTTP API answers, so scripts and callers can tell the cases apart.
+ */
+public abstract class RunbookException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  protected RunbookException(String message) {
+    super(message);
+  }
+
+  /** The CLI exit code (see the CLI's help: 3 refused, 4 conflict, 5 not found, 2 bad input). */
+  public abstract int exitCode();
+
+  public abstract int httpStatus();
+
+  /** A short machine-readable name for API error bodies. */
+  public abstract String code();
+
+  /** The request is malformed; the message names the field and the fix. */
+  public static final class InvalidRequest extends RunbookException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidRequest(String message) {
+      super(message);
+    }
+
+    @Override
+    public int exitCode() {
+      return 2;
+    }
+
+    @Override
+    public int httpStatus() {
+      return 400;
+    }
+
+    @Override
+    public String code() {
+      return "invalid_request";
+    }
+  }
+
+  /** A vote, decision or cancel the run refused, with its kind and reason. */
+  public static final class Refused extends RunbookException {
+    private static final long serialVersionUID = 1L;
+    private final RefusalKind kind;
+
+    public Refused(RefusalKind kind, String reason) {
+      super(reason);
+      this.kind = kind;
+    }
+
+    public RefusalKind kind() {
+      return kind;
+    }
+
+    @Override
+    public int exitCode() {
+      return kind.httpStatus() == 403 ? 3 : kind.httpStatus() == 409 ? 4 : 2;
+    }
+
+    @Override
+    public int httpStatus() {
+      return kind.httpStatus();
+    }
+
+    @Override
+    public String code() {
+      return kind.name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** A rollback of the same service (or environment) is already running. */
+  public static final class Conflict extends RunbookException {
+    private static final long serialVersionUID = 1L;
+    private final String runningWorkflowId;
+
+    public Conflict(String runningWorkflowId, String message) {
+      super(message);
+      this.runningWorkflowId = runningWorkflowId;
+    }
+
+    public String runningWorkflowId() {
+      return runningWorkflowId;
+    }
+
+    @Override
+    public int exitCode() {
+      return 4;
+    }
+
+    @Override
+    public int httpStatus() {
+      return 409;
+    }
+
+    @Override
+    public String code() {
+      return "already_running";
+    }
+  }
+
+  /** No run with that ID. */
+  public static final class UnknownRun extends RunbookException {
+    private static final long serialVersionUID = 1L;
+
+    public UnknownRun(String workflowId) {
+      super("no run " + workflowId + ": check the ID with `runbook list`");
+    }
+
+    @Override
+    public int exitCode() {
+      return 5;
+    }
+
+    @Override
+    public int httpStatus() {
+      return 404;
+    }
+
+    @Override
+    public String code() {
+      return "unknown_run";
+    }
+  }
+
+  /** Temporal cannot be reached. */
+  public static final class Unavailable extends RunbookException {
+    private static final long serialVersionUID = 1L;
+
+    public Unavailable(String message) {
+      super(message);
+    }
+
+    @Override
+    public int exitCode() {
+      return 6;
+    }
+
+    @Override
+    public int httpStatus() {
+      return 503;
+    }
+
+    @Override
+    public String code() {
+      return "unavailable";
+    }
+  }
+}
