@@ -134,6 +134,13 @@ public final class FakeWorld {
     return mutations;
   }
 
+  /** The fakes except those implementing {@code real}, which a test registers for real. */
+  public Object[] activitiesExcept(Class<?>... real) {
+    return java.util.Arrays.stream(activities())
+        .filter(a -> java.util.Arrays.stream(real).noneMatch(r -> r.isInstance(a)))
+        .toArray();
+  }
+
   /** The activity implementations, to register on a test worker. */
   public Object[] activities() {
     return new Object[] {

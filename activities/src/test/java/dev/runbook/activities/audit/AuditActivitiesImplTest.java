@@ -1,0 +1,141 @@
+package dev.runbook.activities.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.runbook.activities.support.TestStore;
+import dev.runbook.workflows.activities.AuditActivities;
+import dev.runbook.workflows.activities.AuditActivities.AuditBatch;
+import dev.runbook.workflows.activities.AuditActivities.AuditEvent;
+import dev.runbook.workflows.activities.AuditEventType;
+import dev.runbook.workflows.model.Phase;
+import dev.runbook.workflows.model.RollbackLogEntry;
+import dev.runbook.workflows.model.RunbookType;
+import dev.runbook.workflows.model.Severity;
+import dev.runbook.workflows.activities.FailureType;
+import dev.runbook.workflows.model.DecisionAction;
+import dev.runbook.workflows.testing.FakeWorld;
+import dev.runbook.workflows.testing.Runs;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class AuditActivitiesImplTest {
+  @RegisterExtension static final TestWorkflowExtension env = Runs.extension();
+
+  private HikariDataSource db;
+  private FakeWorld world;
+  private TestWorkflowEnvironment testEnv;
+  private WorkflowClient client;
+  private String queue;
+
+  @BeforeEach
+  void setUp(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client) {
+    db = TestStore.fresh();
+    world = new FakeWorld();
+    this.testEnv = testEnv;
+    this.client = client;
+    this.queue = worker.getTaskQueue();
+    worker.registerActivitiesImplementations(world.activitiesExcept(AuditActivities.class));
+    worker.registerActivitiesImplementations(new AuditActivitiesImpl(db));
+    testEnv.start();
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  private List<String> rows(String sql) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Connection c = db.getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> cols = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          cols.add(String.valueOf(rs.getObject(i)));
+        }
+        out.add(String.join("|", cols));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void theSameBatchWrittenTwiceIsStoredOnce() throws Exception {
+    Instant t = Instant.parse("2026-11-21T03:00:00Z");
+    AuditBatch batch = new AuditBatch("rollback-api", "run-1", RunbookType.EMERGENCY, List.of(
+        new AuditEvent(1, AuditEventType.RUN_STARTED, t, "erin", null, "errors after v2",
+            Map.of("severity", "P1", "services", "api", "requestedBy", "erin", "dryRun", "false")),
+        new AuditEvent(2, AuditEventType.STEP_STARTED, t, null, "deploy", "Deploy v1", Map.of("attempt", "1")),
+        new AuditEvent(3, AuditEventType.APPROVED, t, "alice", "approval", "go", Map.of()),
+        new AuditEvent(4, AuditEventType.DECIDED, t, "bob", "deploy", "flaky", Map.of("action", "retry")),
+        new AuditEvent(5, AuditEventType.STEP_SUCCEEDED, t.plusSeconds(5), null, "deploy", null,
+            Map.of("state", "succeeded", "attempts", "2")),
+        new AuditEvent(6, AuditEventType.RUN_FINISHED, t.plusSeconds(60), null, null, "rolled back",
+            Map.of("outcome", "succeeded", "durationMs", "60000", "from", "v2", "to", "v1"))));
+    AuditActivitiesImpl audit = new AuditActivitiesImpl(db);
+
+    audit.record(batch);
+    audit.record(batch);
+
+    assertThat(rows("select count(*) from run_events")).containsExactly("6");
+    assertThat(rows("select step, state, attempts, finished_at is not null from steps"))
+        .containsExactly("deploy|succeeded|2|true");
+    assertThat(rows("select person, verdict, comment from approvals")).containsExactly("alice|approved|go");
+    assertThat(rows("select person, step, action from decisions")).containsExactly("bob|deploy|retry");
+    List<RollbackLogEntry> log = new RollbackLogStore(db).recent(10, null, false);
+    assertThat(log).singleElement().satisfies(e -> {
+      assertThat(e.services()).containsExactly("api");
+      assertThat(e.fromVersion()).isEqualTo("v2");
+      assertThat(e.toVersion()).isEqualTo("v1");
+      assertThat(e.reason()).isEqualTo("errors after v2");
+      assertThat(e.durationMs()).isEqualTo(60000L);
+      assertThat(e.outcome()).isEqualTo("succeeded");
+      assertThat(e.requestedBy()).isEqualTo("erin");
+    });
+  }
+
+  @Test
+  void aRunWritesItsStepsVotesDecisionsAndOutcomeAsItGoes() throws Exception {
+    world.fail("Service.deploy", FailureType.NOT_SUPPORTED, 1);
+    WorkflowStub run = Runs.start(client, queue, Runs.request(RunbookType.EMERGENCY, Severity.P1, false));
+    Runs.awaitPhase(testEnv, run, Phase.AWAITING_APPROVAL);
+    assertThat(new RollbackLogStore(db).recent(5, "api", true)).singleElement()
+        .satisfies(e -> assertThat(e.outcome()).isNull());
+    assertThat(rows("select verdict from approvals")).isEmpty();
+
+    Runs.approve(run, "alice");
+    Runs.awaitPhase(testEnv, run, Phase.NEEDS_DECISION);
+    assertThat(rows("select state, error like '%NOT_SUPPORTED%' from steps where step = 'deploy'"))
+        .containsExactly("failed|true");
+    Runs.decide(run, DecisionAction.RETRY, "bob");
+    assertThat(Runs.report(run).outcome()).isEqualTo(Phase.SUCCEEDED);
+
+    assertThat(rows("select person, verdict from approvals")).containsExactly("alice|approved");
+    assertThat(rows("select person, step, action from decisions")).containsExactly("bob|deploy|retry");
+    assertThat(rows("select state, attempts from steps where step = 'deploy'")).containsExactly("succeeded|2");
+    assertThat(rows("select count(*) from steps where state <> 'succeeded' and state <> 'skipped'")).containsExactly("0");
+    RollbackLogEntry entry = new RollbackLogStore(db).recent(5, "api", false).get(0);
+    assertThat(entry.outcome()).isEqualTo("succeeded");
+    assertThat(entry.fromVersion()).isEqualTo("v2");
+    assertThat(entry.toVersion()).isEqualTo("v1");
+    assertThat(entry.severity()).isEqualTo("P1");
+    assertThat(entry.incidentId()).isEqualTo("INC-7");
+    assertThat(rows("select min(seq), max(seq), count(*) = max(seq) from run_events"))
+        .singleElement().satisfies(r -> assertThat(r).startsWith("1|").endsWith("|true"));
+    assertThat(new RollbackLogStore(db).recent(5, "web", false)).isEmpty();
+  }
+}

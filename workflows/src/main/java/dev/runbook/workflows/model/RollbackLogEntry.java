@@ -1,0 +1,28 @@
+package dev.runbook.workflows.model;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One row of the rollback log, as the source runbooks kept it: date, service, from, to, reason,
+ * duration, outcome; plus who asked and the run's IDs.
+ *
+ * @param outcome the terminal phase label, or null while the run is going
+ */
+public record RollbackLogEntry(
+    String workflowId,
+    String runId,
+    String runbook,
+    String severity,
+    List<String> services,
+    Instant startedAt,
+    Instant finishedAt,
+    String fromVersion,
+    String toVersion,
+    String reason,
+    String requestedBy,
+    String incidentId,
+    boolean dryRun,
+    Long durationMs,
+    String outcome,
+    String message) {}
