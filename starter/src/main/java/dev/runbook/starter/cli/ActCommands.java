@@ -1,0 +1,109 @@
+package dev.runbook.starter.cli;
+
+import dev.runbook.workflows.model.DecisionAction;
+import dev.runbook.workflows.model.Receipt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Acting on a run: approve, reject, decide, cancel. Refusals exit 3 (may not) or 4 (not now). */
+final class ActCommands {
+  private ActCommands() {}
+
+  abstract static class Act extends Common implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN", description = "The run's workflow ID, e.g. rollback-api.")
+    String run;
+
+    @Option(names = "--as", required = true, description = "Who you are; the run checks your role.")
+    String as;
+
+    Act(CliContext context) {
+      super(context);
+    }
+
+    abstract Receipt act();
+
+    @Override
+    public Integer call() {
+      Receipt r = act();
+      if (json) {
+        Output.json(out(), r);
+      } else {
+        out().printf("%s: %s (phase %s)%n", r.workflowId(), r.message(), r.phase().label());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve a run that waits for approval.")
+  static final class Approve extends Act {
+    @Option(names = "--comment", description = "Why, for the log.")
+    String comment;
+
+    Approve(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    Receipt act() {
+      return context.client().approve(run, as, comment);
+    }
+  }
+
+  @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject a run that waits for approval; it ends.")
+  static final class Reject extends Act {
+    @Option(names = "--reason", required = true, description = "Why; sent to the team.")
+    String reason;
+
+    Reject(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    Receipt act() {
+      return context.client().reject(run, as, reason);
+    }
+  }
+
+  @Command(name = "decide", mixinStandardHelpOptions = true,
+      description = "Answer a run whose step failed for good: retry, skip, compensate or abort.")
+  static final class Decide extends Act {
+    @Parameters(index = "1", paramLabel = "ACTION", description = "retry, skip, compensate or abort.")
+    String action;
+
+    @Option(names = "--comment", description = "Why, for the log.")
+    String comment;
+
+    Decide(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    Receipt act() {
+      DecisionAction a;
+      try {
+        a = DecisionAction.parse(action);
+      } catch (IllegalArgumentException e) {
+        throw new dev.runbook.starter.client.RunbookException.InvalidRequest(e.getMessage());
+      }
+      return context.client().decide(run, a, as, comment);
+    }
+  }
+
+  @Command(name = "cancel", mixinStandardHelpOptions = true,
+      description = "Stop a run where it is (during monitoring the rollback stands).")
+  static final class Cancel extends Act {
+    @Option(names = "--reason", description = "Why, for the log.")
+    String reason;
+
+    Cancel(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    Receipt act() {
+      return context.client().cancel(run, as, reason);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package dev.runbook.starter.cli;
+
+import dev.runbook.starter.RollbackLog;
+import dev.runbook.starter.client.RunbookClient;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the CLI commands need from the process around them. The composition root provides it from
+ * the configuration; connections are made on first use, so `--help` needs nothing running.
+ */
+public interface CliContext {
+  RunbookClient client();
+
+  RollbackLog log();
+
+  /** The services and databases of each configured environment, for the full runbook. */
+  Map<String, Environment> environments();
+
+  /** An environment's services in start order and its databases. */
+  record Environment(List<String> services, List<String> databases) {}
+}

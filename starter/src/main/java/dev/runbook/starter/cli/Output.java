@@ -1,0 +1,122 @@
+package dev.runbook.starter.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.runbook.workflows.model.RunStatus;
+import dev.runbook.workflows.model.StepState;
+import dev.runbook.workflows.model.StepStatus;
+import dev.runbook.workflows.policy.Durations;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/** How the CLI prints: JSON for scripts, aligned text for people. */
+final class Output {
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+          .enable(SerializationFeature.INDENT_OUTPUT);
+
+  static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+
+  private Output() {}
+
+  static void json(PrintWriter out, Object value) {
+    try {
+      out.println(JSON.writeValueAsString(value));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String when(Instant t) {
+    return t == null ? "-" : WHEN.format(t);
+  }
+
+  static String duration(Duration d) {
+    return d == null ? "-" : Durations.human(d.withNanos(0).isZero() ? d : d.withNanos(0));
+  }
+
+  /** A table with columns sized to their content. */
+  static void table(PrintWriter out, List<String> header, List<List<String>> rows) {
+    int[] width = new int[header.size()];
+    for (int i = 0; i < header.size(); i++) {
+      width[i] = header.get(i).length();
+    }
+    for (List<String> row : rows) {
+      for (int i = 0; i < row.size(); i++) {
+        width[i] = Math.max(width[i], row.get(i) == null ? 1 : row.get(i).length());
+      }
+    }
+    out.println(line(header, width));
+    for (List<String> row : rows) {
+      out.println(line(row, width));
+    }
+  }
+
+  private static String line(List<String> cells, int[] width) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < cells.size(); i++) {
+      String c = cells.get(i) == null ? "-" : cells.get(i);
+      b.append(i == cells.size() - 1 ? c : String.format("%-" + width[i] + "s  ", c));
+    }
+    return b.toString().stripTrailing();
+  }
+
+  static String mark(StepState s) {
+    return switch (s) {
+      case SUCCEEDED -> "[ok]";
+      case RUNNING -> "[..]";
+      case FAILED -> "[!!]";
+      case SKIPPED -> "[--]";
+      case PLANNED -> "[plan]";
+      case COMPENSATED -> "[undone]";
+      default -> "[  ]";
+    };
+  }
+
+  /** The status as a person reads it: phase, what it waits for, each step, who did what. */
+  static void status(PrintWriter out, RunStatus s) {
+    out.printf("%s  %s rollback of %s (%s%s)%n", s.workflowId(),
+        s.runbook() == null ? "?" : s.runbook().id(), String.join(", ", s.services()),
+        s.severity(), s.dryRun() ? ", dry run" : "");
+    out.printf("phase: %s%s%n", s.phase().label(),
+        s.waitingFor() == null ? "" : "  (waiting for " + s.waitingFor() + ")");
+    out.printf("requested by %s at %s: %s%n", s.requestedBy(), when(s.startedAt()), s.reason());
+    for (StepStatus step : s.steps()) {
+      out.printf("  %-8s %-52s%s%s%n", mark(step.state()), step.title(),
+          step.attempts() > 1 ? " (attempt " + step.attempts() + ")" : "",
+          step.error() != null ? "  " + step.error() : step.detail() != null ? "  " + step.detail() : "");
+    }
+    if (s.pendingApproval() != null) {
+      var a = s.pendingApproval();
+      out.printf("approval: %d of %s from %s; escalates %s; aborts %s%n",
+          a.approvedBy().size(), a.required(), String.join(" or ", a.roles()),
+          a.nextEscalationAt() == null ? "no more" : "at " + when(a.nextEscalationAt()),
+          "at " + when(a.abortsAt()));
+      out.printf("  runbook approve %s --as NAME   |   runbook reject %s --as NAME --reason WHY%n",
+          s.workflowId(), s.workflowId());
+    }
+    if (s.pendingDecision() != null) {
+      var d = s.pendingDecision();
+      out.printf("needs a decision on %s: %s%n", d.step(), d.error());
+      out.printf("  runbook decide %s %s --as NAME%n", s.workflowId(),
+          String.join("|", d.options().stream().map(x -> x.label()).toList()));
+    }
+    if (!s.actions().isEmpty()) {
+      out.println("actions:");
+      s.actions().forEach(a -> out.printf("  %s  %-8s %s%s%n", when(a.at()), a.actor(), a.action(),
+          a.detail() == null ? "" : ": " + a.detail()));
+    }
+    if (s.outcomeMessage() != null) {
+      out.println("outcome: " + s.outcomeMessage());
+    }
+  }
+}

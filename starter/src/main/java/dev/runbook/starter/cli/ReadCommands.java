@@ -1,0 +1,121 @@
+package dev.runbook.starter.cli;
+
+import dev.runbook.workflows.model.RollbackLogEntry;
+import dev.runbook.workflows.model.RunStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Reading runs: status, watch, list, log. */
+final class ReadCommands {
+  private ReadCommands() {}
+
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a run: phase, steps, what it waits for, who did what.")
+  static final class Status extends Common implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN")
+    String run;
+
+    Status(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    public Integer call() {
+      RunStatus s = context.client().status(run);
+      if (json) {
+        Output.json(out(), s);
+      } else {
+        Output.status(out(), s);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "watch", mixinStandardHelpOptions = true,
+      description = "Follow a run live until it ends; exits 0 if it succeeded, 1 otherwise.")
+  static final class WatchCommand extends Common implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN")
+    String run;
+
+    WatchCommand(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    public Integer call() {
+      RunStatus end = Watch.follow(context.client(), run, out(), json);
+      return end.phase() == dev.runbook.workflows.model.Phase.SUCCEEDED ? 0 : 1;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Runs from the rollback log, newest first.")
+  static final class ListCommand extends Common implements Callable<Integer> {
+    @Option(names = "--service", description = "Only runs that acted on this service.")
+    String service;
+
+    @Option(names = "--open", description = "Only runs that have not ended.")
+    boolean open;
+
+    @Option(names = "--limit", defaultValue = "20", description = "At most this many (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    ListCommand(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    public Integer call() {
+      List<RollbackLogEntry> runs = context.log().recent(limit, service, open);
+      if (json) {
+        Output.json(out(), runs);
+        return 0;
+      }
+      List<List<String>> rows = new ArrayList<>();
+      for (RollbackLogEntry e : runs) {
+        rows.add(List.of(e.workflowId(), e.runbook(), Objects.toString(e.severity(), "-"),
+            Output.when(e.startedAt()), e.outcome() == null ? "running" : e.outcome(),
+            Objects.toString(e.requestedBy(), "-")));
+      }
+      Output.table(out(), List.of("RUN", "RUNBOOK", "SEV", "STARTED", "STATE", "BY"), rows);
+      return 0;
+    }
+  }
+
+  @Command(name = "log", mixinStandardHelpOptions = true,
+      description = "The rollback log: date, service, from, to, reason, duration, outcome.")
+  static final class LogCommand extends Common implements Callable<Integer> {
+    @Option(names = "--service", description = "Only this service.")
+    String service;
+
+    @Option(names = "--limit", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    LogCommand(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    public Integer call() {
+      List<RollbackLogEntry> runs = context.log().recent(limit, service, false);
+      if (json) {
+        Output.json(out(), runs);
+        return 0;
+      }
+      List<List<String>> rows = new ArrayList<>();
+      for (RollbackLogEntry e : runs) {
+        rows.add(List.of(Output.when(e.startedAt()), String.join(",", e.services()),
+            Objects.toString(e.fromVersion(), "-"), Objects.toString(e.toVersion(), "-"),
+            e.durationMs() == null ? "-" : Output.duration(Duration.ofMillis(e.durationMs())),
+            e.outcome() == null ? "running" : e.outcome() + (e.dryRun() ? " (dry run)" : ""),
+            e.reason() == null ? "-" : e.reason()));
+      }
+      Output.table(out(), List.of("DATE", "SERVICE", "FROM", "TO", "DURATION", "OUTCOME", "REASON"), rows);
+      return 0;
+    }
+  }
+}

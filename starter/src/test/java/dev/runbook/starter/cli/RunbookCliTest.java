@@ -1,0 +1,210 @@
+package dev.runbook.starter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runbook.starter.RollbackLog;
+import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.workflows.model.Phase;
+import dev.runbook.workflows.model.RollbackLogEntry;
+import dev.runbook.workflows.testing.FakeWorld;
+import dev.runbook.workflows.testing.Runs;
+import io.temporal.client.WorkflowClient;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
+
+/** Every CLI command, run through picocli against the time-skipping test server. */
+class RunbookCliTest {
+  @RegisterExtension static final TestWorkflowExtension env = Runs.extension();
+
+  private FakeWorld world;
+  private TestWorkflowEnvironment testEnv;
+  private RunbookClient client;
+  private final List<RollbackLogEntry> logRows = new java.util.ArrayList<>();
+
+  @BeforeEach
+  void setUp(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient temporal) {
+    world = new FakeWorld();
+    this.testEnv = testEnv;
+    worker.registerActivitiesImplementations(world.activities());
+    testEnv.start();
+    client = new RunbookClient(temporal, worker.getTaskQueue());
+  }
+
+  /** What one invocation printed and returned. */
+  record Result(int exit, String out, String err) {}
+
+  private Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    RollbackLog log = (limit, service, open) -> logRows.stream()
+        .filter(e -> service == null || e.services().contains(service))
+        .filter(e -> !open || e.outcome() == null).limit(limit).toList();
+    CliContext context = new CliContext() {
+      @Override
+      public RunbookClient client() {
+        return client;
+      }
+
+      @Override
+      public RollbackLog log() {
+        return log;
+      }
+
+      @Override
+      public Map<String, Environment> environments() {
+        return Map.of("prod", new Environment(List.of("api", "web"), List.of("api")));
+      }
+    };
+    CommandLine cli = RunbookCli.build(context, Map.of());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private void awaitPhase(String id, Phase phase) {
+    Runs.awaitPhase(testEnv, client.temporal().newUntypedWorkflowStub(id), phase);
+  }
+
+  @Test
+  void startEmergencyThenApproveAsAnotherPersonAndWatchItEnd() {
+    Result started = run("start", "emergency", "api", "-s", "P1", "-r", "errors after v2",
+        "--as", "erin", "--with-database", "--monitor-for", "0m", "--incident", "INC-9");
+    assertThat(started.exit()).isZero();
+    assertThat(started.out()).contains("started rollback-api").contains("runbook watch rollback-api");
+    awaitPhase("rollback-api", Phase.AWAITING_APPROVAL);
+
+    Result status = run("status", "rollback-api");
+    assertThat(status.out()).contains("phase: awaiting-approval")
+        .contains("runbook approve rollback-api --as NAME")
+        .contains("[ok]     Resolve the target version");
+
+    Result self = run("approve", "rollback-api", "--as", "erin");
+    assertThat(self.exit()).isEqualTo(3);
+    assertThat(self.err()).contains("erin requested this run and cannot approve it");
+
+    Result approved = run("approve", "rollback-api", "--as", "alice", "--comment", "go");
+    assertThat(approved.exit()).isZero();
+    assertThat(approved.out()).contains("approved by alice");
+
+    Result watched = run("watch", "rollback-api");
+    assertThat(watched.exit()).isZero();
+    assertThat(watched.out()).contains("Deploy v1").contains("succeeded: rolled back from v2 to v1");
+    assertThat(world.services.get("api").version).isEqualTo("v1");
+  }
+
+  @Test
+  void rejectNeedsAReasonAndEndsTheRun() {
+    run("start", "database", "api", "-s", "P1", "-r", "bad migration", "--as", "erin", "--mode", "revert");
+    awaitPhase("rollback-api", Phase.AWAITING_APPROVAL);
+
+    assertThat(run("reject", "rollback-api", "--as", "bob").exit()).isEqualTo(2);
+    Result rejected = run("reject", "rollback-api", "--as", "bob", "--reason", "use the hotfix");
+    assertThat(rejected.exit()).isZero();
+    Result watched = run("watch", "rollback-api");
+    assertThat(watched.exit()).isEqualTo(1);
+    assertThat(watched.out()).contains("rejected: rejected by bob: use the hotfix");
+  }
+
+  @Test
+  void decideAnswersAFailedStepAndRefusesWhatIsNotOffered() {
+    world.fail("Service.deploy", dev.runbook.workflows.activities.FailureType.NOT_SUPPORTED, 1);
+    run("start", "full", "prod", "-s", "P0", "-r", "release 42", "--as", "erin");
+    awaitPhase("rollback-full-prod", Phase.NEEDS_DECISION);
+
+    Result skip = run("decide", "rollback-full-prod", "skip", "--as", "alice");
+    assertThat(skip.exit()).isEqualTo(4);
+    assertThat(skip.err()).contains("skip is not possible for step deploy-api");
+    assertThat(run("decide", "rollback-full-prod", "maybe", "--as", "alice").err())
+        .contains("decision 'maybe' is not valid: use retry, skip, compensate or abort");
+    Result retry = run("decide", "rollback-full-prod", "retry", "--as", "alice", "--json");
+    assertThat(retry.exit()).isZero();
+    assertThat(retry.out()).contains("\"workflowId\" : \"rollback-full-prod\"");
+    assertThat(run("watch", "rollback-full-prod").exit()).isZero();
+  }
+
+  @Test
+  void cancelStopsARunAndStatusJsonShowsIt() {
+    run("start", "emergency", "api", "-s", "P2", "-r", "slow pages", "--as", "erin", "--monitor-for", "0m");
+    awaitPhase("rollback-api", Phase.AWAITING_APPROVAL);
+
+    Result cancelled = run("cancel", "rollback-api", "--as", "erin", "--reason", "false alarm");
+    assertThat(cancelled.exit()).isZero();
+    Runs.report(client.temporal().newUntypedWorkflowStub("rollback-api"));
+    Result json = run("status", "rollback-api", "--json");
+    assertThat(json.out()).contains("\"phase\" : \"cancelled\"").contains("false alarm");
+  }
+
+  @Test
+  void aSecondStartIsRefusedNamingTheFirstAndBadInputIsNamed() {
+    run("start", "emergency", "api", "-s", "P1", "-r", "x", "--as", "erin");
+    awaitPhase("rollback-api", Phase.AWAITING_APPROVAL);
+
+    Result second = run("start", "database", "api", "-s", "P0", "-r", "y", "--as", "erin");
+    assertThat(second.exit()).isEqualTo(4);
+    assertThat(second.err()).contains("already has a rollback running: rollback-api (emergency, P1");
+
+    assertThat(run("start", "emergency", "web", "-s", "P7", "-r", "x").err())
+        .contains("severity 'P7' is not valid: use P0 (no approval), P1 or P2");
+    assertThat(run("start", "emergency", "web", "-s", "P0", "-r", "x", "--to-version", "v1; rm -rf /").err())
+        .contains("toVersion 'v1; rm -rf /' is not a valid version");
+    assertThat(run("start", "emergency", "web", "-s", "P0", "-r", "x", "--monitor-for", "soon").err())
+        .contains("--monitor-for: duration 'soon' is not valid");
+    assertThat(run("start", "full", "staging", "-s", "P0", "-r", "x").err())
+        .contains("environment 'staging' is not configured: use one of [prod]");
+    assertThat(run("status", "rollback-nope").exit()).isEqualTo(5);
+    assertThat(run("start", "emergency").exit()).isEqualTo(2);
+    assertThat(world.calls("Service.deploy")).isEmpty();
+  }
+
+  @Test
+  void dryRunStartsAPlanThatChangesNothing() {
+    Result r = run("start", "emergency", "api", "-s", "P1", "-r", "rehearsal", "--as", "erin",
+        "--dry-run", "--with-database", "--watch");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("[plan]").contains("dry run: nothing was changed");
+    assertThat(world.mutations()).isZero();
+  }
+
+  @Test
+  void listAndLogPrintTheRollbackLog() {
+    logRows.add(new RollbackLogEntry("rollback-api", "r1", "emergency", "P1", List.of("api"),
+        Instant.parse("2026-11-21T03:04:00Z"), Instant.parse("2026-11-21T03:11:30Z"), "v2", "v1",
+        "checkout errors", "erin", "INC-7", false, 450_000L, "succeeded", "rolled back"));
+    logRows.add(new RollbackLogEntry("rollback-web", "r2", "database", "P0", List.of("web"),
+        Instant.parse("2026-11-21T04:00:00Z"), null, null, null, "bad index", "bob", null, false,
+        null, null, null));
+
+    Result log = run("log");
+    assertThat(log.out().lines().toList()).containsExactly(
+        "DATE              SERVICE  FROM  TO  DURATION  OUTCOME    REASON",
+        "2026-11-21 03:04  api      v2    v1  7m30s     succeeded  checkout errors",
+        "2026-11-21 04:00  web      -     -   -         running    bad index");
+    Result open = run("list", "--open");
+    assertThat(open.out()).contains("rollback-web").doesNotContain("rollback-api");
+    assertThat(run("list", "--service", "api", "--json").out()).contains("\"workflowId\" : \"rollback-api\"");
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (String cmd : List.of("start", "approve", "reject", "decide", "status", "watch", "list", "log", "cancel")) {
+      Result r = run(cmd, "--help");
+      assertThat(r.exit()).as(cmd).isZero();
+      assertThat(r.out()).as(cmd).startsWith("Usage: runbook " + cmd);
+    }
+    for (String runbook : List.of("emergency", "database", "full")) {
+      assertThat(run("start", runbook, "--help").out()).startsWith("Usage: runbook start " + runbook);
+    }
+    assertThat(run("--help").out()).contains("Exit codes: 0 done");
+  }
+}
