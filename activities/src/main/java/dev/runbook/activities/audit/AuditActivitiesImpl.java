@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runbook.activities.Failures;
 import dev.runbook.workflows.activities.AuditActivities;
 import dev.runbook.workflows.activities.FailureType;
+import dev.runbook.workflows.model.RunbookType;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import javax.sql.DataSource;
 
 /**
@@ -21,23 +25,36 @@ import javax.sql.DataSource;
 public final class AuditActivitiesImpl implements AuditActivities {
   private static final ObjectMapper json = new ObjectMapper();
   private final DataSource dataSource;
+  private final BiConsumer<RunbookType, AuditEvent> onNewEvent;
 
   public AuditActivitiesImpl(DataSource dataSource) {
+    this(dataSource, (runbook, event) -> {});
+  }
+
+  /**
+   * @param onNewEvent told of each event the first time it is stored, after the commit (metrics
+   *     count each event once, whatever the retries)
+   */
+  public AuditActivitiesImpl(DataSource dataSource, BiConsumer<RunbookType, AuditEvent> onNewEvent) {
     this.dataSource = dataSource;
+    this.onNewEvent = onNewEvent;
   }
 
   @Override
   public void record(AuditBatch batch) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
+      List<AuditEvent> fresh = new ArrayList<>();
       try {
         ensureRun(c, batch);
         for (AuditEvent e : batch.events()) {
           if (insertEvent(c, batch.runId(), e)) {
             project(c, batch, e);
+            fresh.add(e);
           }
         }
         c.commit();
+        fresh.forEach(e -> onNewEvent.accept(batch.runbook(), e));
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;

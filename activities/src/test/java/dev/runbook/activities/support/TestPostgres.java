@@ -32,6 +32,7 @@ public final class TestPostgres {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           pg.stop();
           pg.deleteFiles();
+          dir.toFile().delete();
         }));
         server = pg;
       } catch (IOException e) {

@@ -1,0 +1,77 @@
+package dev.runbook.worker.temporal;
+
+import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
+import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
+import dev.runbook.workflows.FullRollbackWorkflowImpl;
+import dev.runbook.workflows.ServiceRollbackWorkflowImpl;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Temporal worker: every runbook workflow and the given activity implementations on one task
+ * queue. {@link #close()} stops polling, lets running activities finish for a grace period, then
+ * stops; anything cut short resumes on another worker.
+ */
+public final class WorkerRuntime implements AutoCloseable {
+  public static final Class<?>[] WORKFLOWS = {
+    EmergencyRollbackWorkflowImpl.class,
+    DatabaseRollbackWorkflowImpl.class,
+    FullRollbackWorkflowImpl.class,
+    ServiceRollbackWorkflowImpl.class
+  };
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
+
+  private final WorkerFactory factory;
+  private final String taskQueue;
+  private final Duration grace;
+
+  private WorkerRuntime(WorkerFactory factory, String taskQueue, Duration grace) {
+    this.factory = factory;
+    this.taskQueue = taskQueue;
+    this.grace = grace;
+  }
+
+  /**
+   * @param maxConcurrentActivities how many activities run at once (backups and restores are heavy)
+   */
+  public static WorkerRuntime start(
+      WorkflowClient client, String taskQueue, int maxConcurrentActivities, Duration grace, Object... activities) {
+    WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
+    Worker worker =
+        factory.newWorker(
+            taskQueue,
+            WorkerOptions.newBuilder()
+                .setMaxConcurrentActivityExecutionSize(maxConcurrentActivities)
+                .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(2))
+                .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(5))
+                .build());
+    worker.registerWorkflowImplementationTypes(WORKFLOWS);
+    worker.registerActivitiesImplementations(activities);
+    factory.start();
+    log.info("worker polling task queue {} ({} activity implementations)", taskQueue, activities.length);
+    return new WorkerRuntime(factory, taskQueue, grace);
+  }
+
+  public String taskQueue() {
+    return taskQueue;
+  }
+
+  @Override
+  public void close() {
+    factory.shutdown();
+    factory.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+    if (!factory.isTerminated()) {
+      log.warn("activities still running after {}s; stopping them (they resume elsewhere)", grace.toSeconds());
+      factory.shutdownNow();
+      factory.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+}
