@@ -100,17 +100,19 @@ final class PgClient {
     try (Statement s = c.createStatement()) {
       s.execute(terminateSql(database));
     }
+    for (int i = 0; i < 50 && sessions(c, database) > 0; i++) {
+      sleep(100);
+    }
+  }
+
+  /** The number of other sessions on a database. */
+  static int sessions(Connection c, String database) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "select count(*) from pg_stat_activity where datname = ? and pid <> pg_backend_pid()")) {
       ps.setString(1, database);
-      for (int i = 0; i < 50; i++) {
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          if (rs.getInt(1) == 0) {
-            return;
-          }
-        }
-        sleep(100);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
       }
     }
   }

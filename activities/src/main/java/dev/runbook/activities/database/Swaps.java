@@ -60,7 +60,7 @@ final class Swaps {
       if (dryRun) {
         return new SwapResult(db.name(), live, safety, false, planned);
       }
-      renameBoth(c, live, safety, staging, live, live);
+      renameBoth(c, live, safety, staging, live);
       log.info("swapped {} in as {}; the old one is kept as {}", staging, live, safety);
       return new SwapResult(db.name(), live, safety, true, planned);
     });
@@ -92,7 +92,7 @@ final class Swaps {
         return new SwapResult(db.name(), live, null, false, planned);
       }
       if (liveExists) {
-        renameBoth(c, live, staging, safety, live, live);
+        renameBoth(c, live, staging, safety, live);
       } else {
         execute(c, rename(safety, live));
       }
@@ -124,15 +124,16 @@ final class Swaps {
   }
 
   /**
-   * Ends the sessions on {@code busy}, then renames a to a2 and b to b2 in one transaction. The
-   * sessions on the staging side are not ended: nothing should use it, and if something does the
-   * swap stops with the live database untouched.
+   * Ends the sessions on {@code a} (the live database), then renames a to a2 and b to b2 in one
+   * transaction. The sessions on {@code b} are not ended: nothing should use it, and if something
+   * does, the swap stops at once with both renames rolled back. A new session on {@code a} that
+   * slipped in is ended on the next try.
    */
-  private static void renameBoth(Connection c, String a, String a2, String b, String b2, String busy)
+  private static void renameBoth(Connection c, String a, String a2, String b, String b2)
       throws SQLException {
     SQLException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      PgClient.terminate(c, busy);
+      PgClient.terminate(c, a);
       c.setAutoCommit(false);
       try {
         execute(c, rename(a, a2));
@@ -145,14 +146,16 @@ final class Swaps {
           throw e;
         }
         last = e;
-        PgClient.sleep(300L * attempt);
       } finally {
         c.setAutoCommit(true);
       }
+      if (PgClient.sessions(c, b) > 0) {
+        break; // retrying cannot help: those sessions are not ours to end
+      }
     }
-    throw Failures.of(FailureType.UNAVAILABLE, "could not rename " + a + " and " + b + " after "
-        + ATTEMPTS + " tries (" + last.getMessage() + "); both renames were rolled back, " + a
-        + " is unchanged; close the sessions on the database named and retry");
+    throw Failures.of(FailureType.UNAVAILABLE, "could not rename " + a + " and " + b + " ("
+        + last.getMessage() + "); both renames were rolled back, so " + a + " is unchanged: close"
+        + " the sessions on the database named and retry");
   }
 
   private static String rename(String from, String to) {
