@@ -177,7 +177,7 @@ public final class BackupStore {
    *
    * @return the held lock, or empty when another attempt holds it
    */
-  Optional<AutoCloseable> tryLock(String database, String backupId) {
+  Optional<Lock> tryLock(String database, String backupId) {
     Path file = databaseDir(database).resolve("." + PgNames.requireBackupId(backupId) + ".lock");
     try {
       Files.createDirectories(file.getParent());
@@ -194,17 +194,27 @@ public final class BackupStore {
       }
       FileLock held = lock;
       return Optional.of(() -> {
-        held.release();
-        channel.close();
+        try {
+          held.release();
+          channel.close();
+        } catch (IOException ignored) {
+          // Closing the channel releases the lock in any case.
+        }
       });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot lock " + file, e);
     }
   }
 
+  /** A held backup lock; closing releases it. */
+  interface Lock extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   private boolean isLocked(String database, String backupId) {
-    Optional<AutoCloseable> lock = tryLock(database, backupId);
-    lock.ifPresent(BackupStore::closeQuietly);
+    Optional<Lock> lock = tryLock(database, backupId);
+    lock.ifPresent(Lock::close);
     return lock.isEmpty();
   }
 
@@ -287,14 +297,6 @@ public final class BackupStore {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
-  }
-
-  static void closeQuietly(AutoCloseable c) {
-    try {
-      c.close();
-    } catch (Exception ignored) {
-      // Releasing a lock on a file we own cannot usefully fail.
     }
   }
 }

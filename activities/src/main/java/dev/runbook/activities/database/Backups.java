@@ -44,7 +44,7 @@ final class Backups {
     if (done.isPresent()) {
       return reused(db, finalDir, done.get());
     }
-    AutoCloseable lock = store.tryLock(db.name(), id).orElseThrow(() -> Failures.of(FailureType.UNAVAILABLE,
+    BackupStore.Lock lock = store.tryLock(db.name(), id).orElseThrow(() -> Failures.of(FailureType.UNAVAILABLE,
         "backup " + id + " of databases." + db.name() + " is being written by another attempt right now;"
             + " will retry"));
     try (lock) {
@@ -56,8 +56,6 @@ final class Backups {
       BackupStore.deleteTree(tempDir);
       BackupStore.deleteTree(finalDir);
       return take(db, key, id, tempDir, finalDir, planned);
-    } catch (Exception e) {
-      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
   }
 

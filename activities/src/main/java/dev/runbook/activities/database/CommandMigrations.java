@@ -92,6 +92,18 @@ final class CommandMigrations implements Migrations {
   }
 
   @Override
+  public List<String> reads() {
+    List<String> reads = new ArrayList<>();
+    reads.add(settings.current() != null ? Shell.display(settings.current()) : settings.currentQuery());
+    if (settings.applied() != null) {
+      reads.add(Shell.display(settings.applied()));
+    } else if (settings.appliedQuery() != null) {
+      reads.add(settings.appliedQuery());
+    }
+    return reads;
+  }
+
+  @Override
   public void requireRevertable(String physical) {
     // The tool guards its own state.
   }
@@ -108,7 +120,7 @@ final class CommandMigrations implements Migrations {
           + ", below the target " + target + ": a revert only goes down");
     }
     List<String> planned = new ArrayList<>();
-    String read = settings.current() != null ? Shell.display(settings.current()) : settings.currentQuery();
+    String read = reads().get(0);
     if (settings.downTo() != null) {
       planned.add(Shell.display(downTo(target)));
       planned.add(read);

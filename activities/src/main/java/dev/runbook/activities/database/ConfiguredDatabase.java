@@ -31,8 +31,8 @@ record ConfiguredDatabase(
     }
     Path dir = m.dir() == null ? baseDir : baseDir.resolve(m.dir());
     return switch (m.kind()) {
-      case MigrationSettings.FLYWAY -> new FlywayMigrations(name, m.historyTable(), dir, client, s.database());
-      case MigrationSettings.GOLANG_MIGRATE -> new GolangMigrations(name, m.historyTable(), dir, client, s.database());
+      case MigrationSettings.FLYWAY -> new FlywayMigrations(name, m.historyTable(), dir, client, s);
+      case MigrationSettings.GOLANG_MIGRATE -> new GolangMigrations(name, m.historyTable(), dir, client, s);
       default -> new CommandMigrations(name, s, dir, client, runner);
     };
   }

@@ -94,7 +94,7 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
         toRevert.add(v + ": " + m.undo(v)); // MISSING_UNDO_SCRIPT here, before anything runs
       }
     }
-    return new SchemaTarget(db.name(), current, target, toRevert, List.of());
+    return new SchemaTarget(db.name(), current, target, toRevert, m.reads());
   }
 
   @Override

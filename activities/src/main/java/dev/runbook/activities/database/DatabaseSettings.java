@@ -42,6 +42,8 @@ import java.util.Set;
  * @param jobs parallel jobs for pg_dump and pg_restore (default 2)
  * @param binDir where pg_dump and pg_restore live; default: discovered, then PATH
  * @param timeout longest a pg_dump, pg_restore or migration command may run (default 2 hours)
+ * @param lockTimeout longest a revert waits for a lock another session holds (default 60 s); then
+ *     it rolls back and is retried
  * @param migrations how the schema version is kept and reverted; null: no migrations
  * @param schemaVersions application version to schema version, for reverting with a deploy
  * @param integrityChecks SQL checks run after a revert or restore
@@ -58,6 +60,7 @@ public record DatabaseSettings(
     Integer jobs,
     String binDir,
     Duration timeout,
+    Duration lockTimeout,
     MigrationSettings migrations,
     Map<String, String> schemaVersions,
     List<IntegrityCheck> integrityChecks,
@@ -73,6 +76,7 @@ public record DatabaseSettings(
     maintenanceDatabase = maintenanceDatabase == null ? "postgres" : maintenanceDatabase;
     jobs = jobs == null ? 2 : jobs;
     timeout = timeout == null ? Duration.ofHours(2) : timeout;
+    lockTimeout = lockTimeout == null ? Duration.ofSeconds(60) : lockTimeout;
     schemaVersions = schemaVersions == null ? Map.of() : Map.copyOf(schemaVersions);
     integrityChecks = integrityChecks == null ? List.of() : List.copyOf(integrityChecks);
   }
@@ -88,6 +92,10 @@ public record DatabaseSettings(
     }
     physicalName(p, path + ".database", database);
     physicalName(p, path + ".maintenanceDatabase", maintenanceDatabase);
+    if (maintenanceDatabase.equals(database)) {
+      p.add(path + ".maintenanceDatabase is the database itself: use another one (default postgres),"
+          + " since a database cannot be renamed or dropped from a session on it");
+    }
     if (user == null || user.isBlank()) {
       p.add(path + ".user is required: the role backups and reverts log in as");
     }
@@ -96,6 +104,9 @@ public record DatabaseSettings(
     }
     if (timeout.isNegative() || timeout.isZero()) {
       p.add(path + ".timeout " + timeout + " must be positive, e.g. PT2H");
+    }
+    if (lockTimeout.isNegative() || lockTimeout.isZero()) {
+      p.add(path + ".lockTimeout " + lockTimeout + " must be positive, e.g. PT60S");
     }
     if (binDir != null && binDir.isBlank()) {
       p.add(path + ".binDir is empty: remove it to discover pg_dump, or give its directory");

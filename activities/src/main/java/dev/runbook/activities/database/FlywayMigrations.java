@@ -23,16 +23,15 @@ import java.util.stream.Collectors;
 final class FlywayMigrations extends ScriptMigrations {
   private static final Pattern UNDO = Pattern.compile("U([0-9]+(?:[._][0-9]+)*)__.*\\.sql");
 
-  FlywayMigrations(String name, String table, Path dir, PgClient client, String physical) {
-    super(name, table, dir, client, physical);
+  FlywayMigrations(String name, String table, Path dir, PgClient client, DatabaseSettings settings) {
+    super(name, table, dir, client, settings);
   }
 
   @Override
   protected History read(Connection c) throws SQLException {
     List<Applied> applied = new ArrayList<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select installed_rank, version, type from " + tableSql
-            + " where success and version is not null order by installed_rank")) {
+        ResultSet rs = s.executeQuery(readSql())) {
       while (rs.next()) {
         String version = rs.getString(2);
         String type = rs.getString(3);
@@ -46,6 +45,12 @@ final class FlywayMigrations extends ScriptMigrations {
     }
     applied.sort((a, b) -> Versions.compare(a.version(), b.version()));
     return new History(applied, null);
+  }
+
+  @Override
+  protected String readSql() {
+    return "SELECT installed_rank, version, type FROM " + tableSql
+        + " WHERE success AND version IS NOT NULL ORDER BY installed_rank";
   }
 
   @Override

@@ -21,15 +21,15 @@ import java.util.regex.Pattern;
 final class GolangMigrations extends ScriptMigrations {
   private static final Pattern FILE = Pattern.compile("([0-9]+)_.*\\.(up|down)\\.sql");
 
-  GolangMigrations(String name, String table, Path dir, PgClient client, String physical) {
-    super(name, table, dir, client, physical);
+  GolangMigrations(String name, String table, Path dir, PgClient client, DatabaseSettings settings) {
+    super(name, table, dir, client, settings);
   }
 
   @Override
   protected History read(Connection c) throws SQLException {
     List<long[]> rows = new ArrayList<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select version, dirty from " + tableSql)) {
+        ResultSet rs = s.executeQuery(readSql())) {
       while (rs.next()) {
         rows.add(new long[] {rs.getLong(1), rs.getBoolean(2) ? 1 : 0});
       }
@@ -59,6 +59,11 @@ final class GolangMigrations extends ScriptMigrations {
             + " clean (migrate force " + current + ") and revert again"
         : null;
     return new History(applied, problem);
+  }
+
+  @Override
+  protected String readSql() {
+    return "SELECT version, dirty FROM " + tableSql;
   }
 
   @Override

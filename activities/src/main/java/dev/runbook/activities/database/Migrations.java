@@ -20,6 +20,9 @@ interface Migrations {
    */
   String undo(String version);
 
+  /** The SQL or commands that read the version, for plans. */
+  List<String> reads();
+
   /** Throws when the database is in a state no revert should touch (golang-migrate dirty flag). */
   void requireRevertable(String physicalDatabase);
 

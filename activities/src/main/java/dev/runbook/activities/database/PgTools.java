@@ -9,7 +9,6 @@ import dev.runbook.workflows.activities.FailureType;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -131,9 +130,5 @@ final class PgTools {
       binDir = dir;
     }
     return dir;
-  }
-
-  static Duration shortTimeout() {
-    return Duration.ofMinutes(2);
   }
 }

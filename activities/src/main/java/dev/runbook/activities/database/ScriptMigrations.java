@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -25,6 +26,8 @@ import java.util.stream.Stream;
 abstract class ScriptMigrations implements Migrations {
   /** Scripts longer than this are shown cut in plans (plans are kept in workflow history). */
   private static final int PLAN_SCRIPT_CHARS = 4000;
+  /** Lock timeout, deadlock, serialization failure: the script is fine, the moment was not. */
+  private static final Set<String> TRANSIENT = Set.of("55P03", "40P01", "40001");
 
   protected final String name;
   protected final String table;
@@ -32,6 +35,8 @@ abstract class ScriptMigrations implements Migrations {
   protected final Path dir;
   protected final PgClient client;
   private final String physical;
+  /** A session still holding a lock (an application not stopped) fails the revert, retryably. */
+  private final String lockTimeout;
 
   /** One applied migration; {@code rank} identifies its history row where there is one. */
   record Applied(String version, long rank, boolean baseline) {}
@@ -43,17 +48,26 @@ abstract class ScriptMigrations implements Migrations {
     }
   }
 
-  ScriptMigrations(String name, String table, Path dir, PgClient client, String physical) {
+  ScriptMigrations(String name, String table, Path dir, PgClient client, DatabaseSettings settings) {
     this.name = name;
+    this.physical = settings.database();
+    this.lockTimeout = "SET LOCAL lock_timeout = '" + settings.lockTimeout().toMillis() + "ms'";
     this.table = table;
     this.tableSql = PgNames.table(table);
     this.dir = dir;
     this.client = client;
-    this.physical = physical;
   }
 
   /** Reads the history in the caller's session. */
   protected abstract History read(Connection c) throws SQLException;
+
+  /** The query {@link #read} runs. */
+  protected abstract String readSql();
+
+  @Override
+  public List<String> reads() {
+    return List.of(readSql());
+  }
 
   /** The undo script of a version, if the directory has one. */
   protected abstract Optional<Path> scriptFor(String version);
@@ -112,9 +126,11 @@ abstract class ScriptMigrations implements Migrations {
     List<String> planned = new ArrayList<>();
     String lock = "LOCK TABLE " + tableSql + " IN ACCESS EXCLUSIVE MODE";
     planned.add("BEGIN");
+    planned.add(lockTimeout);
     planned.add(lock);
     if (!dryRun) {
       // Serializes with a concurrent revert or migrate; the history is read under the lock.
+      execute(c, lockTimeout);
       execute(c, lock);
     }
     History history = read(c);
@@ -149,13 +165,19 @@ abstract class ScriptMigrations implements Migrations {
       return new Reverted(from, target, versions, planned);
     }
     long txid = txid(c);
+    heartbeat.phase("revert");
     for (int i = 0; i < scripts.size(); i++) {
-      heartbeat.beat(i);
+      heartbeat.tick();
       String file = scripts.get(i).getFileName().toString();
       try {
         execute(c, texts.get(i));
       } catch (SQLException e) {
         c.rollback();
+        if (TRANSIENT.contains(String.valueOf(e.getSQLState()))) {
+          throw Failures.of(FailureType.UNAVAILABLE, "undo script " + file + " could not get its locks ("
+              + client.redact(e.getMessage()) + "); rolled back, databases." + name + " is still at"
+              + " version " + from + "; will retry: stop the applications that use the tables");
+        }
         throw Failures.of(FailureType.MIGRATION_FAILED,
             "undo script " + file + " failed: " + client.redact(e.getMessage()) + "; the transaction"
                 + " was rolled back and databases." + name + " is still at version " + from

@@ -34,7 +34,7 @@ class ConnectionFailureTest {
   private DatabaseSettings with(String db, Secret password, int port, MigrationSettings migrations) {
     var pg = TestPostgres.server();
     return new DatabaseSettings(pg.host(), port, db, pg.user(), password, null, null, 2, null,
-        Duration.ofMinutes(1), migrations, Map.of(), List.of(), null);
+        Duration.ofMinutes(1), null, migrations, Map.of(), List.of(), null);
   }
 
   @Test

@@ -60,8 +60,8 @@ class DatabaseSettingsTest {
   @Test
   void problemsNameThePathWhatIsWrongAndTheFix() throws Exception {
     DatabaseSettings s = read("""
-        {'x': {'port': 70000, 'user': '', 'jobs': 0,
-          'database': 'a_name_that_is_far_too_long_for_postgresql_to_keep_it_whole_really',
+        {'x': {'port': 70000, 'user': '', 'jobs': 0, 'lockTimeout': 'PT0S', 'database': 'x',
+          'maintenanceDatabase': 'a_name_that_is_far_too_long_for_postgresql_to_keep_it_whole_really',
           'migrations': {'kind': 'flyweight'},
           'schemaVersions': {'1.0': 'v1; rm -rf /'},
           'integrityChecks': [{'name': 'c', 'sql': 'select 1', 'equals': 1, 'min': 0}, {'name': 'c', 'sql': ''}],
@@ -69,10 +69,11 @@ class DatabaseSettingsTest {
 
     assertThat(s.problems("databases.x")).containsExactlyInAnyOrder(
         "databases.x.port 70000 is out of range: use 1 to 65535 (PostgreSQL's default is 5432)",
-        "databases.x.database 'a_name_that_is_far_too_long_for_postgresql_to_keep_it_whole_really' is longer"
+        "databases.x.maintenanceDatabase 'a_name_that_is_far_too_long_for_postgresql_to_keep_it_whole_really' is longer"
             + " than 63 bytes, which PostgreSQL would truncate: use the name as the server shows it",
         "databases.x.user is required: the role backups and reverts log in as",
         "databases.x.jobs 0 is out of range: use 1 to 64 parallel pg_dump/pg_restore jobs",
+        "databases.x.lockTimeout PT0S must be positive, e.g. PT60S",
         "databases.x.migrations: unknown kind 'flyweight': use flyway, golang-migrate or command",
         "databases.x.schemaVersions.1.0: 'v1; rm -rf /' is not a migration version: use digits, e.g. 17 or 1.2",
         "databases.x.integrityChecks[0] has equals together with min or max: use equals alone, or min and/or max",
@@ -80,6 +81,13 @@ class DatabaseSettingsTest {
         "databases.x.integrityChecks[1] has no min, max or equals: give the bound the query's number must meet",
         "databases.x.integrityChecks[1].name 'c' is used twice: give each check its own name",
         "databases.x.retention has neither keep nor maxAge: give at least one, e.g. keep: 10");
+  }
+
+  @Test
+  void theMaintenanceDatabaseCannotBeTheDatabaseItself() throws Exception {
+    assertThat(read("{'a': {'database': 'postgres', 'user': 'u'}}").get("a").problems("databases.a"))
+        .containsExactly("databases.a.maintenanceDatabase is the database itself: use another one (default"
+            + " postgres), since a database cannot be renamed or dropped from a session on it");
   }
 
   @Test
@@ -104,7 +112,7 @@ class DatabaseSettingsTest {
 
   @Test
   void theAdapterRefusesAnInvalidConfigurationAtConstruction() {
-    var bad = new DatabaseSettings(null, null, null, "u", null, null, null, null, null, null, null, null, null, null);
+    var bad = new DatabaseSettings(null, null, null, "u", null, null, null, null, null, null, null, null, null, null, null);
 
     assertThatThrownBy(() -> new DatabaseActivitiesImpl(Map.of("Shop DB", bad), Path.of("b"), Path.of("."), Clock.systemUTC()))
         .isInstanceOf(IllegalArgumentException.class)

@@ -38,7 +38,7 @@ final class Fixtures {
   static DatabaseSettings settings(String physical, MigrationSettings migrations, List<IntegrityCheck> checks) {
     LocalPostgres pg = TestPostgres.server();
     return new DatabaseSettings(pg.host(), pg.port(), physical, pg.user(), pg.password(), null, null,
-        2, null, Duration.ofMinutes(10), migrations,
+        2, null, Duration.ofMinutes(10), Duration.ofSeconds(2), migrations,
         migrations == null ? Map.of() : Map.of("2.4.0", "2"), checks, null);
   }
 

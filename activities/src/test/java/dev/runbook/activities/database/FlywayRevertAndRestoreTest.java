@@ -65,6 +65,8 @@ class FlywayRevertAndRestoreTest {
     SchemaTarget target = adapter.resolveSchemaTarget(new SchemaTargetRequest(NAME, null, "2", null, false));
     assertThat(target.currentVersion()).isEqualTo("3");
     assertThat(target.toRevert()).containsExactly("3: U3__price_in_cents.sql");
+    assertThat(target.planned()).containsExactly("SELECT installed_rank, version, type FROM"
+        + " \"flyway_schema_history\" WHERE success AND version IS NOT NULL ORDER BY installed_rank");
 
     RevertResult reverted = adapter.revertMigrations(new RevertRequest(NAME, "2", "rollback-shop/revert", false));
     RevertResult revertedAgain = adapter.revertMigrations(new RevertRequest(NAME, "2", "rollback-shop/revert", false));
@@ -142,6 +144,26 @@ class FlywayRevertAndRestoreTest {
   }
 
   @Test
+  void aLockHeldByAnApplicationFailsTheRevertRetryablyAndChangesNothing() throws Exception {
+    String db = TestPostgres.freshDatabase("flyway_locked");
+    Fixtures.flywayMigrate(db, "3");
+    Snapshot before = Snapshot.of(db);
+    var adapter = Fixtures.adapter(Fixtures.settings(db, Fixtures.flyway("flyway/undo")), backups);
+
+    try (java.sql.Connection app = TestPostgres.connect(db)) {
+      app.setAutoCommit(false);
+      app.createStatement().executeQuery("select count(*) from items").close(); // holds its lock until commit
+      ApplicationFailure f = failure(
+          () -> adapter.revertMigrations(new RevertRequest(NAME, "2", "k", false)), FailureType.UNAVAILABLE);
+      assertThat(f.getOriginalMessage()).contains("U3__price_in_cents.sql", "lock timeout", "still at version 3");
+      assertThat(Snapshot.of(db)).isEqualTo(before);
+      app.commit();
+    }
+
+    assertThat(adapter.revertMigrations(new RevertRequest(NAME, "2", "k", false)).changed()).isTrue();
+  }
+
+  @Test
   void aMissingUndoScriptIsRefusedBeforeAnythingRuns() {
     String db = TestPostgres.freshDatabase("flyway_missing");
     Fixtures.flywayMigrate(db, "3");
@@ -195,7 +217,8 @@ class FlywayRevertAndRestoreTest {
     assertThat(revert.changed()).isFalse();
     assertThat(revert.reverted()).containsExactly("3", "2");
     assertThat(revert.planned()).first().isEqualTo("BEGIN");
-    assertThat(revert.planned()).contains("LOCK TABLE \"flyway_schema_history\" IN ACCESS EXCLUSIVE MODE", "COMMIT");
+    assertThat(revert.planned()).contains("SET LOCAL lock_timeout = '2000ms'",
+        "LOCK TABLE \"flyway_schema_history\" IN ACCESS EXCLUSIVE MODE", "COMMIT");
     assertThat(revert.planned()).anySatisfy(p -> assertThat(p).contains("-- U2__seed_and_index.sql", "drop index items_customer_idx"));
     assertThat(revert.planned()).anySatisfy(p -> assertThat(p).matches("DELETE FROM \"flyway_schema_history\" WHERE installed_rank IN \\(\\d+, \\d+\\)"));
     assertThat(adapter.checkIntegrity(new IntegrityRequest(NAME, null, "1", true, true)).passed()).isTrue();
