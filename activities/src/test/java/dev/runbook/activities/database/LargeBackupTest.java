@@ -8,6 +8,7 @@ import dev.runbook.activities.support.TestPostgres;
 import dev.runbook.workflows.activities.DatabaseActivities;
 import dev.runbook.workflows.activities.DatabaseActivities.BackupRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.BackupResult;
+import dev.runbook.workflows.activities.DatabaseActivities.StagedRestoreRequest;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.CanceledFailure;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A backup of a database over 200 MB, run as an activity in {@link TestActivityEnvironment}: the
  * heartbeats carry growing progress, and a cancel after the first progress heartbeat kills
- * pg_dump (and its parallel workers) and leaves no partial backup. Deliberately heavy: about half
- * a minute to generate the data, a few seconds per dump.
+ * pg_dump (and its parallel workers) and leaves no partial backup; a cancelled staged restore
+ * kills pg_restore and drops the half-restored database. Deliberately heavy: 10 to 20 seconds to
+ * generate the data, about 10 seconds per full dump.
  */
 class LargeBackupTest {
   private static final Logger log = LoggerFactory.getLogger(LargeBackupTest.class);
@@ -126,10 +128,36 @@ class LargeBackupTest {
     }
   }
 
+  @Test
+  void cancellingAStagedRestoreKillsPgRestoreAndDropsTheHalfRestoredDatabase() throws Exception {
+    String id = Fixtures.adapter(Fixtures.settings(db, null), backups)
+        .backup(new BackupRequest(NAME, "large/for-restore", false)).backupId();
+    AtomicLong processesAtCancel = new AtomicLong(-1);
+    env.setActivityHeartbeatListener(Progress.class, p -> {
+      beats.add(p);
+      if (p.phase().equals("restore") && p.bytes() > 0 && processesAtCancel.get() < 0) {
+        processesAtCancel.set(tool("pg_restore", backups));
+        env.requestCancelActivity();
+      }
+    });
+
+    Throwable thrown = catchThrowable(() -> activities.restoreStaged(
+        new StagedRestoreRequest(NAME, id, "big", "large/restore", false)));
+
+    assertThat(thrown).isInstanceOf(CanceledFailure.class);
+    assertThat(processesAtCancel.get()).isGreaterThanOrEqualTo(1);
+    assertThat(eventually(() -> tool("pg_restore", backups))).isZero();
+    assertThat(Fixtures.exists(db + "__rb_big")).isFalse();
+  }
+
   /** pg_dump processes (the leader and its parallel workers) whose command line names our dir. */
   private static long pgDumpsWritingInto(Path dir) {
+    return tool("pg_dump", dir);
+  }
+
+  private static long tool(String name, Path dir) {
     return ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().map(c -> c.contains("pg_dump") && c.contains(dir.toString())).orElse(false))
+        .filter(p -> p.info().commandLine().map(c -> c.contains(name) && c.contains(dir.toString())).orElse(false))
         .count();
   }
 
