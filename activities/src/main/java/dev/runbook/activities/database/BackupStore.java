@@ -66,7 +66,7 @@ public final class BackupStore {
       for (Path child : children.filter(Files::isDirectory).toList()) {
         String id = child.getFileName().toString();
         Optional<BackupManifest> m = id.startsWith(".") ? Optional.empty() : readManifest(child);
-        entries.add(m.map(x -> new BackupEntry(x.backupId(), x.createdAt(), x.sizeBytes(),
+        entries.add(m.map(x -> new BackupEntry(id, x.createdAt(), x.sizeBytes(),
                 x.schemaVersion(), x.verified() && x.backupId().equals(id), child))
             .orElseGet(() -> new BackupEntry(id, modified(child), size(child), null, false, child)));
       }

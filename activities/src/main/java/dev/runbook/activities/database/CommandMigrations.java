@@ -85,10 +85,33 @@ final class CommandMigrations implements Migrations {
   }
 
   @Override
-  public String undo(String version) {
-    return settings.downTo() != null
-        ? Shell.display(downTo(version))
-        : Shell.display(settings.down());
+  public List<String> plan(String target) {
+    String from = current(database.database());
+    requireDown(from, target);
+    if (Versions.same(from, target)) {
+      return List.of();
+    }
+    String undo = settings.downTo() != null ? Shell.display(downTo(target)) : Shell.display(settings.down());
+    if (settings.applied() == null && settings.appliedQuery() == null) {
+      return List.of(from + " down to " + target + ": " + undo); // the steps are the tool's to know
+    }
+    List<String> applied = applied(database.database());
+    if (!Versions.same(target, Versions.NONE) && applied.stream().noneMatch(v -> Versions.same(v, target))) {
+      throw Failures.of(FailureType.UNKNOWN_VERSION, "version " + target + " was never applied to"
+          + " databases." + name + "; applied: " + applied + " (use one of these, or 0 to revert everything)");
+    }
+    return applied.stream()
+        .filter(v -> Versions.compare(v, target) > 0)
+        .sorted(Versions.ORDER.reversed())
+        .map(v -> v + ": " + undo)
+        .toList();
+  }
+
+  private void requireDown(String from, String target) {
+    if (Versions.compare(target, from) > 0) {
+      throw Failures.of(FailureType.INVALID_INPUT, "databases." + name + " is at version " + from
+          + ", below the target " + target + ": a revert only goes down");
+    }
   }
 
   @Override
@@ -115,10 +138,7 @@ final class CommandMigrations implements Migrations {
     if (Versions.same(from, target)) {
       return new Reverted(from, from, List.of(), List.of());
     }
-    if (Versions.compare(target, from) > 0) {
-      throw Failures.of(FailureType.INVALID_INPUT, "databases." + name + " is at version " + from
-          + ", below the target " + target + ": a revert only goes down");
-    }
+    requireDown(from, target);
     List<String> planned = new ArrayList<>();
     String read = reads().get(0);
     if (settings.downTo() != null) {

@@ -84,17 +84,7 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
     }
     m.requireRevertable(db.live());
     String current = m.current(db.live());
-    if (Versions.compare(target, current) > 0) {
-      throw Failures.of(FailureType.INVALID_INPUT, "databases." + db.name() + " is at version " + current
-          + ", below the target " + target + ": a revert only goes down");
-    }
-    List<String> toRevert = new ArrayList<>();
-    if (!Versions.same(target, current)) {
-      for (String v : above(db, m, target, current)) {
-        toRevert.add(v + ": " + m.undo(v)); // MISSING_UNDO_SCRIPT here, before anything runs
-      }
-    }
-    return new SchemaTarget(db.name(), current, target, toRevert, m.reads());
+    return new SchemaTarget(db.name(), current, target, m.plan(target), m.reads());
   }
 
   @Override
@@ -115,6 +105,9 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
     List<IntegrityCheck> checks = db.settings().integrityChecks();
     List<String> planned = new ArrayList<>(List.of(IntegrityChecks.SESSION_SETUP, IntegrityChecks.TIMEOUT));
     checks.forEach(ch -> planned.add("-- " + ch.name() + "\n" + ch.sql()));
+    if (db.migrations() != null) {
+      planned.addAll(db.migrations().reads());
+    }
     if (r.dryRun()) {
       List<CheckResult> notRun = checks.stream()
           .map(ch -> new CheckResult(ch.name(), true, "not run (dry run); expects " + ch.expectation()))
@@ -213,28 +206,5 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
           + db.name() + ": " + applied.size() + " are applied (" + applied + ")");
     }
     return steps == applied.size() ? Versions.NONE : applied.get(applied.size() - 1 - steps);
-  }
-
-  /** The applied versions above the target, newest first; the target must be one of them or 0. */
-  private static List<String> above(ConfiguredDatabase db, Migrations m, String target, String current) {
-    List<String> applied;
-    try {
-      applied = m.applied(db.live());
-    } catch (io.temporal.failure.ApplicationFailure e) {
-      if (!FailureType.NOT_SUPPORTED.name().equals(e.getType())) {
-        throw e;
-      }
-      return List.of(current); // a command without a version list: the steps are the tool's
-    }
-    boolean known = Versions.same(target, Versions.NONE) || applied.stream().anyMatch(v -> Versions.same(v, target));
-    if (!known) {
-      throw Failures.of(FailureType.UNKNOWN_VERSION, "version " + target + " was never applied to"
-          + " databases." + db.name() + "; applied: " + applied + " (use one of these, or 0 to revert"
-          + " everything)");
-    }
-    return applied.stream()
-        .filter(v -> Versions.compare(v, target) > 0)
-        .sorted(Versions.ORDER.reversed())
-        .toList();
   }
 }

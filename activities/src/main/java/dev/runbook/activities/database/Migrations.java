@@ -15,10 +15,11 @@ interface Migrations {
   List<String> applied(String physicalDatabase);
 
   /**
-   * What reverting one version runs, for plans and {@code toRevert}; throws {@code
-   * MISSING_UNDO_SCRIPT} when there is nothing to run.
+   * The migrations above {@code target}, newest first, each with what undoes it ("3:
+   * U3__x.sql"). Throws when the target is above the current version or was never applied, and
+   * {@code MISSING_UNDO_SCRIPT} when an undo is missing: all before anything runs.
    */
-  String undo(String version);
+  List<String> plan(String target);
 
   /** The SQL or commands that read the version, for plans. */
   List<String> reads();

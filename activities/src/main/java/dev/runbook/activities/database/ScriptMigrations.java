@@ -98,15 +98,22 @@ abstract class ScriptMigrations implements Migrations {
   }
 
   @Override
-  public String undo(String version) {
-    return script(version).getFileName().toString();
+  public List<String> plan(String target) {
+    History history = client.run(physical, "read the migration history", this::read);
+    return toRevert(history, target, name).stream()
+        .map(a -> a.version() + ": " + script(a).getFileName())
+        .toList();
   }
 
-  private Path script(String version) {
-    return scriptFor(version).orElseThrow(() -> Failures.of(FailureType.MISSING_UNDO_SCRIPT,
-        "migration " + version + " of databases." + name + " has no undo script: add "
-            + expectedScript(version) + " to " + dir + ", or revert to a version at or above "
-            + version));
+  private Path script(Applied a) {
+    if (a.baseline()) {
+      throw Failures.of(FailureType.INVALID_INPUT, "version " + a.version() + " of databases." + name
+          + " is Flyway's baseline and cannot be undone: revert to " + a.version() + " or above");
+    }
+    return scriptFor(a.version()).orElseThrow(() -> Failures.of(FailureType.MISSING_UNDO_SCRIPT,
+        "migration " + a.version() + " of databases." + name + " has no undo script: add "
+            + expectedScript(a.version()) + " to " + dir + ", or revert to a version at or above "
+            + a.version()));
   }
 
   @Override
@@ -145,11 +152,7 @@ abstract class ScriptMigrations implements Migrations {
     target = canonical(history, target); // as the history spells it: "2", not "2.0"
     List<Path> scripts = new ArrayList<>();
     for (Applied a : toRevert) {
-      if (a.baseline()) {
-        throw Failures.of(FailureType.INVALID_INPUT, "version " + a.version() + " of databases." + name
-            + " is Flyway's baseline and cannot be undone: revert to " + a.version() + " or above");
-      }
-      scripts.add(script(a.version())); // all present before anything runs
+      scripts.add(script(a)); // all present before anything runs
     }
     List<String> texts = new ArrayList<>();
     for (Path s : scripts) {
