@@ -1,0 +1,302 @@
+package dev.runbook.activities.database;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.runbook.workflows.model.Validation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The backups on disk: {@code <root>/<database>/<backupId>/} holding {@code dump/} (pg_dump's
+ * directory format) and {@code manifest.json}. A backup is written under {@code .tmp-<backupId>}
+ * and renamed to its final name only when verified, so a final name always means a complete
+ * backup. Listing and pruning are public for the CLI.
+ */
+public final class BackupStore {
+  public static final String MANIFEST = "manifest.json";
+  public static final String DUMP = "dump";
+  static final String TEMP_PREFIX = ".tmp-";
+
+  private static final ObjectMapper json = new ObjectMapper()
+      .registerModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Path root;
+  private final Clock clock;
+
+  public BackupStore(Path root, Clock clock) {
+    this.root = root.toAbsolutePath().normalize();
+    this.clock = clock;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** The backups of a database, newest first, including unverified leftovers. */
+  public List<BackupEntry> list(String database) {
+    Path dir = databaseDir(database);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<BackupEntry> entries = new ArrayList<>();
+    try (Stream<Path> children = Files.list(dir)) {
+      for (Path child : children.filter(Files::isDirectory).toList()) {
+        String id = child.getFileName().toString();
+        Optional<BackupManifest> m = id.startsWith(".") ? Optional.empty() : readManifest(child);
+        entries.add(m.map(x -> new BackupEntry(id, x.createdAt(), x.sizeBytes(),
+                x.schemaVersion(), x.verified() && x.backupId().equals(id), child))
+            .orElseGet(() -> new BackupEntry(id, modified(child), size(child), null, false, child)));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list backups in " + dir, e);
+    }
+    entries.sort(Comparator.comparing(BackupEntry::createdAt).reversed());
+    return entries;
+  }
+
+  /**
+   * Removes the backups the retention rules let go: beyond the newest {@code keep}, or older than
+   * {@code maxAge}; the newest verified backup is never removed. Leftovers of crashed attempts go
+   * too, unless an attempt is still writing them.
+   *
+   * @param dryRun true lists what would be removed and removes nothing
+   * @return what was (or would be) removed
+   */
+  public List<BackupEntry> prune(String database, BackupRetention retention, boolean dryRun) {
+    List<BackupEntry> all = list(database);
+    Optional<BackupEntry> newestVerified = all.stream().filter(BackupEntry::verified).findFirst();
+    Instant cutoff = retention.maxAge() == null ? null : clock.instant().minus(retention.maxAge());
+    List<BackupEntry> removed = new ArrayList<>();
+    int kept = 0;
+    for (BackupEntry e : all) {
+      boolean leftover = e.backupId().startsWith(TEMP_PREFIX);
+      if (leftover) {
+        String id = e.backupId().substring(TEMP_PREFIX.length());
+        if (!isLocked(database, id)) {
+          removed.add(e);
+        }
+        continue;
+      }
+      boolean protectedOne = newestVerified.map(n -> n.path().equals(e.path())).orElse(false);
+      boolean tooMany = retention.keep() != null && kept >= retention.keep();
+      boolean tooOld = cutoff != null && e.createdAt().isBefore(cutoff);
+      if (!protectedOne && (tooMany || tooOld)) {
+        removed.add(e);
+      } else {
+        kept++;
+      }
+    }
+    if (!dryRun) {
+      removed.forEach(e -> deleteTree(e.path()));
+    }
+    return removed;
+  }
+
+  /** The backup ID for an idempotency key: readable, filesystem-safe and stable. */
+  static String idFor(String key) {
+    String slug = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+    if (slug.length() > 40) {
+      slug = slug.substring(0, 40).replaceAll("-+$", "");
+    }
+    String digest = HexFormat.of().formatHex(sha256(key.getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+    return (slug.isEmpty() ? "backup" : slug) + "-" + digest;
+  }
+
+  Path databaseDir(String database) {
+    if (database == null || !Validation.NAME.matcher(database).matches()) {
+      throw new IllegalArgumentException("'" + database + "' is not a configured database name");
+    }
+    return root.resolve(database);
+  }
+
+  Path backupDir(String database, String backupId) {
+    return databaseDir(database).resolve(PgNames.requireBackupId(backupId));
+  }
+
+  Path tempDir(String database, String backupId) {
+    return databaseDir(database).resolve(TEMP_PREFIX + PgNames.requireBackupId(backupId));
+  }
+
+  static Optional<BackupManifest> readManifest(Path backupDir) {
+    Path file = backupDir.resolve(MANIFEST);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(json.readValue(file.toFile(), BackupManifest.class));
+    } catch (IOException unreadable) {
+      return Optional.empty();
+    }
+  }
+
+  static void writeManifest(Path backupDir, BackupManifest manifest) {
+    try {
+      Path tmp = backupDir.resolve(MANIFEST + ".tmp");
+      json.writeValue(tmp.toFile(), manifest);
+      Files.move(tmp, backupDir.resolve(MANIFEST), StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the manifest in " + backupDir, e);
+    }
+  }
+
+  /** Gives a verified backup its final name in one step. */
+  static void publish(Path tempDir, Path finalDir) {
+    try {
+      Files.move(tempDir, finalDir, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rename " + tempDir + " to " + finalDir, e);
+    }
+  }
+
+  /**
+   * Holds an exclusive lock on a backup ID while an attempt writes it, so a retry on another
+   * worker does not remove the files of an attempt that is still running.
+   *
+   * @return the held lock, or empty when another attempt holds it
+   */
+  Optional<Lock> tryLock(String database, String backupId) {
+    Path file = databaseDir(database).resolve("." + PgNames.requireBackupId(backupId) + ".lock");
+    try {
+      Files.createDirectories(file.getParent());
+      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException heldInThisProcess) {
+        lock = null;
+      }
+      if (lock == null) {
+        channel.close();
+        return Optional.empty();
+      }
+      FileLock held = lock;
+      return Optional.of(() -> {
+        try {
+          held.release();
+          channel.close();
+        } catch (IOException ignored) {
+          // Closing the channel releases the lock in any case.
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock " + file, e);
+    }
+  }
+
+  /** A held backup lock; closing releases it. */
+  interface Lock extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private boolean isLocked(String database, String backupId) {
+    Optional<Lock> lock = tryLock(database, backupId);
+    lock.ifPresent(Lock::close);
+    return lock.isEmpty();
+  }
+
+  /** Total size of the regular files under a directory. */
+  static long size(Path dir) {
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(Files::isRegularFile).mapToLong(BackupStore::sizeOf).sum();
+    } catch (IOException | UncheckedIOException e) {
+      return 0; // files come and go while pg_dump writes; the next tick reads again
+    }
+  }
+
+  /**
+   * SHA-256 over the dump files in path order: each file's relative path, a NUL byte, its bytes.
+   *
+   * @param perFile called after each file (heartbeat; throws when the activity was cancelled)
+   */
+  static String checksum(Path dumpDir, Runnable perFile) {
+    MessageDigest digest = newDigest();
+    try (Stream<Path> walk = Files.walk(dumpDir)) {
+      List<Path> files = walk.filter(Files::isRegularFile)
+          .sorted(Comparator.comparing(p -> dumpDir.relativize(p).toString()))
+          .toList();
+      byte[] buf = new byte[1 << 16];
+      for (Path f : files) {
+        digest.update(dumpDir.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        try (InputStream in = Files.newInputStream(f)) {
+          int n;
+          while ((n = in.read(buf)) > 0) {
+            digest.update(buf, 0, n);
+          }
+        }
+        perFile.run();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + dumpDir, e);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + dir, e);
+    }
+  }
+
+  private static long sizeOf(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException gone) {
+      return 0;
+    }
+  }
+
+  private static Instant modified(Path p) {
+    try {
+      return Files.getLastModifiedTime(p).toInstant();
+    } catch (IOException e) {
+      return Instant.EPOCH;
+    }
+  }
+
+  private static byte[] sha256(byte[] data) {
+    return newDigest().digest(data);
+  }
+
+  private static MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}

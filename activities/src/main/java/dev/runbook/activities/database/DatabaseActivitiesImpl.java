@@ -1,0 +1,210 @@
+package dev.runbook.activities.database;
+
+import dev.runbook.activities.Failures;
+import dev.runbook.activities.exec.CommandRunner;
+import dev.runbook.workflows.activities.CheckResult;
+import dev.runbook.workflows.activities.DatabaseActivities;
+import dev.runbook.workflows.activities.FailureType;
+import dev.runbook.workflows.model.Validation;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The PostgreSQL adapter. Every request names a configured database; the physical names,
+ * credentials and tools come from configuration only. Each method checks first whether its work
+ * is already done (a verified backup for the key, the target schema version, a restore marker,
+ * the names after a swap), so a retried activity never does its work twice.
+ */
+public final class DatabaseActivitiesImpl implements DatabaseActivities {
+  private static final int MAX_KEY = 500;
+
+  private final Map<String, ConfiguredDatabase> databases;
+  private final Backups backups;
+  private final Restores restores;
+  private final Swaps swaps = new Swaps();
+
+  /**
+   * @param databases the {@code databases} section, by configured name
+   * @param backupRoot where backups go unless a database sets its own backupDir
+   * @param baseDir relative paths in the settings (backupDir, migrations.dir) resolve against it
+   */
+  public DatabaseActivitiesImpl(
+      Map<String, DatabaseSettings> databases, Path backupRoot, Path baseDir, Clock clock) {
+    List<String> problems = new ArrayList<>();
+    databases.forEach((name, s) -> {
+      if (!Validation.NAME.matcher(name).matches()) {
+        problems.add("databases." + name + ": the name must be lower-case letters, digits, '.', '_'"
+            + " or '-' (it names the backup directory)");
+      }
+      problems.addAll(s.problems("databases." + name));
+    });
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid databases configuration: " + String.join("; ", problems));
+    }
+    CommandRunner runner = new CommandRunner();
+    Map<String, ConfiguredDatabase> built = new LinkedHashMap<>();
+    databases.forEach((name, s) -> built.put(name,
+        ConfiguredDatabase.of(name, s, backupRoot.toAbsolutePath(), baseDir.toAbsolutePath(), clock, runner)));
+    this.databases = Map.copyOf(built);
+    this.backups = new Backups(clock);
+    this.restores = new Restores(backups);
+  }
+
+  /** The backups of one configured database, for listing and pruning from the CLI. */
+  public BackupStore backupStore(String database) {
+    return db(database).store();
+  }
+
+  @Override
+  public BackupResult backup(BackupRequest r) {
+    return backups.backup(db(r.database()), key(r.key()), r.dryRun());
+  }
+
+  @Override
+  public BackupInfo resolveBackup(ResolveBackupRequest r) {
+    return backups.resolve(db(r.database()), r.backupId(), r.dryRun());
+  }
+
+  @Override
+  public SchemaTarget resolveSchemaTarget(SchemaTargetRequest r) {
+    ConfiguredDatabase db = db(r.database());
+    Migrations m = db.requireMigrations();
+    String target;
+    if (r.toMigration() != null) {
+      target = migration("toMigration", r.toMigration());
+    } else if (r.appVersion() != null) {
+      target = schemaFor(db, r.appVersion());
+    } else {
+      target = stepsBack(db, m, r.steps() == null ? 1 : r.steps());
+    }
+    m.requireRevertable(db.live());
+    String current = m.current(db.live());
+    return new SchemaTarget(db.name(), current, target, m.plan(target), m.reads());
+  }
+
+  @Override
+  public RevertResult revertMigrations(RevertRequest r) {
+    ConfiguredDatabase db = db(r.database());
+    key(r.key());
+    String target = migration("targetVersion", r.targetVersion());
+    Migrations.Reverted done = db.requireMigrations().revert(target, Heartbeat.current(), r.dryRun());
+    boolean changed = !r.dryRun() && !done.reverted().isEmpty();
+    return new RevertResult(db.name(), done.from(), done.to(), done.reverted(), changed, done.planned());
+  }
+
+  @Override
+  public IntegrityReport checkIntegrity(IntegrityRequest r) {
+    ConfiguredDatabase db = db(r.database());
+    String physical = r.runTag() == null ? db.live() : PgNames.staging(db.live(), r.runTag());
+    String expected = r.expectedSchema() == null ? null : migration("expectedSchema", r.expectedSchema());
+    List<IntegrityCheck> checks = db.settings().integrityChecks();
+    List<String> planned = new ArrayList<>(List.of(IntegrityChecks.SESSION_SETUP, IntegrityChecks.TIMEOUT));
+    checks.forEach(ch -> planned.add("-- " + ch.name() + "\n" + ch.sql()));
+    if (db.migrations() != null) {
+      planned.addAll(db.migrations().reads());
+    }
+    if (r.dryRun()) {
+      List<CheckResult> notRun = checks.stream()
+          .map(ch -> new CheckResult(ch.name(), true, "not run (dry run); expects " + ch.expectation()))
+          .toList();
+      return new IntegrityReport(db.name(), null, true, notRun, planned);
+    }
+    List<CheckResult> results = new ArrayList<>(IntegrityChecks.run(db.client(), physical, checks));
+    String schema = db.migrations() == null ? null : db.migrations().current(physical);
+    if (expected != null) {
+      boolean ok = schema != null && Versions.same(schema, expected);
+      results.add(new CheckResult("schema version", ok,
+          "is " + (schema == null ? "unknown (no migrations configured)" : schema) + ", expected " + expected));
+    }
+    boolean passed = results.stream().allMatch(CheckResult::passed);
+    if (r.enforce() && !passed) {
+      throw Failures.of(FailureType.INTEGRITY_CHECK_FAILED, "integrity checks failed on " + physical
+          + " (databases." + db.name() + "): " + results.stream().filter(x -> !x.passed())
+              .map(x -> x.name() + ": " + x.detail()).collect(Collectors.joining("; ")));
+    }
+    return new IntegrityReport(db.name(), schema, passed, results, planned);
+  }
+
+  @Override
+  public RestoreResult restoreStaged(StagedRestoreRequest r) {
+    ConfiguredDatabase db = db(r.database());
+    key(r.key());
+    return restores.staged(db, r.backupId(), r.runTag(), r.dryRun());
+  }
+
+  @Override
+  public SwapResult swap(SwapRequest r) {
+    return swaps.swap(db(r.database()), r.runTag(), r.dryRun());
+  }
+
+  @Override
+  public SwapResult swapBack(SwapRequest r) {
+    return swaps.swapBack(db(r.database()), r.runTag(), r.dryRun());
+  }
+
+  @Override
+  public RestoreResult restoreInPlace(InPlaceRestoreRequest r) {
+    return restores.inPlace(db(r.database()), r.backupId(), key(r.key()), r.dryRun());
+  }
+
+  @Override
+  public SwapResult dropStaging(SwapRequest r) {
+    return swaps.dropStaging(db(r.database()), r.runTag(), r.dryRun());
+  }
+
+  private ConfiguredDatabase db(String name) {
+    ConfiguredDatabase db = name == null ? null : databases.get(name);
+    if (db == null) {
+      throw Failures.of(FailureType.UNKNOWN_DATABASE, "database '"
+          + (name == null ? "" : Validation.printable(name)) + "' is not configured: use one of "
+          + databases.keySet().stream().sorted().toList() + " (runbook.yaml, databases)");
+    }
+    return db;
+  }
+
+  private static String key(String key) {
+    if (key == null || key.isBlank() || key.length() > MAX_KEY) {
+      throw Failures.of(FailureType.INVALID_INPUT, "the idempotency key is missing or longer than "
+          + MAX_KEY + " characters: pass the workflow ID and step, e.g. rollback-api/backup");
+    }
+    return key;
+  }
+
+  private static String migration(String field, String value) {
+    if (value == null || !Validation.MIGRATION.matcher(value).matches()) {
+      throw Failures.of(FailureType.INVALID_INPUT, field + " '"
+          + (value == null ? "" : Validation.printable(value)) + "' is not a migration version: use"
+          + " digits with optional '.' or '_', e.g. 2 or 1.2");
+    }
+    return value;
+  }
+
+  private static String schemaFor(ConfiguredDatabase db, String appVersion) {
+    if (!Validation.VERSION.matcher(appVersion).matches()) {
+      throw Failures.of(FailureType.INVALID_INPUT, "appVersion '" + Validation.printable(appVersion)
+          + "' is not a version: use letters, digits and . _ + : @ -");
+    }
+    String schema = db.settings().schemaVersions().get(appVersion);
+    if (schema == null) {
+      throw Failures.of(FailureType.UNKNOWN_VERSION, "application version " + appVersion + " has no"
+          + " schema version in databases." + db.name() + ".schemaVersions (known: "
+          + db.settings().schemaVersions().keySet().stream().sorted().toList() + "): add \""
+          + appVersion + "\": <version> there, or give toMigration");
+    }
+    return schema;
+  }
+
+  private static String stepsBack(ConfiguredDatabase db, Migrations m, int steps) {
+    List<String> applied = m.applied(db.live());
+    if (steps < 1 || steps > applied.size()) {
+      throw Failures.of(FailureType.INVALID_INPUT, "cannot revert " + steps + " migration(s) of databases."
+          + db.name() + ": " + applied.size() + " are applied (" + applied + ")");
+    }
+    return steps == applied.size() ? Versions.NONE : applied.get(applied.size() - 1 - steps);
+  }
+}

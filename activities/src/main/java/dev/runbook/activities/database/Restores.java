@@ -1,0 +1,173 @@
+package dev.runbook.activities.database;
+
+import dev.runbook.activities.exec.Shell;
+import dev.runbook.workflows.activities.DatabaseActivities.RestoreResult;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * pg_restore into this run's staging database, or with --clean into the live one. Each records a
+ * completion marker as the database's comment (pg_dump without --create does not dump database
+ * comments, so the marker never travels inside a backup); a retry that finds the marker does
+ * nothing, a retry that finds an unmarked staging database drops it and restores again.
+ */
+final class Restores {
+  private static final Logger log = LoggerFactory.getLogger(Restores.class);
+
+  private final Backups backups;
+
+  Restores(Backups backups) {
+    this.backups = backups;
+  }
+
+  RestoreResult staged(ConfiguredDatabase db, String backupId, String runTag, boolean dryRun) {
+    String live = db.live();
+    String staging = PgNames.staging(live, runTag);
+    BackupManifest backup = backups.restorable(db, backupId);
+    Path dump = db.store().backupDir(db.name(), backup.backupId()).resolve(BackupStore.DUMP);
+    String marker = stagedMarker(backup.backupId());
+    List<String> restore = db.tools().restore(dump, staging, false);
+    String comment = "COMMENT ON DATABASE " + PgNames.ident(staging) + " IS " + PgNames.literal(marker);
+    // Dry runs read the state too (nothing is written), so the plan is the exact SQL.
+    return db.client().onMaintenance("restore into " + staging, c -> {
+      List<String> planned = new ArrayList<>();
+      Optional<String> existing = PgClient.databaseComment(c, staging);
+      if (existing.isPresent() && existing.get().equals(marker)) {
+        return new RestoreResult(db.name(), staging, backup.backupId(), false,
+            "already restored by an earlier attempt", List.of());
+      }
+      if (existing.isPresent()) {
+        // An attempt that crashed or restored another backup: staging is ours, start over.
+        planned.add(PgClient.terminateSql(staging));
+        planned.add(PgClient.dropSql(staging));
+      }
+      String create = createLike(c, live, staging);
+      planned.add(create);
+      planned.add(Shell.display(restore));
+      planned.add(comment);
+      if (dryRun) {
+        return new RestoreResult(db.name(), staging, backup.backupId(), false, "dry run", planned);
+      }
+      if (existing.isPresent()) {
+        PgClient.drop(c, staging);
+      }
+      execute(c, create);
+      try {
+        runRestore(db, c, restore, staging);
+        execute(c, comment);
+      } catch (SQLException | RuntimeException | Error e) {
+        dropQuietly(c, staging);
+        throw e;
+      }
+      log.info("restored backup {} of {} into {}", backup.backupId(), db.name(), staging);
+      return new RestoreResult(db.name(), staging, backup.backupId(), true,
+          "restored into " + staging, planned);
+    });
+  }
+
+  RestoreResult inPlace(ConfiguredDatabase db, String backupId, String key, boolean dryRun) {
+    String live = db.live();
+    BackupManifest backup = backups.restorable(db, backupId);
+    Path dump = db.store().backupDir(db.name(), backup.backupId()).resolve(BackupStore.DUMP);
+    String marker = inPlaceMarker(backup.backupId(), key);
+    List<String> restore = db.tools().restore(dump, live, true);
+    String comment = "COMMENT ON DATABASE " + PgNames.ident(live) + " IS " + PgNames.literal(marker);
+    List<String> planned = List.of(Shell.display(restore), comment);
+    if (dryRun) {
+      return new RestoreResult(db.name(), live, backup.backupId(), false, "dry run", planned);
+    }
+    return db.client().onMaintenance("restore into " + live, c -> {
+      Optional<String> existing = PgClient.databaseComment(c, live);
+      if (existing.isPresent() && existing.get().equals(marker)) {
+        return new RestoreResult(db.name(), live, backup.backupId(), false,
+            "already restored by an earlier attempt", List.of());
+      }
+      runRestore(db, c, restore, live);
+      execute(c, comment);
+      log.info("restored backup {} of {} in place", backup.backupId(), db.name());
+      return new RestoreResult(db.name(), live, backup.backupId(), true, "restored in place", planned);
+    });
+  }
+
+  /** Runs pg_restore, heartbeating the target's size; a cancel kills it (the runner does). */
+  private static void runRestore(ConfiguredDatabase db, Connection c, List<String> argv, String target)
+      throws SQLException {
+    Heartbeat heartbeat = Heartbeat.current();
+    heartbeat.phase("restore");
+    try (PreparedStatement size = c.prepareStatement(
+        "select pg_database_size(oid) from pg_database where datname = ?")) {
+      size.setString(1, target);
+      db.tools().run(argv, "pg_restore into " + target, () -> heartbeat.beat(sizeOf(size)));
+    }
+  }
+
+  private static long sizeOf(PreparedStatement size) {
+    try (ResultSet rs = size.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    } catch (SQLException e) {
+      return 0; // progress only; the restore itself reports real errors
+    }
+  }
+
+  /** CREATE DATABASE with the live database's encoding and locale, so the copy sorts the same. */
+  private static String createLike(Connection c, String live, String target) throws SQLException {
+    StringBuilder sql = new StringBuilder("CREATE DATABASE " + PgNames.ident(target) + " TEMPLATE template0");
+    try (PreparedStatement ps = c.prepareStatement(
+        "select pg_encoding_to_char(encoding), datcollate, datctype from pg_database where datname = ?")) {
+      ps.setString(1, live);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          sql.append(" ENCODING ").append(PgNames.literal(rs.getString(1)))
+              .append(" LC_COLLATE ").append(PgNames.literal(rs.getString(2)))
+              .append(" LC_CTYPE ").append(PgNames.literal(rs.getString(3)));
+        }
+      }
+    }
+    return sql.toString();
+  }
+
+  static String stagedMarker(String backupId) {
+    return "runbook: restore of backup " + backupId + " complete";
+  }
+
+  /** The key goes in as a digest: it is bounded and needs no quoting. */
+  static String inPlaceMarker(String backupId, String key) {
+    return "runbook: in-place restore of backup " + backupId + " complete (key " + digest(key) + ")";
+  }
+
+  private static String digest(String key) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static void dropQuietly(Connection c, String database) {
+    try {
+      PgClient.drop(c, database);
+    } catch (SQLException | RuntimeException e) {
+      log.warn("could not drop the partial restore {}: {}", database, e.getMessage());
+    }
+  }
+}

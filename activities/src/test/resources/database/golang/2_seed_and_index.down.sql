@@ -1,0 +1,3 @@
+drop index items_customer_idx;
+delete from items;
+delete from customers;
