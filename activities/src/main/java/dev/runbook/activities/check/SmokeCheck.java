@@ -92,7 +92,9 @@ final class SmokeCheck {
     props.setProperty("socketTimeout", Integer.toString(seconds + 5));
     props.setProperty("ApplicationName", "runbook smoke check " + name);
     try (Connection connection = DriverManager.getConnection(sql.jdbcUrl(), props)) {
-      // A smoke check looks; it never writes, whatever the query says.
+      // A smoke check looks; it never writes, whatever the query says: it runs in a read-only
+      // transaction that is rolled back.
+      connection.setAutoCommit(false);
       connection.setReadOnly(true);
       try (Statement statement = connection.createStatement()) {
         statement.setQueryTimeout(seconds);
@@ -114,6 +116,8 @@ final class SmokeCheck {
           }
           return compare(name, number.doubleValue(), sql);
         }
+      } finally {
+        connection.rollback();
       }
     } catch (SQLException e) {
       String state = e.getSQLState() == null ? "" : e.getSQLState();

@@ -3,6 +3,7 @@ package dev.runbook.activities.service;
 import dev.runbook.activities.Failures;
 import dev.runbook.activities.exec.Shell;
 import dev.runbook.workflows.activities.FailureType;
+import dev.runbook.workflows.policy.Durations;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -157,7 +158,7 @@ final class ProcessAdapter extends BaseAdapter {
 
   private Step terminateStep(ProcessHandle process) {
     return new Step("kill -TERM " + process.pid() + "  (then kill -KILL " + process.pid()
-        + " if still running after " + settings.stopGrace() + ")",
+        + " if still running after " + Durations.human(settings.stopGrace()) + ")",
         trace -> terminate(process, trace));
   }
 
@@ -214,7 +215,7 @@ final class ProcessAdapter extends BaseAdapter {
         }
       }
       if (System.nanoTime() > deadline) {
-        return "; not healthy yet after " + settings.startTimeout() + " (" + last.detail() + ")";
+        return "; not healthy yet after " + Durations.human(settings.startTimeout()) + " (" + last.detail() + ")";
       }
       trace.beat();
       sleep(Duration.ofMillis(200));
@@ -232,7 +233,7 @@ final class ProcessAdapter extends BaseAdapter {
       trace.note("kill -KILL " + process.pid());
       process.destroyForcibly();
       awaitExit(process, KILL_WAIT, trace);
-      how = "killed pid " + process.pid() + " with SIGKILL after " + settings.stopGrace();
+      how = "killed pid " + process.pid() + " with SIGKILL after " + Durations.human(settings.stopGrace());
     }
     for (ProcessHandle child : children) {
       if (child.isAlive()) {

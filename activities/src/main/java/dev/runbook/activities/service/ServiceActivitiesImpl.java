@@ -7,6 +7,7 @@ import dev.runbook.workflows.activities.CheckResult;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.ServiceActivities;
 import dev.runbook.workflows.model.Validation;
+import dev.runbook.workflows.policy.Durations;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -266,7 +267,7 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
           failed.add("version: " + versionDetail);
         }
         throw Failures.of(FailureType.VERIFICATION_FAILED, service.name() + " did not verify"
-            + " within " + timeout + " (" + poll + " polls): " + String.join("; ", failed));
+            + " within " + Durations.human(timeout) + " (" + poll + " polls): " + String.join("; ", failed));
       }
       sleep(POLL);
     }
