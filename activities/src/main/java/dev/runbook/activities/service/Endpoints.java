@@ -2,6 +2,7 @@ package dev.runbook.activities.service;
 
 import dev.runbook.activities.check.HttpProbe;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -36,10 +37,15 @@ final class Endpoints {
   }
 
   ServiceAdapter.Health health(Trace trace) {
+    return health(trace, HttpProbe.DEFAULT_TIMEOUT);
+  }
+
+  /** @param timeout how long to wait for the answer (short while polling a starting process) */
+  ServiceAdapter.Health health(Trace trace, Duration timeout) {
     trace.note(planHealth());
     String url = HttpProbe.display(healthUrl);
     try {
-      HttpProbe.Response response = HttpProbe.get(healthUrl, HttpProbe.DEFAULT_TIMEOUT);
+      HttpProbe.Response response = HttpProbe.get(healthUrl, timeout);
       return new ServiceAdapter.Health(response.ok(), "GET " + url + " answered "
           + response.status() + ": " + HttpProbe.snippet(response.body()));
     } catch (IOException e) {

@@ -29,6 +29,8 @@ import java.util.Optional;
 final class ProcessAdapter extends BaseAdapter {
   private static final Duration KILL_WAIT = Duration.ofSeconds(5);
   private static final Duration SETTLE_WITHOUT_HEALTH = Duration.ofSeconds(1);
+  /** A starting process that accepted the connection but does not answer is polled again. */
+  private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
 
   private final ProcessSettings settings;
   private final Path workDir;
@@ -209,7 +211,7 @@ final class ProcessAdapter extends BaseAdapter {
           return "; running";
         }
       } else {
-        last = endpoints.health(polls);
+        last = endpoints.health(polls, POLL_TIMEOUT);
         if (last.healthy()) {
           return "; healthy";
         }
