@@ -108,12 +108,19 @@ final class CommandAdapter extends BaseAdapter {
     return plan(settings.health(), null);
   }
 
+  /**
+   * The first line the currentVersion command prints. A failing command means "unknown", not an
+   * error: a service that was never deployed has no version, and a deploy must still go ahead.
+   */
   @Override
   protected Optional<String> ownVersion(Trace trace) {
     if (settings.currentVersion().isEmpty()) {
       return history.newest();
     }
-    CommandRunner.Result result = trace.runChecked(command(settings.currentVersion(), null));
+    CommandRunner.Result result = trace.run(command(settings.currentVersion(), null));
+    if (!result.ok()) {
+      return Optional.empty();
+    }
     return result.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst();
   }
 
