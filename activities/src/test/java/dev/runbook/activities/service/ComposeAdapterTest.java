@@ -157,6 +157,24 @@ class ComposeAdapterTest {
   }
 
   @Test
+  void readingTwiceOnlyReads() throws Exception {
+    activities.deploy(new DeployRequest("api", "v1", "k1", false));
+    int before = calls().size();
+    String env = Files.readString(envFile);
+
+    ServiceEvidence evidence = activities.captureEvidence(new ServiceQuery("api", false));
+    TargetVersion target = activities.resolveTarget(
+        new TargetVersionRequest("api", "v1", null, false));
+
+    assertThat(activities.captureEvidence(new ServiceQuery("api", false))).isEqualTo(evidence);
+    assertThat(activities.resolveTarget(new TargetVersionRequest("api", "v1", null, false)))
+        .isEqualTo(target);
+    assertThat(calls().subList(before, calls().size()))
+        .containsOnly(compose("ps", "--format", "json", "api"));
+    assertThat(Files.readString(envFile)).isEqualTo(env);
+  }
+
+  @Test
   void stopAndStartLookFirst() {
     ServiceActionResult stopped = activities.stop(new ServiceAction("api", "s1", false));
     ServiceActionResult stoppedAgain = activities.stop(new ServiceAction("api", "s2", false));

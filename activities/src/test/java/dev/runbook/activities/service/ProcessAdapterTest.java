@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,20 +66,27 @@ class ProcessAdapterTest {
   }
 
   private ServiceActivitiesImpl sampleService(Path stateDir) {
+    ServiceActivitiesImpl impl = new ServiceActivitiesImpl(
+        Map.of("api", settings(port, sampleClasses(), flag)), dir, stateDir,
+        System.getenv("PATH"), Clock.systemUTC());
+    toStop.add(impl);
+    return impl;
+  }
+
+  static String sampleClasses() {
+    return SampleService.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+  }
+
+  /** The sample service on a port, started with its JDK's java, made unhealthy by a flag file. */
+  static ServiceSettings settings(int port, String classes, Path flag) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classes = SampleService.class.getProtectionDomain().getCodeSource().getLocation()
-        .getPath();
     ProcessSettings process = new ProcessSettings(List.of(java, "-cp", classes,
         SampleService.class.getName(), "--port", Integer.toString(port), "--version", "{version}",
         "--unhealthy-file", flag.toString()), null, Map.of(), Duration.ofSeconds(5),
         Duration.ofSeconds(20));
-    ServiceSettings api = new ServiceSettings("process", process, null, null, null,
+    return new ServiceSettings("process", process, null, null, null,
         "http://127.0.0.1:" + port + "/health", "http://127.0.0.1:" + port + "/version", null,
         null, null, Duration.ofSeconds(3));
-    ServiceActivitiesImpl impl = new ServiceActivitiesImpl(Map.of("api", api), dir, stateDir,
-        System.getenv("PATH"), Clock.systemUTC());
-    toStop.add(impl);
-    return impl;
   }
 
   @AfterEach
@@ -234,6 +242,32 @@ class ProcessAdapterTest {
     } finally {
       env.close();
     }
+  }
+
+  /**
+   * A worker JVM deploys the service and exits; the service keeps answering, and another worker
+   * sharing the state directory (this JVM) can still stop it.
+   */
+  @Test
+  void theServiceOutlivesTheWorkerThatStartedIt() throws Exception {
+    Path shared = dir.resolve("shared-state");
+    ServiceActivitiesImpl later = new ServiceActivitiesImpl(
+        Map.of("api", settings(port, sampleClasses(), shared.resolve("flag"))), shared, shared,
+        System.getenv("PATH"), Clock.systemUTC());
+    toStop.add(later);
+    Process worker = new ProcessBuilder(WorkerThatExits.command(port, shared, sampleClasses(),
+        "v3")).redirectErrorStream(true).start();
+    assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String output = new String(worker.getInputStream().readAllBytes());
+    assertThat(worker.exitValue()).as(output).isZero();
+
+    assertThat(get("/version")).isEqualTo("{\"version\":\"v3\"}");
+    long pid = Long.parseLong(Files.readString(shared.resolve("api/pid")).split(" ")[0]);
+    assertThat(alive(pid)).isTrue();
+
+    assertThat(later.stop(new ServiceAction("api", "s1", false)).changed()).isTrue();
+    assertThat(alive(pid)).isFalse();
+    assertThat(portOpen()).isFalse();
   }
 
   @Test
