@@ -76,8 +76,7 @@ public final class CheckActivitiesImpl implements CheckActivities {
           "dry run: the error rate was not read", planned);
     }
     Heartbeat.current().beat("reading the error rate of " + service);
-    String where = "services." + service + ".errorRate.query";
-    Prometheus.Reading reading = Prometheus.read(settings, where);
+    Prometheus.Reading reading = Prometheus.read(settings, "services." + service + ".errorRate");
     if (reading.value() == null) {
       if (request.enforce()) {
         throw Failures.of(FailureType.VERIFICATION_FAILED, service + ": the error rate is unknown: "

@@ -29,8 +29,9 @@ final class Prometheus {
     return base + "/api/v1/query?query=" + URLEncoder.encode(settings.query(), StandardCharsets.UTF_8);
   }
 
-  /** @param where the configuration path of the query, for messages */
-  static Reading read(ErrorRateSettings settings, String where) {
+  /** @param path the configuration path of the settings, e.g. services.api.errorRate */
+  static Reading read(ErrorRateSettings settings, String path) {
+    String where = path + ".query";
     String url = queryUrl(settings);
     Map<String, String> headers = settings.bearerToken().isEmpty()
         ? Map.of()
@@ -41,11 +42,11 @@ final class Prometheus {
     } catch (IOException e) {
       throw Failures.of(FailureType.UNAVAILABLE, "Prometheus at " + HttpProbe.display(
           settings.prometheusUrl()) + " cannot be reached (" + HttpProbe.reason(e)
-          + "): check " + where.replace(".query", ".prometheusUrl") + " and that it runs");
+          + "): check " + path + ".prometheusUrl and that it runs");
     }
     if (response.status() == 401 || response.status() == 403) {
       throw Failures.of(FailureType.BAD_CREDENTIALS, "Prometheus refused the request (HTTP "
-          + response.status() + "): set or fix " + where.replace(".query", ".bearerToken"));
+          + response.status() + "): set or fix " + path + ".bearerToken");
     }
     JsonNode body;
     try {
@@ -56,7 +57,7 @@ final class Prometheus {
     if (body == null || !body.isObject()) {
       throw Failures.of(FailureType.UNAVAILABLE, "Prometheus answered HTTP " + response.status()
           + " without the API's JSON: " + HttpProbe.snippet(response.body())
-          + ": is " + where.replace(".query", ".prometheusUrl") + " the Prometheus base URL?");
+          + ": is " + path + ".prometheusUrl the Prometheus base URL?");
     }
     if (!"success".equals(body.path("status").asText())) {
       String error = body.path("errorType").asText() + ": " + body.path("error").asText();

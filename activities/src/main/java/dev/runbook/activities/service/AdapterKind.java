@@ -18,10 +18,6 @@ enum AdapterKind {
     this.yamlName = yamlName;
   }
 
-  String yamlName() {
-    return yamlName;
-  }
-
   static Optional<AdapterKind> parse(String name) {
     return Arrays.stream(values()).filter(k -> k.yamlName.equals(name)).findFirst();
   }

@@ -3,6 +3,7 @@ package dev.runbook.activities.service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The part every adapter shares: the service's own health and version URLs, when configured,
@@ -76,7 +77,7 @@ abstract class BaseAdapter implements ServiceAdapter {
   }
 
   /** A step that is not a command: it notes its display on the trace, then does its work. */
-  protected static Step step(String display, java.util.function.Consumer<Trace> effect) {
+  protected static Step step(String display, Consumer<Trace> effect) {
     return new Step(display, trace -> {
       trace.note(display);
       effect.accept(trace);

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * One service of {@code runbook.yaml}: how to act on it ({@code adapter} and the section of that
@@ -124,7 +125,7 @@ public record ServiceSettings(
   }
 
   private static <T> void section(List<String> problems, String path, T section,
-      java.util.function.Function<T, List<String>> check, String needs) {
+      Function<T, List<String>> check, String needs) {
     if (section == null) {
       problems.add(path + ": missing: this adapter needs " + needs);
     } else {
