@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  *   service: api                 # default: the service's name in runbook.yaml
  *   envFile: deploy/.env
  *   tagVariable: IMAGE_TAG
- *   binary: /usr/local/bin/docker   # default: docker from PATH
+ *   binary: /opt/docker/bin/docker  # default: docker from PATH
  *   listVersions: [./bin/list-tags, api]   # optional, one tag per line, newest first
  *   timeout: 5m
  * </pre>

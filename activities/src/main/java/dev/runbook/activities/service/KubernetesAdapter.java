@@ -92,22 +92,23 @@ final class KubernetesAdapter extends BaseAdapter {
         command(settings.rolloutTimeout().plus(COMMAND_SLACK), rolloutStatusArgs()));
   }
 
-  private String containerImagePath(String prefix) {
-    return "{" + prefix + ".spec.template.spec.containers[?(@.name==\"" + settings.container()
+  /** The image of the configured container in a pod template, as a kubectl jsonpath. */
+  private String containerImagePath() {
+    return "{.spec.template.spec.containers[?(@.name==\"" + settings.container()
         + "\")].image}";
   }
 
   private String[] statusArgs() {
     return new String[] {"get", deploymentRef(), "-o",
         "jsonpath={.spec.replicas}{\"\\t\"}{.status.readyReplicas}{\"\\t\"}"
-            + containerImagePath("")};
+            + containerImagePath()};
   }
 
   private String[] revisionsArgs() {
     return new String[] {"get", "replicasets", "-o",
         "jsonpath={range .items[*]}{.metadata.ownerReferences[0].name}{\"\\t\"}"
             + "{.metadata.annotations.deployment\\.kubernetes\\.io/revision}{\"\\t\"}"
-            + containerImagePath("") + "{\"\\n\"}{end}"};
+            + containerImagePath() + "{\"\\n\"}{end}"};
   }
 
   private String[] rolloutStatusArgs() {

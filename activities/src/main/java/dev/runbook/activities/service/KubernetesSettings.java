@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  *   image: registry.example.com/shop/api
  *   replicas: 3               # what start scales to when none were recorded at stop
  *   rolloutTimeout: 5m
- *   binary: /usr/local/bin/kubectl   # default: kubectl from PATH
+ *   binary: /opt/k8s/bin/kubectl     # default: kubectl from PATH
  * </pre>
  */
 public record KubernetesSettings(
