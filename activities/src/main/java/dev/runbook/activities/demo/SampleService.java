@@ -1,0 +1,136 @@
+package dev.runbook.activities.demo;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
+
+/**
+ * The small real service the demo rolls back, and the one the process adapter's tests start and
+ * stop. It answers {@code GET /health} and {@code GET /version} on 127.0.0.1 and needs only the
+ * JDK, so it can be started from the activities jar alone:
+ *
+ * <pre>
+ * java -cp &lt;classpath&gt; dev.runbook.activities.demo.SampleService --port 8081 --version v2
+ *     [--unhealthy] [--unhealthy-file PATH]
+ * </pre>
+ *
+ * <p>{@code --unhealthy} makes {@code /health} answer 503 from the start (a bad release); {@code
+ * --unhealthy-file} makes it answer 503 while that file exists, so a test can make a running
+ * service flap. It prints one startup line and nothing else, and stops on SIGTERM.
+ */
+public final class SampleService {
+  private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
+
+  private final HttpServer server;
+
+  private SampleService(HttpServer server) {
+    this.server = server;
+  }
+
+  /** The options of one run, parsed from the command line. */
+  record Options(int port, String version, boolean unhealthy, Path unhealthyFile) {
+    static Options parse(String[] args) {
+      Integer port = null;
+      String version = null;
+      boolean unhealthy = false;
+      Path unhealthyFile = null;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
+          case "--version" -> version = value(args, ++i, "--version");
+          case "--unhealthy" -> unhealthy = true;
+          case "--unhealthy-file" -> unhealthyFile = Path.of(value(args, ++i, "--unhealthy-file"));
+          default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        }
+      }
+      if (port == null || port < 0 || port > 65535) {
+        throw new IllegalArgumentException("--port is required: a TCP port, 0 for any free one");
+      }
+      if (version == null || !VERSION.matcher(version).matches()) {
+        throw new IllegalArgumentException("--version is required: letters, digits, . _ + -");
+      }
+      return new Options(port, version, unhealthy, unhealthyFile);
+    }
+
+    private static String value(String[] args, int i, String option) {
+      if (i >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[i];
+    }
+
+    boolean healthy() {
+      return !unhealthy && (unhealthyFile == null || !Files.exists(unhealthyFile));
+    }
+  }
+
+  public static void main(String[] args) throws IOException {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("SampleService: " + e.getMessage());
+      System.err.println(
+          "usage: SampleService --port PORT --version VERSION [--unhealthy]"
+              + " [--unhealthy-file PATH]");
+      System.exit(2);
+      return;
+    }
+    SampleService service = start(options);
+    Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "sample-service-stop"));
+    System.out.println(
+        "SampleService " + options.version() + " listening on http://127.0.0.1:" + service.port());
+    System.out.flush();
+  }
+
+  static SampleService start(Options options) throws IOException {
+    HttpServer server =
+        HttpServer.create(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 50);
+    server.createContext(
+        "/health",
+        exchange -> {
+          boolean healthy = options.healthy();
+          answer(exchange, healthy ? 200 : 503,
+              healthy ? "{\"status\":\"ok\"}" : "{\"status\":\"unhealthy\"}");
+        });
+    server.createContext(
+        "/version",
+        exchange -> answer(exchange, 200, "{\"version\":\"" + options.version() + "\"}"));
+    server.createContext("/", exchange -> answer(exchange, 404, "{\"error\":\"not found\"}"));
+    server.setExecutor(Executors.newFixedThreadPool(2));
+    server.start();
+    return new SampleService(server);
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  void stop() {
+    server.stop(0);
+  }
+
+  private static void answer(HttpExchange exchange, int status, String json) throws IOException {
+    try (exchange) {
+      if (!"GET".equals(exchange.getRequestMethod())) {
+        status = 405;
+        json = "{\"error\":\"only GET\"}";
+      }
+      byte[] body = json.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(status, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+}
