@@ -1,5 +1,6 @@
 package dev.runbook.activities.check;
 
+import dev.runbook.activities.Heartbeat;
 import dev.runbook.activities.Failures;
 import dev.runbook.activities.exec.CommandRunner;
 import dev.runbook.activities.exec.Shell;

@@ -1,31 +1,23 @@
 package dev.runbook.activities.database;
 
-import io.temporal.activity.Activity;
-import io.temporal.activity.ActivityExecutionContext;
-
 /**
- * Progress reporting that works inside and outside an activity: inside, each beat is a Temporal
- * heartbeat, which throws {@code ActivityCompletionException} once the activity is cancelled (the
- * caller then kills its child process and removes partial output); outside (plain tests, the CLI)
- * beats go nowhere.
+ * Byte progress of a backup or restore, by phase, on top of the activity's heartbeat (which throws
+ * once the activity is cancelled: the caller then kills its child process and removes partial
+ * output).
  */
 final class Heartbeat {
-  private final ActivityExecutionContext context;
+  private final dev.runbook.activities.Heartbeat beats;
   private String phase = "";
   private long started = System.nanoTime();
   private long bytes;
 
-  private Heartbeat(ActivityExecutionContext context) {
-    this.context = context;
+  private Heartbeat(dev.runbook.activities.Heartbeat beats) {
+    this.beats = beats;
   }
 
   /** The heartbeat of the activity running on this thread, if any. */
   static Heartbeat current() {
-    try {
-      return new Heartbeat(Activity.getExecutionContext());
-    } catch (IllegalStateException notInAnActivity) {
-      return new Heartbeat(null);
-    }
+    return new Heartbeat(dev.runbook.activities.Heartbeat.current());
   }
 
   /** Starts timing a new phase. */
@@ -42,8 +34,6 @@ final class Heartbeat {
 
   /** Beats again with the last progress: proof of life while a child process works. */
   void tick() {
-    if (context != null) {
-      context.heartbeat(new Progress(phase, bytes, (System.nanoTime() - started) / 1_000_000));
-    }
+    beats.beat(new Progress(phase, bytes, (System.nanoTime() - started) / 1_000_000));
   }
 }

@@ -1,7 +1,7 @@
 package dev.runbook.activities.service;
 
 import dev.runbook.activities.Failures;
-import dev.runbook.activities.check.Heartbeat;
+import dev.runbook.activities.Heartbeat;
 import dev.runbook.activities.exec.CommandRunner;
 import dev.runbook.workflows.activities.CheckResult;
 import dev.runbook.workflows.activities.FailureType;

@@ -3,7 +3,7 @@ package dev.runbook.activities.service;
 import static dev.runbook.activities.service.Fakes.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runbook.activities.check.Heartbeat;
+import dev.runbook.activities.Heartbeat;
 import dev.runbook.activities.exec.CommandRunner;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;

@@ -1,4 +1,4 @@
-package dev.runbook.activities.check;
+package dev.runbook.activities;
 
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -11,7 +11,7 @@ import io.temporal.activity.ActivityExecutionContext;
  */
 public final class Heartbeat {
   private final ActivityExecutionContext context;
-  private volatile String progress = "";
+  private volatile Object progress = "";
 
   private Heartbeat(ActivityExecutionContext context) {
     this.context = context;
@@ -26,8 +26,8 @@ public final class Heartbeat {
     }
   }
 
-  /** Reports new progress now. */
-  public void beat(String progress) {
+  /** Reports new progress now: a line of text, or a record such as bytes done. */
+  public void beat(Object progress) {
     this.progress = progress;
     beat();
   }

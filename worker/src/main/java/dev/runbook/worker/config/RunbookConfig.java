@@ -1,0 +1,106 @@
+package dev.runbook.worker.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.runbook.activities.database.DatabaseSettings;
+import dev.runbook.activities.notify.NotifySettings;
+import dev.runbook.activities.service.ServiceSettings;
+import dev.runbook.workflows.policy.PolicySnapshot;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything in {@code runbook.yaml} (DESIGN §6), immutable, loaded and validated once by {@link
+ * ConfigLoader}. Sections left out get their defaults.
+ */
+public record RunbookConfig(
+    TemporalSettings temporal,
+    AuditSettings audit,
+    PolicySettings policy,
+    List<PersonSettings> people,
+    Map<String, ServiceSettings> services,
+    Map<String, DatabaseSettings> databases,
+    @JsonProperty("notify") NotifySettings notifications,
+    Map<String, EnvironmentSettings> environments,
+    WorkerSettings worker) {
+
+  public RunbookConfig {
+    temporal = temporal == null ? TemporalSettings.defaults() : temporal.withDefaults();
+    policy = policy == null ? new PolicySettings(null, null, null, null) : policy;
+    people = people == null ? List.of() : List.copyOf(people);
+    services = services == null ? Map.of() : new LinkedHashMap<>(services);
+    databases = databases == null ? Map.of() : new LinkedHashMap<>(databases);
+    notifications = notifications == null ? NotifySettings.console() : notifications;
+    environments = environments == null ? Map.of() : new LinkedHashMap<>(environments);
+    worker = (worker == null ? new WorkerSettings(null, null, null, null, null) : worker).withDefaults();
+  }
+
+  /** No file: the embedded server, console messages, the default policy, nobody configured. */
+  public static RunbookConfig defaults() {
+    return new RunbookConfig(null, null, null, null, null, null, null, null, null);
+  }
+
+  /** The policy and people the runs snapshot at their start. */
+  public PolicySnapshot policySnapshot() {
+    return new PolicySnapshot(policy.toPolicy(), people.stream().map(PersonSettings::toPerson).toList());
+  }
+
+  /** Every problem, each naming its path and the fix. */
+  List<String> problems() {
+    List<String> p = new ArrayList<>();
+    p.addAll(temporal.problems("temporal"));
+    if (audit != null) {
+      p.addAll(audit.problems("audit"));
+    }
+    p.addAll(policy.problems("policy"));
+    for (int i = 0; i < people.size(); i++) {
+      p.addAll(people.get(i).problems("people[" + i + "]"));
+    }
+    List<String> names = people.stream().map(PersonSettings::name).toList();
+    for (int i = 0; i < names.size(); i++) {
+      if (names.indexOf(names.get(i)) != i) {
+        p.add("people[" + i + "].name: '" + names.get(i) + "' is listed twice: list each person once");
+      }
+    }
+    p.addAll(ServiceSettings.problemsOf(services));
+    databases.forEach((name, d) -> {
+      if (d == null) {
+        p.add("databases." + name + ": empty: give at least host, database and user");
+      } else {
+        p.addAll(d.problems("databases." + name));
+      }
+    });
+    p.addAll(notifications.problems("notify"));
+    environments.forEach((env, e) -> {
+      String path = "environments." + env;
+      if (e == null || e.services() == null || e.services().isEmpty()) {
+        p.add(path + ".services is empty: list the environment's services in start order");
+        return;
+      }
+      e.services().forEach(s -> {
+        if (!services.containsKey(s)) {
+          p.add(path + ".services: '" + s + "' is not under services: add it there or remove it here");
+        }
+      });
+      e.databaseList().forEach(d -> {
+        if (!databases.containsKey(d)) {
+          p.add(path + ".databases: '" + d + "' is not under databases: add it there or remove it here");
+        }
+      });
+    });
+    p.addAll(worker.problems("worker"));
+    if (!people.isEmpty()) {
+      var policyNow = policy.toPolicy();
+      for (var entry : policyNow.rules().entrySet()) {
+        var rule = entry.getValue();
+        if (rule.required() && rule.roles().stream().noneMatch(r -> people.stream()
+            .anyMatch(x -> x.roles() != null && x.roles().contains(r)))) {
+          p.add("policy." + entry.getKey() + ".roles: nobody under people has " + String.join(" or ", rule.roles())
+              + ", so no " + entry.getKey() + " run could ever be approved: give someone that role");
+        }
+      }
+    }
+    return p;
+  }
+}

@@ -1,0 +1,155 @@
+package dev.runbook.worker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.runbook.workflows.model.Severity;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+  private static final Map<String, String> NO_ENV = Map.of();
+
+  private static RunbookConfig parse(String yaml, Map<String, String> env) {
+    return ConfigLoader.parse(yaml, "runbook.yaml", env::get);
+  }
+
+  private static List<String> problems(String yaml, Map<String, String> env) {
+    try {
+      parse(yaml, env);
+    } catch (ConfigException e) {
+      assertThat(e.getMessage()).startsWith("runbook.yaml has");
+      return e.problems();
+    }
+    throw new AssertionError("expected the config to be refused");
+  }
+
+  @Test
+  void theAnnotatedExampleLoads() {
+    RunbookConfig c = ConfigLoader.load(Path.of("..", "runbook.example.yaml"), Map.of("SLACK_WEBHOOK_URL", "https://hooks.example/T/B/secret")::get);
+
+    assertThat(c.temporal().embedded()).isTrue();
+    assertThat(c.services()).containsOnlyKeys("checkout", "web", "worker");
+    assertThat(c.databases().get("checkout").jobs()).isEqualTo(4);
+    assertThat(c.environments().get("prod").services()).containsExactly("checkout", "web", "worker");
+    assertThat(c.policySnapshot().policy().ruleFor(Severity.P1, false).timeout()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(c.policySnapshot().people()).extracting(p -> p.name()).contains("alice", "carol");
+    assertThat(c.worker().shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void noFileContentMeansTheDefaults() {
+    RunbookConfig c = parse("", NO_ENV);
+    assertThat(c.temporal().address()).isEqualTo("embedded");
+    assertThat(c.temporal().taskQueue()).isEqualTo("runbook");
+    assertThat(c.policySnapshot().policy().ruleFor(Severity.P2, false).roles()).containsExactly("engineering-manager");
+  }
+
+  @Test
+  void aMissingFieldIsNamedWithItsPath() {
+    assertThat(problems("""
+        audit:
+          url: jdbc:postgresql://127.0.0.1:5432/runbook
+        """, NO_ENV)).containsExactly("audit.user is required: the database role runbook connects as");
+    assertThat(problems("""
+        services:
+          api:
+            healthUrl: http://127.0.0.1:8080/health
+        """, NO_ENV)).anySatisfy(p -> assertThat(p).startsWith("services.api.adapter"));
+  }
+
+  @Test
+  void anUnknownAdapterKindListsTheKnownOnes() {
+    assertThat(problems("""
+        services:
+          api:
+            adapter: dokcer
+        """, NO_ENV)).anySatisfy(p -> assertThat(p)
+            .isEqualTo("services.api.adapter: unknown kind 'dokcer': use process, command, docker-compose or kubernetes"));
+  }
+
+  @Test
+  void aBadDurationSaysHowToWriteOne() {
+    assertThat(problems("""
+        policy:
+          P1: {approvals: 1, roles: [engineering-lead], timeout: soon, abortAfter: 1h}
+        """, NO_ENV)).singleElement().satisfies(p -> assertThat(p)
+            .startsWith("policy.P1.timeout: ")
+            .contains("write it like 90s, 15m, 4h or 1h30m"));
+  }
+
+  @Test
+  void anUnsetEnvironmentVariableIsNamedWithWhereItIsUsed() {
+    assertThat(problems("""
+        notify:
+          channels:
+            ops: {kind: slack, url: "${SLACK_URL}"}
+          routing:
+            team: [ops]
+        """, NO_ENV)).contains(
+            "notify.channels.ops.url: ${SLACK_URL} is not set: export SLACK_URL before starting, or give a default with ${SLACK_URL:-value}");
+  }
+
+  @Test
+  void anUnknownKeyListsTheKnownOnes() {
+    assertThat(problems("servcies: {}\n", NO_ENV)).singleElement().satisfies(p -> assertThat(p)
+        .startsWith("unknown key 'servcies': use one of ")
+        .contains("services"));
+    assertThat(problems("temporal: {adress: 127.0.0.1:7233}\n", NO_ENV)).singleElement()
+        .satisfies(p -> assertThat(p).startsWith("temporal: unknown key 'adress': use one of address"));
+  }
+
+  @Test
+  void brokenYamlIsReportedWithItsLine() {
+    assertThat(problems("temporal:\n  address: [unclosed\n", NO_ENV)).singleElement()
+        .satisfies(p -> assertThat(p).startsWith("line ").contains("not valid YAML"));
+  }
+
+  @Test
+  void wrongTypesAndCrossReferencesAreNamed() {
+    List<String> found = problems("""
+        temporal: {embeddedPort: lots}
+        environments:
+          prod: {services: [api], databases: [main]}
+        policy:
+          P1: {approvals: 1, roles: [sre], timeout: 15m, abortAfter: 1h}
+        people:
+          - {name: alice, roles: [engineering-lead], tokenSha256: abc}
+        """, NO_ENV);
+    assertThat(found).anySatisfy(p -> assertThat(p).startsWith("temporal.embeddedPort: 'lots' is not a valid"));
+  }
+
+  @Test
+  void crossReferencesAndPolicyRolesAreChecked() {
+    List<String> found = problems("""
+        environments:
+          prod: {services: [api], databases: [main]}
+        policy:
+          P1: {approvals: 1, roles: [sre], timeout: 15m, abortAfter: 1h}
+        people:
+          - {name: alice, roles: [engineering-lead], tokenSha256: abc}
+          - {name: alice, roles: []}
+        """, NO_ENV);
+    assertThat(found).contains(
+        "environments.prod.services: 'api' is not under services: add it there or remove it here",
+        "environments.prod.databases: 'main' is not under databases: add it there or remove it here",
+        "people[0].tokenSha256: not a SHA-256 hex digest: use the value printed by `runbook token new`",
+        "people[1].name: 'alice' is listed twice: list each person once");
+    assertThat(found).anySatisfy(p -> assertThat(p).startsWith("policy.P1.roles: nobody under people has sre"));
+  }
+
+  @Test
+  void valuesFromTheEnvironmentNeverAppearInMessages() {
+    String secret = "hunter2-super-secret";
+    ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+        () -> parse("temporal: {embeddedPort: \"${PORT}\"}\naudit: {url: \"${DB_URL}\"}\n",
+            Map.of("PORT", secret, "DB_URL", "jdbc:mysql://" + secret)),
+        ConfigException.class);
+    assertThat(e.getMessage()).doesNotContain(secret).contains("****");
+    assertThatThrownBy(() -> parse("audit: {url: \"jdbc:postgresql://h/db?password=x\", user: u}\n", NO_ENV))
+        .hasMessageContaining("audit.url: carries a password: move it to audit.password");
+  }
+}
