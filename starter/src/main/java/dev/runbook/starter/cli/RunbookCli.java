@@ -30,6 +30,13 @@ public final class RunbookCli {
   static final class Root implements Runnable {
     @Spec CommandSpec spec;
 
+    @picocli.CommandLine.Option(
+        names = {"-c", "--config"},
+        scope = picocli.CommandLine.ScopeType.INHERIT,
+        paramLabel = "FILE",
+        description = "The configuration (default: runbook.yaml here, else $RUNBOOK_CONFIG, else built-in defaults).")
+    java.nio.file.Path config;
+
     @Override
     public void run() {
       spec.commandLine().usage(spec.commandLine().getOut());

@@ -1,0 +1,171 @@
+package dev.runbook.worker;
+
+import dev.runbook.worker.metrics.Metrics;
+import dev.runbook.worker.metrics.MetricsServer;
+import dev.runbook.worker.temporal.EmbeddedTemporal;
+import dev.runbook.worker.temporal.TemporalConnection;
+import dev.runbook.worker.temporal.WorkerRuntime;
+import java.io.PrintWriter;
+import java.util.function.Supplier;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The long-running commands: worker and dev. */
+final class Processes {
+  private Processes() {}
+
+  /** Things to close in reverse order of opening. */
+  static final class Closer implements AutoCloseable {
+    private final Deque<AutoCloseable> open = new ArrayDeque<>();
+
+    <T extends AutoCloseable> T add(T c) {
+      if (c != null) {
+        open.push(c);
+      }
+      return c;
+    }
+
+    @Override
+    public void close() {
+      while (!open.isEmpty()) {
+        try {
+          open.pop().close();
+        } catch (Exception e) {
+          System.err.println("while stopping: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  @Command(name = "worker", mixinStandardHelpOptions = true,
+      description = {"Run a worker against a Temporal server: it runs the runbooks' steps, applies the rollback log's"
+          + " schema, and serves /metrics and /healthz. Stops gracefully on SIGTERM or Ctrl-C."})
+  static final class WorkerCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    private final Supplier<Settings> settings;
+
+    WorkerCommand(Supplier<Settings> settings) {
+      this.settings = settings;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      Settings s = settings.get();
+      var t = s.config().temporal();
+      if (t.embedded()) {
+        spec.commandLine().getErr().println("error: temporal.address is embedded, and a worker alone cannot host it:"
+            + " run `runbook dev` (embedded server, worker and API in one process) or set temporal.address to a server");
+        return 2;
+      }
+      AuditDatabase.Server db = AuditDatabase.configured(s.config().audit());
+      if (db == null) {
+        spec.commandLine().getErr().println("error: no database for the rollback log: set audit in "
+            + s.source() + " or " + AuditDatabase.ENV_URL);
+        return 2;
+      }
+      Shutdown shutdown = new Shutdown(s.config().worker().shutdownGrace());
+      try (Closer closer = new Closer()) {
+        Metrics metrics = new Metrics();
+        AuditDatabase audit = closer.add(AuditDatabase.open(db));
+        TemporalConnection conn = closer.add(TemporalConnection.connect(t.address(), t.namespace(), metrics.temporalScope()));
+        conn.ensureSearchAttributes();
+        closer.add(WorkerRuntime.start(conn.client(), t.taskQueue(), s.config().worker().maxConcurrentActivities(),
+            s.config().worker().shutdownGrace(), Wiring.activities(s, audit, metrics, System.out)));
+        MetricsServer ms = closer.add(new MetricsServer(s.config().worker().metricsListen(), metrics::scrape, conn::reachable));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("runbook worker: task queue %s on %s; metrics on http://%s/metrics (port %d). Ctrl-C stops it.%n",
+            t.taskQueue(), t.address(), s.config().worker().metricsListen(), ms.port());
+        out.flush();
+        shutdown.await();
+        out.println("runbook worker: stopping (running activities get " + s.config().worker().shutdownGrace().toSeconds() + "s)");
+        out.flush();
+      } finally {
+        shutdown.done();
+      }
+      return 0;
+    }
+  }
+
+  /** The embedded server (unless the config names a real one), the rollback log, a worker and the API. */
+  static final class DevStack implements AutoCloseable {
+    final Closer closer = new Closer();
+    final Settings settings;
+    final Metrics metrics = new Metrics();
+    final EmbeddedTemporal embedded;
+    final AuditDatabase audit;
+    final TemporalConnection connection;
+    final WorkerRuntime worker;
+
+    DevStack(Settings s, java.io.PrintStream console) {
+      this.settings = s;
+      try {
+        var t = s.config().temporal();
+        embedded = t.embedded() ? closer.add(EmbeddedTemporal.start(t.embeddedPort())) : null;
+        String address = embedded != null ? embedded.address() : t.address();
+        AuditDatabase.Server db = AuditDatabase.configured(s.config().audit());
+        audit = closer.add(AuditDatabase.openOrStartPrivate(db == null ? AuditDatabase.localDefault() : db, s.stateDir()));
+        connection = closer.add(TemporalConnection.connect(address, t.namespace(), metrics.temporalScope()));
+        connection.ensureSearchAttributes();
+        worker = closer.add(WorkerRuntime.start(connection.client(), t.taskQueue(),
+            s.config().worker().maxConcurrentActivities(), s.config().worker().shutdownGrace(),
+            Wiring.activities(s, audit, metrics, console)));
+      } catch (RuntimeException e) {
+        closer.close();
+        throw e;
+      }
+    }
+
+    String address() {
+      return connection.address();
+    }
+
+    @Override
+    public void close() {
+      closer.close();
+    }
+  }
+
+  @Command(name = "dev", mixinStandardHelpOptions = true,
+      description = {"Run everything in one process for development: the embedded Temporal server (or the real one"
+          + " temporal.address names), a worker, the HTTP API and the rollback log (in the configured PostgreSQL,"
+          + " else " + AuditDatabase.ENV_URL + ", else a private cluster started from the installed binaries)."
+          + " Other terminals use the CLI against it. Ctrl-C stops it; the embedded server keeps nothing."})
+  static final class DevCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    private final Supplier<Settings> settings;
+
+    DevCommand(Supplier<Settings> settings) {
+      this.settings = settings;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      Settings s = settings.get();
+      Shutdown shutdown = new Shutdown(s.config().worker().shutdownGrace());
+      PrintWriter out = spec.commandLine().getOut();
+      try (DevStack stack = new DevStack(s, System.out)) {
+        var db = stack.audit.server();
+        new DevState(stack.address(), db.host(), db.port(), db.user(), db.database(), ProcessHandle.current().pid())
+            .write(s.stateDir());
+        out.printf("runbook dev: Temporal %s (%s), task queue %s, rollback log in PostgreSQL %s:%d/%s%n",
+            stack.address(), stack.embedded != null ? "embedded, in memory" : "real server",
+            s.config().temporal().taskQueue(), db.host(), db.port(), db.database());
+        out.printf("configuration: %s%n", s.source());
+        out.println("in another terminal: ./runbook start emergency SERVICE -s P1 -r WHY --as YOU, then ./runbook status rollback-SERVICE");
+        out.println("Ctrl-C stops it.");
+        out.flush();
+        shutdown.await();
+      } finally {
+        DevState.remove(s.stateDir());
+        shutdown.done();
+      }
+      return 0;
+    }
+  }
+}

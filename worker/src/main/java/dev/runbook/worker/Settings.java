@@ -1,0 +1,37 @@
+package dev.runbook.worker;
+
+import dev.runbook.worker.config.ConfigLoader;
+import dev.runbook.worker.config.RunbookConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The configuration a process runs with, and the directory its relative paths are read against:
+ * {@code --config FILE}, else {@code RUNBOOK_CONFIG}, else {@code runbook.yaml} in the current
+ * directory if there is one, else the defaults.
+ */
+public record Settings(RunbookConfig config, Path baseDir, String source) {
+  public static Settings load(Path explicit) {
+    Path file = explicit;
+    if (file == null && System.getenv("RUNBOOK_CONFIG") != null) {
+      file = Path.of(System.getenv("RUNBOOK_CONFIG"));
+    }
+    if (file == null && Files.exists(Path.of(ConfigLoader.DEFAULT_FILE))) {
+      file = Path.of(ConfigLoader.DEFAULT_FILE);
+    }
+    if (file == null) {
+      return new Settings(RunbookConfig.defaults(), Path.of("").toAbsolutePath(), "built-in defaults");
+    }
+    Path abs = file.toAbsolutePath();
+    return new Settings(ConfigLoader.load(abs), abs.getParent(), abs.toString());
+  }
+
+  public Path stateDir() {
+    return baseDir.resolve(config.worker().stateDir()).normalize();
+  }
+
+  public Path backupDir() {
+    String b = config.worker().backupDir();
+    return b == null ? stateDir().resolve("backups") : baseDir.resolve(b).normalize();
+  }
+}

@@ -1,0 +1,33 @@
+package dev.runbook.worker;
+
+import dev.runbook.activities.audit.AuditActivitiesImpl;
+import dev.runbook.activities.check.CheckActivitiesImpl;
+import dev.runbook.activities.database.DatabaseActivitiesImpl;
+import dev.runbook.activities.notify.JdbcDeliveryLog;
+import dev.runbook.activities.notify.NotifyActivitiesImpl;
+import dev.runbook.activities.policy.PolicyActivitiesImpl;
+import dev.runbook.activities.service.ServiceActivitiesImpl;
+import dev.runbook.activities.service.ServiceSettings;
+import dev.runbook.worker.config.RunbookConfig;
+import dev.runbook.worker.metrics.Metrics;
+import java.io.PrintStream;
+import java.time.Clock;
+
+/** Builds every activity implementation from the configuration: the one place they meet. */
+public final class Wiring {
+  private Wiring() {}
+
+  public static Object[] activities(Settings settings, AuditDatabase audit, Metrics metrics, PrintStream console) {
+    RunbookConfig c = settings.config();
+    return new Object[] {
+      new ServiceActivitiesImpl(c.services(), settings.baseDir(), settings.stateDir()),
+      new CheckActivitiesImpl(ServiceSettings.checksByService(c.services()), settings.baseDir()),
+      new DatabaseActivitiesImpl(c.databases(), settings.backupDir(), settings.baseDir(), Clock.systemUTC()),
+      new NotifyActivitiesImpl(
+          c.notifications(), new JdbcDeliveryLog(audit.dataSource()), console,
+          java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build()),
+      new AuditActivitiesImpl(audit.dataSource(), metrics::onEvent),
+      new PolicyActivitiesImpl(c::policySnapshot)
+    };
+  }
+}
