@@ -30,6 +30,7 @@ public final class Main {
 
   static CommandLine commandLine(LiveContext context) {
     Map<String, Object> processes = new LinkedHashMap<>();
+    processes.put("demo", new DemoCommand());
     processes.put("dev", new Processes.DevCommand(context::settings));
     processes.put("worker", new Processes.WorkerCommand(context::settings));
     return RunbookCli.build(context, processes);

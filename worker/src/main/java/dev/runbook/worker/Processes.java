@@ -102,13 +102,21 @@ final class Processes {
     final WorkerRuntime worker;
 
     DevStack(Settings s, java.io.PrintStream console) {
+      this(s, null, console);
+    }
+
+    /** @param audit an open rollback-log database to use (the caller closes it), or null to find one */
+    DevStack(Settings s, AuditDatabase audit, java.io.PrintStream console) {
       this.settings = s;
       try {
         var t = s.config().temporal();
         embedded = t.embedded() ? closer.add(EmbeddedTemporal.start(t.embeddedPort())) : null;
         String address = embedded != null ? embedded.address() : t.address();
-        AuditDatabase.Server db = AuditDatabase.configured(s.config().audit());
-        audit = closer.add(AuditDatabase.openOrStartPrivate(db == null ? AuditDatabase.localDefault() : db, s.stateDir()));
+        if (audit == null) {
+          AuditDatabase.Server db = AuditDatabase.configured(s.config().audit());
+          audit = closer.add(AuditDatabase.openOrStartPrivate(db == null ? AuditDatabase.localDefault() : db, s.stateDir()));
+        }
+        this.audit = audit;
         connection = closer.add(TemporalConnection.connect(address, t.namespace(), metrics.temporalScope()));
         connection.ensureSearchAttributes();
         worker = closer.add(WorkerRuntime.start(connection.client(), t.taskQueue(),

@@ -98,7 +98,7 @@ public final class RunbookCli {
       cmd.getErr().println("error: " + e.getMessage());
       return 2;
     }
-    cmd.getErr().println("error: " + e);
+    cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
     return 1;
   }
 }

@@ -1,0 +1,279 @@
+package dev.runbook.worker.demo;
+
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.runbook.activities.audit.RollbackLogStore;
+import dev.runbook.activities.service.ServiceActivitiesImpl;
+import dev.runbook.starter.RollbackLog;
+import dev.runbook.starter.cli.CliContext;
+import dev.runbook.starter.cli.RunbookCli;
+import dev.runbook.starter.cli.Watch;
+import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.starter.client.RunbookException;
+import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;
+import dev.runbook.workflows.activities.ServiceActivities.ServiceAction;
+import dev.runbook.workflows.model.EmergencyRollbackRequest;
+import dev.runbook.workflows.model.Phase;
+import dev.runbook.workflows.model.RollbackLogEntry;
+import dev.runbook.workflows.model.RunStatus;
+import dev.runbook.workflows.model.Severity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The first thing a new user runs. On a machine with nothing configured it sets up what it needs
+ * (a PostgreSQL server, a sample service deployed at v2 over v1, a sample database whose migration
+ * 3 is bad), runs a P1 emergency rollback with its database revert, approves it as a second
+ * person, shows progress as it goes, and prints the rollback log. It passes only if the service
+ * answers v1, the schema is back at 2 with its data, and the log has the run.
+ */
+public final class Demo {
+  public static final String SERVICE = "shop";
+  public static final String SHOP_DB = "runbook_demo_shop";
+  static final String PASSWORD_VAR = "RUNBOOK_DEMO_DB_PASSWORD";
+  static final String REQUESTER = "erin";
+  static final String APPROVER = "alice";
+
+  private final PrintWriter out;
+  private final Path stateDir;
+
+  public Demo(PrintWriter out, Path stateDir) {
+    this.out = out;
+    this.stateDir = stateDir.toAbsolutePath();
+  }
+
+  /** What the demo set up, for the run and for the checks. */
+  public record Setup(Path configFile, int servicePort, String dbHost, int dbPort, String dbUser) {}
+
+  public Path demoDir() {
+    return stateDir.resolve("demo");
+  }
+
+  /** Creates the sample database (migrations 1 to 3 applied) on the given server. */
+  public void createShopDatabase(String host, int port, String user, String password) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url(host, port, "postgres"), user, password);
+        Statement s = c.createStatement()) {
+      s.execute("drop database if exists " + SHOP_DB + " with (force)");
+      s.execute("create database " + SHOP_DB);
+    }
+    Flyway.configure()
+        .dataSource(url(host, port, SHOP_DB), user, password)
+        .locations("filesystem:" + demoDir().resolve("migrations"))
+        .load()
+        .migrate();
+  }
+
+  /** Writes the demo's runbook.yaml: the sample service, its database, two people. */
+  public Setup writeConfig(String dbHost, int dbPort, String dbUser, int temporalPort) throws IOException {
+    int port = freePort();
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Map<String, Object> process = new LinkedHashMap<>();
+    process.put("argv", List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+        "dev.runbook.activities.demo.SampleService", "--port", Integer.toString(port), "--version", "{version}"));
+    process.put("stopGrace", "5s");
+    process.put("startTimeout", "30s");
+    Map<String, Object> shop = new LinkedHashMap<>();
+    shop.put("adapter", "process");
+    shop.put("process", process);
+    shop.put("healthUrl", "http://127.0.0.1:" + port + "/health");
+    shop.put("versionUrl", "http://127.0.0.1:" + port + "/version");
+    shop.put("versionField", "version");
+    shop.put("verifyTimeout", "30s");
+
+    Map<String, Object> db = new LinkedHashMap<>();
+    db.put("host", dbHost);
+    db.put("port", dbPort);
+    db.put("database", SHOP_DB);
+    db.put("user", dbUser);
+    db.put("password", "${" + PASSWORD_VAR + "}");
+    db.put("jobs", 2);
+    db.put("migrations", Map.of("kind", "flyway", "dir", "undo"));
+    db.put("schemaVersions", Map.of("v1", "2", "v2", "3"));
+    db.put("integrityChecks", List.of(
+        Map.of("name", "orders-present", "sql", "select count(*) from orders", "min", 1),
+        Map.of("name", "every-order-has-a-status", "sql", "select count(*) from orders where status is null", "equals", 0)));
+
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("temporal", Map.of("address", "${TEMPORAL_ADDRESS:-embedded}", "embeddedPort", temporalPort));
+    config.put("people", List.of(
+        Map.of("name", REQUESTER, "roles", List.of("on-call")),
+        Map.of("name", APPROVER, "roles", List.of("engineering-lead")),
+        Map.of("name", "carol", "roles", List.of("engineering-manager"))));
+    config.put("services", Map.of(SERVICE, shop));
+    config.put("databases", Map.of(SERVICE, db));
+    config.put("notify", Map.of("channels", Map.of("terminal", Map.of("kind", "console")),
+        "routing", Map.of("team", List.of("terminal"), "approvers", List.of("terminal"), "escalation", List.of("terminal"))));
+    config.put("worker", Map.of("stateDir", stateDir.toString(), "metricsListen", "127.0.0.1:0"));
+
+    Path file = demoDir().resolve("runbook.yaml");
+    Files.writeString(file, "# Written by `runbook demo`: the sample service and database it rolls back.\n"
+        + new YAMLMapper().writeValueAsString(config));
+    return new Setup(file, port, dbHost, dbPort, dbUser);
+  }
+
+  /** Copies the sample migrations and undo scripts out of the jar into the demo directory. */
+  public void extractResources() throws IOException {
+    Path dir = demoDir();
+    if (Files.exists(dir)) {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        walk.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
+      }
+    }
+    for (String name : List.of("migrations/V1__orders.sql", "migrations/V2__order_status.sql",
+        "migrations/V3__price_in_cents.sql", "undo/U2__order_status.sql", "undo/U3__price_in_cents.sql")) {
+      Path target = dir.resolve(name);
+      Files.createDirectories(target.getParent());
+      try (InputStream in = Demo.class.getResourceAsStream("/demo/" + name)) {
+        Files.copy(in, target);
+      }
+    }
+  }
+
+  /** Deploys v1, then v2 over it: the bad release the demo rolls back. */
+  public void deploySampleService(ServiceActivitiesImpl services) {
+    services.deploy(new DeployRequest(SERVICE, "v1", "demo/initial/v1", false));
+    services.deploy(new DeployRequest(SERVICE, "v2", "demo/initial/v2", false));
+  }
+
+  public void stopSampleService(ServiceActivitiesImpl services) {
+    services.stop(new ServiceAction(SERVICE, "demo/stop/" + ProcessHandle.current().pid(), false));
+  }
+
+  /**
+   * Starts the rollback as the on-call engineer, shows progress, has the requester's own approval
+   * refused, approves as the lead, and follows the run to its end.
+   */
+  public RunStatus rollback(RunbookClient client) {
+    var request = new EmergencyRollbackRequest(SERVICE, Severity.P1,
+        "orders failing since v2: migration 3 dropped the price column", REQUESTER, false, "DEMO-1",
+        null, true, null, null, Duration.ZERO, null);
+    var started = client.start(request);
+    out.printf("%n%s starts a P1 emergency rollback of %s with its database: %s%n", REQUESTER, SERVICE, started.workflowId());
+    out.printf("  (the same as: ./runbook start emergency %s -s P1 --with-database -r \"...\" --as %s)%n%n", SERVICE, REQUESTER);
+    Watch progress = new Watch(out, false);
+    boolean[] voted = {false};
+    return client.watch(started.workflowId(), Duration.ofMillis(300), status -> {
+      progress.accept(status);
+      if (status.phase() == Phase.AWAITING_APPROVAL && !voted[0]) {
+        voted[0] = true;
+        out.printf("%n%s tries to approve her own run:%n", REQUESTER);
+        try {
+          client.approve(started.workflowId(), REQUESTER, "it is urgent");
+          out.println("  accepted (this should not happen)");
+        } catch (RunbookException.Refused refused) {
+          out.printf("  refused (%s): %s%n", refused.kind(), refused.getMessage());
+        }
+        out.printf("%s, an engineering lead, approves:  ./runbook approve %s --as %s%n", APPROVER, started.workflowId(), APPROVER);
+        out.printf("  %s%n%n", client.approve(started.workflowId(), APPROVER, "schema revert looks right").message());
+        out.flush();
+      }
+    });
+  }
+
+  /** Prints the rollback log exactly as {@code ./runbook log} does. */
+  public void printLog(RunbookClient client, RollbackLogStore store) {
+    out.printf("%nthe rollback log (./runbook log):%n");
+    RollbackLog log = store::recent;
+    CliContext context = new CliContext() {
+      @Override
+      public RunbookClient client() {
+        return client;
+      }
+
+      @Override
+      public RollbackLog log() {
+        return log;
+      }
+
+      @Override
+      public Map<String, Environment> environments() {
+        return Map.of();
+      }
+    };
+    var cli = RunbookCli.build(context, Map.of());
+    cli.setOut(out);
+    cli.execute("log", "--limit", "5");
+  }
+
+  /** The demo's promise, checked against the real service, database and log. */
+  public List<String> check(Setup setup, String dbPassword, RunStatus end, RollbackLogStore store) {
+    List<String> failures = new ArrayList<>();
+    if (end.phase() != Phase.SUCCEEDED) {
+      failures.add("the run ended " + end.phase().label() + ": " + end.outcomeMessage());
+    }
+    String version = serviceVersion(setup.servicePort());
+    if (!version.contains("\"v1\"")) {
+      failures.add("the service does not answer v1: " + version);
+    }
+    try (Connection c = DriverManager.getConnection(url(setup.dbHost(), setup.dbPort(), SHOP_DB), setup.dbUser(), dbPassword);
+        Statement s = c.createStatement()) {
+      ResultSet rs = s.executeQuery("select max(version::int) from flyway_schema_history where success");
+      rs.next();
+      int schema = rs.getInt(1);
+      if (schema != 2) {
+        failures.add("the schema is at " + schema + ", not 2");
+      }
+      rs = s.executeQuery("select count(*), count(*) filter (where price > 0) from orders");
+      rs.next();
+      if (rs.getLong(1) != 5000 || rs.getLong(2) != 5000) {
+        failures.add("orders lost their prices: " + rs.getLong(2) + " of " + rs.getLong(1) + " have one");
+      }
+    } catch (SQLException e) {
+      failures.add("cannot read the shop database: " + e.getMessage());
+    }
+    List<RollbackLogEntry> log = store.recent(5, SERVICE, false);
+    boolean logged = log.stream().anyMatch(e -> e.workflowId().equals(end.workflowId())
+        && "succeeded".equals(e.outcome()) && "v2".equals(e.fromVersion()) && "v1".equals(e.toVersion()));
+    if (!logged) {
+      failures.add("the rollback log has no succeeded run " + end.workflowId() + " from v2 to v1");
+    }
+    return failures;
+  }
+
+  static String serviceVersion(int port) {
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/version")).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.body();
+    } catch (IOException e) {
+      return "no answer (" + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+
+  static String url(String host, int port, String db) {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + db;
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
