@@ -84,12 +84,18 @@ public final class Demo {
         .migrate();
   }
 
-  /** Writes the demo's runbook.yaml: the sample service, its database, two people. */
+  /** Writes the demo's runbook.yaml: the sample service, its database, the people. */
   public Setup writeConfig(String dbHost, int dbPort, String dbUser, int temporalPort) throws IOException {
+    return writeConfig(dbHost, dbPort, dbUser, temporalPort, System.getProperty("java.class.path"));
+  }
+
+  /** @param classpath where the sample service's class is found */
+  public Setup writeConfig(String dbHost, int dbPort, String dbUser, int temporalPort, String classpath)
+      throws IOException {
     int port = freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
     Map<String, Object> process = new LinkedHashMap<>();
-    process.put("argv", List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+    process.put("argv", List.of(java, "-Xmx64m", "-cp", classpath,
         "dev.runbook.activities.demo.SampleService", "--port", Integer.toString(port), "--version", "{version}"));
     process.put("stopGrace", "5s");
     process.put("startTimeout", "30s");

@@ -1,0 +1,202 @@
+package dev.runbook.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runbook.activities.postgres.LocalPostgres;
+import dev.runbook.activities.service.ServiceActivitiesImpl;
+import dev.runbook.activities.support.TestPostgres;
+import dev.runbook.worker.config.ConfigLoader;
+import dev.runbook.worker.demo.Demo;
+import dev.runbook.worker.support.ChildJvm;
+import dev.runbook.worker.support.ChildJvm.Result;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every CLI command, each in its own JVM as a user would type it, against a real `runbook dev`
+ * (also its own JVM): the embedded Temporal server, a worker with the real adapters, a real
+ * sample service process and a real PostgreSQL holding the sample database and the rollback log.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DevCliIT {
+  private static final Duration QUICK = Duration.ofSeconds(60);
+
+  @TempDir static Path dir;
+  static Process dev;
+  static Path config;
+  static Map<String, String> env;
+  static ServiceActivitiesImpl services;
+  static int servicePort;
+
+  @BeforeAll
+  static void startDev() throws Exception {
+    LocalPostgres pg = TestPostgres.server();
+    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Demo demo = new Demo(new PrintWriter(new StringWriter()), dir.resolve(".runbook"));
+    demo.extractResources();
+    demo.createShopDatabase(pg.host(), pg.port(), pg.user(), pg.password().reveal());
+    int temporalPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      temporalPort = s.getLocalPort();
+    }
+    Demo.Setup setup = demo.writeConfig(pg.host(), pg.port(), pg.user(), temporalPort, ChildJvm.classpath());
+    config = setup.configFile();
+    servicePort = setup.servicePort();
+    String logDb = TestPostgres.freshDatabase("devcli_log");
+    env = Map.of(
+        "RUNBOOK_DEMO_DB_PASSWORD", pg.password().reveal(),
+        AuditDatabase.ENV_URL, "postgresql://" + pg.user() + ":" + pg.password().reveal() + "@" + pg.host() + ":" + pg.port() + "/" + logDb);
+    var cfg = ConfigLoader.load(config, env::get);
+    services = new ServiceActivitiesImpl(cfg.services(), config.getParent(), dir.resolve(".runbook"));
+    demo.deploySampleService(services);
+
+    Path log = dir.resolve("dev.log");
+    dev = ChildJvm.start(env, log, "dev", "--config", config.toString());
+    for (int i = 0; i < 120 && !Files.readString(log).contains("Ctrl-C stops it"); i++) {
+      assertThat(dev.isAlive()).as(Files.readString(log)).isTrue();
+      Thread.sleep(500);
+    }
+    assertThat(Files.readString(log)).contains("runbook dev: Temporal 127.0.0.1:" + temporalPort);
+  }
+
+  @AfterAll
+  static void stopDev() throws Exception {
+    if (dev != null) {
+      dev.destroy();
+      assertThat(dev.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(dev.exitValue()).isIn(0, 143);
+    }
+    if (services != null) {
+      new Demo(new PrintWriter(new StringWriter()), dir.resolve(".runbook")).stopSampleService(services);
+    }
+  }
+
+  private static Result runbook(String... args) {
+    String[] withConfig = new String[args.length + 2];
+    System.arraycopy(args, 0, withConfig, 0, args.length);
+    withConfig[args.length] = "--config";
+    withConfig[args.length + 1] = config.toString();
+    return ChildJvm.run(env, QUICK, withConfig);
+  }
+
+  private static void awaitPhase(String run, String phase) throws InterruptedException {
+    String last = "";
+    for (int i = 0; i < 120; i++) {
+      Result r = runbook("status", run, "--json");
+      last = r.out();
+      if (last.contains("\"phase\" : \"" + phase + "\"")) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no phase " + phase + " in " + last);
+  }
+
+  @Test
+  @Order(1)
+  void startApproveAsSomeoneElseAndWatchAnEmergencyRollbackWithItsDatabase() throws Exception {
+    Result started = runbook("start", "emergency", "shop", "-s", "P1", "-r", "orders failing since v2",
+        "--as", "erin", "--with-database", "--monitor-for", "0m", "--incident", "INC-42");
+    assertThat(started.exit()).as(started.toString()).isZero();
+    assertThat(started.out()).contains("started rollback-shop");
+
+    awaitPhase("rollback-shop", "awaiting-approval");
+    Result status = runbook("status", "rollback-shop");
+    assertThat(status.out()).contains("phase: awaiting-approval").contains("runbook approve rollback-shop --as NAME");
+
+    Result self = runbook("approve", "rollback-shop", "--as", "erin");
+    assertThat(self.exit()).as(self.toString()).isEqualTo(3);
+    assertThat(self.err()).contains("erin requested this run and cannot approve it");
+    Result manager = runbook("approve", "rollback-shop", "--as", "carol");
+    assertThat(manager.exit()).isEqualTo(3);
+    assertThat(manager.err()).contains("carol lacks role engineering-lead");
+
+    Result approved = runbook("approve", "rollback-shop", "--as", "alice", "--comment", "revert looks right");
+    assertThat(approved.exit()).as(approved.toString()).isZero();
+    Result watched = runbook("watch", "rollback-shop");
+    assertThat(watched.exit()).as(watched.toString()).isZero();
+    assertThat(watched.out()).contains("Revert shop to schema 2").contains("succeeded: rolled back from v2 to v1");
+    assertThat(new String(java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + servicePort + "/version")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body())).contains("\"v1\"");
+  }
+
+  @Test
+  @Order(2)
+  void rejectEndsADatabaseRollbackWithTheReason() throws Exception {
+    Result started = runbook("start", "database", "shop", "-s", "P1", "-r", "index bloat", "--as", "erin",
+        "--mode", "revert", "--to-migration", "1");
+    assertThat(started.exit()).as(started.toString()).isZero();
+    awaitPhase("rollback-shop", "awaiting-approval");
+
+    assertThat(runbook("reject", "rollback-shop", "--as", "alice").exit()).isEqualTo(2);
+    Result rejected = runbook("reject", "rollback-shop", "--as", "alice", "--reason", "revert to 1 loses the status column");
+    assertThat(rejected.exit()).as(rejected.toString()).isZero();
+    Result watched = runbook("watch", "rollback-shop");
+    assertThat(watched.exit()).isEqualTo(1);
+    assertThat(watched.out()).contains("rejected: rejected by alice: revert to 1 loses the status column");
+  }
+
+  @Test
+  @Order(3)
+  void decideAbortsARunWhoseStepFailedForGood() throws Exception {
+    Result started = runbook("start", "emergency", "shop", "-s", "P0", "-r", "roll back to a release that never was",
+        "--as", "erin", "--to-version", "v9", "--monitor-for", "0m");
+    assertThat(started.exit()).as(started.toString()).isZero();
+    awaitPhase("rollback-shop", "needs-decision");
+
+    Result status = runbook("status", "rollback-shop");
+    assertThat(status.out()).contains("needs a decision on resolve-target").contains("UNKNOWN_VERSION");
+    Result skip = runbook("decide", "rollback-shop", "skip", "--as", "erin");
+    assertThat(skip.exit()).isEqualTo(4);
+    Result abort = runbook("decide", "rollback-shop", "abort", "--as", "erin", "--comment", "typo in the version");
+    assertThat(abort.exit()).as(abort.toString()).isZero();
+    assertThat(runbook("watch", "rollback-shop").out()).contains("aborted: aborted by erin after resolve-target failed");
+  }
+
+  @Test
+  @Order(4)
+  void cancelStopsAWaitingRunAndFullStartsPerServiceWork() throws Exception {
+    assertThat(runbook("start", "emergency", "shop", "-s", "P2", "-r", "slow checkout", "--as", "erin").exit()).isZero();
+    awaitPhase("rollback-shop", "awaiting-approval");
+    Result second = runbook("start", "database", "shop", "-s", "P0", "-r", "also", "--as", "erin");
+    assertThat(second.exit()).isEqualTo(4);
+    assertThat(second.err()).contains("already has a rollback running: rollback-shop");
+
+    Result cancelled = runbook("cancel", "rollback-shop", "--as", "erin", "--reason", "false alarm");
+    assertThat(cancelled.exit()).as(cancelled.toString()).isZero();
+    assertThat(runbook("watch", "rollback-shop").out()).contains("cancelled: cancelled by erin: false alarm");
+
+    Result full = runbook("start", "full", "demo", "--services", "shop", "-s", "P0", "-r", "rehearsal",
+        "--as", "erin", "--dry-run", "--watch");
+    assertThat(full.exit()).as(full.toString()).isZero();
+    assertThat(full.out()).contains("[plan]").contains("dry run: nothing was changed");
+  }
+
+  @Test
+  @Order(5)
+  void listAndLogReadTheRollbackLog() {
+    Result log = runbook("log");
+    assertThat(log.exit()).as(log.toString()).isZero();
+    assertThat(log.out().lines().findFirst().orElse("")).startsWith("DATE").contains("FROM").contains("OUTCOME");
+    assertThat(log.out()).containsPattern("shop +v2 +v1 +\\S+ +succeeded +orders failing since v2")
+        .containsPattern("shop +schema 2 +schema 1 +\\S+ +rejected +index bloat")
+        .contains("aborted").contains("cancelled").contains("succeeded (dry run)");
+    Result list = runbook("list", "--json");
+    assertThat(list.out()).contains("\"workflowId\" : \"rollback-full-demo\"").contains("\"dryRun\" : true");
+    Result help = runbook("start", "database", "--help");
+    assertThat(help.out()).startsWith("Usage: runbook start database");
+  }
+}
