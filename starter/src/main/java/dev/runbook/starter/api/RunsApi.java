@@ -7,7 +7,9 @@ import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.DecisionAction;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.FullRollbackRequest;
+import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.RollbackLogEntry;
+import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.model.RunbookRequest;
 import dev.runbook.workflows.model.Validation;
 import dev.runbook.workflows.model.WorkflowIds;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,13 +183,13 @@ final class RunsApi {
   Response approve(Call call) throws IOException {
     ApproveBody b = call.body(ApproveBody.class);
     String id = runId(call);
-    return Response.json(200, runbooks.approve(id, call.caller().name(), text("comment", b.comment(), false)));
+    return act(id, () -> runbooks.approve(id, call.caller().name(), text("comment", b.comment(), false)));
   }
 
   Response reject(Call call) throws IOException {
     RejectBody b = call.body(RejectBody.class);
     String id = runId(call);
-    return Response.json(200, runbooks.reject(id, call.caller().name(), text("reason", b.reason(), true)));
+    return act(id, () -> runbooks.reject(id, call.caller().name(), text("reason", b.reason(), true)));
   }
 
   Response decide(Call call) throws IOException {
@@ -195,13 +198,32 @@ final class RunsApi {
       throw ApiError.invalidField("action", "action is required: use retry, skip, compensate or abort");
     }
     String id = runId(call);
-    return Response.json(200, runbooks.decide(id, b.action(), call.caller().name(), text("comment", b.comment(), false)));
+    return act(id, () -> runbooks.decide(id, b.action(), call.caller().name(), text("comment", b.comment(), false)));
   }
 
   Response cancel(Call call) throws IOException {
     CancelBody b = call.body(CancelBody.class);
     String id = runId(call);
-    return Response.json(200, runbooks.cancel(id, call.caller().name(), text("reason", b.reason(), false)));
+    return act(id, () -> runbooks.cancel(id, call.caller().name(), text("reason", b.reason(), false)));
+  }
+
+  /**
+   * Sends an action to a run. Temporal answers an update to a run that has ended as if there
+   * were no such run; the caller is better told that it ended and how.
+   */
+  private Response act(String id, Supplier<Receipt> action) {
+    try {
+      return Response.json(200, action.get());
+    } catch (RunbookException.UnknownRun e) {
+      RunStatus ended;
+      try {
+        ended = runbooks.status(id);
+      } catch (RunbookException.UnknownRun really) {
+        throw e;
+      }
+      throw new ApiError(409, "not_waiting", "the run has ended (" + ended.phase().label()
+          + "): there is nothing left to act on");
+    }
   }
 
   /** The run ID from the path, checked against the business ID shape before it goes anywhere. */

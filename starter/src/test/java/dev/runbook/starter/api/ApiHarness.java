@@ -10,6 +10,7 @@ import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.RollbackLogEntry;
+import dev.runbook.workflows.model.RunReport;
 import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.testing.FakeWorld;
 import dev.runbook.workflows.testing.Runs;
@@ -197,6 +198,11 @@ final class ApiHarness implements AutoCloseable {
 
   RunStatus awaitPhase(String workflowId, Phase phase) {
     return Runs.awaitPhase(testEnv, runbooks.temporal().newUntypedWorkflowStub(workflowId), phase);
+  }
+
+  /** Waits (skipping time) until the run's workflow has closed. */
+  RunReport awaitEnd(String workflowId) {
+    return Runs.report(runbooks.temporal().newUntypedWorkflowStub(workflowId));
   }
 
   RunStatus status(String workflowId) {
