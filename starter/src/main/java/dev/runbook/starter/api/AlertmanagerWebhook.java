@@ -81,17 +81,17 @@ final class AlertmanagerWebhook {
       throw ApiError.invalidField("alerts", "alerts is required: the list of alerts in the notification");
     }
     List<Outcome> results = new ArrayList<>();
-    boolean unavailable = false;
+    boolean retry = false;
     for (int i = 0; i < payload.alerts().size(); i++) {
       Alert alert = payload.alerts().get(i);
       Outcome outcome = alert == null
           ? new Outcome(i, null, null, "invalid", null, null, null, null, "the alert is empty", null)
           : handle(i, alert, payload.status(), call.caller());
-      unavailable |= "failed".equals(outcome.outcome());
+      retry |= "failed".equals(outcome.outcome());
       results.add(outcome);
     }
     int started = (int) results.stream().filter(o -> o.outcome().equals("started")).count();
-    return Response.json(unavailable ? 503 : 200, new Answer(results.size(), started, results));
+    return Response.json(retry ? 503 : 200, new Answer(results.size(), started, results));
   }
 
   private Outcome handle(int index, Alert alert, String groupStatus, Person caller) {

@@ -41,10 +41,6 @@ final class ApiError extends RuntimeException {
     return this;
   }
 
-  int status() {
-    return status;
-  }
-
   Response response() {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", code);

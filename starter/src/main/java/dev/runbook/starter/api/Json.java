@@ -28,8 +28,10 @@ import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.Severity;
 import dev.runbook.workflows.model.Validation;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -41,6 +43,8 @@ import java.util.stream.Collectors;
  */
 final class Json {
   static final ObjectMapper MAPPER = mapper();
+
+  private static final byte[] EMPTY_OBJECT = {'{', '}'};
 
   private Json() {}
 
@@ -77,7 +81,7 @@ final class Json {
   /** Reads a body; an empty one reads as {@code {}}. Every failure is a 400 naming the problem. */
   static <T> T read(byte[] body, Class<T> type) {
     try {
-      return MAPPER.readValue(body.length == 0 ? "{}".getBytes() : body, type);
+      return MAPPER.readValue(body.length == 0 ? EMPTY_OBJECT : body, type);
     } catch (IOException e) {
       throw describe(e);
     }
@@ -156,8 +160,8 @@ final class Json {
       return "use an object, e.g. {\"api\": \"v1\"}";
     }
     if (type.isEnum()) {
-      return "use one of " + java.util.Arrays.stream(type.getEnumConstants())
-          .map(c -> Json.write(c)).map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8))
+      return "use one of " + Arrays.stream(type.getEnumConstants())
+          .map(c -> new String(write(c), StandardCharsets.UTF_8))
           .collect(Collectors.joining(", "));
     }
     return "use an object";
