@@ -221,7 +221,7 @@ public final class ApiServer implements AutoCloseable {
     }
     return ok
         ? Response.json(200, Map.of("status", "ok"))
-        : Response.json(503, Map.of("status", "unavailable", "message", "Temporal is not reachable"));
+        : Response.json(503, Map.of("status", "unavailable", "message", "the health probe failed: is Temporal reachable?"));
   }
 
   /** An executor that knows how many requests are queued or running, for {@link #close()}. */

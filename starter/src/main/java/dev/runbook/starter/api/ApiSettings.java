@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -153,7 +154,7 @@ public record ApiSettings(
         p.add(entry + ".tokenSha256: not a SHA-256 hex digest (64 hex digits):"
             + " use the value printed by `runbook token new`, never the token itself");
       } else {
-        Integer earlier = hashes.putIfAbsent(person.tokenSha256().toLowerCase(java.util.Locale.ROOT), i);
+        Integer earlier = hashes.putIfAbsent(person.tokenSha256().toLowerCase(Locale.ROOT), i);
         if (earlier != null) {
           p.add(entry + ".tokenSha256: the same token hash as people[" + earlier
               + "]: give each person their own token (`runbook token new`)");

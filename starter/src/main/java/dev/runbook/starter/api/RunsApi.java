@@ -136,7 +136,7 @@ final class RunsApi {
     }
   }
 
-  static ApiError conflict(RunbookException.Conflict c) {
+  private static ApiError conflict(RunbookException.Conflict c) {
     return new ApiError(409, c.code(), c.getMessage())
         .with("workflowId", c.runningWorkflowId())
         .with("statusUrl", statusUrl(c.runningWorkflowId()));
@@ -181,29 +181,29 @@ final class RunsApi {
   }
 
   Response approve(Call call) throws IOException {
-    ApproveBody b = call.body(ApproveBody.class);
     String id = runId(call);
+    ApproveBody b = call.body(ApproveBody.class);
     return act(id, () -> runbooks.approve(id, call.caller().name(), text("comment", b.comment(), false)));
   }
 
   Response reject(Call call) throws IOException {
-    RejectBody b = call.body(RejectBody.class);
     String id = runId(call);
+    RejectBody b = call.body(RejectBody.class);
     return act(id, () -> runbooks.reject(id, call.caller().name(), text("reason", b.reason(), true)));
   }
 
   Response decide(Call call) throws IOException {
+    String id = runId(call);
     DecideBody b = call.body(DecideBody.class);
     if (b.action() == null) {
       throw ApiError.invalidField("action", "action is required: use retry, skip, compensate or abort");
     }
-    String id = runId(call);
     return act(id, () -> runbooks.decide(id, b.action(), call.caller().name(), text("comment", b.comment(), false)));
   }
 
   Response cancel(Call call) throws IOException {
-    CancelBody b = call.body(CancelBody.class);
     String id = runId(call);
+    CancelBody b = call.body(CancelBody.class);
     return act(id, () -> runbooks.cancel(id, call.caller().name(), text("reason", b.reason(), false)));
   }
 

@@ -4,6 +4,7 @@ import dev.runbook.workflows.policy.Person;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +23,7 @@ final class TokenAuth {
 
   TokenAuth(List<ApiSettings.PersonEntry> people) {
     this.entries = people.stream()
-        .map(p -> new Entry(p.person(), HexFormat.of().parseHex(p.tokenSha256().toLowerCase(java.util.Locale.ROOT))))
+        .map(p -> new Entry(p.person(), HexFormat.of().parseHex(p.tokenSha256().toLowerCase(Locale.ROOT))))
         .toList();
   }
 
