@@ -1,0 +1,175 @@
+package dev.runbook.starter.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.starter.client.RunbookException;
+import dev.runbook.workflows.model.DatabaseRollbackRequest;
+import dev.runbook.workflows.model.EmergencyRollbackRequest;
+import dev.runbook.workflows.model.FullRollbackRequest;
+import dev.runbook.workflows.model.RunbookRequest;
+import dev.runbook.workflows.model.Severity;
+import dev.runbook.workflows.model.Validation;
+import dev.runbook.workflows.policy.Person;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Alertmanager's webhook receiver (payload version 4). Each firing alert that matches a route
+ * starts at most one run, requested by the caller (the Alertmanager user). Alerts are answered one
+ * by one, so a rollback that already runs is reported for that alert, not as a failed batch. When
+ * Temporal cannot be reached the answer is 503, so Alertmanager sends the batch again; alerts
+ * whose run did start are then reported as already running.
+ */
+final class AlertmanagerWebhook {
+  static final String PATH = "/api/v1/alerts/alertmanager";
+
+  private static final Logger log = LoggerFactory.getLogger(AlertmanagerWebhook.class);
+
+  /** Alertmanager adds fields over time (groupKey, truncatedAlerts, ...): only these are read. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Payload(String version, String status, List<Alert> alerts) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Alert(String status, Map<String, String> labels, Map<String, String> annotations, String fingerprint) {
+    String alertname() {
+      return labels == null ? null : labels.get("alertname");
+    }
+
+    String label(String name) {
+      return labels == null ? null : labels.get(name);
+    }
+  }
+
+  /** What happened to one alert: started, already_running, ignored, no_route, invalid or failed. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Outcome(
+      int index,
+      String alertname,
+      String fingerprint,
+      String outcome,
+      String route,
+      String workflowId,
+      String runId,
+      String statusUrl,
+      String message,
+      List<String> problems) {}
+
+  record Answer(int received, int started, List<Outcome> results) {}
+
+  private final List<AlertRoute> routes;
+  private final RunbookClient runbooks;
+  private final RunsApi runs;
+
+  AlertmanagerWebhook(List<AlertRoute> routes, RunbookClient runbooks, RunsApi runs) {
+    this.routes = routes;
+    this.runbooks = runbooks;
+    this.runs = runs;
+  }
+
+  Response receive(Call call) throws IOException {
+    Payload payload = call.body(Payload.class);
+    if (!"4".equals(payload.version())) {
+      throw ApiError.invalidField("version", "version '" + (payload.version() == null ? "" : Validation.printable(payload.version()))
+          + "' is not supported: this receiver reads Alertmanager's webhook version 4");
+    }
+    if (payload.alerts() == null) {
+      throw ApiError.invalidField("alerts", "alerts is required: the list of alerts in the notification");
+    }
+    List<Outcome> results = new ArrayList<>();
+    boolean retry = false;
+    for (int i = 0; i < payload.alerts().size(); i++) {
+      Alert alert = payload.alerts().get(i);
+      Outcome outcome = alert == null
+          ? new Outcome(i, null, null, "invalid", null, null, null, null, "the alert is empty", null)
+          : handle(i, alert, payload.status(), call.caller());
+      retry |= "failed".equals(outcome.outcome());
+      results.add(outcome);
+    }
+    int started = (int) results.stream().filter(o -> o.outcome().equals("started")).count();
+    return Response.json(retry ? 503 : 200, new Answer(results.size(), started, results));
+  }
+
+  private Outcome handle(int index, Alert alert, String groupStatus, Person caller) {
+    String status = alert.status() == null ? groupStatus : alert.status();
+    String name = alert.alertname() == null ? null : Validation.printable(alert.alertname());
+    String fingerprint = alert.fingerprint() == null ? null : Validation.printable(alert.fingerprint());
+    if ("resolved".equals(status)) {
+      return new Outcome(index, name, fingerprint, "ignored", null, null, null, null,
+          "resolved alerts do not start runs", null);
+    }
+    if (!"firing".equals(status)) {
+      return new Outcome(index, name, fingerprint, "invalid", null, null, null, null,
+          "status '" + (status == null ? "" : Validation.printable(status)) + "' is not firing or resolved", null);
+    }
+    AlertRoute route = routes.stream().filter(r -> r.matches(alert.labels())).findFirst().orElse(null);
+    if (route == null) {
+      return new Outcome(index, name, fingerprint, "no_route", null, null, null, null,
+          "no alert route matches the alert's labels", null);
+    }
+    RunbookRequest request;
+    try {
+      request = request(route, alert, caller);
+    } catch (ApiError | IllegalArgumentException e) {
+      return new Outcome(index, name, fingerprint, "invalid", route.name(), null, null, null, e.getMessage(), null);
+    }
+    List<String> problems = request.problems();
+    if (!problems.isEmpty()) {
+      return new Outcome(index, name, fingerprint, "invalid", route.name(), null, null, null,
+          "the alert does not make a valid " + request.runbook().id() + " request", problems);
+    }
+    try {
+      RunbookClient.Started s = runbooks.start(request);
+      log.info("alert {} ({}) started {} through route {}", name, fingerprint, s.workflowId(), route.name());
+      return new Outcome(index, name, fingerprint, "started", route.name(), s.workflowId(), s.runId(),
+          RunsApi.statusUrl(s.workflowId()), null, null);
+    } catch (RunbookException.Conflict c) {
+      return new Outcome(index, name, fingerprint, "already_running", route.name(), c.runningWorkflowId(), null,
+          RunsApi.statusUrl(c.runningWorkflowId()), c.getMessage(), null);
+    } catch (RunbookException e) {
+      log.warn("alert {} ({}) could not start a run through route {}: {}", name, fingerprint, route.name(), e.getMessage());
+      return new Outcome(index, name, fingerprint, "failed", route.name(), null, null, null, e.getMessage(), null);
+    }
+  }
+
+  /** The request the route makes of this alert; a missing label or a bad severity is refused. */
+  private RunbookRequest request(AlertRoute route, Alert alert, Person caller) {
+    Severity severity = Severity.parse(route.severity() != null ? route.severity() : fromLabel(alert, route.severityLabel()));
+    String reason = reason(route, alert);
+    return switch (route.type()) {
+      case EMERGENCY -> new EmergencyRollbackRequest(
+          target(alert, route.service(), route.serviceLabel()), severity, reason, caller.name(), route.isDryRun(),
+          null, null, false, null, null, null, null);
+      case DATABASE -> new DatabaseRollbackRequest(
+          target(alert, route.service(), route.serviceLabel()), null, severity, reason, caller.name(),
+          route.isDryRun(), null, null, null, null, null, null, null, null, null);
+      case FULL -> runs.complete(new FullRollbackRequest(
+          target(alert, route.environment(), route.environmentLabel()), null, null, severity, reason,
+          caller.name(), route.isDryRun(), null, null, null, null));
+    };
+  }
+
+  private static String target(Alert alert, String fixed, String label) {
+    return fixed != null ? fixed : fromLabel(alert, label);
+  }
+
+  private static String fromLabel(Alert alert, String label) {
+    String value = alert.label(label);
+    if (value == null) {
+      throw new IllegalArgumentException("the alert has no label '" + label + "', which the route reads");
+    }
+    return value;
+  }
+
+  private static String reason(AlertRoute route, Alert alert) {
+    String name = alert.alertname() == null ? "alert" : alert.alertname();
+    String text = alert.annotations() == null ? null : alert.annotations().get(route.reasonAnnotationName());
+    String reason = text == null || text.isBlank() ? "alert " + name + " is firing" : name + ": " + text.strip();
+    int max = Validation.MAX_REASON;
+    return reason.length() <= max ? reason : reason.substring(0, max - 3) + "...";
+  }
+}

@@ -1,0 +1,258 @@
+package dev.runbook.starter.api;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.runbook.starter.RollbackLog;
+import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.starter.client.RunbookException;
+import dev.runbook.workflows.model.Validation;
+import dev.runbook.workflows.policy.Person;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API (DESIGN §7) on the JDK's HTTP server: JSON under {@code /api/v1}, a bearer token
+ * per person, the OpenAPI document, Prometheus metrics and a health probe. Everything it answers
+ * is JSON except the metrics, and no answer carries a stack trace.
+ *
+ * <p>Requests run on a fixed pool with a bounded queue; when both are full the acceptor runs the
+ * request itself, which stops it accepting more until one finishes, so a burst slows callers down
+ * instead of growing memory.
+ */
+public final class ApiServer implements AutoCloseable {
+  /** How long {@link #close()} lets requests in flight finish. */
+  public static final int GRACE_SECONDS = 5;
+
+  static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+  private final HttpServer server;
+  private final ThreadPoolExecutor pool;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Router router = new Router();
+  private final TokenAuth auth;
+  private final List<String> starters;
+  private final Supplier<String> metrics;
+  private final BooleanSupplier healthy;
+  private final byte[] openApi;
+
+  /**
+   * Binds the listen address; {@link #start()} begins serving.
+   *
+   * @param metrics the Prometheus text exposition of the process's metrics
+   * @param healthy whether the API can do its work (Temporal reachable); false answers 503
+   * @throws IllegalArgumentException when the settings have problems (each one is listed)
+   */
+  public ApiServer(
+      ApiSettings settings,
+      RunbookClient runbooks,
+      RollbackLog rollbackLog,
+      Supplier<String> metrics,
+      BooleanSupplier healthy)
+      throws IOException {
+    List<String> problems = settings.problems("");
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid API settings: " + String.join("; ", problems));
+    }
+    this.auth = new TokenAuth(settings.people());
+    this.starters = List.copyOf(settings.starters());
+    this.metrics = metrics;
+    this.healthy = healthy;
+    this.openApi = openApiDocument();
+
+    RunsApi runs = new RunsApi(runbooks, rollbackLog, Map.copyOf(settings.environments()));
+    AlertmanagerWebhook alerts = new AlertmanagerWebhook(List.copyOf(settings.alertRoutes()), runbooks, runs);
+    String r = RunsApi.RUNS;
+    router
+        .add("POST", r + "/emergency", Router.Access.STARTER, runs::startEmergency)
+        .add("POST", r + "/database", Router.Access.STARTER, runs::startDatabase)
+        .add("POST", r + "/full", Router.Access.STARTER, runs::startFull)
+        .add("GET", r, Router.Access.PERSON, runs::list)
+        .add("GET", r + "/{id}", Router.Access.PERSON, runs::status)
+        .add("POST", r + "/{id}/approve", Router.Access.PERSON, runs::approve)
+        .add("POST", r + "/{id}/reject", Router.Access.PERSON, runs::reject)
+        .add("POST", r + "/{id}/decide", Router.Access.PERSON, runs::decide)
+        .add("POST", r + "/{id}/cancel", Router.Access.PERSON, runs::cancel)
+        .add("POST", AlertmanagerWebhook.PATH, Router.Access.STARTER, alerts::receive)
+        .add("GET", "/openapi.json", Router.Access.PUBLIC, call -> new Response(200, Response.JSON, openApi, Map.of()))
+        .add("GET", "/metrics", Router.Access.PUBLIC, call -> metrics())
+        .add("GET", "/healthz", Router.Access.PUBLIC, call -> health());
+
+    int threads = settings.threads();
+    this.pool = new ThreadPoolExecutor(
+        threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(threads * 8),
+        threadFactory(), new ThreadPoolExecutor.CallerRunsPolicy());
+    this.server = HttpServer.create(settings.listenAddress(), 0);
+    server.setExecutor(counting(pool));
+    server.createContext("/", this::handle);
+  }
+
+  public ApiServer start() {
+    server.start();
+    log.info("API listening on {}:{}", server.getAddress().getHostString(), port());
+    return this;
+  }
+
+  /** The bound port (the configured one, or the one picked for port 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** "METHOD /template" for every route, as the OpenAPI document must list them. */
+  public List<String> routes() {
+    return router.routes().stream().map(r -> r.method() + " " + r.template()).toList();
+  }
+
+  /**
+   * Stops accepting at once and lets requests in flight finish for up to {@link #GRACE_SECONDS}.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    // HttpServer.stop(n) on Java 17 waits the full n seconds when nothing is in flight, so only
+    // wait when something is.
+    server.stop(inFlight.get() == 0 ? 0 : GRACE_SECONDS);
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS)) {
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    log.info("API stopped");
+  }
+
+  private void handle(HttpExchange exchange) {
+    long started = System.nanoTime();
+    String method = exchange.getRequestMethod();
+    // The path only: a query could carry anything a client put there.
+    String path = Validation.printable(exchange.getRequestURI().getRawPath());
+    String requestId = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+    Router.Access access = Router.Access.PUBLIC;
+    String who = "-";
+    Response response;
+    try {
+      Router.Match match = router.match(method, exchange.getRequestURI().getRawPath());
+      access = match.route().access();
+      Person caller = null;
+      if (access != Router.Access.PUBLIC) {
+        caller = auth.authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+        who = caller.name();
+        if (access == Router.Access.STARTER && !starters.isEmpty() && !caller.hasAnyRole(starters)) {
+          throw new ApiError(403, "forbidden", caller.name() + " may not start runs: that needs one of the roles "
+              + String.join(", ", starters) + " (people[].roles in runbook.yaml)");
+        }
+      }
+      response = match.route().handler().handle(new Call(exchange, caller, match.params()));
+    } catch (ApiError e) {
+      response = e.response();
+    } catch (RunbookException e) {
+      response = Response.error(e.httpStatus(), e.code(), e.getMessage());
+    } catch (IOException e) {
+      // The client went away or sent a broken body; there is no one left to answer properly.
+      log.debug("request {} {} {}: {}", requestId, method, path, e.toString());
+      response = Response.error(400, "invalid_request", "the request could not be read");
+    } catch (RuntimeException e) {
+      log.error("request {} {} {} failed", requestId, method, path, e);
+      response = Response.error(500, "internal", "internal error: see the server log for request " + requestId);
+    }
+    send(exchange, response, requestId);
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    if (access == Router.Access.PUBLIC && response.status() < 400) {
+      log.debug("{} {} {} {} ms", method, path, response.status(), ms);
+    } else {
+      log.info("{} {} {} {} ms by {} from {} (request {})", method, path, response.status(), ms, who,
+          exchange.getRemoteAddress().getAddress().getHostAddress(), requestId);
+    }
+  }
+
+  private static void send(HttpExchange exchange, Response response, String requestId) {
+    try (exchange) {
+      Headers h = exchange.getResponseHeaders();
+      h.set("Content-Type", response.contentType());
+      h.set("Cache-Control", "no-store");
+      h.set("X-Content-Type-Options", "nosniff");
+      h.set("X-Request-Id", requestId);
+      response.headers().forEach(h::set);
+      exchange.sendResponseHeaders(response.status(), response.body().length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(response.body());
+      }
+    } catch (IOException e) {
+      log.debug("could not answer request {}: {}", requestId, e.toString());
+    }
+  }
+
+  private Response metrics() {
+    String text = metrics.get();
+    return new Response(200, METRICS_CONTENT_TYPE, text.getBytes(StandardCharsets.UTF_8), Map.of());
+  }
+
+  private Response health() {
+    boolean ok;
+    try {
+      ok = healthy.getAsBoolean();
+    } catch (RuntimeException e) {
+      log.warn("health probe failed: {}", e.toString());
+      ok = false;
+    }
+    return ok
+        ? Response.json(200, Map.of("status", "ok"))
+        : Response.json(503, Map.of("status", "unavailable", "message", "the health probe failed: is Temporal reachable?"));
+  }
+
+  /** An executor that knows how many requests are queued or running, for {@link #close()}. */
+  private Executor counting(Executor delegate) {
+    return task -> {
+      inFlight.incrementAndGet();
+      delegate.execute(() -> {
+        try {
+          task.run();
+        } finally {
+          inFlight.decrementAndGet();
+        }
+      });
+    };
+  }
+
+  private static ThreadFactory threadFactory() {
+    AtomicInteger n = new AtomicInteger();
+    return task -> {
+      Thread t = new Thread(task, "runbook-api-" + n.incrementAndGet());
+      t.setDaemon(false);
+      return t;
+    };
+  }
+
+  private static byte[] openApiDocument() throws IOException {
+    try (InputStream in = ApiServer.class.getResourceAsStream("openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.json is missing from the starter jar");
+      }
+      return in.readAllBytes();
+    }
+  }
+}

@@ -1,0 +1,253 @@
+package dev.runbook.starter.api;
+
+import dev.runbook.starter.RollbackLog;
+import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.starter.client.RunbookException;
+import dev.runbook.workflows.model.DatabaseRollbackRequest;
+import dev.runbook.workflows.model.DecisionAction;
+import dev.runbook.workflows.model.EmergencyRollbackRequest;
+import dev.runbook.workflows.model.FullRollbackRequest;
+import dev.runbook.workflows.model.Receipt;
+import dev.runbook.workflows.model.RollbackLogEntry;
+import dev.runbook.workflows.model.RunStatus;
+import dev.runbook.workflows.model.RunbookRequest;
+import dev.runbook.workflows.model.Validation;
+import dev.runbook.workflows.model.WorkflowIds;
+import dev.runbook.workflows.policy.Person;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starting runs, reading them and acting on them. The acting person is always the token's: a
+ * request body cannot name someone else. Votes are not judged here; the run decides whether a
+ * vote counts and says why not, and that answer goes back to the caller as it is.
+ */
+final class RunsApi {
+  static final String RUNS = "/api/v1/runs";
+  static final int DEFAULT_LIMIT = 50;
+  static final int MAX_LIMIT = 500;
+
+  /** rollback-&lt;service&gt; or rollback-full-&lt;environment&gt;; both fit this. */
+  private static final Pattern RUN_ID = Pattern.compile(Pattern.quote(WorkflowIds.PREFIX) + Validation.NAME.pattern());
+
+  private static final Logger log = LoggerFactory.getLogger(RunsApi.class);
+
+  /** The answer to a start. */
+  record StartedRun(String workflowId, String runId, String statusUrl) {}
+
+  record RunList(List<RollbackLogEntry> runs) {}
+
+  record ApproveBody(String comment) {}
+
+  record RejectBody(String reason) {}
+
+  record DecideBody(DecisionAction action, String comment) {}
+
+  record CancelBody(String reason) {}
+
+  private final RunbookClient runbooks;
+  private final RollbackLog rollbackLog;
+  private final Map<String, ApiSettings.Environment> environments;
+
+  RunsApi(RunbookClient runbooks, RollbackLog rollbackLog, Map<String, ApiSettings.Environment> environments) {
+    this.runbooks = runbooks;
+    this.rollbackLog = rollbackLog;
+    this.environments = environments;
+  }
+
+  static String statusUrl(String workflowId) {
+    return RUNS + "/" + workflowId;
+  }
+
+  Response startEmergency(Call call) throws IOException {
+    EmergencyRollbackRequest b = call.body(EmergencyRollbackRequest.class);
+    return start(new EmergencyRollbackRequest(
+        b.service(), b.severity(), b.reason(), requester(b.requestedBy(), call.caller()), b.dryRun(),
+        b.incidentId(), b.toVersion(), b.withDatabase(), b.database(), b.toMigration(), b.monitorFor(),
+        b.notBefore()));
+  }
+
+  Response startDatabase(Call call) throws IOException {
+    DatabaseRollbackRequest b = call.body(DatabaseRollbackRequest.class);
+    return start(new DatabaseRollbackRequest(
+        b.service(), b.database(), b.severity(), b.reason(), requester(b.requestedBy(), call.caller()),
+        b.dryRun(), b.incidentId(), b.mode(), b.strategy(), b.toMigration(), b.steps(), b.backupId(),
+        b.dataCorrupted(), b.stopServices(), b.notBefore()));
+  }
+
+  Response startFull(Call call) throws IOException {
+    FullRollbackRequest b = call.body(FullRollbackRequest.class);
+    return start(complete(new FullRollbackRequest(
+        b.environment(), b.services(), b.databases(), b.severity(), b.reason(),
+        requester(b.requestedBy(), call.caller()), b.dryRun(), b.incidentId(), b.toVersions(),
+        b.toMigrations(), b.notBefore())));
+  }
+
+  /**
+   * Fills in the environment's services and databases where the request leaves them out. An
+   * environment that is not configured is refused naming the known ones.
+   */
+  FullRollbackRequest complete(FullRollbackRequest r) {
+    String env = r.environment();
+    if (env == null || !Validation.NAME.matcher(env).matches()) {
+      return r; // the request's own validation names the problem
+    }
+    ApiSettings.Environment configured = environments.get(env);
+    if (configured == null) {
+      throw ApiError.invalidField("environment", "environment '" + env + "' is not configured: known are "
+          + AlertRoute.known(environments.keySet()));
+    }
+    // The record reads an omitted services list as empty; either way the environment's apply.
+    return new FullRollbackRequest(
+        env,
+        r.services().isEmpty() ? configured.services() : r.services(),
+        r.databases() == null ? configured.databases() : r.databases(),
+        r.severity(), r.reason(), r.requestedBy(), r.dryRun(), r.incidentId(), r.toVersions(),
+        r.toMigrations(), r.notBefore());
+  }
+
+  private static String requester(String requestedBy, Person caller) {
+    if (requestedBy != null && !requestedBy.equals(caller.name())) {
+      throw ApiError.invalidField("requestedBy", "requestedBy is taken from your token (you are "
+          + caller.name() + "): leave it out");
+    }
+    return caller.name();
+  }
+
+  private Response start(RunbookRequest request) {
+    List<String> problems = request.problems();
+    if (!problems.isEmpty()) {
+      throw ApiError.badRequest("invalid " + request.runbook().id() + " request: " + String.join("; ", problems))
+          .with("problems", problems);
+    }
+    try {
+      RunbookClient.Started s = runbooks.start(request);
+      log.info("{} started {} ({} {})", request.requestedBy(), s.workflowId(), request.runbook().id(), request.severity());
+      String url = statusUrl(s.workflowId());
+      return Response.json(201, new StartedRun(s.workflowId(), s.runId(), url)).withHeader("Location", url);
+    } catch (RunbookException.Conflict c) {
+      throw conflict(c);
+    }
+  }
+
+  private static ApiError conflict(RunbookException.Conflict c) {
+    return new ApiError(409, c.code(), c.getMessage())
+        .with("workflowId", c.runningWorkflowId())
+        .with("statusUrl", statusUrl(c.runningWorkflowId()));
+  }
+
+  Response list(Call call) {
+    Map<String, String> q = call.query(Set.of("service", "open", "limit"));
+    String service = q.get("service");
+    if (service != null && !Validation.NAME.matcher(service).matches()) {
+      throw ApiError.invalidField("service", "service '" + Validation.printable(service)
+          + "' is not a valid name: use lower-case letters, digits, '.', '_' or '-'");
+    }
+    boolean open = switch (q.getOrDefault("open", "false")) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw ApiError.invalidField("open", "open must be true or false");
+    };
+    int limit = DEFAULT_LIMIT;
+    if (q.containsKey("limit")) {
+      try {
+        limit = Integer.parseInt(q.get("limit"));
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_LIMIT) {
+        throw ApiError.invalidField("limit", "limit '" + Validation.printable(q.get("limit"))
+            + "' is out of range: use 1 to " + MAX_LIMIT + " (default " + DEFAULT_LIMIT + ")");
+      }
+    }
+    List<RollbackLogEntry> runs;
+    try {
+      runs = rollbackLog.recent(limit, service, open);
+    } catch (RuntimeException e) {
+      log.error("cannot read the rollback log", e);
+      throw new ApiError(503, "unavailable", "the rollback log cannot be read right now: see the server log");
+    }
+    return Response.json(200, new RunList(runs));
+  }
+
+  Response status(Call call) {
+    return Response.json(200, runbooks.status(runId(call)));
+  }
+
+  Response approve(Call call) throws IOException {
+    String id = runId(call);
+    ApproveBody b = call.body(ApproveBody.class);
+    return act(id, () -> runbooks.approve(id, call.caller().name(), text("comment", b.comment(), false)));
+  }
+
+  Response reject(Call call) throws IOException {
+    String id = runId(call);
+    RejectBody b = call.body(RejectBody.class);
+    return act(id, () -> runbooks.reject(id, call.caller().name(), text("reason", b.reason(), true)));
+  }
+
+  Response decide(Call call) throws IOException {
+    String id = runId(call);
+    DecideBody b = call.body(DecideBody.class);
+    if (b.action() == null) {
+      throw ApiError.invalidField("action", "action is required: use retry, skip, compensate or abort");
+    }
+    return act(id, () -> runbooks.decide(id, b.action(), call.caller().name(), text("comment", b.comment(), false)));
+  }
+
+  Response cancel(Call call) throws IOException {
+    String id = runId(call);
+    CancelBody b = call.body(CancelBody.class);
+    return act(id, () -> runbooks.cancel(id, call.caller().name(), text("reason", b.reason(), false)));
+  }
+
+  /**
+   * Sends an action to a run. Temporal answers an update to a run that has ended as if there
+   * were no such run; the caller is better told that it ended and how.
+   */
+  private Response act(String id, Supplier<Receipt> action) {
+    try {
+      return Response.json(200, action.get());
+    } catch (RunbookException.UnknownRun e) {
+      RunStatus ended;
+      try {
+        ended = runbooks.status(id);
+      } catch (RunbookException.UnknownRun really) {
+        throw e;
+      }
+      throw new ApiError(409, "not_waiting", "the run has ended (" + ended.phase().label()
+          + "): there is nothing left to act on");
+    }
+  }
+
+  /** The run ID from the path, checked against the business ID shape before it goes anywhere. */
+  private static String runId(Call call) {
+    String id = call.param("id");
+    if (!RUN_ID.matcher(id).matches()) {
+      throw new ApiError(404, "unknown_run", "'" + Validation.printable(id)
+          + "' is not a run ID: run IDs look like rollback-<service> or rollback-full-<environment>"
+          + " (see GET " + RUNS + ")");
+    }
+    return id;
+  }
+
+  private static String text(String field, String value, boolean required) {
+    if (value == null || value.isBlank()) {
+      if (required) {
+        throw ApiError.invalidField(field, field + " is required: say why");
+      }
+      return null;
+    }
+    if (value.length() > Validation.MAX_REASON) {
+      throw ApiError.invalidField(field, field + " is " + value.length() + " characters: keep it under "
+          + Validation.MAX_REASON);
+    }
+    return value;
+  }
+}
