@@ -50,6 +50,17 @@ final class LiveContext implements CliContext, AutoCloseable {
     return client;
   }
 
+  /** Whether Temporal answers now (the API's health probe). */
+  boolean reachable() {
+    client();
+    return temporal.reachable();
+  }
+
+  String temporalAddress() {
+    client();
+    return temporal.address();
+  }
+
   @Override
   public synchronized RollbackLog log() {
     if (logDb == null) {

@@ -33,6 +33,8 @@ public final class Main {
     processes.put("demo", new DemoCommand());
     processes.put("dev", new Processes.DevCommand(context::settings));
     processes.put("worker", new Processes.WorkerCommand(context::settings));
+    processes.put("serve", new Processes.ServeCommand(context));
+    processes.put("token", new TokenCommand());
     return RunbookCli.build(context, processes);
   }
 

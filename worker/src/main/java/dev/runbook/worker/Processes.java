@@ -100,6 +100,7 @@ final class Processes {
     final AuditDatabase audit;
     final TemporalConnection connection;
     final WorkerRuntime worker;
+    final dev.runbook.starter.api.ApiServer api;
 
     DevStack(Settings s, java.io.PrintStream console) {
       this(s, null, console);
@@ -122,6 +123,20 @@ final class Processes {
         worker = closer.add(WorkerRuntime.start(connection.client(), t.taskQueue(),
             s.config().worker().maxConcurrentActivities(), s.config().worker().shutdownGrace(),
             Wiring.activities(s, audit, metrics, console)));
+        var apiSettings = s.config().apiSettings();
+        if (apiSettings.people().isEmpty()) {
+          api = null;
+        } else {
+          var store = new dev.runbook.activities.audit.RollbackLogStore(audit.dataSource());
+          try {
+            api = closer.add(new dev.runbook.starter.api.ApiServer(apiSettings,
+                new dev.runbook.starter.client.RunbookClient(connection.client(), t.taskQueue()),
+                store::recent, metrics::scrape, connection::reachable).start());
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the HTTP API cannot listen on " + apiSettings.listen()
+                + ": " + e.getMessage() + " (set api.listen to a free address)", e);
+          }
+        }
       } catch (RuntimeException e) {
         closer.close();
         throw e;
@@ -135,6 +150,42 @@ final class Processes {
     @Override
     public void close() {
       closer.close();
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = {"Serve the HTTP API: start runs, list them, approve, reject, decide, cancel, the Alertmanager"
+          + " webhook, /openapi.json, /metrics and /healthz. People authenticate with bearer tokens (people[].tokenSha256)."})
+  static final class ServeCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    private final LiveContext context;
+
+    ServeCommand(LiveContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      Settings s = context.settings();
+      var apiSettings = s.config().apiSettings();
+      if (apiSettings.people().isEmpty()) {
+        spec.commandLine().getErr().println("error: nobody could call the API: give people a tokenSha256 in "
+            + s.source() + " (`runbook token new --for NAME` prints one)");
+        return 2;
+      }
+      Shutdown shutdown = new Shutdown(java.time.Duration.ofSeconds(10));
+      Metrics metrics = new Metrics();
+      try (var server = new dev.runbook.starter.api.ApiServer(apiSettings, context.client(), context.log(),
+          metrics::scrape, context::reachable).start()) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("runbook serve: HTTP API on %s (port %d), Temporal %s. Ctrl-C stops it.%n",
+            apiSettings.listen(), server.port(), context.temporalAddress());
+        out.flush();
+        shutdown.await();
+      } finally {
+        shutdown.done();
+      }
+      return 0;
     }
   }
 
@@ -165,6 +216,9 @@ final class Processes {
             stack.address(), stack.embedded != null ? "embedded, in memory" : "real server",
             s.config().temporal().taskQueue(), db.host(), db.port(), db.database());
         out.printf("configuration: %s%n", s.source());
+        out.println(stack.api != null
+            ? "HTTP API on http://127.0.0.1:" + stack.api.port() + " (OpenAPI at /openapi.json)"
+            : "HTTP API off: nobody under people has a tokenSha256 (`runbook token new --for NAME` makes one)");
         out.println("in another terminal: ./runbook start emergency SERVICE -s P1 -r WHY --as YOU, then ./runbook status rollback-SERVICE");
         out.println("Ctrl-C stops it.");
         out.flush();

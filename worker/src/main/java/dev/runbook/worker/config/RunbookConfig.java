@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.runbook.activities.database.DatabaseSettings;
 import dev.runbook.activities.notify.NotifySettings;
 import dev.runbook.activities.service.ServiceSettings;
+import dev.runbook.starter.api.ApiSettings;
 import dev.runbook.workflows.policy.PolicySnapshot;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ public record RunbookConfig(
     Map<String, DatabaseSettings> databases,
     @JsonProperty("notify") NotifySettings notifications,
     Map<String, EnvironmentSettings> environments,
+    ApiSection api,
     WorkerSettings worker) {
 
   public RunbookConfig {
@@ -38,12 +40,27 @@ public record RunbookConfig(
 
   /** No file: the embedded server, console messages, the default policy, nobody configured. */
   public static RunbookConfig defaults() {
-    return new RunbookConfig(null, null, null, null, null, null, null, null, null);
+    return new RunbookConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The policy and people the runs snapshot at their start. */
   public PolicySnapshot policySnapshot() {
     return new PolicySnapshot(policy.toPolicy(), people.stream().map(PersonSettings::toPerson).toList());
+  }
+
+  /** The API as configured: people with a token may call it. */
+  public ApiSettings apiSettings() {
+    ApiSection a = api == null ? new ApiSection(null, null, null, null) : api;
+    Map<String, ApiSettings.Environment> envs = new LinkedHashMap<>();
+    environments.forEach((name, e) -> envs.put(name, new ApiSettings.Environment(e.services(), e.databaseList())));
+    return new ApiSettings(
+        a.listen(),
+        a.threads(),
+        people.stream().filter(p -> p.tokenSha256() != null)
+            .map(p -> new ApiSettings.PersonEntry(p.name(), p.roles(), p.tokenSha256())).toList(),
+        a.starters(),
+        envs,
+        a.alertRoutes());
   }
 
   /** Every problem, each naming its path and the fix. */
@@ -90,6 +107,17 @@ public record RunbookConfig(
       });
     });
     p.addAll(worker.problems("worker"));
+    // people and environments are checked above, where they are written; the rest of the API here
+    apiSettings().problems("api").stream()
+        .filter(m -> !m.startsWith("api.people") && !m.startsWith("api.environments"))
+        .forEach(p::add);
+    List<String> hashes = people.stream().map(PersonSettings::tokenSha256).toList();
+    for (int i = 0; i < hashes.size(); i++) {
+      if (hashes.get(i) != null && hashes.indexOf(hashes.get(i)) != i) {
+        p.add("people[" + i + "].tokenSha256: the same token hash as people[" + hashes.indexOf(hashes.get(i))
+            + "]: give each person their own token (`runbook token new`)");
+      }
+    }
     if (!people.isEmpty()) {
       var policyNow = policy.toPolicy();
       for (var entry : policyNow.rules().entrySet()) {

@@ -1,0 +1,189 @@
+package dev.runbook.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.runbook.activities.postgres.LocalPostgres;
+import dev.runbook.activities.service.ServiceActivitiesImpl;
+import dev.runbook.activities.support.TestPostgres;
+import dev.runbook.starter.api.Tokens;
+import dev.runbook.worker.config.ConfigLoader;
+import dev.runbook.worker.demo.Demo;
+import dev.runbook.worker.support.ChildJvm;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.common.WorkflowExecutionHistory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a real rollback (through the API, with a database revert and webhook messages) with every
+ * kind of secret configured, then searches everything the product wrote for them: every log line,
+ * every workflow history, every API answer, the console messages. None may appear.
+ */
+class SecretsStayOutIT {
+  @TempDir Path dir;
+
+  @Test
+  void noSecretAppearsInLogsHistoriesOrApiAnswers() throws Exception {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    LocalPostgres pg = TestPostgres.server();
+    String dbPassword = pg.password().reveal();
+    String hookPath = "/services/T0SECRETTEAM/B0SECRETBOT/xoxbSecretHookToken77";
+    String hookBearer = "webhook-bearer-9f8e7d6c5b4a";
+    String apiToken = Tokens.newToken();
+    String approverToken = Tokens.newToken();
+
+    List<String> webhookBodies = new ArrayList<>();
+    HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    hook.createContext("/", x -> {
+      synchronized (webhookBodies) {
+        webhookBodies.add(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      }
+      x.sendResponseHeaders(200, -1);
+      x.close();
+    });
+    hook.start();
+    String hookUrl = "http://127.0.0.1:" + hook.getAddress().getPort() + hookPath;
+
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(logs);
+    ch.qos.logback.classic.Level before = root.getLevel();
+    root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    ((Logger) LoggerFactory.getLogger("dev.runbook")).setLevel(ch.qos.logback.classic.Level.DEBUG);
+
+    Demo demo = new Demo(new PrintWriter(new StringWriter()), dir.resolve(".runbook"));
+    demo.extractResources();
+    demo.createShopDatabase(pg.host(), pg.port(), pg.user(), dbPassword);
+    Demo.Setup setup = demo.writeConfig(pg.host(), pg.port(), pg.user(), 0, ChildJvm.classpath());
+    YAMLMapper yaml = new YAMLMapper();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> config = yaml.readValue(setup.configFile().toFile(), LinkedHashMap.class);
+    config.put("people", List.of(
+        Map.of("name", "erin", "roles", List.of("on-call"), "tokenSha256", Tokens.sha256Hex(apiToken)),
+        Map.of("name", "alice", "roles", List.of("engineering-lead"), "tokenSha256", Tokens.sha256Hex(approverToken)),
+        Map.of("name", "carol", "roles", List.of("engineering-manager"))));
+    config.put("api", Map.of("listen", "127.0.0.1:0"));
+    config.put("notify", Map.of(
+        "channels", Map.of("hook", Map.of("kind", "webhook", "url", "${HOOK_URL}", "token", "${HOOK_TOKEN}"),
+            "terminal", Map.of("kind", "console")),
+        "routing", Map.of("team", List.of("hook", "terminal"), "approvers", List.of("hook"), "escalation", List.of("hook"))));
+    yaml.writeValue(setup.configFile().toFile(), config);
+    Map<String, String> env = Map.of("RUNBOOK_DEMO_DB_PASSWORD", dbPassword, "HOOK_URL", hookUrl, "HOOK_TOKEN", hookBearer);
+    Settings settings = new Settings(ConfigLoader.load(setup.configFile(), env::get), setup.configFile().getParent(), "test");
+
+    ServiceActivitiesImpl services = new ServiceActivitiesImpl(settings.config().services(), settings.baseDir(), settings.stateDir());
+    demo.deploySampleService(services);
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    List<String> answers = new ArrayList<>();
+    List<String> histories = new ArrayList<>();
+    String logDb = TestPostgres.freshDatabase("secrets_log");
+    try (AuditDatabase audit = AuditDatabase.open(new AuditDatabase.Server(pg.host(), pg.port(), pg.user(), pg.password(), logDb));
+        Processes.DevStack stack = new Processes.DevStack(settings, audit, new PrintStream(console, true, StandardCharsets.UTF_8))) {
+      String base = "http://127.0.0.1:" + stack.api.port();
+      HttpClient http = HttpClient.newHttpClient();
+      answers.add(call(http, base + "/api/v1/runs/emergency", apiToken, """
+          {"service":"shop","severity":"P1","reason":"orders failing since v2","withDatabase":true,"monitorFor":"PT0S"}"""));
+      answers.add(call(http, base + "/api/v1/runs", "wrong-" + apiToken, null));
+      answers.add(call(http, base + "/api/v1/runs/rollback-shop/approve", apiToken, "{\"comment\":\"mine\"}"));
+      for (int i = 0; i < 100 && !call(http, base + "/api/v1/runs/rollback-shop", apiToken, null).contains("awaiting-approval"); i++) {
+        Thread.sleep(200);
+      }
+      answers.add(call(http, base + "/api/v1/runs/rollback-shop/approve", apiToken, "{\"comment\":\"mine\"}"));
+      answers.add(call(http, base + "/api/v1/runs/rollback-shop/approve", approverToken, "{\"comment\":\"go\"}"));
+      String status = "";
+      for (int i = 0; i < 200 && !status.contains("\"phase\":\"succeeded\""); i++) {
+        Thread.sleep(200);
+        status = call(http, base + "/api/v1/runs/rollback-shop", approverToken, null);
+      }
+      assertThat(status).as("the run ends succeeded").contains("\"phase\":\"succeeded\"");
+      answers.add(status);
+      answers.add(call(http, base + "/api/v1/runs", approverToken, null));
+      answers.add(call(http, base + "/api/v1/runs/rollback-nope", approverToken, null));
+      answers.add(call(http, base + "/metrics", null, null));
+      answers.add(call(http, base + "/openapi.json", null, null));
+
+      var client = stack.connection.client();
+      WorkflowExecutionHistory h = client.fetchHistory("rollback-shop");
+      histories.add(readable(h.toJson(false)));
+      h.getEvents().stream()
+          .filter(e -> e.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED)
+          .forEach(e -> histories.add(readable(client.fetchHistory(
+              e.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution().getWorkflowId()).toJson(false))));
+    } finally {
+      demo.stopSampleService(services);
+      hook.stop(0);
+      root.detachAppender(logs);
+      root.setLevel(before);
+    }
+
+    assertThat(webhookBodies).as("the webhook got the run's messages").hasSizeGreaterThanOrEqualTo(3);
+    assertThat(answers.get(1)).contains("401");
+    List<String> logLines = new ArrayList<>();
+    for (ILoggingEvent e : logs.list) {
+      logLines.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())));
+    }
+    assertThat(logLines).hasSizeGreaterThan(20);
+    Map<String, List<String>> outputs = new LinkedHashMap<>();
+    outputs.put("log lines", logLines);
+    outputs.put("workflow histories", histories);
+    outputs.put("API answers", answers);
+    outputs.put("console messages", List.of(console.toString(StandardCharsets.UTF_8)));
+    outputs.put("webhook bodies", webhookBodies);
+    for (String secret : List.of(dbPassword, hookUrl, hookPath, "xoxbSecretHookToken77", "T0SECRETTEAM", hookBearer, apiToken, approverToken)) {
+      outputs.forEach((where, texts) -> assertThat(texts)
+          .as("%s must not contain a secret", where)
+          .noneSatisfy(t -> assertThat(t).contains(secret)));
+    }
+    assertThat(histories.get(0)).as("payloads were decoded, so the search saw them")
+        .contains("orders failing since v2").contains("\"outcome\":\"succeeded\"").contains("rollback-shop");
+    assertThat(histories).hasSizeGreaterThanOrEqualTo(1);
+  }
+
+  /** The history JSON with every payload (inputs, results, memo, search attributes) decoded. */
+  private static String readable(String historyJson) {
+    StringBuilder b = new StringBuilder(historyJson);
+    var m = java.util.regex.Pattern.compile("\"(?:data|encoding)\": \"([A-Za-z0-9+/=]+)\"").matcher(historyJson);
+    while (m.find()) {
+      b.append('\n').append(new String(java.util.Base64.getDecoder().decode(m.group(1)), StandardCharsets.UTF_8));
+    }
+    return b.toString();
+  }
+
+  /** GET when body is null, else POST JSON; returns "status body". */
+  private static String call(HttpClient http, String url, String token, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (body != null) {
+      b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() + " " + r.body();
+  }
+}
