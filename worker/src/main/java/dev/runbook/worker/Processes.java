@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.util.function.Supplier;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import io.temporal.common.interceptors.WorkerInterceptor;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
@@ -55,16 +57,21 @@ final class Processes {
 
     @Override
     public Integer call() throws Exception {
-      Settings s = settings.get();
+      return run(settings.get(), spec.commandLine().getOut(), spec.commandLine().getErr(), List.of());
+    }
+
+    /** Runs a worker until SIGTERM; the interceptors wrap every execution (tests inject faults). */
+    static int run(Settings s, PrintWriter out, PrintWriter err, List<WorkerInterceptor> interceptors)
+        throws InterruptedException {
       var t = s.config().temporal();
       if (t.embedded()) {
-        spec.commandLine().getErr().println("error: temporal.address is embedded, and a worker alone cannot host it:"
+        err.println("error: temporal.address is embedded, and a worker alone cannot host it:"
             + " run `runbook dev` (embedded server, worker and API in one process) or set temporal.address to a server");
         return 2;
       }
       AuditDatabase.Server db = AuditDatabase.configured(s.config().audit());
       if (db == null) {
-        spec.commandLine().getErr().println("error: no database for the rollback log: set audit in "
+        err.println("error: no database for the rollback log: set audit in "
             + s.source() + " or " + AuditDatabase.ENV_URL);
         return 2;
       }
@@ -75,9 +82,8 @@ final class Processes {
         TemporalConnection conn = closer.add(TemporalConnection.connect(t.address(), t.namespace(), metrics.temporalScope()));
         conn.ensureSearchAttributes();
         closer.add(WorkerRuntime.start(conn.client(), t.taskQueue(), s.config().worker().maxConcurrentActivities(),
-            s.config().worker().shutdownGrace(), Wiring.activities(s, audit, metrics, System.out)));
+            s.config().worker().shutdownGrace(), interceptors, Wiring.activities(s, audit, metrics, System.out)));
         MetricsServer ms = closer.add(new MetricsServer(s.config().worker().metricsListen(), metrics::scrape, conn::reachable));
-        PrintWriter out = spec.commandLine().getOut();
         out.printf("runbook worker: task queue %s on %s; metrics on http://%s/metrics (port %d). Ctrl-C stops it.%n",
             t.taskQueue(), t.address(), s.config().worker().metricsListen(), ms.port());
         out.flush();

@@ -9,7 +9,9 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +46,23 @@ public final class WorkerRuntime implements AutoCloseable {
    */
   public static WorkerRuntime start(
       WorkflowClient client, String taskQueue, int maxConcurrentActivities, Duration grace, Object... activities) {
-    WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
+    return start(client, taskQueue, maxConcurrentActivities, grace, List.of(), activities);
+  }
+
+  /** @param interceptors wrap every workflow and activity execution (metrics, fault injection) */
+  public static WorkerRuntime start(
+      WorkflowClient client,
+      String taskQueue,
+      int maxConcurrentActivities,
+      Duration grace,
+      List<WorkerInterceptor> interceptors,
+      Object... activities) {
+    WorkerFactory factory =
+        WorkerFactory.newInstance(
+            client,
+            WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(interceptors.toArray(new WorkerInterceptor[0]))
+                .build());
     Worker worker =
         factory.newWorker(
             taskQueue,
