@@ -124,12 +124,19 @@ class SecretsStayOutIT {
       answers.add(status);
       answers.add(call(http, base + "/api/v1/runs", approverToken, null));
       answers.add(call(http, base + "/api/v1/runs/rollback-nope", approverToken, null));
-      answers.add(call(http, base + "/metrics", null, null));
+      String metrics = call(http, base + "/metrics", null, null);
+      assertThat(metrics).as("runbook and SDK metrics").contains("runbook_runs_finished_total{")
+          .contains("outcome=\"succeeded\"").contains("runbook_step_duration_seconds").contains("temporal_");
+      answers.add(metrics);
       answers.add(call(http, base + "/openapi.json", null, null));
 
       var client = stack.connection.client();
       WorkflowExecutionHistory h = client.fetchHistory("rollback-shop");
       histories.add(readable(h.toJson(false)));
+      // Kept for the replay tests: a run through the real adapters, not the test fakes.
+      Path recorded = Path.of("target", "recorded-histories", "SecretsStayOutIT-real-adapters-0-EmergencyRollback.json");
+      Files.createDirectories(recorded.getParent());
+      Files.writeString(recorded, h.toJson(true));
       h.getEvents().stream()
           .filter(e -> e.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED)
           .forEach(e -> histories.add(readable(client.fetchHistory(
