@@ -3,6 +3,7 @@ package dev.runbook.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.activities.postgres.LocalPostgres;
+import dev.runbook.starter.api.Tokens;
 import dev.runbook.activities.service.ServiceActivitiesImpl;
 import dev.runbook.activities.support.TestPostgres;
 import dev.runbook.worker.config.ConfigLoader;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DevCliIT {
   private static final Duration QUICK = Duration.ofSeconds(60);
+  private static final String ERIN_TOKEN = Tokens.newToken();
 
   @TempDir static Path dir;
   static Process dev;
@@ -54,6 +56,15 @@ class DevCliIT {
     Demo.Setup setup = demo.writeConfig(pg.host(), pg.port(), pg.user(), temporalPort, ChildJvm.classpath());
     config = setup.configFile();
     servicePort = setup.servicePort();
+    var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tree = yaml.readValue(config.toFile(), java.util.LinkedHashMap.class);
+    tree.put("people", java.util.List.of(
+        Map.of("name", "erin", "roles", java.util.List.of("on-call"), "tokenSha256", Tokens.sha256Hex(ERIN_TOKEN)),
+        Map.of("name", "alice", "roles", java.util.List.of("engineering-lead")),
+        Map.of("name", "carol", "roles", java.util.List.of("engineering-manager"))));
+    tree.put("api", Map.of("listen", "127.0.0.1:0"));
+    yaml.writeValue(config.toFile(), tree);
     String logDb = TestPostgres.freshDatabase("devcli_log");
     env = Map.of(
         "RUNBOOK_DEMO_DB_PASSWORD", pg.password().reveal(),
@@ -183,6 +194,41 @@ class DevCliIT {
         "--as", "erin", "--dry-run", "--watch");
     assertThat(full.exit()).as(full.toString()).isZero();
     assertThat(full.out()).contains("[plan]").contains("dry run: nothing was changed");
+  }
+
+  @Test
+  @Order(6)
+  void serveAnswersTheApiAgainstTheSameServerAndStopsOnSigterm() throws Exception {
+    Path log = dir.resolve("serve.log");
+    Process serve = ChildJvm.start(env, log, "serve", "--config", config.toString());
+    try {
+      java.util.regex.Matcher port = null;
+      for (int i = 0; i < 120; i++) {
+        port = java.util.regex.Pattern.compile("\\(port (\\d+)\\)").matcher(Files.readString(log));
+        if (port.find()) {
+          break;
+        }
+        assertThat(serve.isAlive()).as(Files.readString(log)).isTrue();
+        Thread.sleep(500);
+      }
+      String base = "http://127.0.0.1:" + port.group(1);
+      var http = java.net.http.HttpClient.newHttpClient();
+      var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/healthz")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+      var runs = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/runs?service=shop"))
+              .header("Authorization", "Bearer " + ERIN_TOKEN).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(runs.statusCode()).isEqualTo(200);
+      assertThat(runs.body()).contains("\"workflowId\":\"rollback-shop\"").contains("\"outcome\":\"succeeded\"");
+      var denied = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/runs"))
+              .header("Authorization", "Bearer nope").build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(denied.statusCode()).isEqualTo(401);
+    } finally {
+      serve.destroy();
+      assertThat(serve.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
   }
 
   @Test
