@@ -125,7 +125,7 @@ public final class RunbookEngine {
     this.eta = eta;
     this.workflowId = Workflow.getInfo().getWorkflowId();
     this.runId = Workflow.getInfo().getRunId();
-    this.runTag = runId.replace("-", "").substring(0, 8).toLowerCase(Locale.ROOT);
+    this.runTag = runTag(runId);
     this.startedAt = now();
     List<String> problems = req.problems();
     if (!problems.isEmpty()) {
@@ -1016,6 +1016,15 @@ public final class RunbookEngine {
   /** A short identifier of this run, used to name its staging database. */
   public String runTag() {
     return runTag;
+  }
+
+  /**
+   * A short tag unique to the run, from the random end of its ID: real servers make time-ordered
+   * (version 7) run IDs, whose first digits are the same for runs started the same minute.
+   */
+  static String runTag(String runId) {
+    String hex = runId.replace("-", "").toLowerCase(Locale.ROOT);
+    return hex.substring(Math.max(0, hex.length() - 8));
   }
 
   public String key(String step) {
