@@ -19,37 +19,14 @@ import dev.runbook.workflows.model.Severity;
 import dev.runbook.workflows.model.StepState;
 import dev.runbook.workflows.model.StepStatus;
 import dev.runbook.workflows.testing.FakeWorld;
-import dev.runbook.workflows.testing.RecordHistories;
+import dev.runbook.workflows.testing.WorkflowTest;
 import dev.runbook.workflows.testing.Runs;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-class DatabaseRollbackWorkflowTest {
-  @RegisterExtension static final TestWorkflowExtension env = Runs.extension();
-  @RegisterExtension final RecordHistories histories = new RecordHistories();
-
-  private FakeWorld world;
-  private TestWorkflowEnvironment testEnv;
-  private WorkflowClient client;
-  private String queue;
-
-  @BeforeEach
-  void setUp(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client) {
-    this.world = new FakeWorld();
-    this.testEnv = testEnv;
-    this.client = client;
-    this.queue = worker.getTaskQueue();
-    worker.registerActivitiesImplementations(world.activities());
-    testEnv.start();
-  }
+class DatabaseRollbackWorkflowTest extends WorkflowTest {
 
   private WorkflowStub start(DatabaseRollbackRequest r) {
     return Runs.start(client, queue, r);

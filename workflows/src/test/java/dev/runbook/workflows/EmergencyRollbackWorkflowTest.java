@@ -20,39 +20,16 @@ import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.model.Severity;
 import dev.runbook.workflows.model.StepStatus;
 import dev.runbook.workflows.testing.FakeWorld;
-import dev.runbook.workflows.testing.RecordHistories;
+import dev.runbook.workflows.testing.WorkflowTest;
 import dev.runbook.workflows.testing.Runs;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-class EmergencyRollbackWorkflowTest {
-  @RegisterExtension static final TestWorkflowExtension env = Runs.extension();
-  @RegisterExtension final RecordHistories histories = new RecordHistories();
-
-  private FakeWorld world;
-  private TestWorkflowEnvironment testEnv;
-  private WorkflowClient client;
-  private String queue;
-
-  @BeforeEach
-  void setUp(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client) {
-    this.world = new FakeWorld();
-    this.testEnv = testEnv;
-    this.client = client;
-    this.queue = worker.getTaskQueue();
-    worker.registerActivitiesImplementations(world.activities());
-    testEnv.start();
-  }
+class EmergencyRollbackWorkflowTest extends WorkflowTest {
 
   private static EmergencyRollbackRequest request(
       Severity severity, String toVersion, boolean withDatabase, Duration monitorFor, Instant notBefore) {

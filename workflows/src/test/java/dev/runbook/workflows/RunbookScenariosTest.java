@@ -30,24 +30,18 @@ import dev.runbook.workflows.policy.ApprovalPolicy;
 import dev.runbook.workflows.policy.ApprovalRule;
 import dev.runbook.workflows.policy.PolicySnapshot;
 import dev.runbook.workflows.testing.FakeWorld;
-import dev.runbook.workflows.testing.RecordHistories;
+import dev.runbook.workflows.testing.WorkflowTest;
 import dev.runbook.workflows.testing.Runs;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.testing.TestWorkflowExtension;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -56,24 +50,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * approval gate (approved, rejected, timed out, refused votes), a step that fails for good and
  * each operator decision, cancel, dry run, and one run per service at a time.
  */
-class RunbookScenariosTest {
-  @RegisterExtension static final TestWorkflowExtension env = Runs.extension();
-  @RegisterExtension final RecordHistories histories = new RecordHistories();
-
-  private FakeWorld world;
-  private TestWorkflowEnvironment testEnv;
-  private WorkflowClient client;
-  private String queue;
-
-  @BeforeEach
-  void setUp(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client) {
-    this.world = new FakeWorld();
-    this.testEnv = testEnv;
-    this.client = client;
-    this.queue = worker.getTaskQueue();
-    worker.registerActivitiesImplementations(world.activities());
-    testEnv.start();
-  }
+class RunbookScenariosTest extends WorkflowTest {
 
   private WorkflowStub start(RunbookType type, Severity severity) {
     return Runs.start(client, queue, request(type, severity, false));

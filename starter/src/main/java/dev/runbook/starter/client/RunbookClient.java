@@ -43,12 +43,26 @@ import java.util.function.Consumer;
  * {@link RunbookException}s that say what was wrong and what to do.
  */
 public final class RunbookClient {
+  /** Temporal's default: how long a worker may take over one workflow task before it moves on. */
+  public static final Duration DEFAULT_WORKFLOW_TASK_TIMEOUT = Duration.ofSeconds(10);
+
   private final WorkflowClient client;
   private final String taskQueue;
+  private final Duration workflowTaskTimeout;
 
   public RunbookClient(WorkflowClient client, String taskQueue) {
+    this(client, taskQueue, DEFAULT_WORKFLOW_TASK_TIMEOUT);
+  }
+
+  /**
+   * @param workflowTaskTimeout how soon a workflow task held by a dead worker moves to a live one;
+   *     shorter means faster recovery after a worker crash, at the price of spurious retries when a
+   *     worker is merely slow
+   */
+  public RunbookClient(WorkflowClient client, String taskQueue, Duration workflowTaskTimeout) {
     this.client = client;
     this.taskQueue = taskQueue;
+    this.workflowTaskTimeout = workflowTaskTimeout;
   }
 
   public WorkflowClient temporal() {
@@ -109,6 +123,7 @@ public final class RunbookClient {
         .setWorkflowId(r.workflowId())
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+        .setWorkflowTaskTimeout(workflowTaskTimeout)
         .setStaticSummary(summary(r))
         .setStaticDetails("Reason: " + r.reason() + "\n\nRequested by " + r.requestedBy()
             + (r.incidentId() == null ? "" : " for " + r.incidentId()))
@@ -204,13 +219,37 @@ public final class RunbookClient {
   }
 
   public RunStatus status(String workflowId) {
-    try {
-      return client.newUntypedWorkflowStub(workflowId).query("status", RunStatus.class);
-    } catch (WorkflowNotFoundException e) {
-      throw new RunbookException.UnknownRun(workflowId);
-    } catch (WorkflowQueryException | WorkflowServiceException e) {
-      throw translate(workflowId, e);
+    // A run that was just started answers queries once its first workflow task is done.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.newUntypedWorkflowStub(workflowId).query("status", RunStatus.class);
+      } catch (WorkflowNotFoundException e) {
+        throw new RunbookException.UnknownRun(workflowId);
+      } catch (WorkflowQueryException | WorkflowServiceException e) {
+        if (attempt >= 25 || !notReadyYet(e)) {
+          throw translate(workflowId, e);
+        }
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RunbookException.Unavailable("interrupted while asking " + workflowId + " for its status");
+      }
     }
+  }
+
+  private static boolean notReadyYet(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
+        return true;
+      }
+      String m = t.getMessage();
+      if (m != null && m.contains("workflow task")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -254,6 +293,11 @@ public final class RunbookClient {
         }
       }
     }
-    return new RunbookException.Unavailable("cannot act on " + workflowId + ": " + e.getMessage());
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return new RunbookException.Unavailable("cannot act on " + workflowId + ": "
+        + (root == e ? e.getMessage() : root.getClass().getSimpleName() + ": " + root.getMessage()));
   }
 }

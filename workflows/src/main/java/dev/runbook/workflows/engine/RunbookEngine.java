@@ -528,17 +528,21 @@ public final class RunbookEngine {
   }
 
   public void decideSignal(DecisionRequest d) {
+    viaSignal("decide", d == null ? null : d.person(), () -> validateDecide(d), () -> decide(d));
+  }
+
+  /**
+   * The signal form of an update, for tools that can only signal: judged by the same validator;
+   * a refusal cannot be answered, so it is recorded.
+   */
+  private void viaSignal(String action, String person, Runnable validate, Runnable apply) {
     try {
-      validateDecide(d);
+      validate.run();
     } catch (ApplicationFailure refused) {
-      recordRefusal(
-          new Refusal(
-              d == null ? null : d.person(),
-              "decide",
-              RefusalKind.parse(refused.getOriginalMessage()).reason()));
+      recordRefusal(new Refusal(person, action, RefusalKind.parse(refused.getOriginalMessage()).reason()));
       return;
     }
-    decide(d);
+    apply.run();
   }
 
   // ---------------------------------------------------------------- compensation and cleanup
@@ -828,31 +832,11 @@ public final class RunbookEngine {
   }
 
   public void approveSignal(Vote vote) {
-    try {
-      validateApprove(vote);
-    } catch (ApplicationFailure refused) {
-      recordRefusal(
-          new Refusal(
-              vote == null ? null : vote.person(),
-              "approve",
-              RefusalKind.parse(refused.getOriginalMessage()).reason()));
-      return;
-    }
-    approve(vote);
+    viaSignal("approve", vote == null ? null : vote.person(), () -> validateApprove(vote), () -> approve(vote));
   }
 
   public void rejectSignal(Vote vote) {
-    try {
-      validateReject(vote);
-    } catch (ApplicationFailure refused) {
-      recordRefusal(
-          new Refusal(
-              vote == null ? null : vote.person(),
-              "reject",
-              RefusalKind.parse(refused.getOriginalMessage()).reason()));
-      return;
-    }
-    reject(vote);
+    viaSignal("reject", vote == null ? null : vote.person(), () -> validateReject(vote), () -> reject(vote));
   }
 
   /** Records a refused vote or decision (reported by the client that was refused). */
