@@ -257,7 +257,7 @@ public final class Demo {
     return failures;
   }
 
-  static String serviceVersion(int port) {
+  public static String serviceVersion(int port) {
     try {
       HttpResponse<String> r = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/version")).timeout(Duration.ofSeconds(5)).build(),

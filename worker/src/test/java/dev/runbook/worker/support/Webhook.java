@@ -1,0 +1,62 @@
+package dev.runbook.worker.support;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A real webhook receiver on 127.0.0.1 that records every message it accepts. */
+public final class Webhook implements AutoCloseable {
+  /** One accepted message. */
+  public record Message(String idempotencyKey, String body) {}
+
+  private final HttpServer server;
+  private final List<Message> accepted = new ArrayList<>();
+  private final AtomicInteger failuresLeft = new AtomicInteger();
+  private final AtomicInteger requests = new AtomicInteger();
+
+  public Webhook() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    server.createContext("/", x -> {
+      requests.incrementAndGet();
+      String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        x.sendResponseHeaders(500, -1);
+      } else {
+        synchronized (accepted) {
+          accepted.add(new Message(x.getRequestHeaders().getFirst("Idempotency-Key"), body));
+        }
+        x.sendResponseHeaders(200, -1);
+      }
+      x.close();
+    });
+    server.start();
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+  }
+
+  /** The next {@code n} requests are answered 500. */
+  public void failNext(int n) {
+    failuresLeft.set(n);
+  }
+
+  public int requests() {
+    return requests.get();
+  }
+
+  public List<Message> accepted() {
+    synchronized (accepted) {
+      return List.copyOf(accepted);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

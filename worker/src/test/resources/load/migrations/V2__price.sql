@@ -1,0 +1,1 @@
+alter table items add column price int not null default 1;
