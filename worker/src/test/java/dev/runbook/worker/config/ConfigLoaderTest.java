@@ -38,6 +38,9 @@ class ConfigLoaderTest {
     assertThat(c.policySnapshot().policy().ruleFor(Severity.P1, false).timeout()).isEqualTo(Duration.ofMinutes(15));
     assertThat(c.policySnapshot().people()).extracting(p -> p.name()).contains("alice", "carol");
     assertThat(c.worker().shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.apiSettings().alertRoutes()).singleElement()
+        .satisfies(r -> assertThat(r.name()).isEqualTo("checkout-errors"));
+    assertThat(c.apiSettings().listen()).isEqualTo("127.0.0.1:8080");
   }
 
   @Test
