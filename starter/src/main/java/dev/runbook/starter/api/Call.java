@@ -91,17 +91,35 @@ final class Call {
         throw ApiError.badRequest("Content-Length '" + Validation.printable(length) + "' is not a number");
       }
       if (declared > MAX_BODY_BYTES) {
+        drain(exchange.getRequestBody());
         throw tooLarge(declared + " bytes");
       }
     }
     try (InputStream in = exchange.getRequestBody()) {
       byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
       if (body.length > MAX_BODY_BYTES) {
+        drain(in);
         throw tooLarge("more than " + MAX_BODY_BYTES + " bytes");
       }
       return Json.read(body, type);
     }
   }
+
+  /**
+   * Reads and drops what is left of a refused body, up to {@link #DRAIN_LIMIT}: a connection closed
+   * with unread data is reset, and the reset can destroy the 413 before the client reads it. A body
+   * larger still only gets the connection closed.
+   */
+  private static void drain(InputStream in) throws IOException {
+    byte[] sink = new byte[16 * 1024];
+    long left = DRAIN_LIMIT;
+    int n;
+    while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+      left -= n;
+    }
+  }
+
+  static final long DRAIN_LIMIT = 1024 * 1024;
 
   private static ApiError tooLarge(String size) {
     return new ApiError(413, "body_too_large",

@@ -196,6 +196,18 @@ public final class RunbookClient {
    * thrown as {@link RunbookException.Refused}.
    */
   private Receipt act(String workflowId, String update, String person, Object argument) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return actOnce(workflowId, update, person, argument);
+      } catch (RunbookException.Unavailable e) {
+        if (attempt >= 3 || !e.taskFailed) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private Receipt actOnce(String workflowId, String update, String person, Object argument) {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     try {
       return stub.update(update, Receipt.class, argument);
@@ -278,6 +290,13 @@ public final class RunbookClient {
 
   private static RunbookException translate(String workflowId, RuntimeException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException s
+          && s.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
+          && String.valueOf(s.getStatus().getDescription()).contains("workflow task failure")) {
+        // The task that took the update was rejected (another event arrived while it ended the
+        // run); nothing of it was kept, so the same update can be sent again.
+        return new RunbookException.Unavailable("the run's workflow task was retried; send the same request again", true);
+      }
       if (t instanceof WorkflowNotFoundException) {
         return new RunbookException.UnknownRun(workflowId);
       }

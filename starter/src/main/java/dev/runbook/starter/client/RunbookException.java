@@ -129,12 +129,20 @@ public abstract class RunbookException extends RuntimeException {
     }
   }
 
-  /** Temporal cannot be reached. */
+  /** Temporal cannot be reached, or could not take the request this time. */
   public static final class Unavailable extends RunbookException {
     private static final long serialVersionUID = 1L;
 
+    /** The workflow task that took the request failed and kept nothing: sending it again is safe. */
+    final boolean taskFailed;
+
     public Unavailable(String message) {
+      this(message, false);
+    }
+
+    Unavailable(String message, boolean taskFailed) {
       super(message);
+      this.taskFailed = taskFailed;
     }
 
     @Override
