@@ -400,6 +400,51 @@ class RunbookScenariosTest extends WorkflowTest {
 
   @ParameterizedTest
   @EnumSource(RunbookType.class)
+  void cancelWhileTheRollbackLogIsBeingWrittenStillEndsTheRunCancelled(RunbookType type) {
+    // The run shows AWAITING_APPROVAL while it still writes the request to the rollback log; a
+    // cancel at that moment interrupts that write, and the run must still end as cancelled.
+    FakeWorld.Hold logWrite = world.hold("Audit.record", AuditEventType.APPROVAL_REQUESTED.name());
+    try {
+      WorkflowStub run = start(type, Severity.P1);
+      logWrite.awaitEntered();
+      assertThat(status(run).phase()).isEqualTo(Phase.AWAITING_APPROVAL);
+
+      Runs.cancel(run, FakeWorld.REQUESTER);
+      RunReport report = report(run);
+
+      assertThat(report.outcome()).isEqualTo(Phase.CANCELLED);
+      assertThat(report.message()).contains("cancelled by " + FakeWorld.REQUESTER);
+      assertThat(kinds()).contains(NotificationKind.CANCELLED);
+      assertUntouched();
+      assertThat(world.audit()).extracting(e -> e.type())
+          .contains(AuditEventType.APPROVAL_REQUESTED, AuditEventType.CANCEL_REQUESTED);
+    } finally {
+      logWrite.release();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(RunbookType.class)
+  void cancelFromTemporalWhileTheRollbackLogIsBeingWrittenEndsTheRunCancelled(RunbookType type) {
+    FakeWorld.Hold logWrite = world.hold("Audit.record", AuditEventType.APPROVAL_REQUESTED.name());
+    try {
+      WorkflowStub run = start(type, Severity.P1);
+      logWrite.awaitEntered();
+
+      run.cancel();
+
+      assertThatThrownBy(() -> run.getResult(Object.class))
+          .isInstanceOf(WorkflowFailedException.class)
+          .hasCauseInstanceOf(CanceledFailure.class);
+      assertThat(status(run).phase()).isEqualTo(Phase.CANCELLED);
+      assertUntouched();
+    } finally {
+      logWrite.release();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(RunbookType.class)
   void dryRunPlansEveryActionAndChangesNothing(RunbookType type) {
     WorkflowStub run = Runs.start(client, queue, request(type, Severity.P1, true));
     RunReport report = report(run);

@@ -178,7 +178,12 @@ public final class RunbookEngine {
             });
     try {
       mainScope.run();
-    } catch (CanceledFailure e) {
+    } catch (TemporalFailure e) {
+      // A cancel reaches the body as a CanceledFailure, or wrapped in the failure of whatever
+      // was in flight when it came (a step, the rollback log write, a child run).
+      if (!isCancellation(e)) {
+        throw e;
+      }
       String by = cancelRequest == null ? "temporal" : cancelRequest.person();
       String why = cancelRequest == null ? "cancelled from Temporal" : cancelRequest.reason();
       if (monitoring) {
@@ -187,7 +192,8 @@ public final class RunbookEngine {
         end(Phase.CANCELLED, "cancelled by " + by + (why == null ? "" : ": " + why));
       }
       if (cancelRequest == null) {
-        throw e;
+        // Cancelled from Temporal: the run closes as cancelled, not failed.
+        throw e instanceof CanceledFailure c ? c : new CanceledFailure("cancelled from Temporal");
       }
     }
     return result.apply(report());

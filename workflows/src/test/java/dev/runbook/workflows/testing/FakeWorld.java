@@ -70,6 +70,7 @@ public final class FakeWorld {
   private final List<AuditEvent> audit = new ArrayList<>();
   private final java.util.Set<String> auditKeys = new java.util.HashSet<>();
   private final Map<String, Failure> failures = new HashMap<>();
+  private final List<Hold> holds = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int mutations;
   private PolicySnapshot policy;
 
@@ -106,6 +107,59 @@ public final class FakeWorld {
   /** The next {@code times} calls of {@code activity} ("Service.deploy") fail with {@code type}. */
   public synchronized void fail(String activity, FailureType type, int times) {
     failures.put(activity, new Failure(type, times));
+  }
+
+  /**
+   * A call held in the middle: the next call of {@code activity} whose arguments contain {@code
+   * argsContaining} blocks, once it has started, until {@link Hold#release()}.
+   */
+  public Hold hold(String activity, String argsContaining) {
+    Hold h = new Hold(activity, argsContaining);
+    holds.add(h);
+    return h;
+  }
+
+  public static final class Hold {
+    private final String activity;
+    private final String argsContaining;
+    private final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+    private Hold(String activity, String argsContaining) {
+      this.activity = activity;
+      this.argsContaining = argsContaining;
+    }
+
+    /** Waits until the held call has started. */
+    public void awaitEntered() {
+      try {
+        if (!entered.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          throw new AssertionError(activity + " with " + argsContaining + " was never called");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+
+    public void release() {
+      released.countDown();
+    }
+  }
+
+  /** Blocks the calling activity while a hold matches it (outside the world's lock). */
+  private void pauseIfHeld(String activity, String args) {
+    for (Hold h : holds) {
+      if (h.activity.equals(activity) && args.contains(h.argsContaining) && holds.remove(h)) {
+        h.entered.countDown();
+        try {
+          h.released.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return;
+      }
+    }
   }
 
   /** Stops failing {@code activity}. */
@@ -494,8 +548,10 @@ public final class FakeWorld {
   private final class Audit implements AuditActivities {
     @Override
     public void record(AuditBatch batch) {
+      String types = batch.events().stream().map(e -> e.type().name()).collect(java.util.stream.Collectors.joining(","));
+      pauseIfHeld("Audit.record", types);
       synchronized (FakeWorld.this) {
-        enter("Audit.record", Integer.toString(batch.events().size()), false);
+        enter("Audit.record", types, false);
         for (AuditEvent e : batch.events()) {
           if (auditKeys.add(batch.runId() + "/" + e.seq())) {
             audit.add(e);
