@@ -222,7 +222,9 @@ class KubernetesAdapterTest {
       while (!Files.exists(pids) && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
-      Thread.sleep(1500); // at least one tick, so the runner heartbeats
+      while (beats.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(50); // the runner heartbeats while the command runs
+      }
       env.requestCancelActivity();
 
       assertThatThrownBy(() -> deploy.get(20, TimeUnit.SECONDS))

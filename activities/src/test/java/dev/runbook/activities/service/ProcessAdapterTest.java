@@ -223,7 +223,11 @@ class ProcessAdapterTest {
               .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
       Thread heals = new Thread(() -> {
         try {
-          Thread.sleep(1800);
+          // The service heals once verify has polled it unhealthy twice.
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          while (!beats.contains("verifying api: poll 2") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+          }
           Files.delete(flag);
         } catch (Exception e) {
           throw new IllegalStateException(e);

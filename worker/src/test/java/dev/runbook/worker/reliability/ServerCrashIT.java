@@ -73,6 +73,28 @@ class ServerCrashIT {
     return s.steps().stream().anyMatch(x -> x.id().equals(step) && x.state() == StepState.RUNNING);
   }
 
+  /**
+   * Waits until pg_dump has written {@code bytes} into a backup in progress (a {@code .tmp}
+   * directory until it is published): the step is truly mid-way.
+   */
+  private static void awaitBackupWriting(long bytes) throws Exception {
+    Instant end = Instant.now().plus(Duration.ofMinutes(1));
+    long written = 0;
+    while (Instant.now().isBefore(end)) {
+      try (Stream<Path> files = Files.walk(stack.backupDir(Demo.SERVICE))) {
+        written = files.filter(f -> f.toString().contains("/.tmp-") && Files.isRegularFile(f))
+            .mapToLong(f -> f.toFile().length()).sum();
+      } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException movedMeanwhile) {
+        // A file renamed or removed during the walk; look again.
+      }
+      if (written >= bytes) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the backup wrote only " + written + " bytes in a minute");
+  }
+
   private static long backupsOf(String runId) throws Exception {
     try (Stream<Path> b = Files.list(stack.backupDir(Demo.SERVICE))) {
       return b.map(p -> p.getFileName().toString())
@@ -118,7 +140,7 @@ class ServerCrashIT {
     Stack.Worker worker = stack.startWorker("none");
     var run = stack.runbooks.start(emergency(Severity.P0, "server killed during the backup"));
     awaitStatus(run.workflowId(), s -> stepRunning(s, "backup"), Duration.ofMinutes(2));
-    Thread.sleep(1500);
+    awaitBackupWriting(4 << 20);
 
     Instant killed = Instant.now();
     stack.temporal.kill9();
@@ -161,10 +183,10 @@ class ServerCrashIT {
     Stack.Worker worker = stack.startWorker("none");
     var run = stack.runbooks.start(emergency(Severity.P0, "database restarted during the backup"));
     awaitStatus(run.workflowId(), s -> stepRunning(s, "backup"), Duration.ofMinutes(2));
-    Thread.sleep(1500);
+    awaitBackupWriting(4 << 20);
 
     stack.pg.stop();
-    Thread.sleep(2000);
+    Thread.sleep(2000); // the outage itself: the database stays down for two seconds
     stack.pg.restart();
 
     assertRolledBackOnce(run.workflowId(), run.runId());
