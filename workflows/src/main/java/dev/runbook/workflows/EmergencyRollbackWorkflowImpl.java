@@ -20,6 +20,7 @@ import dev.runbook.workflows.activities.ServiceActivities.TargetVersion;
 import dev.runbook.workflows.activities.ServiceActivities.TargetVersionRequest;
 import dev.runbook.workflows.activities.ServiceActivities.VerifyRequest;
 import dev.runbook.workflows.engine.AbstractRunbookWorkflow;
+import dev.runbook.workflows.engine.Failures;
 import dev.runbook.workflows.engine.ActivityCatalog;
 import dev.runbook.workflows.engine.RunbookEngine;
 import dev.runbook.workflows.engine.StepPolicy;
@@ -291,7 +292,7 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
     try {
       return engine.services(ActivityCatalog.QUICK).health(new ServiceQuery(service, false));
     } catch (ActivityFailure f) {
-      if (RunbookEngine.isCancellation(f)) {
+      if (Failures.isCancellation(f)) {
         throw f;
       }
       return new HealthReading(service, false, null, "health check failed: " + f.getCause().getMessage());

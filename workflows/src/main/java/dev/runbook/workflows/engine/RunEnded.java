@@ -4,7 +4,7 @@ import dev.runbook.workflows.model.Phase;
 
 /**
  * Ends a run early with a terminal phase (rejected, timed out, aborted, compensated, failed).
- * Thrown inside workflow code and caught by {@link RunbookEngine#run}; it never leaves the
+ * Thrown inside workflow code and caught by {@link Lifecycle#run}; it never leaves the
  * workflow method.
  */
 final class RunEnded extends RuntimeException {

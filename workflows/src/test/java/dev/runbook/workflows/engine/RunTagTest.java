@@ -12,7 +12,7 @@ class RunTagTest {
     String b = "01a1fce7-a1b0-7c2e-9d41-3f7a22c0e5d8";
     assertThat(a.substring(0, 8)).isEqualTo(b.substring(0, 8));
 
-    assertThat(RunbookEngine.runTag(a)).isEqualTo("0eac7b91").isNotEqualTo(RunbookEngine.runTag(b));
-    assertThat(RunbookEngine.runTag(b)).hasSize(8).matches("[0-9a-f]{8}");
+    assertThat(RunState.runTag(a)).isEqualTo("0eac7b91").isNotEqualTo(RunState.runTag(b));
+    assertThat(RunState.runTag(b)).hasSize(8).matches("[0-9a-f]{8}");
   }
 }

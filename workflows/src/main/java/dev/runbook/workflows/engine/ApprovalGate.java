@@ -1,0 +1,252 @@
+package dev.runbook.workflows.engine;
+
+import static dev.runbook.workflows.engine.Failures.blank;
+import static dev.runbook.workflows.engine.Failures.refuse;
+
+import dev.runbook.workflows.activities.Audience;
+import dev.runbook.workflows.activities.AuditEventType;
+import dev.runbook.workflows.activities.NotificationKind;
+import dev.runbook.workflows.engine.ApprovalState.Status;
+import dev.runbook.workflows.model.PendingApproval;
+import dev.runbook.workflows.model.Phase;
+import dev.runbook.workflows.model.Receipt;
+import dev.runbook.workflows.model.RefusalKind;
+import dev.runbook.workflows.model.StepState;
+import dev.runbook.workflows.model.Vote;
+import dev.runbook.workflows.policy.ApprovalRule;
+import dev.runbook.workflows.policy.Durations;
+import dev.runbook.workflows.policy.VoteRules;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The approval gate (DESIGN §4): asks the approvers, counts votes by the rules of {@link
+ * VoteRules}, escalates each time a timeout passes and ends the run when nobody approved in time,
+ * is rejected, or waits for a P2 run's start time once approved.
+ */
+final class ApprovalGate {
+  private final RunState run;
+  private final Journal journal;
+  private ApprovalState approval;
+
+  ApprovalGate(RunState run, Journal journal) {
+    this.run = run;
+    this.journal = journal;
+  }
+
+  /**
+   * Asks for approval without waiting: approvers are notified and the escalation clock starts,
+   * while the run goes on preparing (a staged restore). {@link #await} then waits.
+   */
+  void open(ApprovalRule rule) {
+    StepRecord s = run.step("approval", "Approval");
+    s.startedAt = run.now();
+    s.attempts = 1;
+    run.current = s;
+    if (!rule.required()) {
+      s.state = StepState.SKIPPED;
+      s.detail = "no approval needed at " + run.request.severity();
+      s.finishedAt = run.now();
+      journal.audit(AuditEventType.STEP_SKIPPED, null, s.id, s.detail, s.auditData());
+      return;
+    }
+    if (run.request.dryRun()) {
+      s.state = StepState.PLANNED;
+      s.planned.add("wait for " + rule.describe());
+      s.finishedAt = run.now();
+      return;
+    }
+    ApprovalState a = new ApprovalState(rule, run.now());
+    approval = a;
+    s.state = StepState.RUNNING;
+    s.detail = "waiting for " + rule.describe();
+    run.waitingFor = "approval by " + String.join(" or ", rule.roles());
+    run.setPhase(Phase.AWAITING_APPROVAL);
+    journal.notify(
+        NotificationKind.APPROVAL_REQUESTED,
+        Audience.APPROVERS,
+        String.join(",", rule.roles()),
+        "needs " + rule.describe());
+    journal.audit(
+        AuditEventType.APPROVAL_REQUESTED, null, s.id, rule.describe(), Map.of("roles", String.join(",", rule.roles())));
+    journal.flush();
+    Async.procedure(() -> watch(a));
+  }
+
+  /** Escalates each time the timeout passes, and times the gate out after abortAfter. */
+  private void watch(ApprovalState a) {
+    while (a.status == Status.OPEN) {
+      Instant abortAt = a.abortsAt();
+      Instant next = a.nextEscalationAt();
+      Instant wake = next != null && next.isBefore(abortAt) ? next : abortAt;
+      Duration wait = Duration.between(run.now(), wake);
+      boolean settled = Workflow.await(wait.isNegative() ? Duration.ZERO : wait, () -> a.status != Status.OPEN);
+      if (settled || a.status != Status.OPEN) {
+        return;
+      }
+      if (!run.now().isBefore(abortAt)) {
+        a.status = Status.TIMED_OUT;
+        run.action("runbook", "approval timed out", "nobody approved within " + Durations.human(a.rule.abortAfter()));
+        journal.audit(AuditEventType.STEP_FAILED, null, "approval", "timed out", Map.of());
+        a.fireRefused();
+        return;
+      }
+      String target = a.rule.escalation().get(a.level);
+      a.level++;
+      Duration waited = Duration.between(a.requestedAt, run.now());
+      run.action("runbook", "escalated", "to " + target + " after " + Durations.human(waited));
+      journal.notify(
+          NotificationKind.ESCALATED,
+          Audience.ESCALATION,
+          target,
+          "no approval after " + Durations.human(waited) + "; needs " + a.rule.describe());
+      journal.audit(AuditEventType.ESCALATED, null, "approval", "to " + target, Map.of("level", Integer.toString(a.level)));
+      journal.flush();
+      run.refreshDetails();
+    }
+  }
+
+  /** Runs {@code action} when the gate is rejected or times out (to stop preparation work). */
+  void onRefused(Runnable action) {
+    if (approval != null) {
+      approval.onRefused.add(action);
+    }
+  }
+
+  boolean refused() {
+    return approval != null && (approval.status == Status.REJECTED || approval.status == Status.TIMED_OUT);
+  }
+
+  boolean isOpen() {
+    return approval != null && approval.status == Status.OPEN;
+  }
+
+  /** True once the run has asked anyone for approval. */
+  boolean asked() {
+    return approval != null;
+  }
+
+  /** Waits for the gate opened by {@link #open}; ends the run when it is refused. */
+  void await() {
+    ApprovalState a = approval;
+    if (a != null) {
+      Workflow.await(() -> a.status != Status.OPEN);
+      StepRecord s = run.step("approval", "Approval");
+      s.finishedAt = run.now();
+      run.waitingFor = null;
+      switch (a.status) {
+        case APPROVED -> {
+          s.state = StepState.SUCCEEDED;
+          s.detail = "approved by " + String.join(", ", a.approvedBy);
+          journal.notify(NotificationKind.APPROVED, Audience.TEAM, null, s.detail);
+          journal.flush();
+        }
+        case REJECTED -> {
+          s.state = StepState.FAILED;
+          s.error = "rejected by " + a.rejectedBy + ": " + a.rejection;
+          throw new RunEnded(Phase.REJECTED, s.error);
+        }
+        default -> {
+          s.state = StepState.FAILED;
+          s.error = "nobody approved within " + Durations.human(a.rule.abortAfter());
+          throw new RunEnded(Phase.TIMED_OUT, s.error + "; the run was aborted");
+        }
+      }
+    }
+    waitForStartTime();
+  }
+
+  /** P2 runs may carry a start time: wait for it, durably. */
+  private void waitForStartTime() {
+    Instant notBefore = run.request.notBefore();
+    if (notBefore == null || run.request.dryRun() || !run.now().isBefore(notBefore)) {
+      return;
+    }
+    run.waitingFor = "the start time " + notBefore;
+    run.setPhase(Phase.SCHEDULED);
+    Workflow.sleep(Duration.between(run.now(), notBefore));
+    run.waitingFor = null;
+    run.setPhase(Phase.EXECUTING);
+  }
+
+  // ---------------------------------------------------------------- votes
+
+  void validate(Vote vote, boolean approving) {
+    if (vote == null) {
+      refuse(RefusalKind.INVALID, "a vote needs a person: pass --as NAME");
+    }
+    ApprovalState a = approval;
+    if (a == null || a.status != Status.OPEN) {
+      refuse(
+          blank(vote.person()) ? RefusalKind.INVALID : RefusalKind.NOT_WAITING,
+          blank(vote.person())
+              ? "a vote must name the person: pass --as NAME"
+              : "the run is not waiting for approval (phase: " + run.phase.label() + ")");
+    }
+    VoteRules.refusal(
+            run.policy,
+            a.rule,
+            run.request.requestedBy(),
+            a.voters(),
+            vote.person(),
+            vote.comment(),
+            approving,
+            true,
+            run.phase.label())
+        .ifPresent(v -> refuse(v.kind(), v.message()));
+  }
+
+  Receipt approve(Vote vote) {
+    ApprovalState a = approval;
+    if (a == null || a.status != Status.OPEN || a.voters().contains(vote.person())) {
+      return run.receipt("vote already counted; nothing changed");
+    }
+    a.approvedBy.add(vote.person());
+    run.action(vote.person(), "approved", vote.comment());
+    journal.audit(AuditEventType.APPROVED, vote.person(), "approval", vote.comment(), Map.of());
+    if (a.approvedBy.size() >= a.rule.approvals()) {
+      a.status = Status.APPROVED;
+    }
+    journal.flushSoon();
+    run.refreshDetails();
+    return run.receipt(
+        a.status == Status.APPROVED
+            ? "approved by " + vote.person() + "; the run goes on"
+            : "approval counted (" + a.approvedBy.size() + " of " + a.rule.approvals() + ")");
+  }
+
+  Receipt reject(Vote vote) {
+    ApprovalState a = approval;
+    if (a == null || a.status != Status.OPEN) {
+      return run.receipt("the run is not waiting for approval; nothing changed");
+    }
+    a.status = Status.REJECTED;
+    a.rejectedBy = vote.person();
+    a.rejection = vote.comment();
+    run.action(vote.person(), "rejected", vote.comment());
+    journal.audit(AuditEventType.REJECTED, vote.person(), "approval", vote.comment(), Map.of());
+    journal.flushSoon();
+    a.fireRefused();
+    return run.receipt("rejected by " + vote.person() + "; the run ends");
+  }
+
+  PendingApproval pending() {
+    ApprovalState a = approval;
+    if (a == null || a.status != Status.OPEN) {
+      return null;
+    }
+    return new PendingApproval(
+        a.rule.approvals(),
+        a.rule.roles(),
+        List.copyOf(a.approvedBy),
+        a.requestedAt,
+        a.level,
+        a.nextEscalationAt(),
+        a.abortsAt(),
+        run.request.notBefore());
+  }
+}

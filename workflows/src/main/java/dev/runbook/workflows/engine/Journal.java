@@ -1,0 +1,123 @@
+package dev.runbook.workflows.engine;
+
+import dev.runbook.workflows.activities.Audience;
+import dev.runbook.workflows.activities.AuditActivities;
+import dev.runbook.workflows.activities.AuditActivities.AuditBatch;
+import dev.runbook.workflows.activities.AuditActivities.AuditEvent;
+import dev.runbook.workflows.activities.AuditEventType;
+import dev.runbook.workflows.activities.NotificationKind;
+import dev.runbook.workflows.activities.NotifyActivities;
+import dev.runbook.workflows.activities.NotifyActivities.Notification;
+import dev.runbook.workflows.model.RunbookRequest;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * What a run tells the world: events for the rollback log (batched, sent again after a failed
+ * write) and messages to people. Neither may ever hold up a rollback. A child run does neither;
+ * its parent speaks for it.
+ */
+final class Journal {
+  private static final Logger log = Workflow.getLogger(Journal.class);
+
+  private final RunbookEngine.Mode mode;
+  private final RunState run;
+  private final List<AuditEvent> pending = new ArrayList<>();
+  private long seq;
+  private long flushedUpTo;
+  private int notifySeq;
+
+  Journal(RunbookEngine.Mode mode, RunState run) {
+    this.mode = mode;
+    this.run = run;
+  }
+
+  /** Queues one event for the rollback log; {@link #flush} writes it. */
+  void audit(AuditEventType type, String actor, String step, String detail, Map<String, String> data) {
+    if (mode == RunbookEngine.Mode.CHILD) {
+      return;
+    }
+    pending.add(new AuditEvent(++seq, type, run.now(), actor, step, detail, data));
+  }
+
+  /**
+   * Writes pending events to the rollback log. A failure keeps them for the next flush: the log
+   * must never hold up a rollback. Safe to run from handler threads: every event carries its own
+   * sequence number, and the store ignores one it already has.
+   */
+  void flush() {
+    if (mode == RunbookEngine.Mode.CHILD || pending.isEmpty()) {
+      return;
+    }
+    List<AuditEvent> batch = List.copyOf(pending);
+    long last = batch.get(batch.size() - 1).seq();
+    RunbookRequest request = run.request;
+    try {
+      Workflow.newActivityStub(AuditActivities.class, run.summary(ActivityCatalog.AUDIT, "rollback log"))
+          .record(new AuditBatch(run.workflowId, run.runId, request.runbook(), batch));
+      flushedUpTo = Math.max(flushedUpTo, last);
+      pending.removeIf(e -> e.seq() <= flushedUpTo);
+    } catch (ActivityFailure f) {
+      if (Failures.isCancellation(f)) {
+        throw f;
+      }
+      log.warn(
+          "{}: rollback log write failed, kept {} events for the next try: {}",
+          run.workflowId, batch.size(), Failures.describe(f));
+    }
+  }
+
+  /** Flushes from a handler without making the caller wait for the log. */
+  void flushSoon() {
+    if (mode == RunbookEngine.Mode.RUNBOOK && run.request != null) {
+      Async.procedure(this::flush);
+    }
+  }
+
+  /** Sends a message; a message that cannot be delivered is recorded and never stops the run. */
+  void notify(NotificationKind kind, Audience audience, String target, String detail) {
+    if (mode == RunbookEngine.Mode.CHILD) {
+      return;
+    }
+    RunbookRequest request = run.request;
+    String key =
+        run.workflowId + "/" + run.runId + "/" + (++notifySeq) + "-" + kind.name().toLowerCase(Locale.ROOT);
+    Notification n =
+        new Notification(
+            key,
+            kind,
+            audience,
+            target,
+            run.workflowId,
+            request.runbook(),
+            request.severity(),
+            request.services(),
+            request.reason(),
+            request.requestedBy(),
+            request.incidentId(),
+            detail,
+            run.elapsed(),
+            run.eta,
+            request.dryRun());
+    try {
+      run.note(
+          Workflow.newActivityStub(
+                  NotifyActivities.class,
+                  run.summary(ActivityCatalog.NOTIFY, "notify " + kind.name().toLowerCase(Locale.ROOT)))
+              .send(n));
+    } catch (ActivityFailure f) {
+      if (Failures.isCancellation(f)) {
+        throw f;
+      }
+      String why = Failures.describe(f);
+      run.action("runbook", "notification failed", kind.name() + ": " + why);
+      audit(AuditEventType.NOTIFICATION_FAILED, null, run.currentStepId(), why, Map.of("kind", kind.name()));
+    }
+  }
+}

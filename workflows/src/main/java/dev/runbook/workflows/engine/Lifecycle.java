@@ -1,0 +1,214 @@
+package dev.runbook.workflows.engine;
+
+import static dev.runbook.workflows.engine.Failures.blank;
+import static dev.runbook.workflows.engine.Failures.describe;
+import static dev.runbook.workflows.engine.Failures.isCancellation;
+import static dev.runbook.workflows.engine.Failures.refuse;
+
+import dev.runbook.workflows.activities.Audience;
+import dev.runbook.workflows.activities.AuditEventType;
+import dev.runbook.workflows.activities.FailureType;
+import dev.runbook.workflows.activities.NotificationKind;
+import dev.runbook.workflows.activities.PolicyActivities;
+import dev.runbook.workflows.model.CancelRequest;
+import dev.runbook.workflows.model.Phase;
+import dev.runbook.workflows.model.Receipt;
+import dev.runbook.workflows.model.RefusalKind;
+import dev.runbook.workflows.model.RunReport;
+import dev.runbook.workflows.model.RunbookRequest;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+
+/**
+ * A run from start to end: validates the request, loads the policy, runs the runbook's body in a
+ * scope a cancel can stop, and ends the run the same way whatever happened (success, an early
+ * end, a failure, a cancel): cleanups, the final message, the rollback log, Temporal UI.
+ */
+final class Lifecycle {
+  private static final Logger log = Workflow.getLogger(Lifecycle.class);
+
+  private final RunbookEngine.Mode mode;
+  private final RunState run;
+  private final Journal journal;
+  private final StepRunner steps;
+  private final Saga saga;
+  private CancellationScope mainScope;
+  private CancelRequest cancelRequest;
+
+  Lifecycle(RunbookEngine.Mode mode, RunState run, Journal journal, StepRunner steps, Saga saga) {
+    this.mode = mode;
+    this.run = run;
+    this.journal = journal;
+    this.steps = steps;
+    this.saga = saga;
+  }
+
+  <R> R run(RunbookRequest req, Duration eta, Runnable body, Function<RunReport, R> result) {
+    run.begin(req, eta);
+    List<String> problems = req.problems();
+    if (!problems.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "invalid " + req.runbook().id() + " request: " + String.join("; ", problems),
+          FailureType.INVALID_INPUT.name());
+    }
+    run.publish();
+    journal.audit(AuditEventType.RUN_STARTED, req.requestedBy(), null, req.reason(), startData(req));
+    run.refreshDetails();
+
+    mainScope =
+        Workflow.newCancellationScope(
+            () -> {
+              try {
+                if (mode == RunbookEngine.Mode.RUNBOOK) {
+                  run.policy =
+                      steps.step(
+                          "load-policy",
+                          "Load the approval policy",
+                          StepPolicy.REQUIRED,
+                          () ->
+                              Workflow.newActivityStub(
+                                      PolicyActivities.class, run.summary(ActivityCatalog.POLICY, null))
+                                  .snapshot(
+                                      new PolicyActivities.PolicyRequest(
+                                          req.runbook(), req.severity(), req.services())));
+                }
+                body.run();
+                end(Phase.SUCCEEDED, successMessage());
+              } catch (RunEnded e) {
+                end(e.outcome, e.getMessage());
+              } catch (TemporalFailure f) {
+                if (!isCancellation(f)) {
+                  end(Phase.FAILED, describe(f));
+                }
+                throw f;
+              }
+            });
+    try {
+      mainScope.run();
+    } catch (TemporalFailure e) {
+      // A cancel reaches the body as a CanceledFailure, or wrapped in the failure of whatever
+      // was in flight when it came (a step, the rollback log write, a child run).
+      if (!isCancellation(e)) {
+        throw e;
+      }
+      String by = cancelRequest == null ? "temporal" : cancelRequest.person();
+      String why = cancelRequest == null ? "cancelled from Temporal" : cancelRequest.reason();
+      if (run.monitoring) {
+        end(Phase.SUCCEEDED, "rolled back; monitoring stopped early by " + by + ": " + why);
+      } else {
+        end(Phase.CANCELLED, "cancelled by " + by + (why == null ? "" : ": " + why));
+      }
+      if (cancelRequest == null) {
+        // Cancelled from Temporal: the run closes as cancelled, not failed.
+        throw e instanceof CanceledFailure c ? c : new CanceledFailure("cancelled from Temporal");
+      }
+    }
+    return result.apply(run.report());
+  }
+
+  private String successMessage() {
+    if (run.request.dryRun()) {
+      return "dry run: nothing was changed; " + run.plannedActions().size() + " actions planned";
+    }
+    if (run.fromLabel != null || run.toLabel != null) {
+      return "rolled back from " + run.fromLabel + " to " + run.toLabel;
+    }
+    return "completed";
+  }
+
+  private static Map<String, String> startData(RunbookRequest request) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("runbook", request.runbook().id());
+    d.put("severity", request.severity().name());
+    d.put("services", String.join(",", request.services()));
+    d.put("requestedBy", request.requestedBy());
+    d.put("dryRun", Boolean.toString(request.dryRun()));
+    if (request.incidentId() != null) {
+      d.put("incidentId", request.incidentId());
+    }
+    return d;
+  }
+
+  /** Ends the run: cleanups when it did not succeed, the message, the log, the UI. */
+  private void end(Phase outcome, String message) {
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              if (outcome != Phase.SUCCEEDED) {
+                saga.runCleanups();
+              }
+              run.finishedAt = run.now();
+              run.outcomeMessage = message;
+              run.waitingFor = null;
+              run.monitoring = false;
+              run.setPhase(outcome);
+              NotificationKind kind = endNotification(outcome);
+              if (kind != null) {
+                journal.notify(kind, Audience.TEAM, null, message);
+                if (outcome == Phase.FAILED) {
+                  journal.notify(kind, Audience.ESCALATION, run.firstEscalation(), message);
+                }
+              }
+              Map<String, String> data = new LinkedHashMap<>();
+              data.put("outcome", outcome.label());
+              data.put("durationMs", Long.toString(run.elapsed().toMillis()));
+              if (run.fromLabel != null) {
+                data.put("from", run.fromLabel);
+              }
+              if (run.toLabel != null) {
+                data.put("to", run.toLabel);
+              }
+              journal.audit(AuditEventType.RUN_FINISHED, null, null, message, data);
+              journal.flush();
+              Workflow.upsertMemo(Map.of("outcome", outcome.label(), "message", message));
+              run.refreshDetails();
+              log.info("{} ended {}: {}", run.workflowId, outcome.label(), message);
+            })
+        .run();
+  }
+
+  private static NotificationKind endNotification(Phase outcome) {
+    return switch (outcome) {
+      case REJECTED -> NotificationKind.REJECTED;
+      case TIMED_OUT -> NotificationKind.TIMED_OUT;
+      case ABORTED -> NotificationKind.ABORTED;
+      case COMPENSATED -> NotificationKind.COMPENSATED;
+      case CANCELLED -> NotificationKind.CANCELLED;
+      case FAILED -> NotificationKind.FAILED;
+      default -> null;
+    };
+  }
+
+  // ---------------------------------------------------------------- cancel
+
+  void validateCancel(CancelRequest c) {
+    if (c == null || blank(c.person())) {
+      refuse(RefusalKind.INVALID, "a cancel must name the person: pass --as NAME");
+    }
+    if (mainScope == null || run.phase.terminal()) {
+      refuse(RefusalKind.NOT_WAITING, "the run cannot be cancelled in phase " + run.phase.label());
+    }
+    if (cancelRequest != null) {
+      refuse(RefusalKind.DUPLICATE_VOTE, "the run is already being cancelled by " + cancelRequest.person());
+    }
+  }
+
+  Receipt cancel(CancelRequest c) {
+    if (cancelRequest != null || mainScope == null || run.phase.terminal()) {
+      return run.receipt("nothing to cancel");
+    }
+    cancelRequest = c;
+    run.action(c.person(), "cancel", c.reason());
+    journal.audit(AuditEventType.CANCEL_REQUESTED, c.person(), run.currentStepId(), c.reason(), Map.of());
+    mainScope.cancel("cancelled by " + c.person());
+    return run.receipt("cancelling: the current step is stopped and the run ends");
+  }
+}

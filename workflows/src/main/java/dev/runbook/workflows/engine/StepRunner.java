@@ -1,0 +1,127 @@
+package dev.runbook.workflows.engine;
+
+import static dev.runbook.workflows.engine.Failures.describe;
+import static dev.runbook.workflows.engine.Failures.isCancellation;
+
+import dev.runbook.workflows.activities.Audience;
+import dev.runbook.workflows.activities.AuditEventType;
+import dev.runbook.workflows.activities.NotificationKind;
+import dev.runbook.workflows.model.DecisionRequest;
+import dev.runbook.workflows.model.Phase;
+import dev.runbook.workflows.model.StepState;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Workflow;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+
+/**
+ * Runs the steps of a run: records each attempt, and when a step fails for good asks the
+ * operator (through {@link OperatorDecisions}) what to do, in a top-level runbook; a child's
+ * failure goes to its parent.
+ */
+final class StepRunner {
+  private static final Logger log = Workflow.getLogger(StepRunner.class);
+
+  private final RunbookEngine.Mode mode;
+  private final RunState run;
+  private final Journal journal;
+  private final ApprovalGate gate;
+  private final OperatorDecisions decisions;
+  private final Saga saga;
+
+  StepRunner(
+      RunbookEngine.Mode mode,
+      RunState run,
+      Journal journal,
+      ApprovalGate gate,
+      OperatorDecisions decisions,
+      Saga saga) {
+    this.mode = mode;
+    this.run = run;
+    this.journal = journal;
+    this.gate = gate;
+    this.decisions = decisions;
+    this.saga = saga;
+  }
+
+  /**
+   * Runs one step. When it fails for good (retries exhausted or a permanent failure) a top-level
+   * runbook asks the operator: retry runs it again, skip returns null, compensate and abort end
+   * the run.
+   */
+  <T> T step(String id, String title, StepPolicy policy, Supplier<T> body) {
+    StepRecord s = run.step(id, title);
+    while (true) {
+      s.attempts++;
+      s.state = StepState.RUNNING;
+      s.startedAt = run.now();
+      s.finishedAt = null;
+      s.error = null;
+      run.current = s;
+      if (gate.isOpen() || run.monitoring) {
+        run.refreshDetails();
+      } else {
+        run.setPhase(Phase.EXECUTING);
+      }
+      journal.audit(AuditEventType.STEP_STARTED, null, id, title, Map.of("attempt", Integer.toString(s.attempts)));
+      try {
+        T result = body.get();
+        run.note(result);
+        s.state = run.request.dryRun() ? StepState.PLANNED : StepState.SUCCEEDED;
+        s.finishedAt = run.now();
+        journal.audit(AuditEventType.STEP_SUCCEEDED, null, id, s.detail, s.auditData());
+        journal.flush();
+        run.refreshDetails();
+        return result;
+      } catch (TemporalFailure failure) {
+        if (isCancellation(failure)) {
+          s.state = StepState.FAILED;
+          s.error = "cancelled";
+          s.finishedAt = run.now();
+          throw failure;
+        }
+        s.state = StepState.FAILED;
+        s.error = describe(failure);
+        s.finishedAt = run.now();
+        journal.audit(AuditEventType.STEP_FAILED, null, id, s.error, s.auditData());
+        journal.flush();
+        log.warn("{} step {} failed for good: {}", run.workflowId, id, s.error);
+        if (policy == StepPolicy.PROPAGATE || mode == RunbookEngine.Mode.CHILD) {
+          throw failure;
+        }
+        DecisionRequest d = decisions.await(s, policy, saga.canCompensate());
+        switch (d.action()) {
+          case RETRY -> {
+            continue;
+          }
+          case SKIP -> {
+            s.state = StepState.SKIPPED;
+            s.detail = "skipped by " + d.person();
+            journal.audit(AuditEventType.STEP_SKIPPED, d.person(), id, d.comment(), s.auditData());
+            journal.flush();
+            return null;
+          }
+          case COMPENSATE -> throw saga.compensate(d.person());
+          default ->
+              throw new RunEnded(
+                  Phase.ABORTED,
+                  "aborted by " + d.person() + " after " + id + " failed: " + s.error
+                      + (d.comment() == null ? "" : " (" + d.comment() + ")"));
+        }
+      }
+    }
+  }
+
+  /** A step that sends a message to the team; it cannot fail (a lost message is recorded). */
+  void announce(String id, String title, NotificationKind kind, String detail) {
+    step(
+        id,
+        title,
+        StepPolicy.SKIPPABLE,
+        () -> {
+          journal.notify(kind, Audience.TEAM, null, detail);
+          return null;
+        });
+  }
+}
