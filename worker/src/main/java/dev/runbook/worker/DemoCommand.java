@@ -58,10 +58,10 @@ final class DemoCommand implements Callable<Integer> {
       try (Processes.DevStack stack = new Processes.DevStack(settings, audit, System.out)) {
         out.printf("Temporal: %s (%s); worker polling %s%n", stack.address(),
             stack.embedded != null ? "embedded" : "real server", settings.config().temporal().taskQueue());
-        RunbookClient client = new RunbookClient(stack.connection.client(), settings.config().temporal().taskQueue());
+        RunbookClient client = stack.runbooks;
         RunStatus end = demo.rollback(client);
         RollbackLogStore store = new RollbackLogStore(audit.dataSource());
-        demo.printLog(client, store);
+        demo.printLog(client, store, stack.releases);
         failures = demo.check(setup, password, end, store);
       } finally {
         demo.stopSampleService(services);

@@ -4,7 +4,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.runbook.activities.Secret;
 import dev.runbook.activities.audit.RollbackLogStore;
 import dev.runbook.activities.store.Store;
+import dev.runbook.activities.ledger.ReleaseLedger;
+import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
+import dev.runbook.worker.catalog.LedgerReleases;
+import dev.runbook.worker.catalog.StartChecks;
+import java.time.Clock;
 import dev.runbook.starter.cli.CliContext;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.worker.temporal.TemporalConnection;
@@ -45,7 +50,8 @@ final class LiveContext implements CliContext, AutoCloseable {
           ? DevState.read(settings().stateDir()).map(DevState::temporalAddress).orElse("127.0.0.1:" + t.embeddedPort())
           : t.address();
       temporal = TemporalConnection.connect(address, t.namespace(), null);
-      client = new RunbookClient(temporal.client(), t.taskQueue());
+      client = new RunbookClient(temporal.client(), t.taskQueue(),
+          new StartChecks(settings()::catalog, new ReleaseLedger(dataSource(), Clock.systemUTC())));
     }
     return client;
   }
@@ -63,6 +69,17 @@ final class LiveContext implements CliContext, AutoCloseable {
 
   @Override
   public synchronized RollbackLog log() {
+    RollbackLogStore store = new RollbackLogStore(dataSource());
+    return store::recent;
+  }
+
+  @Override
+  public synchronized Releases releases() {
+    return new LedgerReleases(new ReleaseLedger(dataSource(), Clock.systemUTC()), settings()::catalog);
+  }
+
+  /** The rollback log's database: the configured one, or a running dev's private one. */
+  private synchronized HikariDataSource dataSource() {
     if (logDb == null) {
       AuditDatabase.Server server = AuditDatabase.configured(settings().config().audit());
       if (server == null) {
@@ -72,8 +89,7 @@ final class LiveContext implements CliContext, AutoCloseable {
       }
       logDb = Store.pool(server.jdbcUrl(server.database()), server.user(), server.password(), 2);
     }
-    RollbackLogStore store = new RollbackLogStore(logDb);
-    return store::recent;
+    return logDb;
   }
 
   private Secret devPassword() {

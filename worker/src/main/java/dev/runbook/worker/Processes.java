@@ -1,6 +1,13 @@
 package dev.runbook.worker;
 
+import dev.runbook.activities.ledger.ReleaseLedger;
+import dev.runbook.starter.Releases;
+import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.worker.catalog.Catalog;
+import dev.runbook.worker.catalog.LedgerReleases;
+import dev.runbook.worker.catalog.StartChecks;
 import dev.runbook.worker.metrics.Metrics;
+import java.time.Clock;
 import dev.runbook.worker.metrics.MetricsServer;
 import dev.runbook.worker.temporal.EmbeddedTemporal;
 import dev.runbook.worker.temporal.TemporalConnection;
@@ -106,6 +113,9 @@ final class Processes {
     final AuditDatabase audit;
     final TemporalConnection connection;
     final WorkerRuntime worker;
+    /** Starts runs checked against this stack's configuration and release ledger. */
+    final RunbookClient runbooks;
+    final Releases releases;
     final dev.runbook.starter.api.ApiServer api;
 
     DevStack(Settings s, java.io.PrintStream console) {
@@ -129,15 +139,18 @@ final class Processes {
         worker = closer.add(WorkerRuntime.start(connection.client(), t.taskQueue(),
             s.config().worker().maxConcurrentActivities(), s.config().worker().shutdownGrace(),
             Wiring.activities(s, audit, metrics, console)));
+        ReleaseLedger ledger = new ReleaseLedger(audit.dataSource(), Clock.systemUTC());
+        Catalog catalog = s.catalog();
+        releases = new LedgerReleases(ledger, () -> catalog);
+        runbooks = new RunbookClient(connection.client(), t.taskQueue(), StartChecks.of(catalog, ledger));
         var apiSettings = s.config().apiSettings();
         if (apiSettings.people().isEmpty()) {
           api = null;
         } else {
           var store = new dev.runbook.activities.audit.RollbackLogStore(audit.dataSource());
           try {
-            api = closer.add(new dev.runbook.starter.api.ApiServer(apiSettings,
-                new dev.runbook.starter.client.RunbookClient(connection.client(), t.taskQueue()),
-                store::recent, metrics::scrape, connection::reachable).start());
+            api = closer.add(new dev.runbook.starter.api.ApiServer(apiSettings, runbooks,
+                store::recent, releases, metrics::scrape, connection::reachable).start());
           } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("the HTTP API cannot listen on " + apiSettings.listen()
                 + ": " + e.getMessage() + " (set api.listen to a free address)", e);
@@ -182,7 +195,7 @@ final class Processes {
       Shutdown shutdown = new Shutdown(java.time.Duration.ofSeconds(10));
       Metrics metrics = new Metrics();
       try (var server = new dev.runbook.starter.api.ApiServer(apiSettings, context.client(), context.log(),
-          metrics::scrape, context::reachable).start()) {
+          context.releases(), metrics::scrape, context::reachable).start()) {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("runbook serve: HTTP API on %s (port %d), Temporal %s. Ctrl-C stops it.%n",
             apiSettings.listen(), server.port(), context.temporalAddress());

@@ -1,5 +1,7 @@
 package dev.runbook.worker;
 
+import dev.runbook.worker.catalog.Catalog;
+import dev.runbook.worker.catalog.ConfigFingerprint;
 import dev.runbook.worker.config.ConfigLoader;
 import dev.runbook.worker.config.RunbookConfig;
 import java.nio.file.Files;
@@ -24,6 +26,17 @@ public record Settings(RunbookConfig config, Path baseDir, String source) {
     }
     Path abs = file.toAbsolutePath();
     return new Settings(ConfigLoader.load(abs), abs.getParent(), abs.toString());
+  }
+
+  /** The fingerprint of the configuration file (see {@link ConfigFingerprint}). */
+  public String fingerprint() {
+    Path file = Path.of(source);
+    return ConfigFingerprint.of(file.isAbsolute() ? file : null);
+  }
+
+  /** What this configuration runs, for checking starts against it. */
+  public Catalog catalog() {
+    return Catalog.of(config, fingerprint(), source);
   }
 
   public Path stateDir() {

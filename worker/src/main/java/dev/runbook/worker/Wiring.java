@@ -3,6 +3,7 @@ package dev.runbook.worker;
 import dev.runbook.activities.audit.AuditActivitiesImpl;
 import dev.runbook.activities.check.CheckActivitiesImpl;
 import dev.runbook.activities.database.DatabaseActivitiesImpl;
+import dev.runbook.activities.ledger.ReleaseLedger;
 import dev.runbook.activities.notify.JdbcDeliveryLog;
 import dev.runbook.activities.notify.NotifyActivitiesImpl;
 import dev.runbook.activities.policy.PolicyActivitiesImpl;
@@ -19,8 +20,9 @@ public final class Wiring {
 
   public static Object[] activities(Settings settings, AuditDatabase audit, Metrics metrics, PrintStream console) {
     RunbookConfig c = settings.config();
+    ReleaseLedger ledger = new ReleaseLedger(audit.dataSource(), Clock.systemUTC());
     return new Object[] {
-      new ServiceActivitiesImpl(c.services(), settings.baseDir(), settings.stateDir()),
+      new ServiceActivitiesImpl(c.services(), settings.baseDir(), settings.stateDir(), ledger),
       new CheckActivitiesImpl(ServiceSettings.checksByService(c.services()), settings.baseDir()),
       new DatabaseActivitiesImpl(c.databases(), settings.backupDir(), settings.baseDir(), Clock.systemUTC()),
       new NotifyActivitiesImpl(

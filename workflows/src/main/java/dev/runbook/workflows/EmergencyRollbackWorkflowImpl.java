@@ -11,6 +11,7 @@ import dev.runbook.workflows.activities.DatabaseActivities.IntegrityRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.RevertRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.SchemaTarget;
 import dev.runbook.workflows.activities.DatabaseActivities.SchemaTargetRequest;
+import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;
 import dev.runbook.workflows.activities.ServiceActivities.HealthReading;
@@ -32,6 +33,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.TimerOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * The emergency runbook (DESIGN §3): notify, capture evidence, resolve the target, approval,
@@ -43,6 +45,9 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
   static final Duration ETA = Duration.ofMinutes(10);
 
   static final Duration MONITOR_INTERVAL = Duration.ofMinutes(1);
+
+  /** Change ID: resolve the target before announcing the run (and refuse when none is known). */
+  static final String TARGET_FIRST = "target-before-notify";
 
   private EmergencyRollbackRequest request;
   private String fromVersion;
@@ -65,12 +70,12 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
   private void execute() {
     String service = request.service();
     boolean dry = request.dryRun();
-
-    engine.announce(
-        "notify-started",
-        "Notify: rollback in progress",
-        NotificationKind.STARTED,
-        "emergency rollback of " + service + (request.withDatabase() ? " with its database" : ""));
+    // Version 1: the target is resolved before anyone is told, so a run that cannot know where to
+    // go back to is refused before it says or changes anything.
+    boolean targetFirst = Workflow.getVersion(TARGET_FIRST, Workflow.DEFAULT_VERSION, 1) >= 1;
+    if (!targetFirst) {
+      announceStarted("");
+    }
 
     ServiceEvidence evidence =
         engine.step(
@@ -91,21 +96,30 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
             });
     fromVersion = evidence == null ? null : evidence.currentVersion();
 
+    Supplier<TargetVersion> resolve =
+        () -> {
+          TargetVersion t =
+              engine.services(ActivityCatalog.QUICK)
+                  .resolveTarget(
+                      new TargetVersionRequest(
+                          service, fromVersion, request.toVersion(), dry, request.force()));
+          engine.detail(t.describe());
+          return t;
+        };
     TargetVersion target =
-        engine.step(
-            "resolve-target",
-            "Resolve the target version",
-            StepPolicy.REQUIRED,
-            () -> {
-              TargetVersion t =
-                  engine.services(ActivityCatalog.QUICK)
-                      .resolveTarget(
-                          new TargetVersionRequest(service, fromVersion, request.toVersion(), dry));
-              engine.detail(t.version() + " (" + t.source() + ")");
-              return t;
-            });
+        targetFirst
+            ? engine.stepOrRefuse(
+                "resolve-target",
+                "Resolve the target version",
+                resolve,
+                FailureType.NO_GOOD_VERSION,
+                FailureType.ROLLED_BACK_VERSION)
+            : engine.step("resolve-target", "Resolve the target version", StepPolicy.REQUIRED, resolve);
     toVersion = target.version();
     engine.moving(fromVersion, toVersion);
+    if (targetFirst) {
+      announceStarted(" from " + fromVersion + " to " + toVersion);
+    }
 
     SchemaTarget schema = null;
     if (request.withDatabase()) {
@@ -121,7 +135,9 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
                             new SchemaTargetRequest(
                                 request.database() == null ? service : request.database(),
                                 toVersion,
-                                request.toMigration(),
+                                request.toMigration() != null
+                                    ? request.toMigration()
+                                    : target.schemaVersion(),
                                 null,
                                 dry));
                 engine.detail(
@@ -145,9 +161,11 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
       engine.compensation(
           "deploy",
           "Redeploy " + previous,
-          () ->
-              engine.services(ActivityCatalog.SERVICE)
-                  .deploy(new DeployRequest(service, previous, engine.key("compensate-deploy"), dry)));
+          () -> {
+            engine.services(ActivityCatalog.SERVICE)
+                .deploy(new DeployRequest(service, previous, engine.key("compensate-deploy"), dry));
+            engine.restored(service, previous, schemaFrom);
+          });
     }
     engine.step(
         "deploy",
@@ -156,8 +174,10 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
         () ->
             engine.services(ActivityCatalog.SERVICE)
                 .deploy(new DeployRequest(service, toVersion, engine.key("deploy"), dry)));
+    engine.released(service, toVersion, fromVersion, schemaTo, request.force());
 
-    engine.step(
+    Boolean verified =
+        engine.step(
         "verify",
         "Verify health, version " + toVersion + ", smoke checks, error rate",
         StepPolicy.SKIPPABLE,
@@ -169,8 +189,11 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
           ErrorRateReading rate =
               engine.note(engine.checks().errorRate(new ErrorRateRequest(service, true, dry)));
           engine.detail("healthy on " + toVersion + ", error rate " + rate(rate));
-          return null;
+          return Boolean.TRUE;
         });
+    if (verified != null) {
+      engine.verifiedHealthy(service, toVersion);
+    }
 
     engine.announce(
         "notify-resolved",
@@ -180,6 +203,15 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
             + (schemaTo == null ? "" : ", schema " + schemaFrom + " -> " + schemaTo));
 
     monitor(service);
+  }
+
+  private void announceStarted(String versions) {
+    engine.announce(
+        "notify-started",
+        "Notify: rollback in progress",
+        NotificationKind.STARTED,
+        "emergency rollback of " + request.service() + versions
+            + (request.withDatabase() ? " with its database" : ""));
   }
 
   private void revertDatabase(SchemaTarget schema) {

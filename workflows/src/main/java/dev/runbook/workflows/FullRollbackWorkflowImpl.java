@@ -6,6 +6,7 @@ import dev.runbook.workflows.activities.DatabaseActivities.InPlaceRestoreRequest
 import dev.runbook.workflows.activities.DatabaseActivities.RevertRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.SchemaTarget;
 import dev.runbook.workflows.activities.DatabaseActivities.SchemaTargetRequest;
+import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.engine.AbstractRunbookWorkflow;
 import dev.runbook.workflows.engine.ActivityCatalog;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The full runbook (DESIGN §3): stop every service, back up, deploy previous versions, revert
@@ -35,6 +37,9 @@ import java.util.Map;
  */
 public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements FullRollbackWorkflow {
   static final Duration ETA = Duration.ofMinutes(30);
+
+  /** Change ID: resolve every target before announcing the run (and refuse when one is unknown). */
+  static final String TARGETS_FIRST = "targets-before-notify";
 
   private FullRollbackRequest request;
   private final Map<String, String> fromVersions = new LinkedHashMap<>();
@@ -56,22 +61,26 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
     List<String> services = request.services();
     List<String> databases = request.databaseList();
     boolean dry = request.dryRun();
-    engine.announce(
-        "notify-started",
-        "Notify: full rollback in progress",
-        NotificationKind.STARTED,
-        "full rollback of " + request.environment() + ": " + String.join(", ", services)
-            + (databases.isEmpty() ? "" : "; databases " + String.join(", ", databases)));
+    // Version 1: every target is resolved before anyone is told, so a run that cannot know where
+    // to go back to is refused before it says or changes anything.
+    boolean targetsFirst = Workflow.getVersion(TARGETS_FIRST, Workflow.DEFAULT_VERSION, 1) >= 1;
+    if (!targetsFirst) {
+      announceStarted();
+    }
 
     for (String s : services) {
+      Supplier<ServiceStepResult> prepare = () -> child(s, ServiceStep.PREPARE, request.toVersion(s));
+      String title = "Prepare " + s + ": evidence and target version";
       ServiceStepResult r =
-          engine.step(
-              "prepare-" + s,
-              "Prepare " + s + ": evidence and target version",
-              StepPolicy.REQUIRED,
-              () -> child(s, ServiceStep.PREPARE, request.toVersion(s)));
+          targetsFirst
+              ? engine.stepOrRefuse(
+                  "prepare-" + s, title, prepare, FailureType.NO_GOOD_VERSION, FailureType.ROLLED_BACK_VERSION)
+              : engine.step("prepare-" + s, title, StepPolicy.REQUIRED, prepare);
       fromVersions.put(s, r.fromVersion());
       toVersions.put(s, r.toVersion());
+    }
+    if (targetsFirst) {
+      announceStarted();
     }
     Map<String, SchemaTarget> schemas = new LinkedHashMap<>();
     for (String d : databases) {
@@ -110,13 +119,20 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
     for (String s : services) {
       String from = fromVersions.get(s);
       if (from != null) {
-        engine.compensation("deploy-" + s, "Redeploy " + from + " to " + s, () -> child(s, ServiceStep.DEPLOY, from));
+        engine.compensation(
+            "deploy-" + s,
+            "Redeploy " + from + " to " + s,
+            () -> {
+              child(s, ServiceStep.DEPLOY, from);
+              engine.restored(s, from, null);
+            });
       }
       engine.step(
           "deploy-" + s,
           "Deploy " + toVersions.get(s) + " to " + s,
           StepPolicy.REQUIRED,
           () -> child(s, ServiceStep.DEPLOY, toVersions.get(s)));
+      engine.released(s, toVersions.get(s), from, null, request.force());
     }
     for (String d : databases) {
       String backup = backups.get(d);
@@ -146,8 +162,22 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
               StepPolicy.SKIPPABLE,
               () -> child(s, ServiceStep.VERIFY, toVersions.get(s)));
       healthy.put(s, v != null && v.healthy());
+      if (v != null && v.healthy()) {
+        engine.verifiedHealthy(s, toVersions.get(s));
+      }
     }
     engine.announce("report", "Status report", NotificationKind.REPORT, report());
+  }
+
+  private void announceStarted() {
+    List<String> databases = request.databaseList();
+    engine.announce(
+        "notify-started",
+        "Notify: full rollback in progress",
+        NotificationKind.STARTED,
+        "full rollback of " + request.environment() + ": "
+            + (toVersions.isEmpty() ? String.join(", ", request.services()) : versions(fromVersions) + " -> " + versions(toVersions))
+            + (databases.isEmpty() ? "" : "; databases " + String.join(", ", databases)));
   }
 
   private ServiceStepResult child(String service, ServiceStep step, String version) {
@@ -172,7 +202,8 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
                 request.reason(),
                 request.requestedBy(),
                 request.incidentId(),
-                request.dryRun())));
+                request.dryRun(),
+                request.force())));
   }
 
   private String report() {

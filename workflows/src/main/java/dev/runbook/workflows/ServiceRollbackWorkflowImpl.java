@@ -61,11 +61,12 @@ public class ServiceRollbackWorkflowImpl extends AbstractRunbookWorkflow
                 () ->
                     engine.services(ActivityCatalog.QUICK)
                         .resolveTarget(
-                            new TargetVersionRequest(service, e.currentVersion(), request.version(), dry)));
+                            new TargetVersionRequest(
+                                service, e.currentVersion(), request.version(), dry, request.force())));
         fromVersion = e.currentVersion();
         toVersion = t.version();
         healthy = e.healthy();
-        detail = service + ": " + fromVersion + " -> " + toVersion + " (" + t.source() + ")";
+        detail = service + ": " + fromVersion + " -> " + t.describe();
       }
       case STOP ->
           engine.step(

@@ -49,7 +49,7 @@ class EmergencyRollbackWorkflowTest extends WorkflowTest {
             .getResult(EmergencyRollbackResult.class);
 
     assertThat(result.report().steps()).extracting(StepStatus::id).containsExactly(
-        "load-policy", "notify-started", "capture-evidence", "resolve-target", "resolve-schema",
+        "load-policy", "capture-evidence", "resolve-target", "notify-started", "resolve-schema",
         "approval", "backup", "revert-migrations", "verify-integrity", "deploy", "verify",
         "notify-resolved", "monitor");
     assertThat(result.fromVersion()).isEqualTo("v2");
@@ -67,6 +67,7 @@ class EmergencyRollbackWorkflowTest extends WorkflowTest {
     assertThat(started.kind()).isEqualTo(NotificationKind.STARTED);
     assertThat(started.eta()).isEqualTo(Duration.ofMinutes(10));
     assertThat(started.requestedBy()).isEqualTo(FakeWorld.REQUESTER);
+    assertThat(started.detail()).as("the team is told where the run goes").contains("from v2 to v1");
   }
 
   @Test

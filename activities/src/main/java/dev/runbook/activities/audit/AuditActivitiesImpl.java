@@ -3,6 +3,7 @@ package dev.runbook.activities.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runbook.activities.Failures;
+import dev.runbook.activities.ledger.ReleaseLedger;
 import dev.runbook.workflows.activities.AuditActivities;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.model.RunbookType;
@@ -20,7 +21,8 @@ import javax.sql.DataSource;
 /**
  * Writes a run's events to the rollback log in one transaction per batch. Each event is stored
  * once, keyed by run and sequence number; the runs, steps, approvals and decisions tables are
- * updated only when the event is new, so a retried batch changes nothing.
+ * updated only when the event is new, so a retried batch changes nothing. Release events also
+ * write the release ledger ({@link ReleaseLedger}) in the same transaction.
  */
 public final class AuditActivitiesImpl implements AuditActivities {
   private static final ObjectMapper json = new ObjectMapper();
@@ -127,6 +129,12 @@ public final class AuditActivitiesImpl implements AuditActivities {
           Timestamp.from(e.at()), d.get("outcome"),
           d.get("durationMs") == null ? null : Long.parseLong(d.get("durationMs")),
           d.get("from"), d.get("to"), e.detail(), batch.runId());
+      case RELEASE_DEPLOYED -> ReleaseLedger.deployed(c, new ReleaseLedger.Deployed(
+          d.get("service"), d.get("version"), d.get("schema"), e.at(), d.get("by"),
+          d.getOrDefault("source", "rollback"), batch.workflowId(), batch.runId(), e.detail(),
+          Boolean.parseBoolean(d.get("forced")), d.get("from"), batch.runId() + "/" + e.seq()));
+      case RELEASE_VERIFIED -> ReleaseLedger.verified(c, d.get("service"), d.get("version"), e.at(),
+          batch.workflowId());
       default -> {
         // Kept in run_events only.
       }

@@ -156,6 +156,13 @@ public final class MessageTemplates {
           with(facts("Detail", detail, "Duration", took), context),
           null,
           List.of());
+      case REFUSED -> new Draft(
+          "Refused: rollback of " + services + sevTag + " did not start",
+          "The " + rollback + " of " + services + " was refused before it changed anything: "
+              + "someone must choose what to roll back to.",
+          with(facts("Why", detail), context),
+          null,
+          List.of(new Fact("Status", "./runbook status " + run)));
       case FAILED -> new Draft(
           "FAILED: rollback of " + services + sevTag,
           "The " + rollback + " of " + services + " failed. Check the services by hand now and"

@@ -3,6 +3,8 @@ package dev.runbook.activities.service;
 import dev.runbook.activities.Failures;
 import dev.runbook.activities.Heartbeat;
 import dev.runbook.activities.exec.CommandRunner;
+import dev.runbook.activities.ledger.ReleaseHistory;
+import dev.runbook.activities.ledger.ReleaseLedger;
 import dev.runbook.workflows.activities.CheckResult;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.ServiceActivities;
@@ -42,20 +44,42 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
 
   private final Map<String, Service> services;
   private final CommandRunner runner = new CommandRunner();
+  private final ReleaseLedger ledger;
 
   /**
    * @param services the {@code services} section of {@code runbook.yaml}
    * @param baseDir the directory relative paths in it are resolved against (the file's folder)
    * @param stateDir where adapters keep pid files, version histories and the key journal
+   * @param ledger the release ledger that chooses rollback targets
    */
   public ServiceActivitiesImpl(Map<String, ServiceSettings> services, Path baseDir,
-      Path stateDir) {
-    this(services, baseDir, stateDir, System.getenv("PATH"), Clock.systemUTC());
+      Path stateDir, ReleaseLedger ledger) {
+    this(services, baseDir, stateDir, System.getenv("PATH"), Clock.systemUTC(), ledger);
   }
 
-  /** @param searchPath where {@code docker}, {@code kubectl} and {@code setsid} are looked for */
+  /**
+   * Without a release ledger: targets come from the adapters' lists of versions only. For acting
+   * on services outside a run (the demo's setup deploys, as CI would) and for tests of the
+   * adapters, which have no rollback log.
+   */
+  public ServiceActivitiesImpl(Map<String, ServiceSettings> services, Path baseDir, Path stateDir) {
+    this(services, baseDir, stateDir, System.getenv("PATH"), Clock.systemUTC(), null);
+  }
+
+  /**
+   * Without a release ledger, with a search path and clock of the caller's (tests).
+   *
+   * @param searchPath where {@code docker}, {@code kubectl} and {@code setsid} are looked for
+   */
   public ServiceActivitiesImpl(Map<String, ServiceSettings> services, Path baseDir,
       Path stateDir, String searchPath, Clock clock) {
+    this(services, baseDir, stateDir, searchPath, clock, null);
+  }
+
+  /** @param ledger the release ledger, or null to choose targets from the adapters' lists only */
+  public ServiceActivitiesImpl(Map<String, ServiceSettings> services, Path baseDir,
+      Path stateDir, String searchPath, Clock clock, ReleaseLedger ledger) {
+    this.ledger = ledger;
     List<String> problems = ServiceSettings.problemsOf(services);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid services configuration: "
@@ -105,6 +129,10 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
         health.detail(), trace.ran());
   }
 
+  /**
+   * The version to roll back to, chosen from the release ledger (see {@link TargetChooser}); the
+   * adapter's list only for a service the ledger has never seen. A read: safe to run twice.
+   */
   @Override
   public TargetVersion resolveTarget(TargetVersionRequest request) {
     Service service = service(request.service());
@@ -113,29 +141,18 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
       checkVersion(service, requested, "requested version");
     }
     Trace trace = trace();
-    trace.progress("listing the versions of " + service.name());
-    List<String> known = service.adapter().previousVersions(trace);
-    if (requested != null) {
-      if (!known.isEmpty() && !known.contains(requested)) {
-        throw Failures.of(FailureType.UNKNOWN_VERSION, service.name() + ": version " + requested
-            + " is not one this service has run (known, newest first: "
-            + String.join(", ", known) + "): pick one of them, or check for a typo");
-      }
-      return new TargetVersion(service.name(), requested, "requested", known, trace.ran());
+    ReleaseHistory history = null;
+    if (ledger != null) {
+      trace.progress("reading the release ledger of " + service.name());
+      history = ledger.history(service.name(), service.settings().soak());
     }
-    String current = request.currentVersion() != null
+    trace.progress("listing the versions of " + service.name());
+    List<String> listed = service.adapter().previousVersions(trace);
+    String current = request.currentVersion() != null || requested != null
         ? request.currentVersion()
         : service.adapter().currentVersion(trace).orElse(null);
-    Optional<String> lastKnownGood =
-        known.stream().filter(v -> !v.equals(current)).findFirst();
-    if (lastKnownGood.isEmpty()) {
-      throw Failures.of(FailureType.NOT_SUPPORTED, service.name() + ": no earlier version is"
-          + " known (running now: " + (current == null ? "unknown" : current) + "; known: "
-          + (known.isEmpty() ? "none" : String.join(", ", known)) + "): pass --to-version"
-          + " with the version to roll back to");
-    }
-    return new TargetVersion(service.name(), lastKnownGood.get(), "last-known-good", known,
-        trace.ran());
+    return TargetChooser.choose(service.name(), history, listed, current, requested,
+        request.force(), trace.ran());
   }
 
   @Override

@@ -26,6 +26,7 @@ import java.util.function.Function;
  *     versionUrl: http://127.0.0.1:8081/version
  *     versionField: version          # JSON field of the version answer
  *     verifyTimeout: 2m
+ *     soak: 1h                       # a recorded release unchecked for this long counts as good
  *     smokeChecks: [ ... ]           # see CheckSettings
  *     errorRate: { ... }             # see ErrorRateSettings
  * </pre>
@@ -45,12 +46,25 @@ public record ServiceSettings(
     String versionField,
     List<CheckSettings> smokeChecks,
     ErrorRateSettings errorRate,
-    Duration verifyTimeout) {
+    Duration verifyTimeout,
+    Duration soak) {
+
+  /** How long a release must run without being rolled back to count as good without checks. */
+  public static final Duration DEFAULT_SOAK = Duration.ofHours(1);
 
   public ServiceSettings {
     versionField = versionField == null ? "version" : versionField;
     smokeChecks = smokeChecks == null ? List.of() : List.copyOf(smokeChecks);
     verifyTimeout = verifyTimeout == null ? Duration.ofMinutes(2) : verifyTimeout;
+    soak = soak == null ? DEFAULT_SOAK : soak;
+  }
+
+  public ServiceSettings(String adapter, ProcessSettings process, CommandSettings command,
+      ComposeSettings dockerCompose, KubernetesSettings kubernetes, String healthUrl,
+      String versionUrl, String versionField, List<CheckSettings> smokeChecks,
+      ErrorRateSettings errorRate, Duration verifyTimeout) {
+    this(adapter, process, command, dockerCompose, kubernetes, healthUrl, versionUrl,
+        versionField, smokeChecks, errorRate, verifyTimeout, null);
   }
 
   Optional<AdapterKind> kind() {
@@ -120,6 +134,7 @@ public record ServiceSettings(
           + " command.health");
     }
     positive(problems, path + ".verifyTimeout", verifyTimeout);
+    positive(problems, path + ".soak", soak);
     problems.addAll(checks().problems(path));
     return problems;
   }

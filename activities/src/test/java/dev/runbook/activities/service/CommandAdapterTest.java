@@ -123,7 +123,7 @@ class CommandAdapterTest {
         dir.resolve("state2"), System.getenv("PATH"), Clock.systemUTC());
     ApplicationFailure none = failure(() -> noLists.resolveTarget(
         new TargetVersionRequest("api", null, null, false)));
-    assertThat(none.getType()).isEqualTo(FailureType.NOT_SUPPORTED.name());
+    assertThat(none.getType()).isEqualTo(FailureType.NO_GOOD_VERSION.name());
     assertThat(none.isNonRetryable()).isTrue();
     assertThat(none.getOriginalMessage()).contains("pass --to-version");
     // Nothing known: a requested version cannot be checked against a list, so it is taken.

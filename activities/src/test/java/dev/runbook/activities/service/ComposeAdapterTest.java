@@ -118,7 +118,7 @@ class ComposeAdapterTest {
     TargetVersion target = activities.resolveTarget(
         new TargetVersionRequest("api", "v1", null, false));
     assertThat(target.version()).isEqualTo("v2");
-    assertThat(target.source()).isEqualTo("last-known-good");
+    assertThat(target.source()).isEqualTo("adapter-list");
     assertThat(target.knownVersions()).containsExactly("v1", "v2");
   }
 

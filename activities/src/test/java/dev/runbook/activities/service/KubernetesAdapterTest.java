@@ -132,7 +132,7 @@ class KubernetesAdapterTest {
     Fakes.write(bin.resolve("revisions"), "5\t" + IMAGE + ":v2\n");
     ApplicationFailure none = failure(() -> activities.resolveTarget(
         new TargetVersionRequest("api", "v2", null, false)));
-    assertThat(none.getType()).isEqualTo(FailureType.NOT_SUPPORTED.name());
+    assertThat(none.getType()).isEqualTo(FailureType.NO_GOOD_VERSION.name());
     assertThat(none.getOriginalMessage()).contains("--to-version");
   }
 

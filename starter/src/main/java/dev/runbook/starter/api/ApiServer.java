@@ -3,6 +3,7 @@ package dev.runbook.starter.api;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.starter.client.RunbookException;
@@ -66,6 +67,7 @@ public final class ApiServer implements AutoCloseable {
       ApiSettings settings,
       RunbookClient runbooks,
       RollbackLog rollbackLog,
+      Releases releases,
       Supplier<String> metrics,
       BooleanSupplier healthy)
       throws IOException {
@@ -81,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
 
     RunsApi runs = new RunsApi(runbooks, rollbackLog, Map.copyOf(settings.environments()));
     AlertmanagerWebhook alerts = new AlertmanagerWebhook(List.copyOf(settings.alertRoutes()), runbooks, runs);
+    ReleasesApi ledger = new ReleasesApi(releases);
     String r = RunsApi.RUNS;
     router
         .add("POST", r + "/emergency", Router.Access.STARTER, runs::startEmergency)
@@ -92,6 +95,8 @@ public final class ApiServer implements AutoCloseable {
         .add("POST", r + "/{id}/reject", Router.Access.PERSON, runs::reject)
         .add("POST", r + "/{id}/decide", Router.Access.PERSON, runs::decide)
         .add("POST", r + "/{id}/cancel", Router.Access.PERSON, runs::cancel)
+        .add("POST", ReleasesApi.DEPLOYS, Router.Access.PERSON, ledger::record)
+        .add("GET", ReleasesApi.RELEASES, Router.Access.PERSON, ledger::history)
         .add("POST", AlertmanagerWebhook.PATH, Router.Access.STARTER, alerts::receive)
         .add("GET", "/openapi.json", Router.Access.PUBLIC, call -> new Response(200, Response.JSON, openApi, Map.of()))
         .add("GET", "/metrics", Router.Access.PUBLIC, call -> metrics())

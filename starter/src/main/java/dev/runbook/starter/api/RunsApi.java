@@ -70,7 +70,7 @@ final class RunsApi {
     return start(new EmergencyRollbackRequest(
         b.service(), b.severity(), b.reason(), requester(b.requestedBy(), call.caller()), b.dryRun(),
         b.incidentId(), b.toVersion(), b.withDatabase(), b.database(), b.toMigration(), b.monitorFor(),
-        b.notBefore()));
+        b.notBefore(), b.force()));
   }
 
   Response startDatabase(Call call) throws IOException {
@@ -86,7 +86,7 @@ final class RunsApi {
     return start(complete(new FullRollbackRequest(
         b.environment(), b.services(), b.databases(), b.severity(), b.reason(),
         requester(b.requestedBy(), call.caller()), b.dryRun(), b.incidentId(), b.toVersions(),
-        b.toMigrations(), b.notBefore())));
+        b.toMigrations(), b.notBefore(), b.force())));
   }
 
   /**
@@ -109,7 +109,7 @@ final class RunsApi {
         r.services().isEmpty() ? configured.services() : r.services(),
         r.databases() == null ? configured.databases() : r.databases(),
         r.severity(), r.reason(), r.requestedBy(), r.dryRun(), r.incidentId(), r.toVersions(),
-        r.toMigrations(), r.notBefore());
+        r.toMigrations(), r.notBefore(), r.force());
   }
 
   private static String requester(String requestedBy, Person caller) {
@@ -142,18 +142,8 @@ final class RunsApi {
         .with("statusUrl", statusUrl(c.runningWorkflowId()));
   }
 
-  Response list(Call call) {
-    Map<String, String> q = call.query(Set.of("service", "open", "limit"));
-    String service = q.get("service");
-    if (service != null && !Validation.NAME.matcher(service).matches()) {
-      throw ApiError.invalidField("service", "service '" + Validation.printable(service)
-          + "' is not a valid name: use lower-case letters, digits, '.', '_' or '-'");
-    }
-    boolean open = switch (q.getOrDefault("open", "false")) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw ApiError.invalidField("open", "open must be true or false");
-    };
+  /** The {@code limit} query parameter: 1 to {@link #MAX_LIMIT}, {@link #DEFAULT_LIMIT} when absent. */
+  static int limit(Map<String, String> q) {
     int limit = DEFAULT_LIMIT;
     if (q.containsKey("limit")) {
       try {
@@ -166,6 +156,22 @@ final class RunsApi {
             + "' is out of range: use 1 to " + MAX_LIMIT + " (default " + DEFAULT_LIMIT + ")");
       }
     }
+    return limit;
+  }
+
+  Response list(Call call) {
+    Map<String, String> q = call.query(Set.of("service", "open", "limit"));
+    String service = q.get("service");
+    if (service != null && !Validation.NAME.matcher(service).matches()) {
+      throw ApiError.invalidField("service", "service '" + Validation.printable(service)
+          + "' is not a valid name: use lower-case letters, digits, '.', '_' or '-'");
+    }
+    boolean open = switch (q.getOrDefault("open", "false")) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw ApiError.invalidField("open", "open must be true or false");
+    };
+    int limit = limit(q);
     List<RollbackLogEntry> runs;
     try {
       runs = rollbackLog.recent(limit, service, open);

@@ -1,5 +1,6 @@
 package dev.runbook.starter.cli;
 
+import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
 import java.util.List;
@@ -13,6 +14,9 @@ public interface CliContext {
   RunbookClient client();
 
   RollbackLog log();
+
+  /** The release ledger: what each service ran, and deploys CI/CD records. */
+  Releases releases();
 
   /** The services and databases of each configured environment, for the full runbook. */
   Map<String, Environment> environments();

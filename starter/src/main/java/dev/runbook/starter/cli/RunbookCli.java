@@ -84,6 +84,10 @@ public final class RunbookCli {
     cli.addSubcommand(new ReadCommands.ListCommand(context));
     cli.addSubcommand(new ReadCommands.LogCommand(context));
     cli.addSubcommand(new ActCommands.Cancel(context));
+    CommandLine record = new CommandLine(new LedgerCommands.Record());
+    record.addSubcommand(new LedgerCommands.Deploy(context));
+    cli.addSubcommand(record);
+    cli.addSubcommand(new LedgerCommands.ReleasesCommand(context));
     cli.setExecutionExceptionHandler(RunbookCli::handle);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;

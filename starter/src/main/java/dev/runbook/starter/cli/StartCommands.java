@@ -106,8 +106,13 @@ final class StartCommands {
     @Parameters(index = "0", paramLabel = "SERVICE", description = "The service to roll back.")
     String service;
 
-    @Option(names = "--to-version", description = "Version to deploy (default: the last known good one).")
+    @Option(names = "--to-version", description = "Version to deploy (default: the newest one the release ledger"
+        + " knows verified healthy and never rolled back from).")
     String toVersion;
+
+    @Option(names = "--force", description = "Deploy --to-version even though it was rolled back from; recorded"
+        + " with the run's reason.")
+    boolean force;
 
     @Option(names = "--with-database", description = "Also back up and revert the schema.")
     boolean withDatabase;
@@ -129,7 +134,7 @@ final class StartCommands {
     RunbookRequest request() {
       return new EmergencyRollbackRequest(service, common.severity(), common.reason,
           person(common.as), common.dryRun, common.incident, toVersion, withDatabase, database,
-          toMigration, duration("--monitor-for", monitorFor), common.notBefore());
+          toMigration, duration("--monitor-for", monitorFor), common.notBefore(), force);
     }
   }
 
@@ -196,6 +201,10 @@ final class StartCommands {
     @Option(names = "--to-migration", description = "DATABASE=VERSION, repeatable (default: the last migration).")
     Map<String, String> toMigrations = new LinkedHashMap<>();
 
+    @Option(names = "--force", description = "Deploy the --to-version ones even where one was rolled back from;"
+        + " recorded with the run's reason.")
+    boolean force;
+
     Full(CliContext context) {
       super(context);
     }
@@ -213,7 +222,7 @@ final class StartCommands {
           databases != null ? databases : env == null ? List.of() : env.databases(),
           common.severity(), common.reason, person(common.as), common.dryRun, common.incident,
           toVersions.isEmpty() ? null : toVersions, toMigrations.isEmpty() ? null : toMigrations,
-          common.notBefore());
+          common.notBefore(), force);
     }
   }
 

@@ -49,9 +49,20 @@ public final class RunbookClient {
   private final WorkflowClient client;
   private final String taskQueue;
   private final Duration workflowTaskTimeout;
+  private final StartCheck startCheck;
 
+  /** A client that checks starts only against the request's own fields (tests of the client). */
   public RunbookClient(WorkflowClient client, String taskQueue) {
-    this(client, taskQueue, DEFAULT_WORKFLOW_TASK_TIMEOUT);
+    this(client, taskQueue, DEFAULT_WORKFLOW_TASK_TIMEOUT, StartCheck.REQUEST_ONLY);
+  }
+
+  /** @param startCheck judges each start against what the workers run, before anything starts */
+  public RunbookClient(WorkflowClient client, String taskQueue, StartCheck startCheck) {
+    this(client, taskQueue, DEFAULT_WORKFLOW_TASK_TIMEOUT, startCheck);
+  }
+
+  public RunbookClient(WorkflowClient client, String taskQueue, Duration workflowTaskTimeout) {
+    this(client, taskQueue, workflowTaskTimeout, StartCheck.REQUEST_ONLY);
   }
 
   /**
@@ -59,10 +70,11 @@ public final class RunbookClient {
    *     shorter means faster recovery after a worker crash, at the price of spurious retries when a
    *     worker is merely slow
    */
-  public RunbookClient(WorkflowClient client, String taskQueue, Duration workflowTaskTimeout) {
+  public RunbookClient(WorkflowClient client, String taskQueue, Duration workflowTaskTimeout, StartCheck startCheck) {
     this.client = client;
     this.taskQueue = taskQueue;
     this.workflowTaskTimeout = workflowTaskTimeout;
+    this.startCheck = startCheck;
   }
 
   public WorkflowClient temporal() {
@@ -85,6 +97,11 @@ public final class RunbookClient {
     if (!problems.isEmpty()) {
       throw new RunbookException.InvalidRequest(
           "invalid " + request.runbook().id() + " request: " + String.join("; ", problems));
+    }
+    List<String> refusals = startCheck.problems(request);
+    if (!refusals.isEmpty()) {
+      throw new RunbookException.StartRefused(
+          "nothing was started: " + String.join("; ", refusals));
     }
     WorkflowOptions options = options(request);
     try {

@@ -160,4 +160,31 @@ public abstract class RunbookException extends RuntimeException {
       return "unavailable";
     }
   }
+
+  /**
+   * A well-formed start that the workers cannot run as asked: a service, database or environment
+   * they do not have, a requester not in {@code people}, no version known good. Nothing started.
+   */
+  public static final class StartRefused extends RunbookException {
+    private static final long serialVersionUID = 1L;
+
+    public StartRefused(String message) {
+      super(message);
+    }
+
+    @Override
+    public int exitCode() {
+      return 2;
+    }
+
+    @Override
+    public int httpStatus() {
+      return 422;
+    }
+
+    @Override
+    public String code() {
+      return "start_refused";
+    }
+  }
 }

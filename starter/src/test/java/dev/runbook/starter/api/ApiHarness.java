@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runbook.starter.MemoryReleases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.workflows.model.Phase;
@@ -104,6 +105,7 @@ final class ApiHarness implements AutoCloseable {
   final Map<String, String> tokens = new LinkedHashMap<>();
   final RunbookClient runbooks;
   final StartedRunsLog rollbackLog;
+  final MemoryReleases releases = new MemoryReleases(List.of("api", "web"));
   final ApiServer server;
   private final TestWorkflowEnvironment testEnv;
   private final HttpClient http = HttpClient.newBuilder()
@@ -125,7 +127,7 @@ final class ApiHarness implements AutoCloseable {
     List<ApiSettings.PersonEntry> people = new ArrayList<>();
     FakeWorld.people().forEach(p -> people.add(person(p.name(), p.roles())));
     people.add(person(ALERTMANAGER, List.of("alerting")));
-    server = new ApiServer(settings.apply(settings(people)), runbooks, rollbackLog, metrics, healthy).start();
+    server = new ApiServer(settings.apply(settings(people)), runbooks, rollbackLog, releases, metrics, healthy).start();
   }
 
   static ApiHarness start(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client) throws IOException {

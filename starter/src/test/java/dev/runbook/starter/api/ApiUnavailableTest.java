@@ -52,7 +52,7 @@ class ApiUnavailableTest {
             null, "P0", null, null, null)));
     server = new ApiServer(settings, runbooks, (limit, service, open) -> {
       throw new IllegalStateException("connection refused");
-    }, () -> "", () -> false).start();
+    }, null, () -> "", () -> false).start();
   }
 
   @AfterEach

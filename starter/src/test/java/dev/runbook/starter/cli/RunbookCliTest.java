@@ -2,6 +2,8 @@ package dev.runbook.starter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runbook.starter.MemoryReleases;
+import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.workflows.model.Phase;
@@ -30,6 +32,7 @@ class RunbookCliTest {
   private TestWorkflowEnvironment testEnv;
   private RunbookClient client;
   private final List<RollbackLogEntry> logRows = new java.util.ArrayList<>();
+  private final MemoryReleases releases = new MemoryReleases(List.of("api", "web"));
 
   @BeforeEach
   void setUp(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient temporal) {
@@ -58,6 +61,11 @@ class RunbookCliTest {
       @Override
       public RollbackLog log() {
         return log;
+      }
+
+      @Override
+      public Releases releases() {
+        return releases;
       }
 
       @Override

@@ -3,6 +3,7 @@ package dev.runbook.worker.demo;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.runbook.activities.audit.RollbackLogStore;
 import dev.runbook.activities.service.ServiceActivitiesImpl;
+import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.cli.CliContext;
 import dev.runbook.starter.cli.RunbookCli;
@@ -198,7 +199,7 @@ public final class Demo {
   }
 
   /** Prints the rollback log exactly as {@code ./runbook log} does. */
-  public void printLog(RunbookClient client, RollbackLogStore store) {
+  public void printLog(RunbookClient client, RollbackLogStore store, Releases releases) {
     out.printf("%nthe rollback log (./runbook log):%n");
     RollbackLog log = store::recent;
     CliContext context = new CliContext() {
@@ -210,6 +211,11 @@ public final class Demo {
       @Override
       public RollbackLog log() {
         return log;
+      }
+
+      @Override
+      public Releases releases() {
+        return releases;
       }
 
       @Override

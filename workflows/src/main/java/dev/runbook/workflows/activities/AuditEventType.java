@@ -16,5 +16,9 @@ public enum AuditEventType {
   CANCEL_REQUESTED,
   ROLLBACK_APPLIED,
   NOTIFICATION_FAILED,
+  /** A rollback deployed a version (data: service, version, from, schema, source, by, forced). */
+  RELEASE_DEPLOYED,
+  /** A version passed the run's checks (data: service, version). */
+  RELEASE_VERIFIED,
   RUN_FINISHED
 }

@@ -26,6 +26,10 @@ public enum FailureType {
   NOT_SUPPORTED(false),
   /** The target version does not exist for this service. */
   UNKNOWN_VERSION(false),
+  /** The release ledger knows no good version to go back to. */
+  NO_GOOD_VERSION(false),
+  /** The requested version was rolled back from; deploying it needs an explicit force. */
+  ROLLED_BACK_VERSION(false),
   /** Health, version or a smoke check did not pass (yet). */
   VERIFICATION_FAILED(true),
   /** The error rate is above its threshold (yet). */

@@ -16,5 +16,6 @@ public enum NotificationKind {
   TIMED_OUT,
   ABORTED,
   CANCELLED,
+  REFUSED,
   FAILED
 }

@@ -44,18 +44,39 @@ public interface ServiceActivities {
   /**
    * @param currentVersion the version running now, skipped when choosing the last known good
    * @param requestedVersion the version asked for, or null
+   * @param force deploy the requested version even though it was rolled back from
    */
   record TargetVersionRequest(
-      String service, String currentVersion, String requestedVersion, boolean dryRun) {}
+      String service, String currentVersion, String requestedVersion, boolean dryRun, boolean force) {
+    public TargetVersionRequest(String service, String currentVersion, String requestedVersion, boolean dryRun) {
+      this(service, currentVersion, requestedVersion, dryRun, false);
+    }
+  }
 
-  /** @param source "requested" or "last-known-good" */
+  /**
+   * @param source what chose it: "requested", "forced" (requested, though rolled back from),
+   *     "release-ledger" or "adapter-list" (the ledger had no history of the service)
+   * @param why one sentence for people: what the source said of this version
+   * @param schemaVersion the schema version the release ledger says this version ran with, or null
+   */
   record TargetVersion(
       String service,
       String version,
       String source,
       List<String> knownVersions,
-      List<String> planned)
-      implements Planned {}
+      List<String> planned,
+      String why,
+      String schemaVersion)
+      implements Planned {
+    public TargetVersion(String service, String version, String source, List<String> knownVersions, List<String> planned) {
+      this(service, version, source, knownVersions, planned, null, null);
+    }
+
+    /** The step detail: the version and what chose it. */
+    public String describe() {
+      return version + " (" + (why == null ? source : why) + ")";
+    }
+  }
 
   /** @param key stable idempotency key: workflow ID, run and step */
   record ServiceAction(String service, String key, boolean dryRun) {}

@@ -47,6 +47,26 @@ public final class Failures {
     return where + t.getMessage();
   }
 
+  /** The type of the innermost application failure, or null when there is none. */
+  static String applicationType(Throwable failure) {
+    String type = null;
+    for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof ApplicationFailure af) {
+        type = af.getType();
+      }
+    }
+    return type;
+  }
+
+  /** The innermost message of a failure, without where it came from. */
+  static String innermostMessage(Throwable failure) {
+    Throwable t = failure;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t instanceof TemporalFailure tf ? tf.getOriginalMessage() : t.getMessage();
+  }
+
   /** Refuses an update from its validator: the caller gets the reason at once. */
   static void refuse(RefusalKind kind, String message) {
     throw ApplicationFailure.newNonRetryableFailure(kind.message(message), kind.name());

@@ -13,6 +13,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,6 +79,41 @@ final class Journal {
     if (mode == RunbookEngine.Mode.RUNBOOK && run.request != null) {
       Async.procedure(this::flush);
     }
+  }
+
+  /**
+   * Tells the release ledger that the run deployed {@code version} (moving away from {@code
+   * from}, which becomes rolled back from), through the rollback log: the event goes with the
+   * next batch and adds no command to the run's history. A dry run deploys nothing.
+   *
+   * @param source "rollback", or "compensation" when the run undoes its own deploy
+   */
+  void released(String service, String version, String from, String schema, boolean forced, String source) {
+    if (run.request.dryRun() || version == null) {
+      return;
+    }
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("service", service);
+    d.put("version", version);
+    if (from != null) {
+      d.put("from", from);
+    }
+    if (schema != null) {
+      d.put("schema", schema);
+    }
+    d.put("source", source);
+    d.put("by", run.request.requestedBy());
+    d.put("forced", Boolean.toString(forced));
+    audit(AuditEventType.RELEASE_DEPLOYED, run.request.requestedBy(), run.currentStepId(), run.request.reason(), d);
+  }
+
+  /** Tells the release ledger that {@code version} passed the run's checks on {@code service}. */
+  void verified(String service, String version) {
+    if (run.request.dryRun() || version == null) {
+      return;
+    }
+    audit(AuditEventType.RELEASE_VERIFIED, null, run.currentStepId(), version + " verified healthy",
+        Map.of("service", service, "version", version));
   }
 
   /** Sends a message; a message that cannot be delivered is recorded and never stops the run. */

@@ -153,7 +153,7 @@ final class Lifecycle {
               NotificationKind kind = endNotification(outcome);
               if (kind != null) {
                 journal.notify(kind, Audience.TEAM, null, message);
-                if (outcome == Phase.FAILED) {
+                if (outcome == Phase.FAILED || outcome == Phase.REFUSED) {
                   journal.notify(kind, Audience.ESCALATION, run.firstEscalation(), message);
                 }
               }
@@ -182,6 +182,7 @@ final class Lifecycle {
       case ABORTED -> NotificationKind.ABORTED;
       case COMPENSATED -> NotificationKind.COMPENSATED;
       case CANCELLED -> NotificationKind.CANCELLED;
+      case REFUSED -> NotificationKind.REFUSED;
       case FAILED -> NotificationKind.FAILED;
       default -> null;
     };

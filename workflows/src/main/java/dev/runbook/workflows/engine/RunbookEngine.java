@@ -6,6 +6,7 @@ import dev.runbook.workflows.activities.Audience;
 import dev.runbook.workflows.activities.AuditEventType;
 import dev.runbook.workflows.activities.CheckActivities;
 import dev.runbook.workflows.activities.DatabaseActivities;
+import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.ServiceActivities;
 import dev.runbook.workflows.model.CancelRequest;
@@ -83,6 +84,16 @@ public final class RunbookEngine {
     return steps.step(id, title, policy, body);
   }
 
+  /**
+   * Runs a step that finds out what the run is to do (the version to go back to). When it fails
+   * with one of the {@code refusals} types the run ends as refused at once, before it changes
+   * anything: nobody can retry their way to a version that is not known good.
+   */
+  public <T> T stepOrRefuse(String id, String title, Supplier<T> body, FailureType... refusals) {
+    return steps.step(id, title, StepPolicy.REQUIRED, body,
+        java.util.Arrays.stream(refusals).map(Enum::name).collect(java.util.stream.Collectors.toSet()));
+  }
+
   /** A step that sends a message to the team; it cannot fail (a lost message is recorded). */
   public void announce(String id, String title, NotificationKind kind, String detail) {
     steps.announce(id, title, kind, detail);
@@ -112,6 +123,24 @@ public final class RunbookEngine {
   /** Sends a message; a message that cannot be delivered is recorded and never stops the run. */
   public void notify(NotificationKind kind, Audience audience, String target, String detail) {
     journal.notify(kind, audience, target, detail);
+  }
+
+  /**
+   * Records in the release ledger that the run deployed {@code version} to {@code service},
+   * moving away from {@code from} (which the ledger then marks rolled back from).
+   */
+  public void released(String service, String version, String from, String schema, boolean forced) {
+    journal.released(service, version, from, schema, forced, "rollback");
+  }
+
+  /** Records in the release ledger that a compensation put {@code version} back. */
+  public void restored(String service, String version, String schema) {
+    journal.released(service, version, null, schema, false, "compensation");
+  }
+
+  /** Records in the release ledger that {@code version} passed the run's checks on {@code service}. */
+  public void verifiedHealthy(String service, String version) {
+    journal.verified(service, version);
   }
 
   /** Marks the monitoring period, during which a cancel ends the run as succeeded. */

@@ -12,6 +12,7 @@ import dev.runbook.workflows.model.StepState;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -51,6 +52,14 @@ final class StepRunner {
    * the run.
    */
   <T> T step(String id, String title, StepPolicy policy, Supplier<T> body) {
+    return step(id, title, policy, body, Set.of());
+  }
+
+  /**
+   * Runs one step; a failure of one of the {@code refusals} types ends the run as refused at once
+   * (retrying or skipping cannot help: the run does not know what to do).
+   */
+  <T> T step(String id, String title, StepPolicy policy, Supplier<T> body, Set<String> refusals) {
     StepRecord s = run.step(id, title);
     while (true) {
       s.attempts++;
@@ -87,6 +96,9 @@ final class StepRunner {
         journal.audit(AuditEventType.STEP_FAILED, null, id, s.error, s.auditData());
         journal.flush();
         log.warn("{} step {} failed for good: {}", run.workflowId, id, s.error);
+        if (refusals.contains(Failures.applicationType(failure))) {
+          throw new RunEnded(Phase.REFUSED, "refused at " + id + ": " + Failures.innermostMessage(failure));
+        }
         if (policy == StepPolicy.PROPAGATE || mode == RunbookEngine.Mode.CHILD) {
           throw failure;
         }

@@ -8,11 +8,13 @@ import java.util.List;
 /**
  * Roll one service back to a known good version, optionally with its schema change.
  *
- * @param toVersion the version to deploy; null means the last known good one from the adapter
+ * @param toVersion the version to deploy; null means the last known good one from the release
+ *     ledger (the adapter's list of versions for a service the ledger has never seen)
  * @param withDatabase also back up the database and revert its migrations to the target's schema
  * @param database the database to revert (config name); null means the service's own
  * @param toMigration the schema version to revert to; null means the one the target version needs
  * @param monitorFor how long to watch health after the rollback; null means 15 minutes
+ * @param force deploy {@code toVersion} even though it was rolled back from (recorded)
  */
 public record EmergencyRollbackRequest(
     String service,
@@ -26,8 +28,16 @@ public record EmergencyRollbackRequest(
     String database,
     String toMigration,
     Duration monitorFor,
-    Instant notBefore)
+    Instant notBefore,
+    boolean force)
     implements RunbookRequest {
+
+  public EmergencyRollbackRequest(String service, Severity severity, String reason, String requestedBy,
+      boolean dryRun, String incidentId, String toVersion, boolean withDatabase, String database,
+      String toMigration, Duration monitorFor, Instant notBefore) {
+    this(service, severity, reason, requestedBy, dryRun, incidentId, toVersion, withDatabase, database,
+        toMigration, monitorFor, notBefore, false);
+  }
 
   public static final Duration DEFAULT_MONITOR = Duration.ofMinutes(15);
   public static final Duration MAX_MONITOR = Duration.ofHours(24);
@@ -63,6 +73,9 @@ public record EmergencyRollbackRequest(
       p.add("database and toMigration need withDatabase: add --with-database or drop them");
     }
     Validation.positive(p, "monitorFor", monitorFor, MAX_MONITOR);
+    if (force && toVersion == null) {
+      p.add("force needs toVersion: --force only lets you name a version that was rolled back from");
+    }
     return p;
   }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param databases the databases to back up and revert
  * @param toVersions target versions by service; a missing one means the last known good
  * @param toMigrations target schema versions by database; a missing one means the last migration
+ * @param force deploy the named {@code toVersions} even where one was rolled back from (recorded)
  */
 public record FullRollbackRequest(
     String environment,
@@ -26,8 +27,16 @@ public record FullRollbackRequest(
     String incidentId,
     Map<String, String> toVersions,
     Map<String, String> toMigrations,
-    Instant notBefore)
+    Instant notBefore,
+    boolean force)
     implements RunbookRequest {
+
+  public FullRollbackRequest(String environment, List<String> services, List<String> databases,
+      Severity severity, String reason, String requestedBy, boolean dryRun, String incidentId,
+      Map<String, String> toVersions, Map<String, String> toMigrations, Instant notBefore) {
+    this(environment, services, databases, severity, reason, requestedBy, dryRun, incidentId, toVersions,
+        toMigrations, notBefore, false);
+  }
 
   public static final int MAX_SERVICES = 50;
 
@@ -97,6 +106,9 @@ public record FullRollbackRequest(
             }
             Validation.migration(p, "toMigrations." + d, v);
           });
+    }
+    if (force && (toVersions == null || toVersions.isEmpty())) {
+      p.add("force needs toVersions: --force only lets you name versions that were rolled back from");
     }
     return p;
   }

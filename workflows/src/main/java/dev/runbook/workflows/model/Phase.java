@@ -22,6 +22,8 @@ public enum Phase {
   ABORTED(true),
   COMPENSATED(true),
   CANCELLED(true),
+  /** The run would not act: what it needed to know was not known (no good version); nothing changed. */
+  REFUSED(true),
   FAILED(true);
 
   private final boolean terminal;

@@ -20,8 +20,14 @@ public record ServiceStepRequest(
     String reason,
     String requestedBy,
     String incidentId,
-    boolean dryRun)
+    boolean dryRun,
+    boolean force)
     implements RunbookRequest {
+
+  public ServiceStepRequest(String service, ServiceStep step, String version, String parentWorkflowId,
+      Severity severity, String reason, String requestedBy, String incidentId, boolean dryRun) {
+    this(service, step, version, parentWorkflowId, severity, reason, requestedBy, incidentId, dryRun, false);
+  }
 
   @Override
   public RunbookType runbook() {

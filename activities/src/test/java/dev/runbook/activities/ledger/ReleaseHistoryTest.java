@@ -1,0 +1,99 @@
+package dev.runbook.activities.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The rules that read the ledger: last known good, rolled back from, soak time, schema. */
+class ReleaseHistoryTest {
+  private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+  private final List<Release> rows = new ArrayList<>();
+  private long id;
+
+  /** Adds a release deployed {@code minutes} after T0, newest first as the ledger reads them. */
+  private Release add(String version, int minutes, boolean verified, boolean rolledBack) {
+    Instant at = T0.plus(Duration.ofMinutes(minutes));
+    Release r = new Release(++id, "shop", version, "s-" + version, at, "ci", "recorded", null, null, false,
+        verified ? at.plusSeconds(30) : null, verified ? "rollback-shop" : null,
+        rolledBack ? at.plusSeconds(60) : null, rolledBack ? "rollback-shop" : null, rolledBack ? "5xx" : null);
+    rows.add(0, r);
+    return r;
+  }
+
+  private ReleaseHistory history(Duration soak, int nowMinutes) {
+    return new ReleaseHistory("shop", rows, soak, T0.plus(Duration.ofMinutes(nowMinutes)));
+  }
+
+  @Test
+  void theNewestVerifiedVersionNeverRolledBackFromIsLastKnownGood() {
+    add("v1", 0, true, false);
+    add("v2", 10, true, false);
+    add("v3", 20, false, true);
+    ReleaseHistory h = history(null, 30);
+
+    assertThat(h.lastKnownGood("v3")).get().satisfies(c -> {
+      assertThat(c.version()).isEqualTo("v2");
+      assertThat(c.why()).contains("release ledger", "verified healthy", "never rolled back from");
+    });
+  }
+
+  @Test
+  void aVersionRolledBackFromIsNeverChosenEvenWhenItWasOnceVerified() {
+    add("v1", 0, true, false);
+    add("v2", 10, true, false);
+    add("v3", 20, true, false);
+    add("v2", 30, true, false);   // rolled back to v2
+    add("v3", 40, false, true);   // v3 again, rolled back from
+    ReleaseHistory h = history(null, 50);
+
+    assertThat(h.lastKnownGood("v4")).get().extracting(ReleaseHistory.Choice::version).isEqualTo("v2");
+    assertThat(h.lastKnownGood("v2")).get().extracting(ReleaseHistory.Choice::version).isEqualTo("v1");
+    assertThat(h.rolledBack("v3")).isPresent();
+    assertThat(h.state("v3", "v2")).startsWith("rolled back from by rollback-shop (5xx)");
+  }
+
+  @Test
+  void theRunningVersionIsNeverTheTarget() {
+    add("v1", 0, true, false);
+    ReleaseHistory h = history(null, 5);
+
+    assertThat(h.lastKnownGood("v1")).isEmpty();
+    assertThat(h.whyNoneGood("v1")).isEqualTo("v1 running now, verified healthy by rollback-shop at "
+        + T0.plusSeconds(30));
+  }
+
+  @Test
+  void anUncheckedReleaseCountsAsGoodOnlyOnceItRanItsSoakTime() {
+    add("v1", 0, false, false);
+    add("v2", 30, false, false);
+    add("v3", 100, false, false);
+
+    // v1 ran 30 min before v2 replaced it, v2 ran 70 min before v3: with a 1 h soak only v2 is proven.
+    assertThat(history(Duration.ofHours(1), 110).lastKnownGood("v3")).get()
+        .satisfies(c -> {
+          assertThat(c.version()).isEqualTo("v2");
+          assertThat(c.why()).contains("ran 1h10m").contains("soak time 1h");
+        });
+    assertThat(history(Duration.ofHours(2), 110).lastKnownGood("v3")).isEmpty();
+    // v3 itself has run long enough by now: good, but it is the running one.
+    assertThat(history(Duration.ofHours(1), 170).state("v3", "v3")).startsWith("running now, ran 1h10m");
+    assertThat(history(Duration.ofHours(2), 110).whyNoneGood("v3"))
+        .contains("v1 never verified healthy and ran less than the soak time (2h)");
+  }
+
+  @Test
+  void theSchemaAVersionRanWithIsItsNewestRecordedOne() {
+    add("v1", 0, true, false);
+    Release again = add("v1", 20, true, false);
+    ReleaseHistory h = history(null, 30);
+
+    assertThat(h.schemaFor("v1")).contains(again.schemaVersion());
+    assertThat(h.schemaFor("v9")).isEmpty();
+    assertThat(h.knows("v1")).isTrue();
+    assertThat(h.knows("v9")).isFalse();
+  }
+}

@@ -1,0 +1,17 @@
+package dev.runbook.starter.client;
+
+import dev.runbook.workflows.model.RunbookRequest;
+import java.util.List;
+
+/**
+ * Judges a start against what the workers run (their configuration, the release ledger) before
+ * any workflow exists, so that a bad start starts nothing, sends nothing and holds nothing.
+ */
+@FunctionalInterface
+public interface StartCheck {
+  /** Checks nothing beyond the request's own fields: for tests of the client alone. */
+  StartCheck REQUEST_ONLY = request -> List.of();
+
+  /** What is wrong with this start, each naming the input and the fix; empty when it may start. */
+  List<String> problems(RunbookRequest request);
+}

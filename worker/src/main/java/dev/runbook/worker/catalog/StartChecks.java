@@ -1,0 +1,148 @@
+package dev.runbook.worker.catalog;
+
+import dev.runbook.activities.ledger.ReleaseHistory;
+import dev.runbook.activities.ledger.ReleaseLedger;
+import dev.runbook.starter.client.StartCheck;
+import dev.runbook.workflows.model.DatabaseRollbackRequest;
+import dev.runbook.workflows.model.EmergencyRollbackRequest;
+import dev.runbook.workflows.model.FullRollbackRequest;
+import dev.runbook.workflows.model.RunbookRequest;
+import dev.runbook.workflows.model.Validation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Checks a start against the workers' catalog and the release ledger before any workflow exists
+ * (DESIGN §11): the service, database or environment is one the workers run, the requester is in
+ * {@code people}, a database exists for {@code --with-database}, and the ledger knows where to go
+ * back to. Each problem names the input and the fix.
+ */
+public final class StartChecks implements StartCheck {
+  private final Supplier<Catalog> catalog;
+  private final ReleaseLedger ledger;
+
+  /**
+   * @param catalog what the workers run, read at each start
+   * @param ledger the release ledger, or null where there is none to consult
+   */
+  public StartChecks(Supplier<Catalog> catalog, ReleaseLedger ledger) {
+    this.catalog = catalog;
+    this.ledger = ledger;
+  }
+
+  @Override
+  public List<String> problems(RunbookRequest request) {
+    Catalog c = catalog.get();
+    List<String> p = new ArrayList<>();
+    person(p, c, request.requestedBy());
+    switch (request.runbook()) {
+      case EMERGENCY -> emergency(p, c, (EmergencyRollbackRequest) request);
+      case DATABASE -> database(p, c, (DatabaseRollbackRequest) request);
+      case FULL -> full(p, c, (FullRollbackRequest) request);
+    }
+    return p;
+  }
+
+  private static void person(List<String> p, Catalog c, String person) {
+    if (!c.people().contains(person)) {
+      p.add("requestedBy: '" + Validation.printable(String.valueOf(person)) + "' is not under people in "
+          + c.source() + (c.people().isEmpty() ? " (nobody is)" : " (" + String.join(", ", c.people()) + ")")
+          + ": only people listed there may start runs; add them with their roles");
+    }
+  }
+
+  private void emergency(List<String> p, Catalog c, EmergencyRollbackRequest r) {
+    if (!service(p, c, "service", r.service())) {
+      return;
+    }
+    if (r.withDatabase()) {
+      String db = r.database() != null ? r.database() : r.service();
+      if (!c.databases().contains(db)) {
+        p.add((r.database() != null ? "database: '" + db + "' is not" : "withDatabase: " + r.service()
+            + " has no database (none named '" + db + "' is") + " under databases in " + c.source()
+            + known(c.databases()) + ": name it with --database, configure it, or drop --with-database");
+      }
+    }
+    target(p, c, r.service(), r.toVersion(), r.force());
+  }
+
+  private static void database(List<String> p, Catalog c, DatabaseRollbackRequest r) {
+    service(p, c, "service", r.service());
+    String db = r.database() != null ? r.database() : r.service();
+    if (db != null && !c.databases().contains(db)) {
+      p.add((r.database() != null ? "database: '" + db + "'" : "service: " + r.service() + " has no database: '"
+          + db + "'") + " is not under databases in " + c.source() + known(c.databases())
+          + ": name one with --database or configure it");
+    }
+    if (r.stopServices() != null) {
+      for (String s : r.stopServices()) {
+        service(p, c, "stopServices", s);
+      }
+    }
+  }
+
+  private void full(List<String> p, Catalog c, FullRollbackRequest r) {
+    Catalog.Environment env = c.environments().get(r.environment());
+    if (env == null) {
+      p.add("environment: '" + Validation.printable(String.valueOf(r.environment())) + "' is not under environments in "
+          + c.source() + known(List.copyOf(c.environments().keySet())) + ": pick one of them or configure it");
+      return;
+    }
+    for (String s : r.services()) {
+      service(p, c, "services", s);
+    }
+    for (String d : r.databaseList()) {
+      if (!c.databases().contains(d)) {
+        p.add("databases: '" + d + "' is not under databases in " + c.source() + known(c.databases()));
+      }
+    }
+    for (String s : r.services()) {
+      if (c.services().containsKey(s)) {
+        target(p, c, s, r.toVersion(s), r.force());
+      }
+    }
+  }
+
+  private static boolean service(List<String> p, Catalog c, String field, String name) {
+    if (name != null && c.services().containsKey(name)) {
+      return true;
+    }
+    p.add(field + ": no service '" + Validation.printable(String.valueOf(name)) + "' is configured in " + c.source()
+        + known(List.copyOf(c.services().keySet())) + ": check the name, or add it under services");
+    return false;
+  }
+
+  /** The ledger's word on where this rollback would go, when it knows the service. */
+  private void target(List<String> p, Catalog c, String service, String toVersion, boolean force) {
+    if (ledger == null) {
+      return;
+    }
+    ReleaseHistory history = ledger.history(service, c.services().get(service).soak());
+    if (history.isEmpty()) {
+      return;
+    }
+    if (toVersion == null) {
+      // What runs now is the run's to read (a deploy may have happened behind the ledger's
+      // back); before it starts, only a ledger with no good version at all is a sure refusal.
+      if (history.lastKnownGood(null).isEmpty()) {
+        p.add(service + ": no version is known good; the release ledger says: " + history.whyNoneGood(null)
+            + ". Pass --to-version VERSION (and --force for a version that was rolled back from), or record a"
+            + " version CI has checked with `runbook record deploy " + service + " VERSION --verified`");
+      }
+    } else if (!force && history.rolledBack(toVersion).isPresent()) {
+      p.add(service + ": " + toVersion + " was rolled back from (" + history.state(toVersion, null)
+          + "): pass --force to deploy it anyway (recorded with the run's reason), or pick another version");
+    }
+  }
+
+  private static String known(List<String> names) {
+    return names.isEmpty() ? " (none is)" : " (" + String.join(", ", names.stream().sorted().toList()) + ")";
+  }
+
+  /** The catalog of one configuration, for a process that runs the workers itself. */
+  public static StartChecks of(Catalog catalog, ReleaseLedger ledger) {
+    return new StartChecks(() -> catalog, ledger);
+  }
+
+}
