@@ -9,6 +9,7 @@ import dev.runbook.activities.service.ServiceActivitiesImpl;
 import dev.runbook.activities.support.TestPostgres;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.starter.client.Runbooks;
 import dev.runbook.starter.client.RunbookException;
 import dev.runbook.worker.config.ConfigLoader;
 import dev.runbook.worker.support.ChildJvm;
@@ -131,7 +132,7 @@ class ServiceLifeIT {
   }
 
   private EmergencyRollbackResult rollBack(String service) {
-    RunbookClient.Started started = runbooks.start(new EmergencyRollbackRequest(service, Severity.P0,
+    Runbooks.Started started = runbooks.start(new EmergencyRollbackRequest(service, Severity.P0,
         "errors after the last deploy (" + (++runs) + ")", "erin", false, null, null, false, null, null,
         Duration.ZERO, null));
     return runbooks.temporal().newUntypedWorkflowStub(started.workflowId()).getResult(EmergencyRollbackResult.class);
@@ -187,7 +188,7 @@ class ServiceLifeIT {
         "erin", false, null, "v3", false, null, null, Duration.ZERO, null)))
         .isInstanceOf(RunbookException.StartRefused.class)
         .hasMessageContaining("v3 was rolled back from").hasMessageContaining("--force");
-    RunbookClient.Started forced = runbooks.start(new EmergencyRollbackRequest(service, Severity.P0,
+    Runbooks.Started forced = runbooks.start(new EmergencyRollbackRequest(service, Severity.P0,
         "v3 had the fix after all", "erin", false, null, "v3", false, null, null, Duration.ZERO, null, true));
     EmergencyRollbackResult f = runbooks.temporal().newUntypedWorkflowStub(forced.workflowId())
         .getResult(EmergencyRollbackResult.class);
@@ -249,7 +250,7 @@ class ServiceLifeIT {
     deployOutside("api", "v4");
     stack.releases.record("api", "v4", null, false, null, "ci");
 
-    RunbookClient.Started started = runbooks.start(new FullRollbackRequest("prod", List.of("api", "web"), List.of(),
+    Runbooks.Started started = runbooks.start(new FullRollbackRequest("prod", List.of("api", "web"), List.of(),
         Severity.P0, "release train 9 is broken", "erin", false, null, null, null, null));
     FullRollbackResult r = runbooks.temporal().newUntypedWorkflowStub(started.workflowId()).getResult(FullRollbackResult.class);
 

@@ -3,6 +3,7 @@ package dev.runbook.starter.api;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.starter.client.Runbooks;
 import dev.runbook.starter.client.RunbookException;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
@@ -123,7 +124,7 @@ final class AlertmanagerWebhook {
           "the alert does not make a valid " + request.runbook().id() + " request", problems);
     }
     try {
-      RunbookClient.Started s = runbooks.start(request);
+      Runbooks.Started s = runbooks.start(request);
       log.info("alert {} ({}) started {} through route {}", name, fingerprint, s.workflowId(), route.name());
       return new Outcome(index, name, fingerprint, "started", route.name(), s.workflowId(), s.runId(),
           RunsApi.statusUrl(s.workflowId()), null, null);

@@ -54,6 +54,7 @@ public final class ApiServer implements AutoCloseable {
   private final List<String> starters;
   private final Supplier<String> metrics;
   private final BooleanSupplier healthy;
+  private final Supplier<String> workersConfig;
   private final byte[] openApi;
 
   /**
@@ -71,11 +72,45 @@ public final class ApiServer implements AutoCloseable {
       Supplier<String> metrics,
       BooleanSupplier healthy)
       throws IOException {
-    List<String> problems = settings.problems("");
+    this(settings, null, () -> null, runbooks, rollbackLog, releases, metrics, healthy);
+  }
+
+  /**
+   * A local dev's trust: whoever holds {@code secret} (a file only the dev's user can read) may
+   * act as any of {@code people}, naming them with {@code --as}. Nothing else trusts a name.
+   *
+   * @param source the configuration the people come from, for messages
+   */
+  public record LocalDev(String secret, List<Person> people, String source) {
+    @Override
+    public String toString() {
+      return "LocalDev[" + people.size() + " people from " + source + "]";
+    }
+  }
+
+  /**
+   * @param localDev a local dev's trust, or null (then only tokens identify people)
+   * @param workersConfig the fingerprint of the configuration the workers run, sent with every
+   *     answer so a CLI can tell whether its own differs; null when unknown
+   */
+  public ApiServer(
+      ApiSettings settings,
+      LocalDev localDev,
+      Supplier<String> workersConfig,
+      RunbookClient runbooks,
+      RollbackLog rollbackLog,
+      Releases releases,
+      Supplier<String> metrics,
+      BooleanSupplier healthy)
+      throws IOException {
+    List<String> problems = settings.problems("").stream()
+        .filter(p -> localDev == null || !p.startsWith("people: nobody is configured"))
+        .toList();
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid API settings: " + String.join("; ", problems));
     }
-    this.auth = new TokenAuth(settings.people());
+    this.auth = new TokenAuth(settings.people(), localDev);
+    this.workersConfig = workersConfig;
     this.starters = List.copyOf(settings.starters());
     this.metrics = metrics;
     this.healthy = healthy;
@@ -164,7 +199,8 @@ public final class ApiServer implements AutoCloseable {
       access = match.route().access();
       Person caller = null;
       if (access != Router.Access.PUBLIC) {
-        caller = auth.authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
+        caller = auth.authenticate(exchange.getRequestHeaders().getFirst("Authorization"),
+            exchange.getRequestHeaders().getFirst(ApiClient.AS_HEADER));
         who = caller.name();
         if (access == Router.Access.STARTER && !starters.isEmpty() && !caller.hasAnyRole(starters)) {
           throw new ApiError(403, "forbidden", caller.name() + " may not start runs: that needs one of the roles "
@@ -183,6 +219,10 @@ public final class ApiServer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("request {} {} {} failed", requestId, method, path, e);
       response = Response.error(500, "internal", "internal error: see the server log for request " + requestId);
+    }
+    String config = workersConfig.get();
+    if (config != null) {
+      response = response.withHeader(ApiClient.CONFIG_HEADER, config);
     }
     send(exchange, response, requestId);
     long ms = (System.nanoTime() - started) / 1_000_000;

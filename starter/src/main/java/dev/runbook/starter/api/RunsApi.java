@@ -2,6 +2,7 @@ package dev.runbook.starter.api;
 
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.starter.client.Runbooks;
 import dev.runbook.starter.client.RunbookException;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.DecisionAction;
@@ -127,7 +128,7 @@ final class RunsApi {
           .with("problems", problems);
     }
     try {
-      RunbookClient.Started s = runbooks.start(request);
+      Runbooks.Started s = runbooks.start(request);
       log.info("{} started {} ({} {})", request.requestedBy(), s.workflowId(), request.runbook().id(), request.severity());
       String url = statusUrl(s.workflowId());
       return Response.json(201, new StartedRun(s.workflowId(), s.runId(), url)).withHeader("Location", url);

@@ -20,15 +20,44 @@ final class TokenAuth {
   private record Entry(Person person, byte[] hash) {}
 
   private final List<Entry> entries;
+  private final ApiServer.LocalDev localDev;
+  private final byte[] localHash;
 
-  TokenAuth(List<ApiSettings.PersonEntry> people) {
+  /** @param localDev a local dev's secret and people, whose bearer may act as any of them; or null */
+  TokenAuth(List<ApiSettings.PersonEntry> people, ApiServer.LocalDev localDev) {
     this.entries = people.stream()
         .map(p -> new Entry(p.person(), HexFormat.of().parseHex(p.tokenSha256().toLowerCase(Locale.ROOT))))
         .toList();
+    this.localDev = localDev;
+    this.localHash = localDev == null ? null : Tokens.sha256(localDev.secret());
   }
 
-  /** The caller, or a 401 with the {@code WWW-Authenticate} challenge. */
-  Person authenticate(String authorization) {
+  /**
+   * The caller, or a 401 with the {@code WWW-Authenticate} challenge. A person's own token proves
+   * who they are; a name sent with it ({@code as}) must be theirs. Only a local dev's secret lets
+   * the name decide, and then only among the configured people.
+   */
+  Person authenticate(String authorization, String as) {
+    Person person = authenticate(authorization);
+    if (person == null) {
+      // The local dev's secret: the caller is whoever they say, if that person is configured.
+      if (as == null || as.isBlank()) {
+        throw new ApiError(401, "unknown_person", "say who you are: pass --as NAME (one of "
+            + String.join(", ", localDev.people().stream().map(Person::name).toList()) + ")");
+      }
+      return localDev.people().stream().filter(p -> p.name().equals(as)).findFirst()
+          .orElseThrow(() -> new ApiError(403, "unknown_person", "'" + dev.runbook.workflows.model.Validation.printable(as)
+              + "' is not under people in " + localDev.source() + ": only people listed there may act; add them with their roles"));
+    }
+    if (as != null && !as.isBlank() && !as.equals(person.name())) {
+      throw new ApiError(403, "unknown_person", "your token is " + person.name() + "'s: acting as '"
+          + dev.runbook.workflows.model.Validation.printable(as) + "' needs their own token (--as proves nothing)");
+    }
+    return person;
+  }
+
+  /** The person whose token this is; null for a local dev's secret; else a 401. */
+  private Person authenticate(String authorization) {
     if (authorization == null) {
       throw unauthorized("send Authorization: Bearer <token> (create one with `runbook token new`)", CHALLENGE);
     }
@@ -42,6 +71,9 @@ final class TokenAuth {
     for (Entry e : entries) {
       boolean same = MessageDigest.isEqual(e.hash(), presented);
       found = same ? e.person() : found;
+    }
+    if (found == null && localHash != null && MessageDigest.isEqual(localHash, presented)) {
+      return null;
     }
     if (found == null) {
       throw unauthorized("the token is not known: ask for one with `runbook token new`",

@@ -15,7 +15,7 @@ final class ActCommands {
     @Parameters(index = "0", paramLabel = "RUN", description = "The run's workflow ID, e.g. rollback-api.")
     String run;
 
-    @Option(names = "--as", required = true, description = "Who you are; the run checks your role.")
+    @Option(names = "--as", description = "Who you are, in a local dev; elsewhere your token says it (--as must then be the token's person).")
     String as;
 
     Act(CliContext context) {
@@ -47,7 +47,7 @@ final class ActCommands {
 
     @Override
     Receipt act() {
-      return context.client().approve(run, as, comment);
+      return context.client().approve(run, person(as), comment);
     }
   }
 
@@ -62,7 +62,7 @@ final class ActCommands {
 
     @Override
     Receipt act() {
-      return context.client().reject(run, as, reason);
+      return context.client().reject(run, person(as), reason);
     }
   }
 
@@ -87,7 +87,7 @@ final class ActCommands {
       } catch (IllegalArgumentException e) {
         throw new dev.runbook.starter.client.RunbookException.InvalidRequest(e.getMessage());
       }
-      return context.client().decide(run, a, as, comment);
+      return context.client().decide(run, a, person(as), comment);
     }
   }
 
@@ -103,7 +103,7 @@ final class ActCommands {
 
     @Override
     Receipt act() {
-      return context.client().cancel(run, as, reason);
+      return context.client().cancel(run, person(as), reason);
     }
   }
 }

@@ -2,7 +2,7 @@ package dev.runbook.starter.cli;
 
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
-import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.starter.client.Runbooks;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +11,7 @@ import java.util.Map;
  * the configuration; connections are made on first use, so `--help` needs nothing running.
  */
 public interface CliContext {
-  RunbookClient client();
+  Runbooks client();
 
   RollbackLog log();
 

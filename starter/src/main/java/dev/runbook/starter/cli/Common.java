@@ -22,12 +22,15 @@ abstract class Common {
     return spec.commandLine().getOut();
   }
 
-  /** Who is acting: --as, else RUNBOOK_AS, else the OS user. */
+  /**
+   * Who says they act: --as, else RUNBOOK_AS, else null (the token's person). A name alone proves
+   * nothing: the API takes the person from the token, and trusts a name only from a local dev.
+   */
   static String person(String as) {
     if (as != null && !as.isBlank()) {
       return as;
     }
     String env = System.getenv("RUNBOOK_AS");
-    return env != null && !env.isBlank() ? env : System.getProperty("user.name");
+    return env != null && !env.isBlank() ? env : null;
   }
 }

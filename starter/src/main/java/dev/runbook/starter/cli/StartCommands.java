@@ -1,6 +1,6 @@
 package dev.runbook.starter.cli;
 
-import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.starter.client.Runbooks;
 import dev.runbook.starter.client.RunbookException;
 import dev.runbook.workflows.model.DatabaseMode;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
@@ -37,7 +37,7 @@ final class StartCommands {
     @Option(names = {"-r", "--reason"}, required = true, description = "Why this rollback is needed.")
     String reason;
 
-    @Option(names = "--as", description = "Who asks (default: $RUNBOOK_AS, else your user name).")
+    @Option(names = "--as", description = "Who asks, in a local dev (default: $RUNBOOK_AS, else your user name); elsewhere your token says it.")
     String as;
 
     @Option(names = "--incident", description = "Incident reference, shown in messages and the log.")
@@ -81,8 +81,8 @@ final class StartCommands {
     @Override
     public Integer call() {
       RunbookRequest request = request();
-      RunbookClient client = context.client();
-      RunbookClient.Started started = client.start(request);
+      Runbooks client = context.client();
+      Runbooks.Started started = client.start(request);
       if (json && !common.watch) {
         Output.json(out(), started);
         return 0;

@@ -1,6 +1,6 @@
 package dev.runbook.starter.cli;
 
-import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.starter.client.Runbooks;
 import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.model.StepStatus;
 import java.io.PrintWriter;
@@ -28,7 +28,7 @@ public final class Watch implements java.util.function.Consumer<RunStatus> {
   }
 
   /** Polls the run until it ends, printing each change; returns the final status. */
-  public static RunStatus follow(RunbookClient client, String workflowId, PrintWriter out, boolean json) {
+  public static RunStatus follow(Runbooks client, String workflowId, PrintWriter out, boolean json) {
     return client.watch(workflowId, EVERY, new Watch(out, json));
   }
 

@@ -36,13 +36,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Starts runbooks and acts on runs: what the CLI and the HTTP API both use. Errors come back as
  * {@link RunbookException}s that say what was wrong and what to do.
  */
-public final class RunbookClient {
+public final class RunbookClient implements Runbooks {
   /** Temporal's default: how long a worker may take over one workflow task before it moves on. */
   public static final Duration DEFAULT_WORKFLOW_TASK_TIMEOUT = Duration.ofSeconds(10);
 
@@ -85,13 +84,11 @@ public final class RunbookClient {
     return taskQueue;
   }
 
-  /** A run that was started. */
-  public record Started(String workflowId, String runId) {}
-
   /**
    * Starts a runbook under its business ID. A second rollback of the same target while one runs
    * is refused with {@link RunbookException.Conflict}, naming the running one.
    */
+  @Override
   public Started start(RunbookRequest request) {
     List<String> problems = request.problems();
     if (!problems.isEmpty()) {
@@ -192,18 +189,22 @@ public final class RunbookClient {
     }
   }
 
+  @Override
   public Receipt approve(String workflowId, String person, String comment) {
     return act(workflowId, RunbookControl.APPROVE, person, new Vote(person, comment));
   }
 
+  @Override
   public Receipt reject(String workflowId, String person, String reason) {
     return act(workflowId, RunbookControl.REJECT, person, new Vote(person, reason));
   }
 
+  @Override
   public Receipt decide(String workflowId, DecisionAction action, String person, String comment) {
     return act(workflowId, RunbookControl.DECIDE, person, new DecisionRequest(action, person, comment));
   }
 
+  @Override
   public Receipt cancel(String workflowId, String person, String reason) {
     return act(workflowId, RunbookControl.CANCEL, person, new CancelRequest(person, reason));
   }
@@ -247,6 +248,7 @@ public final class RunbookClient {
     }
   }
 
+  @Override
   public RunStatus status(String workflowId) {
     // A run that was just started answers queries once its first workflow task is done.
     for (int attempt = 1; ; attempt++) {
@@ -279,30 +281,6 @@ public final class RunbookClient {
       }
     }
     return false;
-  }
-
-  /**
-   * Polls the run's status until it ends, handing each new status to {@code onChange}; returns
-   * the final status.
-   */
-  public RunStatus watch(String workflowId, Duration every, Consumer<RunStatus> onChange) {
-    RunStatus last = null;
-    while (true) {
-      RunStatus now = status(workflowId);
-      if (!now.equals(last)) {
-        onChange.accept(now);
-        last = now;
-      }
-      if (now.phase().terminal()) {
-        return now;
-      }
-      try {
-        Thread.sleep(every.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return now;
-      }
-    }
   }
 
   private static RunbookException translate(String workflowId, RuntimeException e) {

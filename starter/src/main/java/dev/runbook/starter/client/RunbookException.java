@@ -113,6 +113,11 @@ public abstract class RunbookException extends RuntimeException {
       super("no run " + workflowId + ": check the ID with `runbook list`");
     }
 
+    /** As another party (the API) worded it. */
+    public UnknownRun(String workflowId, String message) {
+      super(message);
+    }
+
     @Override
     public int exitCode() {
       return 5;
