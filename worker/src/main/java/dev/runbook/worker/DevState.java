@@ -11,8 +11,32 @@ import java.util.Optional;
  * Temporal server and rollback log without configuration. Holds no password: the private
  * database's password stays in its own file, readable by this user only.
  */
-record DevState(String temporalAddress, String dbHost, int dbPort, String dbUser, String dbName, long pid) {
+record DevState(String temporalAddress, String dbHost, int dbPort, String dbUser, String dbName, long pid,
+    String apiUrl) {
   static final String FILE = "dev.json";
+  /** The dev's own secret: whoever can read it (this user) may act as anyone under people. */
+  static final String SECRET = "dev-secret";
+
+  /** Makes a new secret for this dev, readable by this user only. */
+  static String newSecret(Path stateDir) throws IOException {
+    Files.createDirectories(stateDir);
+    Path f = stateDir.resolve(SECRET);
+    Files.deleteIfExists(f);
+    Files.createFile(f, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    String secret = dev.runbook.starter.api.Tokens.newToken();
+    Files.writeString(f, secret);
+    return secret;
+  }
+
+  static String secret(Path stateDir) {
+    try {
+      return Files.readString(stateDir.resolve(SECRET)).strip();
+    } catch (IOException e) {
+      throw new IllegalStateException("a dev is running but its secret " + stateDir.resolve(SECRET)
+          + " cannot be read (" + e.getMessage() + "): run the CLI as the user who started `runbook dev`", e);
+    }
+  }
   private static final ObjectMapper json = new ObjectMapper();
 
   void write(Path stateDir) throws IOException {
@@ -36,6 +60,7 @@ record DevState(String temporalAddress, String dbHost, int dbPort, String dbUser
   static void remove(Path stateDir) {
     try {
       Files.deleteIfExists(stateDir.resolve(FILE));
+      Files.deleteIfExists(stateDir.resolve(SECRET));
     } catch (IOException ignored) {
       // A stale file is ignored by read() once its process is gone.
     }

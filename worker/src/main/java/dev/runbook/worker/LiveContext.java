@@ -1,38 +1,48 @@
 package dev.runbook.worker;
 
-import com.zaxxer.hikari.HikariDataSource;
-import dev.runbook.activities.Secret;
-import dev.runbook.activities.audit.RollbackLogStore;
-import dev.runbook.activities.store.Store;
-import dev.runbook.activities.ledger.ReleaseLedger;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
-import dev.runbook.worker.catalog.LedgerReleases;
-import dev.runbook.worker.catalog.StartChecks;
-import java.time.Clock;
+import dev.runbook.starter.api.ApiClient;
 import dev.runbook.starter.cli.CliContext;
-import dev.runbook.starter.client.RunbookClient;
-import dev.runbook.worker.temporal.TemporalConnection;
+import dev.runbook.starter.client.RunbookException;
+import dev.runbook.starter.client.Runbooks;
+import dev.runbook.workflows.model.RefusalKind;
+import dev.runbook.worker.catalog.ConfigFingerprint;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The CLI's view of the world, connected on first use: Temporal at the configured address (or
- * the one a running {@code runbook dev} announced), the rollback log in the configured database
- * (or dev's private one).
+ * The CLI's view of the world: the HTTP API, reached on first use, with proof of who acts. A
+ * running {@code runbook dev} of this configuration is found through its state file, and trusts
+ * {@code --as NAME} from whoever can read its secret (this machine's user); anywhere else the
+ * CLI needs the API's address ({@code RUNBOOK_API_URL}, else {@code api.listen}) and the person's
+ * token ({@code RUNBOOK_TOKEN}, else the file {@code RUNBOOK_TOKEN_FILE}, else
+ * {@code ~/.config/runbook/token}).
  */
 final class LiveContext implements CliContext, AutoCloseable {
+  static final String ENV_URL = "RUNBOOK_API_URL";
+  static final String ENV_TOKEN = "RUNBOOK_TOKEN";
+  static final String ENV_TOKEN_FILE = "RUNBOOK_TOKEN_FILE";
+
   private final Path configFile;
+  private final Map<String, String> env;
+  private final PrintStream err;
   private Settings settings;
-  private TemporalConnection temporal;
-  private RunbookClient client;
-  private HikariDataSource logDb;
+  private ApiClient api;
 
   LiveContext(Path configFile) {
+    this(configFile, System.getenv(), System.err);
+  }
+
+  LiveContext(Path configFile, Map<String, String> env, PrintStream err) {
     this.configFile = configFile;
+    this.env = env;
+    this.err = err;
   }
 
   Settings settings() {
@@ -42,78 +52,98 @@ final class LiveContext implements CliContext, AutoCloseable {
     return settings;
   }
 
-  @Override
-  public synchronized RunbookClient client() {
-    if (client == null) {
-      var t = settings().config().temporal();
-      String address = t.embedded()
-          ? DevState.read(settings().stateDir()).map(DevState::temporalAddress).orElse("127.0.0.1:" + t.embeddedPort())
-          : t.address();
-      temporal = TemporalConnection.connect(address, t.namespace(), null);
-      client = new RunbookClient(temporal.client(), t.taskQueue(),
-          new StartChecks(settings()::catalog, new ReleaseLedger(dataSource(), Clock.systemUTC())));
+  /** The API, with the credentials of whoever runs this command. */
+  synchronized ApiClient api() {
+    if (api == null) {
+      api = connect();
     }
-    return client;
+    return api;
   }
 
-  /** Whether Temporal answers now (the API's health probe). */
-  boolean reachable() {
-    client();
-    return temporal.reachable();
-  }
-
-  String temporalAddress() {
-    client();
-    return temporal.address();
-  }
-
-  @Override
-  public synchronized RollbackLog log() {
-    RollbackLogStore store = new RollbackLogStore(dataSource());
-    return store::recent;
-  }
-
-  @Override
-  public synchronized Releases releases() {
-    return new LedgerReleases(new ReleaseLedger(dataSource(), Clock.systemUTC()), settings()::catalog);
-  }
-
-  /** The rollback log's database: the configured one, or a running dev's private one. */
-  private synchronized HikariDataSource dataSource() {
-    if (logDb == null) {
-      AuditDatabase.Server server = AuditDatabase.configured(settings().config().audit());
-      if (server == null) {
-        DevState dev = DevState.read(settings().stateDir()).orElseThrow(() -> new IllegalStateException(
-            "no rollback log to read: configure audit (or RUNBOOK_DATABASE_URL), or start `runbook dev`"));
-        server = new AuditDatabase.Server(dev.dbHost(), dev.dbPort(), dev.dbUser(), devPassword(), dev.dbName());
-      }
-      logDb = Store.pool(server.jdbcUrl(server.database()), server.user(), server.password(), 2);
+  private ApiClient connect() {
+    String url = blankToNull(env.get(ENV_URL));
+    Optional<DevState> dev = url == null ? DevState.read(settings().stateDir()) : Optional.empty();
+    if (dev.isPresent() && dev.get().apiUrl() != null) {
+      return new ApiClient(URI.create(dev.get().apiUrl()),
+          new ApiClient.Credentials(DevState.secret(settings().stateDir()), true, defaultPerson()));
     }
-    return logDb;
+    if (url == null) {
+      url = "http://" + settings().config().apiSettings().listen();
+    }
+    String token = token();
+    if (token == null) {
+      throw new RunbookException.Refused(RefusalKind.UNKNOWN_PERSON, "no token to act with: set " + ENV_TOKEN
+          + " (or put it in " + tokenFile() + "; `runbook token new --for NAME` makes one). On your own"
+          + " machine, a running `runbook dev` lets --as NAME act without one");
+    }
+    return new ApiClient(URI.create(url), new ApiClient.Credentials(token, false, null));
   }
 
-  private Secret devPassword() {
+  private String defaultPerson() {
+    String as = blankToNull(env.get("RUNBOOK_AS"));
+    return as != null ? as : System.getProperty("user.name");
+  }
+
+  private String token() {
+    String token = blankToNull(env.get(ENV_TOKEN));
+    if (token != null) {
+      return token;
+    }
+    Path file = tokenFile();
     try {
-      return Secret.of(Files.readString(settings().stateDir().resolve("postgres.password")).strip());
+      return Files.isReadable(file) ? blankToNull(Files.readString(file).strip()) : null;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read the dev database password in " + settings().stateDir(), e);
+      throw new RunbookException.InvalidRequest("cannot read the token file " + file + ": " + e.getMessage());
     }
   }
 
+  private Path tokenFile() {
+    String file = blankToNull(env.get(ENV_TOKEN_FILE));
+    return file != null ? Path.of(file) : Path.of(System.getProperty("user.home"), ".config", "runbook", "token");
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+
+  @Override
+  public Runbooks client() {
+    return api();
+  }
+
+  @Override
+  public RollbackLog log() {
+    return api();
+  }
+
+  @Override
+  public Releases releases() {
+    return api();
+  }
+
+  /** The API completes an environment from the workers' configuration. */
   @Override
   public Map<String, Environment> environments() {
-    Map<String, Environment> envs = new LinkedHashMap<>();
-    settings().config().environments().forEach((name, e) -> envs.put(name, new Environment(e.services(), e.databaseList())));
-    return envs;
+    return Map.of();
   }
 
+  /**
+   * Says so when this command's configuration file is not the one the workers run: its services,
+   * people and policy may not be what the run will see.
+   */
   @Override
   public void close() {
-    if (logDb != null) {
-      logDb.close();
+    if (api == null || api.workersConfig() == null || settings == null) {
+      return;
     }
-    if (temporal != null) {
-      temporal.close();
+    Path file = Path.of(settings.source());
+    if (!file.isAbsolute()) {
+      return;
+    }
+    String mine = ConfigFingerprint.of(file);
+    if (!mine.equals(api.workersConfig())) {
+      err.println("warning: " + file + " (configuration " + mine + ") is not the configuration the workers run ("
+          + api.workersConfig() + "): they judged this command by theirs");
     }
   }
 }

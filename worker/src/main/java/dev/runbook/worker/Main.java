@@ -33,7 +33,7 @@ public final class Main {
     processes.put("demo", new DemoCommand());
     processes.put("dev", new Processes.DevCommand(context::settings));
     processes.put("worker", new Processes.WorkerCommand(context::settings));
-    processes.put("serve", new Processes.ServeCommand(context));
+    processes.put("serve", new ServeCommand(context::settings));
     processes.put("token", new TokenCommand());
     return RunbookCli.build(context, processes);
   }

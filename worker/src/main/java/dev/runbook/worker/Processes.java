@@ -3,7 +3,10 @@ package dev.runbook.worker;
 import dev.runbook.activities.ledger.ReleaseLedger;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.starter.api.ApiServer;
+import dev.runbook.starter.api.ApiSettings;
 import dev.runbook.worker.catalog.Catalog;
+import dev.runbook.worker.catalog.CatalogStore;
 import dev.runbook.worker.catalog.LedgerReleases;
 import dev.runbook.worker.catalog.StartChecks;
 import dev.runbook.worker.metrics.Metrics;
@@ -86,6 +89,7 @@ final class Processes {
       try (Closer closer = new Closer()) {
         Metrics metrics = new Metrics();
         AuditDatabase audit = closer.add(AuditDatabase.open(db));
+        new CatalogStore(audit.dataSource(), Clock.systemUTC()).publish(s.catalog(), CatalogStore.thisWorker());
         TemporalConnection conn = closer.add(TemporalConnection.connect(t.address(), t.namespace(), metrics.temporalScope()));
         conn.ensureSearchAttributes();
         closer.add(WorkerRuntime.start(conn.client(), t.taskQueue(), s.config().worker().maxConcurrentActivities(),
@@ -119,11 +123,19 @@ final class Processes {
     final dev.runbook.starter.api.ApiServer api;
 
     DevStack(Settings s, java.io.PrintStream console) {
-      this(s, null, console);
+      this(s, null, console, null);
     }
 
-    /** @param audit an open rollback-log database to use (the caller closes it), or null to find one */
     DevStack(Settings s, AuditDatabase audit, java.io.PrintStream console) {
+      this(s, audit, console, null);
+    }
+
+    /**
+     * @param audit an open rollback-log database to use (the caller closes it), or null to find one
+     * @param localSecret a local dev's secret: its holder may act as anyone under people with
+     *     --as; null trusts tokens only
+     */
+    DevStack(Settings s, AuditDatabase audit, java.io.PrintStream console, String localSecret) {
       this.settings = s;
       try {
         var t = s.config().temporal();
@@ -141,24 +153,45 @@ final class Processes {
             Wiring.activities(s, audit, metrics, console)));
         ReleaseLedger ledger = new ReleaseLedger(audit.dataSource(), Clock.systemUTC());
         Catalog catalog = s.catalog();
+        new CatalogStore(audit.dataSource(), Clock.systemUTC()).publish(catalog, CatalogStore.thisWorker());
         releases = new LedgerReleases(ledger, () -> catalog);
         runbooks = new RunbookClient(connection.client(), t.taskQueue(), StartChecks.of(catalog, ledger));
         var apiSettings = s.config().apiSettings();
-        if (apiSettings.people().isEmpty()) {
+        ApiServer.LocalDev local = localSecret == null ? null : new ApiServer.LocalDev(localSecret,
+            s.config().people().stream().map(p -> p.toPerson()).toList(), s.source());
+        if (apiSettings.people().isEmpty() && local == null) {
           api = null;
         } else {
           var store = new dev.runbook.activities.audit.RollbackLogStore(audit.dataSource());
-          try {
-            api = closer.add(new dev.runbook.starter.api.ApiServer(apiSettings, runbooks,
-                store::recent, releases, metrics::scrape, connection::reachable).start());
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("the HTTP API cannot listen on " + apiSettings.listen()
-                + ": " + e.getMessage() + " (set api.listen to a free address)", e);
-          }
+          api = closer.add(listen(apiSettings, local, catalog, store, connection).start());
         }
       } catch (RuntimeException e) {
         closer.close();
         throw e;
+      }
+    }
+
+    /**
+     * The API on api.listen; a local dev without an api section takes any free port when the
+     * default one is taken (its CLI finds it through the state file).
+     */
+    private ApiServer listen(ApiSettings apiSettings, ApiServer.LocalDev local, Catalog catalog,
+        dev.runbook.activities.audit.RollbackLogStore store, TemporalConnection connection) {
+      try {
+        return new ApiServer(apiSettings, local, catalog::fingerprint, runbooks, store::recent, releases,
+            metrics::scrape, connection::reachable);
+      } catch (java.io.IOException e) {
+        boolean chosen = settings.config().api() != null && settings.config().api().listen() != null;
+        if (local != null && !chosen) {
+          try {
+            return new ApiServer(apiSettings.withListen("127.0.0.1:0"), local, catalog::fingerprint, runbooks,
+                store::recent, releases, metrics::scrape, connection::reachable);
+          } catch (java.io.IOException again) {
+            e.addSuppressed(again);
+          }
+        }
+        throw new java.io.UncheckedIOException("the HTTP API cannot listen on " + apiSettings.listen()
+            + ": " + e.getMessage() + " (set api.listen to a free address)", e);
       }
     }
 
@@ -172,48 +205,19 @@ final class Processes {
     }
   }
 
-  @Command(name = "serve", mixinStandardHelpOptions = true,
-      description = {"Serve the HTTP API: start runs, list them, approve, reject, decide, cancel, the Alertmanager"
-          + " webhook, /openapi.json, /metrics and /healthz. People authenticate with bearer tokens (people[].tokenSha256)."})
-  static final class ServeCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    private final LiveContext context;
-
-    ServeCommand(LiveContext context) {
-      this.context = context;
-    }
-
-    @Override
-    public Integer call() throws Exception {
-      Settings s = context.settings();
-      var apiSettings = s.config().apiSettings();
-      if (apiSettings.people().isEmpty()) {
-        spec.commandLine().getErr().println("error: nobody could call the API: give people a tokenSha256 in "
-            + s.source() + " (`runbook token new --for NAME` prints one)");
-        return 2;
-      }
-      Shutdown shutdown = new Shutdown(java.time.Duration.ofSeconds(10));
-      Metrics metrics = new Metrics();
-      try (var server = new dev.runbook.starter.api.ApiServer(apiSettings, context.client(), context.log(),
-          context.releases(), metrics::scrape, context::reachable).start()) {
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf("runbook serve: HTTP API on %s (port %d), Temporal %s. Ctrl-C stops it.%n",
-            apiSettings.listen(), server.port(), context.temporalAddress());
-        out.flush();
-        shutdown.await();
-      } finally {
-        shutdown.done();
-      }
-      return 0;
-    }
-  }
-
   @Command(name = "dev", mixinStandardHelpOptions = true,
       description = {"Run everything in one process for development: the embedded Temporal server (or the real one"
           + " temporal.address names), a worker, the HTTP API and the rollback log (in the configured PostgreSQL,"
           + " else " + AuditDatabase.ENV_URL + ", else a private cluster started from the installed binaries)."
           + " Other terminals use the CLI against it. Ctrl-C stops it; the embedded server keeps nothing."})
   static final class DevCommand implements Callable<Integer> {
+    /** Where the CLI reaches dev's API: its listen host, or loopback when it listens everywhere. */
+    private static String apiHost(Settings s) {
+      String listen = s.config().apiSettings().listen();
+      String host = listen.substring(0, listen.lastIndexOf(':'));
+      return host.equals("0.0.0.0") || host.equals("[::]") ? "127.0.0.1" : host;
+    }
+
     @Spec CommandSpec spec;
 
     private final Supplier<Settings> settings;
@@ -227,17 +231,18 @@ final class Processes {
       Settings s = settings.get();
       Shutdown shutdown = new Shutdown(s.config().worker().shutdownGrace());
       PrintWriter out = spec.commandLine().getOut();
-      try (DevStack stack = new DevStack(s, System.out)) {
+      String secret = DevState.newSecret(s.stateDir());
+      try (DevStack stack = new DevStack(s, null, System.out, secret)) {
         var db = stack.audit.server();
-        new DevState(stack.address(), db.host(), db.port(), db.user(), db.database(), ProcessHandle.current().pid())
-            .write(s.stateDir());
+        String apiUrl = "http://" + apiHost(s) + ":" + stack.api.port();
+        new DevState(stack.address(), db.host(), db.port(), db.user(), db.database(), ProcessHandle.current().pid(),
+            apiUrl).write(s.stateDir());
         out.printf("runbook dev: Temporal %s (%s), task queue %s, rollback log in PostgreSQL %s:%d/%s%n",
             stack.address(), stack.embedded != null ? "embedded, in memory" : "real server",
             s.config().temporal().taskQueue(), db.host(), db.port(), db.database());
-        out.printf("configuration: %s%n", s.source());
-        out.println(stack.api != null
-            ? "HTTP API on http://127.0.0.1:" + stack.api.port() + " (OpenAPI at /openapi.json)"
-            : "HTTP API off: nobody under people has a tokenSha256 (`runbook token new --for NAME` makes one)");
+        out.printf("configuration: %s (%s)%n", s.source(), s.fingerprint());
+        out.println("HTTP API on " + apiUrl + " (OpenAPI at /openapi.json); tokens from people[].tokenSha256,"
+            + " and this machine's CLI may act as anyone under people with --as");
         out.println("in another terminal: ./runbook start emergency SERVICE -s P1 -r WHY --as YOU, then ./runbook status rollback-SERVICE");
         out.println("Ctrl-C stops it.");
         out.flush();

@@ -64,6 +64,7 @@ class DevCliIT {
         Map.of("name", "alice", "roles", java.util.List.of("engineering-lead")),
         Map.of("name", "carol", "roles", java.util.List.of("engineering-manager"))));
     tree.put("api", Map.of("listen", "127.0.0.1:0"));
+    tree.put("environments", Map.of("demo", Map.of("services", java.util.List.of("shop"))));
     yaml.writeValue(config.toFile(), tree);
     String logDb = TestPostgres.freshDatabase("devcli_log");
     env = Map.of(

@@ -36,6 +36,11 @@ public record ApiSettings(
   public static final int DEFAULT_THREADS = 16;
   public static final int MAX_THREADS = 256;
 
+  /** The same settings on another listen address. */
+  public ApiSettings withListen(String address) {
+    return new ApiSettings(address, threads, people, starters, environments, alertRoutes);
+  }
+
   private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+):([0-9]{1,5})");
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 

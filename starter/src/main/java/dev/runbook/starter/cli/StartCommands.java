@@ -211,15 +211,12 @@ final class StartCommands {
 
     @Override
     RunbookRequest request() {
+      // Left out, the services and databases are the environment's, as the workers know it (the
+      // API fills them in); a context that knows environments itself fills them here.
       CliContext.Environment env = context.environments().get(environment);
-      if (env == null && services == null) {
-        throw new RunbookException.InvalidRequest(
-            "environment '" + environment + "' is not configured: use one of "
-                + context.environments().keySet() + " or pass --services");
-      }
       return new FullRollbackRequest(environment,
-          services != null ? services : env.services(),
-          databases != null ? databases : env == null ? List.of() : env.databases(),
+          services != null ? services : env == null ? List.of() : env.services(),
+          databases != null ? databases : env == null ? null : env.databases(),
           common.severity(), common.reason, person(common.as), common.dryRun, common.incident,
           toVersions.isEmpty() ? null : toVersions, toMigrations.isEmpty() ? null : toMigrations,
           common.notBefore(), force);

@@ -67,13 +67,13 @@ class ApiInputTest {
   @Test
   void anUnknownFieldIsRefusedNamingItAndTheAcceptedOnes() {
     var r = api.post(EMERGENCY, "erin", """
-        {"service": "api", "severity": "P0", "reason": "errors", "force": true}""");
+        {"service": "api", "severity": "P0", "reason": "errors", "rollbackTo": "v1"}""");
 
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.error()).isEqualTo("unknown_field");
-    assertThat(r.json().path("field").asText()).isEqualTo("force");
-    assertThat(r.message()).isEqualTo("unknown field 'force': the accepted fields are database, dryRun,"
-        + " incidentId, monitorFor, notBefore, reason, requestedBy, service, severity, toMigration,"
+    assertThat(r.json().path("field").asText()).isEqualTo("rollbackTo");
+    assertThat(r.message()).isEqualTo("unknown field 'rollbackTo': the accepted fields are database, dryRun,"
+        + " force, incidentId, monitorFor, notBefore, reason, requestedBy, service, severity, toMigration,"
         + " toVersion, withDatabase");
   }
 

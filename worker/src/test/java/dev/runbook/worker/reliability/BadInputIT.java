@@ -45,6 +45,13 @@ class BadInputIT {
           Map.of("name", "alice", "roles", List.of("engineering-lead"), "tokenSha256", Tokens.sha256Hex(ALICE)),
           Map.of("name", "carol", "roles", List.of("engineering-manager"))));
       tree.put("api", Map.of("listen", "127.0.0.1:0"));
+      // A second service, without a database: never acted on here.
+      @SuppressWarnings("unchecked")
+      Map<String, Object> services = new java.util.LinkedHashMap<>((Map<String, Object>) tree.get("services"));
+      services.put("web", Map.of("adapter", "command",
+          "command", Map.of("deploy", List.of("false"), "health", List.of("true"))));
+      tree.put("services", services);
+      tree.put("environments", Map.of("prod", Map.of("services", List.of("shop", "web"))));
     });
     stack.resetShop();
     worker = stack.startWorker("none");
@@ -60,6 +67,105 @@ class BadInputIT {
       Thread.sleep(500);
     }
     base = "http://127.0.0.1:" + port.group(1);
+  }
+
+  /** The CLI as erin runs it elsewhere: the API's address and her token, no local dev. */
+  private static ChildJvm.Result cli(String token, String... args) {
+    Map<String, String> env = new java.util.HashMap<>(stack.env);
+    env.put("RUNBOOK_API_URL", base);
+    if (token != null) {
+      env.put("RUNBOOK_TOKEN", token);
+    }
+    env.put("RUNBOOK_TOKEN_FILE", dir.resolve("no-such-token-file").toString());
+    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+    all[args.length] = "--config";
+    all[args.length + 1] = stack.config.toString();
+    return ChildJvm.run(env, Duration.ofMinutes(1), all);
+  }
+
+  private static long started(String type) {
+    return stack.connection.client().countWorkflows("WorkflowType = '" + type + "'").getCount();
+  }
+
+  @Test
+  void startsTheWorkersCannotRunAreRefusedBeforeAnythingStartsOrIsSent() throws Exception {
+    long emergency = started("EmergencyRollback");
+    long full = started("FullRollback");
+    long database = started("DatabaseRollback");
+    int messages = stack.webhook.accepted().size();
+
+    refused(post("/api/v1/runs/emergency", ERIN, "application/json",
+        "{\"service\":\"chekout\",\"severity\":\"P0\",\"reason\":\"r\"}"), 422, "no service 'chekout' is configured");
+    refused(post("/api/v1/runs/emergency", ERIN, "application/json",
+        "{\"service\":\"web\",\"severity\":\"P0\",\"reason\":\"r\",\"withDatabase\":true}"), 422,
+        "web has no database");
+    refused(post("/api/v1/runs/emergency", ERIN, "application/json",
+        "{\"service\":\"shop\",\"severity\":\"P0\",\"reason\":\"r\",\"withDatabase\":true,\"database\":\"shp\"}"), 422,
+        "database: 'shp' is not under databases");
+    refused(post("/api/v1/runs/emergency", ERIN, "application/json",
+        "{\"service\":\"shop\",\"severity\":\"P0\",\"reason\":\"r\",\"toVersion\":\"v 1\"}"), 400,
+        "'v 1' is not a valid version");
+    refused(post("/api/v1/runs/full", ERIN, "application/json",
+        "{\"environment\":\"prdo\",\"severity\":\"P0\",\"reason\":\"r\"}"), 400, "environment 'prdo' is not configured");
+    refused(post("/api/v1/runs/database", ERIN, "application/json",
+        "{\"service\":\"web\",\"severity\":\"P0\",\"reason\":\"r\",\"mode\":\"revert\"}"), 422,
+        "web has no database");
+
+    ChildJvm.Result typo = cli(ERIN, "start", "emergency", "chekout", "-s", "P0", "-r", "5xx");
+    assertThat(typo.exit()).as(typo.toString()).isEqualTo(2);
+    assertThat(typo.err()).contains("nothing was started").contains("no service 'chekout' is configured")
+        .contains("shop, web");
+    ChildJvm.Result noDb = cli(ERIN, "start", "emergency", "web", "-s", "P0", "-r", "5xx", "--with-database");
+    assertThat(noDb.exit()).as(noDb.toString()).isEqualTo(2);
+    assertThat(noDb.err()).contains("web has no database");
+    ChildJvm.Result badVersion = cli(ERIN, "start", "emergency", "shop", "-s", "P0", "-r", "5xx", "--to-version", "v1;rm");
+    assertThat(badVersion.exit()).as(badVersion.toString()).isEqualTo(2);
+    assertThat(badVersion.err()).contains("is not a valid version");
+    ChildJvm.Result noEnv = cli(ERIN, "start", "full", "prdo", "-s", "P0", "-r", "5xx");
+    assertThat(noEnv.exit()).as(noEnv.toString()).isEqualTo(2);
+    assertThat(noEnv.err()).contains("environment 'prdo' is not configured");
+
+    assertThat(started("EmergencyRollback")).as("nothing started").isEqualTo(emergency);
+    assertThat(started("FullRollback")).isEqualTo(full);
+    assertThat(started("DatabaseRollback")).isEqualTo(database);
+    assertThat(stack.webhook.accepted()).as("nothing sent").hasSize(messages);
+    assertThat(stack.log.recent(100, "chekout", false)).isEmpty();
+  }
+
+  @Test
+  void anActNeedsProofOfWhoActs() throws Exception {
+    try {
+      HttpResponse<String> started = post("/api/v1/runs/emergency", ERIN, "application/json",
+          "{\"service\":\"shop\",\"severity\":\"P1\",\"reason\":\"needs approval\",\"monitorFor\":\"PT0S\"}");
+      assertThat(started.statusCode()).as(started.body()).isIn(201, 409);
+      PostgresPersistenceIT.awaitPhase(stack, "rollback-shop", dev.runbook.workflows.model.Phase.AWAITING_APPROVAL);
+
+      // No proof: --as alone is a claim, and only a local dev trusts it.
+      ChildJvm.Result claim = cli(null, "approve", "rollback-shop", "--as", "alice");
+      assertThat(claim.exit()).as(claim.toString()).isEqualTo(3);
+      assertThat(claim.err()).contains("no token to act with");
+      refused(post("/api/v1/runs/rollback-shop/approve", null, "application/json", "{}"), 401, "Authorization");
+      // Someone else's proof: erin's token cannot vote as alice, by CLI or API.
+      ChildJvm.Result impostor = cli(ERIN, "approve", "rollback-shop", "--as", "alice");
+      assertThat(impostor.exit()).as(impostor.toString()).isEqualTo(3);
+      assertThat(impostor.err()).contains("your token is erin's");
+      HttpRequest asAlice = HttpRequest.newBuilder(URI.create(base + "/api/v1/runs/rollback-shop/approve"))
+          .header("Authorization", "Bearer " + ERIN).header("X-Runbook-As", "alice")
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+      refused(http.send(asAlice, HttpResponse.BodyHandlers.ofString()), 403, "your token is erin's");
+      // A token of nobody under people.
+      refused(post("/api/v1/runs/rollback-shop/approve", Tokens.newToken(), "application/json", "{}"), 401, "not known");
+      ChildJvm.Result stranger = cli(Tokens.newToken(), "approve", "rollback-shop");
+      assertThat(stranger.exit()).as(stranger.toString()).isEqualTo(3);
+
+      assertThat(stack.runbooks.status("rollback-shop").pendingApproval().approvedBy()).as("no vote counted").isEmpty();
+      // Her own token: the act counts (a rejection, so the sample service stays as it is).
+      ChildJvm.Result real = cli(ALICE, "reject", "rollback-shop", "--reason", "checked: not this one");
+      assertThat(real.exit()).as(real.toString()).isZero();
+      assertThat(real.out()).contains("rejected by alice");
+    } finally {
+      PostgresPersistenceIT.awaitPhase(stack, "rollback-shop", dev.runbook.workflows.model.Phase.REJECTED);
+    }
   }
 
   @AfterAll
@@ -98,6 +204,8 @@ class BadInputIT {
 
   @Test
   void badRequestsThroughTheApiAreRefusedAndStartNothing() throws Exception {
+    long emergencyBefore = started("EmergencyRollback");
+    long databaseBefore = started("DatabaseRollback");
     String ok = "{\"service\":\"shop\",\"severity\":\"P0\",\"reason\":\"r\"}";
     refused(post("/api/v1/runs/emergency", ERIN, "application/json", "{\"service\":"), 400, "invalid_json");
     refused(post("/api/v1/runs/emergency", ERIN, "application/json", "{\"service\":\"shop\",\"reason\":\"" + "x".repeat(70_000) + "\"}"), 413, "");
@@ -129,9 +237,8 @@ class BadInputIT {
         "{\"service\":\"shop\",\"severity\":\"P0\",\"reason\":\"r\",\"requestedBy\":\"alice\"}"), 400, "requestedBy");
 
     assertThat(Files.exists(Path.of("/tmp/pwned"))).isFalse();
-    assertThat(stack.connection.client().countWorkflows("WorkflowType = 'DatabaseRollback'").getCount()).isZero();
-    assertThat(stack.connection.client().countWorkflows("WorkflowType = 'EmergencyRollback'").getCount())
-        .as("only the one with the inert reason").isEqualTo(1);
+    assertThat(started("DatabaseRollback")).isEqualTo(databaseBefore);
+    assertThat(started("EmergencyRollback")).as("only the one with the inert reason").isEqualTo(emergencyBefore + 1);
   }
 
   @Test
@@ -142,15 +249,13 @@ class BadInputIT {
       assertThat(started.statusCode()).as(started.body()).isIn(201, 409);
       PostgresPersistenceIT.awaitPhase(stack, "rollback-shop", dev.runbook.workflows.model.Phase.AWAITING_APPROVAL);
       refused(post("/api/v1/runs/rollback-shop/approve", ERIN, "application/json", "{}"), 403, "erin requested this run");
-      var cli = ChildJvm.run(stack.env, Duration.ofMinutes(1), "approve", "rollback-shop", "--as", "erin", "--config", stack.config.toString());
+      var cli = cli(ERIN, "approve", "rollback-shop", "--as", "erin");
       assertThat(cli.exit()).as(cli.toString()).isEqualTo(3);
       assertThat(cli.err()).contains("erin requested this run and cannot approve it");
-      var wrong = ChildJvm.run(stack.env, Duration.ofMinutes(1), "start", "emergency", "shop", "-s", "P7", "-r", "x",
-          "--monitor-for", "soon", "--config", stack.config.toString());
+      var wrong = cli(ERIN, "start", "emergency", "shop", "-s", "P7", "-r", "x", "--monitor-for", "soon");
       assertThat(wrong.exit()).isEqualTo(2);
       assertThat(wrong.err()).contains("severity 'P7' is not valid");
-      var injected = ChildJvm.run(stack.env, Duration.ofMinutes(1), "start", "emergency", "shop'; drop", "-s", "P0",
-          "-r", "x", "--config", stack.config.toString());
+      var injected = cli(ERIN, "start", "emergency", "shop'; drop", "-s", "P0", "-r", "x");
       assertThat(injected.exit()).isEqualTo(2);
       assertThat(injected.err()).contains("is not a valid name");
       refused(post("/api/v1/runs/rollback-shop/reject", ALICE, "application/json", "{\"reason\":\"test over\"}"), 200, "rejected");
