@@ -22,7 +22,13 @@ public enum Phase {
   ABORTED(true),
   COMPENSATED(true),
   CANCELLED(true),
-  FAILED(true);
+  FAILED(true),
+  /**
+   * A dry run that ended at a step it could not plan: the outcome message names the step, the
+   * reason and what was planned before it. Only dry runs end this way (a real run asks for a
+   * decision instead).
+   */
+  PLAN_INCOMPLETE(true);
 
   private final boolean terminal;
 
