@@ -193,7 +193,8 @@ class DevCliIT {
     Result full = runbook("start", "full", "demo", "--services", "shop", "-s", "P0", "-r", "rehearsal",
         "--as", "erin", "--dry-run", "--watch");
     assertThat(full.exit()).as(full.toString()).isZero();
-    assertThat(full.out()).contains("[plan]").contains("dry run: nothing was changed");
+    assertThat(full.out()).contains("[plan]").contains("dry run: nothing was changed")
+        .containsPattern("started dryrun-full-demo-[0-9a-f]{8} ").contains("DRY RUN: a plan; nothing is changed");
   }
 
   @Test
@@ -241,7 +242,9 @@ class DevCliIT {
         .containsPattern("shop +schema 2 +schema 1 +\\S+ +rejected +index bloat")
         .contains("aborted").contains("cancelled").contains("succeeded (dry run)");
     Result list = runbook("list", "--json");
-    assertThat(list.out()).contains("\"workflowId\" : \"rollback-full-demo\"").contains("\"dryRun\" : true");
+    assertThat(list.out()).containsPattern("\"workflowId\" : \"dryrun-full-demo-[0-9a-f]{8}\"")
+        .contains("\"dryRun\" : true");
+    assertThat(runbook("list").out()).containsPattern("dryrun-full-demo-[0-9a-f]{8} +full +P0 .* succeeded \\(dry run\\)");
     Result help = runbook("start", "database", "--help");
     assertThat(help.out()).startsWith("Usage: runbook start database");
   }
