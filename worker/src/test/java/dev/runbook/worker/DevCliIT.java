@@ -194,7 +194,8 @@ class DevCliIT {
     Result full = runbook("start", "full", "demo", "--services", "shop", "-s", "P0", "-r", "rehearsal",
         "--as", "erin", "--dry-run", "--watch");
     assertThat(full.exit()).as(full.toString()).isZero();
-    assertThat(full.out()).contains("[plan]").contains("dry run: nothing was changed");
+    assertThat(full.out()).contains("[plan]").contains("dry run: nothing was changed")
+        .containsPattern("started dryrun-full-demo-[0-9a-f]{8} ").contains("DRY RUN: a plan; nothing is changed");
   }
 
   @Test
@@ -233,6 +234,28 @@ class DevCliIT {
   }
 
   @Test
+  @Order(7)
+  void onThisMachineAnyoneUnderPeopleMayActButNobodyElseAndAnotherConfigurationIsNamed() throws Exception {
+    Result stranger = runbook("start", "emergency", "shop", "-s", "P0", "-r", "x", "--as", "mallory");
+    assertThat(stranger.exit()).as(stranger.toString()).isEqualTo(3);
+    assertThat(stranger.err()).contains("'mallory' is not under people");
+    Map<String, String> asRoot = new java.util.HashMap<>(env);
+    asRoot.put("RUNBOOK_AS", "root");
+    Result root = ChildJvm.run(asRoot, QUICK, "start", "emergency", "shop", "-s", "P0", "-r", "x", "--config", config.toString());
+    assertThat(root.exit()).as(root.toString()).isEqualTo(3);
+    assertThat(root.err()).contains("'root' is not under people");
+
+    Path other = config.resolveSibling("other.yaml");
+    Files.writeString(other, Files.readString(config).replace("verifyTimeout: \"30s\"", "verifyTimeout: \"45s\""));
+    assertThat(Files.readString(other)).isNotEqualTo(Files.readString(config));
+    Result differs = ChildJvm.run(env, QUICK, "list", "--as", "erin", "--config", other.toString());
+    assertThat(differs.exit()).as(differs.toString()).isZero();
+    assertThat(differs.err()).contains("warning: " + other).contains("is not the configuration the workers run");
+    Result same = runbook("list", "--as", "erin");
+    assertThat(same.err()).doesNotContain("warning");
+  }
+
+  @Test
   @Order(5)
   void listAndLogReadTheRollbackLog() {
     Result log = runbook("log");
@@ -242,7 +265,9 @@ class DevCliIT {
         .containsPattern("shop +schema 2 +schema 1 +\\S+ +rejected +index bloat")
         .contains("aborted").contains("cancelled").contains("succeeded (dry run)");
     Result list = runbook("list", "--json");
-    assertThat(list.out()).contains("\"workflowId\" : \"rollback-full-demo\"").contains("\"dryRun\" : true");
+    assertThat(list.out()).containsPattern("\"workflowId\" : \"dryrun-full-demo-[0-9a-f]{8}\"")
+        .contains("\"dryRun\" : true");
+    assertThat(runbook("list").out()).containsPattern("dryrun-full-demo-[0-9a-f]{8} +full +P0 .* succeeded \\(dry run\\)");
     Result help = runbook("start", "database", "--help");
     assertThat(help.out()).startsWith("Usage: runbook start database");
   }

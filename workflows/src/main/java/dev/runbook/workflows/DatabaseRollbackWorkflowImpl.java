@@ -91,7 +91,10 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
         "notify-resolved",
         "Notify: resolved, append the rollback log",
         NotificationKind.RESOLVED,
-        database + " " + mode.label() + "d: schema " + schemaFrom + " -> " + schemaTo
+        (dry()
+                ? database + ": would " + mode.label() + ", schema " + schemaFrom + " -> " + schemaTo
+                    + ", then check it"
+                : database + " " + mode.label() + "d: schema " + schemaFrom + " -> " + schemaTo)
             + (backupId == null ? "" : " (backup " + backupId + ")"));
   }
 
@@ -107,8 +110,10 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
                   .checkIntegrity(new IntegrityRequest(database, null, null, false, dry()));
           long failed = r.checks().stream().filter(c -> !c.passed()).count();
           engine.detail(
-              "schema " + r.schemaVersion() + ", " + failed + " of " + r.checks().size()
-                  + " integrity checks failing");
+              dry()
+                  ? "would read the schema version and run " + r.checks().size() + " integrity check(s)"
+                  : "schema " + r.schemaVersion() + ", " + failed + " of " + r.checks().size()
+                      + " integrity checks failing");
           return r;
         });
   }
@@ -125,6 +130,9 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
           if (request.dataCorrupted() != null) {
             corrupted = request.dataCorrupted();
             why = "requester says data is " + (corrupted ? "" : "not ") + "corrupted";
+          } else if (evidence != null && dry()) {
+            corrupted = false; // a dry run does not run the checks that decide
+            why = "the integrity checks decide (restore if they fail); a dry run does not run them";
           } else if (evidence != null) {
             corrupted = !evidence.passed();
             why = corrupted ? "integrity checks fail" : "integrity checks pass";
@@ -133,7 +141,7 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
             why = "no evidence of corruption";
           }
           DatabaseMode chosen = corrupted ? DatabaseMode.RESTORE : DatabaseMode.REVERT;
-          engine.detail(chosen.label() + ": " + why);
+          engine.detail((dry() ? "would " : "") + chosen.label() + ": " + why);
           return chosen;
         });
   }
@@ -156,8 +164,8 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
                               request.toMigration() == null ? steps : null,
                               dry()));
               engine.detail(
-                  t.currentVersion() + " -> " + t.targetVersion() + ": "
-                      + String.join(", ", t.toRevert()));
+                  (dry() ? "would revert " : "") + t.currentVersion() + " -> " + t.targetVersion()
+                      + ": " + String.join(", ", t.toRevert()));
               return t;
             });
     schemaFrom = target.currentVersion();
@@ -299,8 +307,8 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
                   db(ActivityCatalog.QUICK)
                       .resolveBackup(new ResolveBackupRequest(database, request.backupId(), dry()));
               engine.detail(
-                  b.backupId() + " from " + b.createdAt() + ", schema " + b.schemaVersion() + ", "
-                      + b.sizeBytes() + " bytes");
+                  (dry() ? "would restore " : "") + b.backupId() + " from " + b.createdAt()
+                      + ", schema " + b.schemaVersion() + ", " + b.sizeBytes() + " bytes");
               return b;
             });
     backupId = source.backupId();
@@ -317,7 +325,10 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
         () -> {
           BackupResult b =
               db(ActivityCatalog.LONG).backup(new BackupRequest(database, engine.key(id), dry()));
-          engine.detail(b.backupId() + ", " + b.sizeBytes() + " bytes, schema " + b.schemaVersion());
+          engine.detail(
+              dry()
+                  ? "would back up " + database + " with pg_dump into " + b.backupId()
+                  : b.backupId() + ", " + b.sizeBytes() + " bytes, schema " + b.schemaVersion());
           return b;
         });
   }

@@ -89,6 +89,7 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
                           .captureEvidence(new ServiceQuery(service, dry)));
               ErrorRateReading rate =
                   engine.note(engine.checks().errorRate(new ErrorRateRequest(service, false, dry)));
+              // Reading is not changing: a dry run reads the evidence too.
               engine.detail(
                   "running " + e.currentVersion() + ", " + (e.healthy() ? "healthy" : "unhealthy")
                       + ", error rate " + rate(rate));
@@ -103,7 +104,7 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
                   .resolveTarget(
                       new TargetVersionRequest(
                           service, fromVersion, request.toVersion(), dry, request.force()));
-          engine.detail(t.describe());
+          engine.detail(dry ? "would roll back to " + t.describe() : t.describe());
           return t;
         };
     TargetVersion target =
@@ -141,7 +142,7 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
                                 null,
                                 dry));
                 engine.detail(
-                    t.currentVersion() + " -> " + t.targetVersion() + ", reverting "
+                    t.currentVersion() + " -> " + t.targetVersion() + (dry ? ", would revert " : ", reverting ")
                         + t.toRevert().size() + " migration(s)");
                 return t;
               });
@@ -171,9 +172,15 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
         "deploy",
         "Deploy " + toVersion,
         StepPolicy.REQUIRED,
-        () ->
-            engine.services(ActivityCatalog.SERVICE)
-                .deploy(new DeployRequest(service, toVersion, engine.key("deploy"), dry)));
+        () -> {
+          var d =
+              engine.services(ActivityCatalog.SERVICE)
+                  .deploy(new DeployRequest(service, toVersion, engine.key("deploy"), dry));
+          if (dry) {
+            engine.detail("would deploy " + toVersion + " (running now: " + fromVersion + ")");
+          }
+          return d;
+        });
     engine.released(service, toVersion, fromVersion, schemaTo, request.force());
 
     Boolean verified =
@@ -188,7 +195,11 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
           engine.note(engine.checks().smokeChecks(new CheckRequest(service, dry)));
           ErrorRateReading rate =
               engine.note(engine.checks().errorRate(new ErrorRateRequest(service, true, dry)));
-          engine.detail("healthy on " + toVersion + ", error rate " + rate(rate));
+          // A dry run deployed nothing, so it checked nothing: it says what it would check.
+          engine.detail(
+              dry
+                  ? "would check health, version " + toVersion + ", smoke checks and error rate"
+                  : "healthy on " + toVersion + ", error rate " + rate(rate));
           return Boolean.TRUE;
         });
     if (verified != null) {
@@ -199,7 +210,10 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
         "notify-resolved",
         "Notify: resolved, append the rollback log",
         NotificationKind.RESOLVED,
-        service + " rolled back from " + fromVersion + " to " + toVersion
+        (dry
+                ? service + ": would roll back from " + fromVersion + " to " + toVersion
+                    + ", then check health, version, smoke checks and error rate"
+                : service + " rolled back from " + fromVersion + " to " + toVersion)
             + (schemaTo == null ? "" : ", schema " + schemaFrom + " -> " + schemaTo));
 
     monitor(service);
@@ -226,7 +240,10 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
               BackupResult b =
                   engine.databases(ActivityCatalog.LONG)
                       .backup(new BackupRequest(database, engine.key("backup"), dry));
-              engine.detail(b.backupId() + ", " + b.sizeBytes() + " bytes, schema " + b.schemaVersion());
+              engine.detail(
+                  dry
+                      ? "would back up " + database + " with pg_dump into " + b.backupId()
+                      : b.backupId() + ", " + b.sizeBytes() + " bytes, schema " + b.schemaVersion());
               return b;
             });
     backupId = backup.backupId();
@@ -242,18 +259,32 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
         "revert-migrations",
         "Revert " + database + " to schema " + schema.targetVersion(),
         StepPolicy.SKIPPABLE,
-        () ->
-            engine.databases(ActivityCatalog.MIGRATION)
-                .revertMigrations(
-                    new RevertRequest(database, schema.targetVersion(), engine.key("revert"), dry)));
+        () -> {
+          var r =
+              engine.databases(ActivityCatalog.MIGRATION)
+                  .revertMigrations(
+                      new RevertRequest(database, schema.targetVersion(), engine.key("revert"), dry));
+          if (dry) {
+            engine.detail(
+                "would revert " + schema.currentVersion() + " -> " + schema.targetVersion()
+                    + " in one transaction");
+          }
+          return r;
+        });
     engine.step(
         "verify-integrity",
         "Verify schema " + schema.targetVersion() + " and integrity checks",
         StepPolicy.SKIPPABLE,
-        () ->
-            engine.databases(ActivityCatalog.QUICK)
-                .checkIntegrity(
-                    new IntegrityRequest(database, null, schema.targetVersion(), true, dry)));
+        () -> {
+          var r =
+              engine.databases(ActivityCatalog.QUICK)
+                  .checkIntegrity(
+                      new IntegrityRequest(database, null, schema.targetVersion(), true, dry));
+          if (dry) {
+            engine.detail("would check schema " + schema.targetVersion() + " and the integrity checks");
+          }
+          return r;
+        });
   }
 
   /** Re-checks health every minute for the monitoring period; tells the team on a change. */
@@ -272,6 +303,9 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
             engine.plan(
                 "check health of " + service + " every " + Durations.human(MONITOR_INTERVAL)
                     + " for " + Durations.human(period) + "; notify on regression");
+            engine.detail(
+                "would check health every " + Durations.human(MONITOR_INTERVAL) + " for "
+                    + Durations.human(period));
             return null;
           });
       return;

@@ -12,6 +12,7 @@ import dev.runbook.workflows.engine.AbstractRunbookWorkflow;
 import dev.runbook.workflows.engine.ActivityCatalog;
 import dev.runbook.workflows.engine.RunbookEngine;
 import dev.runbook.workflows.engine.StepPolicy;
+import dev.runbook.workflows.engine.Versions;
 import dev.runbook.workflows.model.FullRollbackRequest;
 import dev.runbook.workflows.model.FullRollbackResult;
 import dev.runbook.workflows.model.FullRollbackResult.ServiceVersions;
@@ -69,7 +70,12 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
     }
 
     for (String s : services) {
-      Supplier<ServiceStepResult> prepare = () -> child(s, ServiceStep.PREPARE, request.toVersion(s));
+      Supplier<ServiceStepResult> prepare =
+          () -> {
+            ServiceStepResult p = child(s, ServiceStep.PREPARE, request.toVersion(s));
+            engine.detail((dry ? "would roll back " : "") + p.detail());
+            return p;
+          };
       String title = "Prepare " + s + ": evidence and target version";
       ServiceStepResult r =
           targetsFirst
@@ -160,13 +166,20 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
               "verify-" + s,
               "Verify " + s + " on " + toVersions.get(s),
               StepPolicy.SKIPPABLE,
-              () -> child(s, ServiceStep.VERIFY, toVersions.get(s)));
-      healthy.put(s, v != null && v.healthy());
-      if (v != null && v.healthy()) {
+              () -> {
+                ServiceStepResult r = child(s, ServiceStep.VERIFY, toVersions.get(s));
+                if (dry) {
+                  engine.detail("would check health, version " + toVersions.get(s) + ", smoke checks and error rate");
+                }
+                return r;
+              });
+      // A dry run deployed nothing and so verified nothing: no service is called healthy.
+      healthy.put(s, !dry && v != null && v.healthy());
+      if (!dry && v != null && v.healthy()) {
         engine.verifiedHealthy(s, toVersions.get(s));
       }
     }
-    engine.announce("report", "Status report", NotificationKind.REPORT, report());
+    engine.announce("report", "Status report", NotificationKind.REPORT, dry ? plan() : report());
   }
 
   private void announceStarted() {
@@ -185,7 +198,7 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
         Workflow.newChildWorkflowStub(
             ServiceRollbackWorkflow.class,
             ChildWorkflowOptions.newBuilder()
-                .setWorkflowId(WorkflowIds.forService(service))
+                .setWorkflowId(childId(service))
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                 .setStaticSummary(
                     step.label() + " " + service + (version == null ? "" : " " + version)
@@ -204,6 +217,31 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
                 request.incidentId(),
                 request.dryRun(),
                 request.force())));
+  }
+
+  /**
+   * A real run's child takes the service's business ID, so a full rollback and a rollback of one
+   * of its services never act at once. A dry run's child holds nothing: it takes a dry-run ID
+   * tagged with this run (dry runs recorded before that change used the business ID).
+   */
+  private String childId(String service) {
+    if (request.dryRun() && Versions.dryRunsHoldNothing()) {
+      return WorkflowIds.forDryRun(WorkflowIds.forService(service), engine.historyTag());
+    }
+    return WorkflowIds.forService(service);
+  }
+
+  /** A dry run's report: what it would do to each service, never what it did. */
+  private String plan() {
+    StringBuilder b = new StringBuilder();
+    for (String s : request.services()) {
+      b.append(s).append(": would roll back from ").append(fromVersions.get(s)).append(" to ")
+          .append(toVersions.get(s)).append(", then check health, version, smoke checks and error rate\n");
+    }
+    for (String d : request.databaseList()) {
+      b.append(d).append(": would back up, then revert the schema\n");
+    }
+    return b.toString().strip();
   }
 
   private String report() {

@@ -105,7 +105,8 @@ public class ServiceRollbackWorkflowImpl extends AbstractRunbookWorkflow
                   engine.note(engine.checks().errorRate(new ErrorRateRequest(service, true, dry)));
                   return r;
                 });
-        healthy = v.healthy();
+        // A dry run checked nothing: it never calls a service healthy.
+        healthy = !dry && v.healthy();
         toVersion = v.version();
       }
     }

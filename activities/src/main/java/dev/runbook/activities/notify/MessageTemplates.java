@@ -14,7 +14,6 @@ import java.util.Map;
  * Rendering is plain and deterministic: the same notification always gives the same message.
  */
 public final class MessageTemplates {
-  static final String DRY_RUN_TITLE = "[DRY RUN] ";
   static final String DRY_RUN_LINE = "DRY RUN: this is a plan; nothing was changed.";
   // Slack Block Kit limits: header text, section text and blocks per message.
   private static final int HEADER_MAX = 150;
@@ -25,17 +24,17 @@ public final class MessageTemplates {
   private MessageTemplates() {}
 
   /** What one kind says, before it is laid out as text or as blocks. */
-  private record Draft(
-      String title, String lead, List<Fact> facts, String preformatted, List<Fact> commands) {}
+  record Draft(String title, String lead, List<Fact> facts, String preformatted, List<Fact> commands) {}
 
-  private record Fact(String label, String value) {}
+  record Fact(String label, String value) {}
 
   public static Message render(Notification n) {
     if (n.kind() == null) {
       throw new IllegalArgumentException("a notification needs a kind");
     }
-    Draft d = draft(n);
-    String title = (n.dryRun() ? DRY_RUN_TITLE : "") + d.title();
+    // A dry run's message is worded as a plan from its title on (see DryRunDrafts).
+    Draft d = n.dryRun() ? DryRunDrafts.draft(n) : draft(n);
+    String title = d.title();
     return new Message(title, text(n, d), blocks(n, title, d));
   }
 
@@ -292,7 +291,7 @@ public final class MessageTemplates {
     return s.length() <= max ? s : s.substring(0, max - 3) + "...";
   }
 
-  private static List<Fact> facts(String... labelsAndValues) {
+  static List<Fact> facts(String... labelsAndValues) {
     List<Fact> facts = new ArrayList<>();
     for (int i = 0; i < labelsAndValues.length; i += 2) {
       if (!blank(labelsAndValues[i + 1])) {
@@ -302,7 +301,7 @@ public final class MessageTemplates {
     return facts;
   }
 
-  private static List<Fact> with(List<Fact> first, List<Fact> then) {
+  static List<Fact> with(List<Fact> first, List<Fact> then) {
     List<Fact> all = new ArrayList<>(first);
     all.addAll(then);
     return all;
@@ -317,7 +316,7 @@ public final class MessageTemplates {
     return m;
   }
 
-  private static boolean blank(String s) {
+  static boolean blank(String s) {
     return s == null || s.isBlank();
   }
 }

@@ -138,4 +138,24 @@ class AuditActivitiesImplTest {
         .singleElement().satisfies(r -> assertThat(r).startsWith("1|").endsWith("|true"));
     assertThat(new RollbackLogStore(db).recent(5, "web", false)).isEmpty();
   }
+
+  @Test
+  void theRollbackLogMarksDryRunsAndKeepsTheOutcomeOfOneThatStoppedWithItsPlan() throws Exception {
+    WorkflowStub real = Runs.start(client, queue, Runs.request(RunbookType.EMERGENCY, Severity.P1, false));
+    Runs.awaitPhase(testEnv, real, Phase.AWAITING_APPROVAL);
+    world.fail("Service.resolveTarget", FailureType.NOT_SUPPORTED, 1);
+    WorkflowStub dry = Runs.start(client, queue, Runs.request(RunbookType.EMERGENCY, Severity.P1, true));
+    assertThat(Runs.report(dry).outcome()).isEqualTo(Phase.PLAN_INCOMPLETE);
+
+    List<RollbackLogEntry> log = new RollbackLogStore(db).recent(5, "api", false);
+    assertThat(log).extracting(RollbackLogEntry::workflowId, RollbackLogEntry::dryRun, RollbackLogEntry::outcome)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(dry.getExecution().getWorkflowId(), true, "plan-incomplete"),
+            org.assertj.core.groups.Tuple.tuple("rollback-api", false, null));
+    RollbackLogEntry plan = log.stream().filter(RollbackLogEntry::dryRun).findFirst().orElseThrow();
+    assertThat(plan.workflowId()).matches("dryrun-api-[0-9a-f]{8}");
+    assertThat(plan.message()).startsWith("dry run stopped at resolve-target: ")
+        .endsWith("; nothing was changed");
+    assertThat(rows("select count(*) from decisions")).containsExactly("0");
+  }
 }

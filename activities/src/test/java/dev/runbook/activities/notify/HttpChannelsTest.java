@@ -304,7 +304,7 @@ class HttpChannelsTest {
 
       NotifyResult r = notifier.send(Samples.dryRun(started("kdry")));
 
-      String title = "\"[DRY RUN] ROLLBACK IN PROGRESS: api (P1)\"";
+      String title = "\"DRY RUN: rollback of api being planned (P1)\"";
       assertThat(r.planned()).containsExactly(
           "would send STARTED " + title + " to Slack channel 'ops'",
           "would send STARTED " + title + " to webhook channel 'pager'",

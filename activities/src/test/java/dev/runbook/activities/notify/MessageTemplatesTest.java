@@ -187,9 +187,32 @@ class MessageTemplatesTest {
   @Test
   void aDryRunSaysSoInTitleTextAndBlocks() {
     Message m = MessageTemplates.render(Samples.dryRun(Samples.started("k")));
-    assertThat(m.title()).isEqualTo("[DRY RUN] ROLLBACK IN PROGRESS: api (P1)");
-    assertThat(m.text()).startsWith("DRY RUN: this is a plan; nothing was changed.");
+    assertThat(m.title()).isEqualTo("DRY RUN: rollback of api being planned (P1)");
+    assertThat(m.text()).startsWith("DRY RUN: this is a plan; nothing was changed.")
+        .contains("alice started the dry run of the emergency rollback of api: every action is planned,"
+            + " nothing is changed and no service is held.");
     assertThat(blockTexts(m)).anyMatch(t -> t.contains("DRY RUN"));
+  }
+
+  @Test
+  void noDryRunMessageReadsAsIfARollbackHappened() {
+    for (NotificationKind kind : NotificationKind.values()) {
+      Message m = MessageTemplates.render(Samples.dryRun(
+          notification(kind, "k-" + kind, "api: would roll back from v2 to v1", Duration.ofSeconds(3))));
+      assertThat(m.title()).as(kind.name()).startsWith("DRY RUN: ");
+      String all = m.title() + "\n" + m.text() + "\n" + String.join("\n", blockTexts(m));
+      assertThat(all).as(kind.name())
+          .contains("DRY RUN: this is a plan; nothing was changed.", "Run: rollback-api")
+          .doesNotContainIgnoringCase("rollback in progress")
+          .doesNotContainIgnoringCase("rolled back")
+          .doesNotContainIgnoringCase("healthy on")
+          .doesNotContain("Resolved", "is done and verified", "Check the services by hand now");
+    }
+    Message resolved = MessageTemplates.render(Samples.dryRun(notification(NotificationKind.RESOLVED, "k",
+        "api: would roll back from v2 to v1, then check health, version, smoke checks and error rate", null)));
+    assertThat(resolved.title()).isEqualTo("DRY RUN: plan ready for api (P1)");
+    assertThat(resolved.text()).contains("The dry run of the emergency rollback of api planned every step;"
+        + " nothing was changed.", "Would do: api: would roll back from v2 to v1, then check health");
   }
 
   @Test

@@ -58,7 +58,14 @@ final class AlertmanagerWebhook {
       String runId,
       String statusUrl,
       String message,
-      List<String> problems) {}
+      List<String> problems,
+      Boolean dryRun) {
+    /** An alert that started nothing. */
+    Outcome(int index, String alertname, String fingerprint, String outcome, String route, String workflowId,
+        String runId, String statusUrl, String message, List<String> problems) {
+      this(index, alertname, fingerprint, outcome, route, workflowId, runId, statusUrl, message, problems, null);
+    }
+  }
 
   record Answer(int received, int started, List<Outcome> results) {}
 
@@ -127,7 +134,8 @@ final class AlertmanagerWebhook {
       Runbooks.Started s = runbooks.start(request);
       log.info("alert {} ({}) started {} through route {}", name, fingerprint, s.workflowId(), route.name());
       return new Outcome(index, name, fingerprint, "started", route.name(), s.workflowId(), s.runId(),
-          RunsApi.statusUrl(s.workflowId()), null, null);
+          RunsApi.statusUrl(s.workflowId()), s.dryRun() ? "a dry run: it plans and changes nothing" : null, null,
+          s.dryRun());
     } catch (RunbookException.Conflict c) {
       return new Outcome(index, name, fingerprint, "already_running", route.name(), c.runningWorkflowId(), null,
           RunsApi.statusUrl(c.runningWorkflowId()), c.getMessage(), null);

@@ -97,7 +97,8 @@ public final class ApiClient implements Runbooks, RollbackLog, Releases {
     ObjectNode body = Json.MAPPER.valueToTree(request);
     body.remove("requestedBy");
     JsonNode answer = send("POST", "/api/v1/runs/" + request.runbook().id(), body, request.requestedBy(), null);
-    return new Started(answer.path("workflowId").asText(), answer.path("runId").asText(null));
+    return new Started(answer.path("workflowId").asText(), answer.path("runId").asText(null),
+        answer.path("dryRun").asBoolean(request.dryRun()));
   }
 
   @Override
@@ -195,7 +196,10 @@ public final class ApiClient implements Runbooks, RollbackLog, Releases {
     HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + credentials.token())
         .header("Accept", "application/json");
-    String as = person != null ? person : credentials.localDev() ? credentials.defaultPerson() : null;
+    // An act names who acts (in a local dev, whoever this user says, by default their own name);
+    // a read needs no name.
+    boolean act = !method.equals("GET");
+    String as = person != null ? person : act && credentials.localDev() ? credentials.defaultPerson() : null;
     if (as != null) {
       b.header(AS_HEADER, as);
     }

@@ -200,7 +200,7 @@ public final class ApiServer implements AutoCloseable {
       Person caller = null;
       if (access != Router.Access.PUBLIC) {
         caller = auth.authenticate(exchange.getRequestHeaders().getFirst("Authorization"),
-            exchange.getRequestHeaders().getFirst(ApiClient.AS_HEADER));
+            exchange.getRequestHeaders().getFirst(ApiClient.AS_HEADER), !method.equals("GET"));
         who = caller.name();
         if (access == Router.Access.STARTER && !starters.isEmpty() && !caller.hasAnyRole(starters)) {
           throw new ApiError(403, "forbidden", caller.name() + " may not start runs: that needs one of the roles "

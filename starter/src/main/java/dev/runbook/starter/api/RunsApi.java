@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +33,10 @@ final class RunsApi {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
 
-  /** rollback-&lt;service&gt; or rollback-full-&lt;environment&gt;; both fit this. */
-  private static final Pattern RUN_ID = Pattern.compile(Pattern.quote(WorkflowIds.PREFIX) + Validation.NAME.pattern());
-
   private static final Logger log = LoggerFactory.getLogger(RunsApi.class);
 
-  /** The answer to a start. */
-  record StartedRun(String workflowId, String runId, String statusUrl) {}
+  /** The answer to a start; {@code dryRun} marks a plan that changes and holds nothing. */
+  record StartedRun(String workflowId, String runId, String statusUrl, boolean dryRun) {}
 
   record RunList(List<RollbackLogEntry> runs) {}
 
@@ -129,9 +125,11 @@ final class RunsApi {
     }
     try {
       Runbooks.Started s = runbooks.start(request);
-      log.info("{} started {} ({} {})", request.requestedBy(), s.workflowId(), request.runbook().id(), request.severity());
+      log.info("{} started {} ({} {}{})", request.requestedBy(), s.workflowId(), request.runbook().id(),
+          request.severity(), s.dryRun() ? ", dry run" : "");
       String url = statusUrl(s.workflowId());
-      return Response.json(201, new StartedRun(s.workflowId(), s.runId(), url)).withHeader("Location", url);
+      return Response.json(201, new StartedRun(s.workflowId(), s.runId(), url, s.dryRun()))
+          .withHeader("Location", url);
     } catch (RunbookException.Conflict c) {
       throw conflict(c);
     }
@@ -233,13 +231,12 @@ final class RunsApi {
     }
   }
 
-  /** The run ID from the path, checked against the business ID shape before it goes anywhere. */
+  /** The run ID from the path, checked against the shapes of run IDs before it goes anywhere. */
   private static String runId(Call call) {
     String id = call.param("id");
-    if (!RUN_ID.matcher(id).matches()) {
+    if (!WorkflowIds.isRunId(id)) {
       throw new ApiError(404, "unknown_run", "'" + Validation.printable(id)
-          + "' is not a run ID: run IDs look like rollback-<service> or rollback-full-<environment>"
-          + " (see GET " + RUNS + ")");
+          + "' is not a run ID: run IDs look like " + WorkflowIds.SHAPES + " (see GET " + RUNS + ")");
     }
     return id;
   }

@@ -26,7 +26,15 @@ final class Output {
   static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
+  /** What marks a dry run wherever the CLI shows one. */
+  static final String DRY_RUN = "DRY RUN: a plan; nothing is changed and no service is held";
+
   private Output() {}
+
+  /** A run's state for a table: the outcome, or running; a dry run says so. */
+  static String state(String outcome, boolean dryRun) {
+    return (outcome == null ? "running" : outcome) + (dryRun ? " (dry run)" : "");
+  }
 
   static void json(PrintWriter out, Object value) {
     try {
@@ -84,9 +92,11 @@ final class Output {
 
   /** The status as a person reads it: phase, what it waits for, each step, who did what. */
   static void status(PrintWriter out, RunStatus s) {
-    out.printf("%s  %s rollback of %s (%s%s)%n", s.workflowId(),
-        s.runbook() == null ? "?" : s.runbook().id(), String.join(", ", s.services()),
-        s.severity(), s.dryRun() ? ", dry run" : "");
+    out.printf("%s  %s%s rollback of %s (%s)%n", s.workflowId(), s.dryRun() ? "DRY RUN of the " : "",
+        s.runbook() == null ? "?" : s.runbook().id(), String.join(", ", s.services()), s.severity());
+    if (s.dryRun()) {
+      out.println(DRY_RUN);
+    }
     out.printf("phase: %s%s%n", s.phase().label(),
         s.waitingFor() == null ? "" : "  (waiting for " + s.waitingFor() + ")");
     out.printf("requested by %s at %s: %s%n", s.requestedBy(), when(s.startedAt()), s.reason());

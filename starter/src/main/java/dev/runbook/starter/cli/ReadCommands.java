@@ -78,7 +78,7 @@ final class ReadCommands {
       List<List<String>> rows = new ArrayList<>();
       for (RollbackLogEntry e : runs) {
         rows.add(List.of(e.workflowId(), e.runbook(), Objects.toString(e.severity(), "-"),
-            Output.when(e.startedAt()), e.outcome() == null ? "running" : e.outcome(),
+            Output.when(e.startedAt()), Output.state(e.outcome(), e.dryRun()),
             Objects.toString(e.requestedBy(), "-")));
       }
       Output.table(out(), List.of("RUN", "RUNBOOK", "SEV", "STARTED", "STATE", "BY"), rows);
@@ -111,7 +111,7 @@ final class ReadCommands {
         rows.add(List.of(Output.when(e.startedAt()), String.join(",", e.services()),
             Objects.toString(e.fromVersion(), "-"), Objects.toString(e.toVersion(), "-"),
             e.durationMs() == null ? "-" : Output.duration(Duration.ofMillis(e.durationMs())),
-            e.outcome() == null ? "running" : e.outcome() + (e.dryRun() ? " (dry run)" : ""),
+            Output.state(e.outcome(), e.dryRun()),
             e.reason() == null ? "-" : e.reason()));
       }
       Output.table(out(), List.of("DATE", "SERVICE", "FROM", "TO", "DURATION", "OUTCOME", "REASON"), rows);

@@ -43,7 +43,8 @@ final class StartCommands {
     @Option(names = "--incident", description = "Incident reference, shown in messages and the log.")
     String incident;
 
-    @Option(names = "--dry-run", description = "Plan every action and change nothing.")
+    @Option(names = "--dry-run", description = "Plan every action and change nothing. A dry run gets an ID of its own"
+        + " (dryrun-...), holds no service, and ends with its plan so far at a step it cannot plan.")
     boolean dryRun;
 
     @Option(names = "--not-before", description = "P2 only: earliest start, ISO-8601 (2026-11-21T22:00:00Z).")
@@ -89,6 +90,9 @@ final class StartCommands {
       }
       if (!json) {
         out().printf("started %s (run %s)%n", started.workflowId(), started.runId());
+        if (started.dryRun()) {
+          out().printf("  %s%n", Output.DRY_RUN);
+        }
         out().printf("  follow it:  runbook watch %s%n", started.workflowId());
         out().flush();
       }

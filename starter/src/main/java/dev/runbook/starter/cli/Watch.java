@@ -40,6 +40,9 @@ public final class Watch implements java.util.function.Consumer<RunStatus> {
       out.flush();
       return;
     }
+    if (phase == null && s.dryRun()) {
+      out.println(Output.DRY_RUN);
+    }
     if (!s.phase().label().equals(phase)) {
       out.printf("%s  phase %s%s%n", Output.when(java.time.Instant.now()), s.phase().label(),
           s.waitingFor() == null ? "" : " (waiting for " + s.waitingFor() + ")");

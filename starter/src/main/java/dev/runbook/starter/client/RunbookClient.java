@@ -18,6 +18,7 @@ import dev.runbook.workflows.model.RefusalKind;
 import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.model.RunbookRequest;
 import dev.runbook.workflows.model.Vote;
+import dev.runbook.workflows.model.WorkflowIds;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -85,8 +86,10 @@ public final class RunbookClient implements Runbooks {
   }
 
   /**
-   * Starts a runbook under its business ID. A second rollback of the same target while one runs
-   * is refused with {@link RunbookException.Conflict}, naming the running one.
+   * Starts a runbook. A real run takes its business ID: a second rollback of the same target
+   * while one runs is refused with {@link RunbookException.Conflict}, naming the running one. A
+   * dry run takes an ID of its own ({@link WorkflowIds#forDryRun}), so it never holds a service:
+   * it starts beside a real run of the same target, and beside other dry runs.
    */
   @Override
   public Started start(RunbookRequest request) {
@@ -100,7 +103,29 @@ public final class RunbookClient implements Runbooks {
       throw new RunbookException.StartRefused(
           "nothing was started: " + String.join("; ", refusals));
     }
-    WorkflowOptions options = options(request);
+    if (!request.dryRun()) {
+      return startAs(request, request.workflowId());
+    }
+    // Eight random hex digits: a clash is unlikely, and then another tag is drawn.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startAs(request, WorkflowIds.forDryRun(request.workflowId(), dryRunTag()));
+      } catch (RunbookException.Conflict clash) {
+        if (attempt >= 3) {
+          throw clash;
+        }
+      }
+    }
+  }
+
+  private static String dryRunTag() {
+    return String.format(java.util.Locale.ROOT, "%08x", TAGS.nextInt());
+  }
+
+  private static final java.security.SecureRandom TAGS = new java.security.SecureRandom();
+
+  private Started startAs(RunbookRequest request, String workflowId) {
+    WorkflowOptions options = options(request, workflowId);
     try {
       var execution =
           switch (request.runbook()) {
@@ -117,29 +142,31 @@ public final class RunbookClient implements Runbooks {
               yield WorkflowClient.start(w::rollback, (FullRollbackRequest) request);
             }
           };
-      return new Started(execution.getWorkflowId(), execution.getRunId());
+      return new Started(execution.getWorkflowId(), execution.getRunId(), request.dryRun());
     } catch (WorkflowExecutionAlreadyStarted e) {
-      throw conflict(request);
+      throw conflict(request, workflowId);
     } catch (WorkflowServiceException e) {
-      throw translate(request.workflowId(), e);
+      throw translate(workflowId, e);
     }
   }
 
-  private WorkflowOptions options(RunbookRequest r) {
+  private WorkflowOptions options(RunbookRequest r, String workflowId) {
     Map<String, Object> memo = new LinkedHashMap<>();
     memo.put("reason", r.reason());
     memo.put("requestedBy", r.requestedBy());
+    memo.put("dryRun", r.dryRun());
     if (r.incidentId() != null) {
       memo.put("incidentId", r.incidentId());
     }
     return WorkflowOptions.newBuilder()
         .setTaskQueue(taskQueue)
-        .setWorkflowId(r.workflowId())
+        .setWorkflowId(workflowId)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
         .setWorkflowTaskTimeout(workflowTaskTimeout)
         .setStaticSummary(summary(r))
-        .setStaticDetails("Reason: " + r.reason() + "\n\nRequested by " + r.requestedBy()
+        .setStaticDetails((r.dryRun() ? "DRY RUN: a plan; nothing is changed.\n\n" : "")
+            + "Reason: " + r.reason() + "\n\nRequested by " + r.requestedBy()
             + (r.incidentId() == null ? "" : " for " + r.incidentId()))
         .setMemo(memo)
         .setTypedSearchAttributes(
@@ -166,12 +193,11 @@ public final class RunbookClient implements Runbooks {
       }
       case FULL -> " in " + ((FullRollbackRequest) r).environment();
     };
-    return r.severity() + " " + r.runbook().id() + " rollback of " + target + to
-        + (r.dryRun() ? " [dry run]" : "") + " by " + r.requestedBy();
+    return (r.dryRun() ? "DRY RUN: " : "") + r.severity() + " " + r.runbook().id() + " rollback of "
+        + target + to + " by " + r.requestedBy();
   }
 
-  private RunbookException conflict(RunbookRequest r) {
-    String id = r.workflowId();
+  private RunbookException conflict(RunbookRequest r, String id) {
     String what = String.join(", ", r.services());
     try {
       RunStatus running = status(id);

@@ -13,8 +13,12 @@ import java.util.function.Consumer;
  * through the HTTP API with the person's token (the CLI). Errors are {@link RunbookException}s.
  */
 public interface Runbooks {
-  /** A run that was started. */
-  record Started(String workflowId, String runId) {}
+  /**
+   * A run that was started.
+   *
+   * @param dryRun a dry run: it plans, changes nothing and holds nothing
+   */
+  record Started(String workflowId, String runId, boolean dryRun) {}
 
   Started start(RunbookRequest request);
 

@@ -139,13 +139,21 @@ class ApiAlertmanagerTest {
         alert("firing", "\"alertname\": \"ProdDown\"", "")));
 
     assertThat(r.status()).as(r.body()).isEqualTo(200);
-    assertThat(r.json().path("results")).extracting(n -> n.path("workflowId").asText())
-        .containsExactly("rollback-api", "rollback-full-prod");
-    RunStatus database = api.status("rollback-api");
+    JsonNode results = r.json().path("results");
+    // Both routes are dry runs: each takes an ID of its own and says so.
+    assertThat(results).extracting(n -> n.path("workflowId").asText())
+        .satisfiesExactly(
+            id -> assertThat(id).matches("dryrun-api-[0-9a-f]{8}"),
+            id -> assertThat(id).matches("dryrun-full-prod-[0-9a-f]{8}"));
+    assertThat(results).allSatisfy(n -> {
+      assertThat(n.path("dryRun").asBoolean()).isTrue();
+      assertThat(n.path("message").asText()).isEqualTo("a dry run: it plans and changes nothing");
+    });
+    RunStatus database = api.status(results.get(0).path("workflowId").asText());
     assertThat(database.runbook()).isEqualTo(RunbookType.DATABASE);
     assertThat(database.dryRun()).isTrue();
     assertThat(database.reason()).isEqualTo("SchemaBroken: migration 3 broke orders");
-    RunStatus full = api.status("rollback-full-prod");
+    RunStatus full = api.status(results.get(1).path("workflowId").asText());
     assertThat(full.services()).isEqualTo(List.of("api", "web"));
     assertThat(full.reason()).isEqualTo("alert ProdDown is firing");
     assertThat(full.severity()).isEqualTo(Severity.P0);

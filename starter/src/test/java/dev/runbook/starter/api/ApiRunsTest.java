@@ -49,6 +49,7 @@ class ApiRunsTest {
     assertThat(body.path("workflowId").asText()).isEqualTo("rollback-api");
     assertThat(body.path("runId").asText()).isNotBlank();
     assertThat(body.path("statusUrl").asText()).isEqualTo("/api/v1/runs/rollback-api");
+    assertThat(body.path("dryRun").asBoolean(true)).isFalse();
 
     api.awaitPhase("rollback-api", Phase.AWAITING_APPROVAL);
     var status = api.get("/api/v1/runs/rollback-api", "dave");
@@ -82,8 +83,11 @@ class ApiRunsTest {
         {"environment": "prod", "severity": "P0", "reason": "release 42 is broken", "dryRun": true}""");
 
     assertThat(r.status()).as(r.body()).isEqualTo(201);
-    assertThat(r.json().path("workflowId").asText()).isEqualTo("rollback-full-prod");
-    RunStatus s = api.status("rollback-full-prod");
+    String id = r.json().path("workflowId").asText();
+    assertThat(id).matches("dryrun-full-prod-[0-9a-f]{8}");
+    assertThat(r.json().path("dryRun").asBoolean()).isTrue();
+    assertThat(r.header("Location")).isEqualTo("/api/v1/runs/" + id);
+    RunStatus s = api.status(id);
     assertThat(s.services()).containsExactly("api", "web");
     assertThat(s.dryRun()).isTrue();
   }
@@ -170,10 +174,11 @@ class ApiRunsTest {
     api.awaitPhase(full, Phase.SUCCEEDED);
 
     JsonNode all = api.get("/api/v1/runs", "dave").json().path("runs");
-    assertThat(all).extracting(n -> n.path("workflowId").asText()).containsExactly("rollback-api", "rollback-full-prod");
+    assertThat(all).extracting(n -> n.path("workflowId").asText()).containsExactly("rollback-api", full);
     assertThat(all.get(1).path("outcome").asText()).isEqualTo("succeeded");
+    assertThat(all).extracting(n -> n.path("dryRun").asBoolean()).containsExactly(false, true);
 
-    assertThat(ids(api.get("/api/v1/runs?service=web", "dave").json())).containsExactly("rollback-full-prod");
+    assertThat(ids(api.get("/api/v1/runs?service=web", "dave").json())).containsExactly(full);
     assertThat(ids(api.get("/api/v1/runs?open=true", "dave").json())).containsExactly("rollback-api");
     assertThat(ids(api.get("/api/v1/runs?limit=1", "dave").json())).containsExactly("rollback-api");
 

@@ -178,12 +178,64 @@ class RunbookCliTest {
   }
 
   @Test
-  void dryRunStartsAPlanThatChangesNothing() {
+  void dryRunStartsAPlanThatChangesNothingAndSaysSoEverywhere() {
     Result r = run("start", "emergency", "api", "-s", "P1", "-r", "rehearsal", "--as", "erin",
         "--dry-run", "--with-database", "--watch");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("[plan]").contains("dry run: nothing was changed");
+    String id = r.out().lines().findFirst().orElseThrow().replaceFirst("^started (\\S+) .*", "$1");
+    assertThat(id).matches("dryrun-api-[0-9a-f]{8}");
+    assertThat(r.out().lines().toList()).contains("  " + Output.DRY_RUN);
+    assertThat(r.out()).contains("[plan]")
+        .contains("would check health, version v1, smoke checks and error rate")
+        .contains("succeeded: dry run: nothing was changed")
+        .doesNotContain("healthy on");
     assertThat(world.mutations()).isZero();
+
+    Result status = run("status", id);
+    assertThat(status.out().lines().toList()).startsWith(
+        id + "  DRY RUN of the emergency rollback of api (P1)",
+        Output.DRY_RUN,
+        "phase: succeeded");
+    assertThat(run("status", id, "--json").out()).contains("\"dryRun\" : true");
+    // The business ID was never taken: a real run of api starts.
+    assertThat(run("start", "emergency", "api", "-s", "P1", "-r", "real now", "--as", "erin").out())
+        .startsWith("started rollback-api");
+  }
+
+  @Test
+  void aDryRunThatCannotBePlannedEndsWithItsPlanSoFarAndWatchExits1() {
+    world.fail("Service.resolveTarget", dev.runbook.workflows.activities.FailureType.NOT_SUPPORTED, 1);
+    Result r = run("start", "emergency", "api", "-s", "P0", "-r", "rehearsal", "--as", "erin",
+        "--dry-run", "--watch");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("plan-incomplete: dry run stopped at resolve-target: ")
+        .contains("planned so far: notify-started, capture-evidence")
+        .doesNotContain("needs a decision");
+  }
+
+  @Test
+  void listAndLogMarkDryRunsWhetherRunningOrEnded() {
+    logRows.add(new RollbackLogEntry("dryrun-api-1a2b3c4d", "r1", "emergency", "P1", List.of("api"),
+        Instant.parse("2026-11-21T03:04:00Z"), Instant.parse("2026-11-21T03:04:02Z"), "v2", "v1",
+        "rehearsal", "erin", null, true, 2_000L, "succeeded", "dry run: nothing was changed"));
+    logRows.add(new RollbackLogEntry("dryrun-web-0f0f0f0f", "r2", "emergency", "P0", List.of("web"),
+        Instant.parse("2026-11-21T04:00:00Z"), null, null, null, "drill", "bob", null, true,
+        null, null, null));
+    logRows.add(new RollbackLogEntry("rollback-web", "r3", "emergency", "P0", List.of("web"),
+        Instant.parse("2026-11-21T05:00:00Z"), null, null, null, "real", "bob", null, false,
+        null, null, null));
+
+    assertThat(run("log").out().lines().toList()).containsExactly(
+        "DATE              SERVICE  FROM  TO  DURATION  OUTCOME              REASON",
+        "2026-11-21 03:04  api      v2    v1  2s        succeeded (dry run)  rehearsal",
+        "2026-11-21 04:00  web      -     -   -         running (dry run)    drill",
+        "2026-11-21 05:00  web      -     -   -         running              real");
+    assertThat(run("list").out().lines().toList()).containsExactly(
+        "RUN                  RUNBOOK    SEV  STARTED           STATE                BY",
+        "dryrun-api-1a2b3c4d  emergency  P1   2026-11-21 03:04  succeeded (dry run)  erin",
+        "dryrun-web-0f0f0f0f  emergency  P0   2026-11-21 04:00  running (dry run)    bob",
+        "rollback-web         emergency  P0   2026-11-21 05:00  running              bob");
+    assertThat(run("list", "--json").out()).contains("\"dryRun\" : true");
   }
 
   @Test

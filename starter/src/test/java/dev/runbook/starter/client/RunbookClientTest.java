@@ -105,6 +105,6 @@ class RunbookClientTest {
     assertThat(RunbookClient.summary(Runs.request(RunbookType.EMERGENCY, Severity.P1, false)))
         .isEqualTo("P1 emergency rollback of api with database by erin");
     assertThat(RunbookClient.summary(Runs.request(RunbookType.FULL, Severity.P0, true)))
-        .isEqualTo("P0 full rollback of api, web in prod [dry run] by erin");
+        .isEqualTo("DRY RUN: P0 full rollback of api, web in prod by erin");
   }
 }

@@ -57,6 +57,7 @@ final class ApprovalGate {
     if (run.request.dryRun()) {
       s.state = StepState.PLANNED;
       s.planned.add("wait for " + rule.describe());
+      s.detail = "would wait for " + rule.describe();
       s.finishedAt = run.now();
       return;
     }

@@ -9,6 +9,7 @@ import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.RunReport;
 import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.model.RunbookRequest;
+import dev.runbook.workflows.model.StepState;
 import dev.runbook.workflows.model.StepStatus;
 import dev.runbook.workflows.policy.ApprovalRule;
 import dev.runbook.workflows.policy.PolicySnapshot;
@@ -145,6 +146,14 @@ final class RunState {
       }
     }
     return all;
+  }
+
+  /** The IDs of the steps a dry run has planned actions for so far, in order. */
+  List<String> plannedSteps() {
+    return steps.values().stream()
+        .filter(s -> s.state == StepState.PLANNED && !s.planned.isEmpty())
+        .map(s -> s.id)
+        .toList();
   }
 
   // ---------------------------------------------------------------- who did what

@@ -298,6 +298,14 @@ public final class RunbookEngine {
     return run.runTag;
   }
 
+  /**
+   * A short tag of this run that every replay sees alike, the offline replayer's too: from the run
+   * ID recorded in the run's first event. Names the child runs of a dry run.
+   */
+  public String historyTag() {
+    return RunState.runTag(Workflow.getInfo().getOriginalExecutionRunId());
+  }
+
   /** A stable idempotency key for one piece of work of this run. */
   public String key(String step) {
     return run.key(step);

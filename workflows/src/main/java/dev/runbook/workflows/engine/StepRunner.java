@@ -11,6 +11,7 @@ import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.StepState;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -78,6 +79,10 @@ final class StepRunner {
         T result = body.get();
         run.note(result);
         s.state = run.request.dryRun() ? StepState.PLANNED : StepState.SUCCEEDED;
+        if (run.request.dryRun() && s.detail == null && !s.planned.isEmpty()) {
+          // A planned step says what it would do, never what it did.
+          s.detail = "would " + Character.toLowerCase(title.charAt(0)) + title.substring(1);
+        }
         s.finishedAt = run.now();
         journal.audit(AuditEventType.STEP_SUCCEEDED, null, id, s.detail, s.auditData());
         journal.flush();
@@ -96,11 +101,15 @@ final class StepRunner {
         journal.audit(AuditEventType.STEP_FAILED, null, id, s.error, s.auditData());
         journal.flush();
         log.warn("{} step {} failed for good: {}", run.workflowId, id, s.error);
-        if (refusals.contains(Failures.applicationType(failure))) {
+        if (!run.request.dryRun() && refusals.contains(Failures.applicationType(failure))) {
           throw new RunEnded(Phase.REFUSED, "refused at " + id + ": " + Failures.innermostMessage(failure));
         }
         if (policy == StepPolicy.PROPAGATE || mode == RunbookEngine.Mode.CHILD) {
           throw failure;
+        }
+        if (run.request.dryRun() && Versions.dryRunsHoldNothing()) {
+          // Nobody is asked to decide for a plan: it ends here, with what it has.
+          throw planIncomplete(s);
         }
         DecisionRequest d = decisions.await(s, policy, saga.canCompensate());
         switch (d.action()) {
@@ -125,6 +134,19 @@ final class StepRunner {
     }
   }
 
+  /** How a dry run ends at a step it could not plan: the step, the reason, the plan so far. */
+  private RunEnded planIncomplete(StepRecord failed) {
+    List<String> planned = run.plannedSteps();
+    int actions = run.plannedActions().size();
+    return new RunEnded(
+        Phase.PLAN_INCOMPLETE,
+        "dry run stopped at " + failed.id + ": " + failed.error + "; planned so far: "
+            + (planned.isEmpty()
+                ? "nothing"
+                : String.join(", ", planned) + " (" + actions + " action" + (actions == 1 ? "" : "s") + ")")
+            + "; nothing was changed");
+  }
+
   /** A step that sends a message to the team; it cannot fail (a lost message is recorded). */
   void announce(String id, String title, NotificationKind kind, String detail) {
     step(
@@ -133,6 +155,10 @@ final class StepRunner {
         StepPolicy.SKIPPABLE,
         () -> {
           journal.notify(kind, Audience.TEAM, null, detail);
+          if (run.request.dryRun()) {
+            run.detail("would send the " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                + " message (marked DRY RUN)");
+          }
           return null;
         });
   }

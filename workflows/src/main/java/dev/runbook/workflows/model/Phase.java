@@ -24,7 +24,13 @@ public enum Phase {
   CANCELLED(true),
   /** The run would not act: what it needed to know was not known (no good version); nothing changed. */
   REFUSED(true),
-  FAILED(true);
+  FAILED(true),
+  /**
+   * A dry run that ended at a step it could not plan: the outcome message names the step, the
+   * reason and what was planned before it. Only dry runs end this way (a real run asks for a
+   * decision instead).
+   */
+  PLAN_INCOMPLETE(true);
 
   private final boolean terminal;
 

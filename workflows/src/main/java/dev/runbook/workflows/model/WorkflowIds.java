@@ -1,9 +1,32 @@
 package dev.runbook.workflows.model;
 
-/** Business-scoped workflow IDs: a second rollback of the same target is refused while one runs. */
+import java.util.regex.Pattern;
+
+/**
+ * Workflow IDs. A real run takes its business ID, {@code rollback-<service>} or {@code
+ * rollback-full-<environment>}, so a second rollback of the same target is refused while one
+ * runs. A dry run changes nothing and holds nothing: it takes an ID of its own, {@code
+ * dryrun-<service>-<tag>} or {@code dryrun-full-<environment>-<tag>}, where the tag is eight
+ * random hex digits chosen by whoever starts it; it never blocks a real run, nor is blocked by one,
+ * and two dry runs of one service may run side by side.
+ */
 public final class WorkflowIds {
   public static final String PREFIX = "rollback-";
   public static final String FULL_PREFIX = "rollback-full-";
+  public static final String DRY_RUN_PREFIX = "dryrun-";
+
+  /** A dry run's tag: eight lower-case hex digits. */
+  public static final Pattern DRY_RUN_TAG = Pattern.compile("[0-9a-f]{8}");
+
+  /** Every ID a run can have: a business ID, or a dry run's own. */
+  public static final Pattern RUN_ID = Pattern.compile(
+      Pattern.quote(PREFIX) + Validation.NAME.pattern()
+          + "|" + Pattern.quote(DRY_RUN_PREFIX) + Validation.NAME.pattern() + "-" + DRY_RUN_TAG.pattern());
+
+  /** What a person is told when an ID does not have the shape of one. */
+  public static final String SHAPES =
+      "rollback-<service>, rollback-full-<environment>, or for a dry run dryrun-<service>-<tag>"
+          + " or dryrun-full-<environment>-<tag>";
 
   private WorkflowIds() {}
 
@@ -13,5 +36,30 @@ public final class WorkflowIds {
 
   public static String forEnvironment(String environment) {
     return FULL_PREFIX + environment;
+  }
+
+  /**
+   * The ID of a dry run of what {@code businessId} names: {@code rollback-api} with tag {@code
+   * 1a2b3c4d} gives {@code dryrun-api-1a2b3c4d}; {@code rollback-full-prod} gives {@code
+   * dryrun-full-prod-1a2b3c4d}.
+   */
+  public static String forDryRun(String businessId, String tag) {
+    if (businessId == null || !businessId.startsWith(PREFIX)) {
+      throw new IllegalArgumentException("'" + businessId + "' is not a business ID (" + PREFIX + "...)");
+    }
+    if (tag == null || !DRY_RUN_TAG.matcher(tag).matches()) {
+      throw new IllegalArgumentException("a dry run's tag is eight hex digits, not '" + tag + "'");
+    }
+    return DRY_RUN_PREFIX + businessId.substring(PREFIX.length()) + "-" + tag;
+  }
+
+  /** True for a dry run's own ID. */
+  public static boolean isDryRun(String workflowId) {
+    return workflowId != null && workflowId.startsWith(DRY_RUN_PREFIX);
+  }
+
+  /** True when {@code id} has the shape of a run's ID (a business ID or a dry run's). */
+  public static boolean isRunId(String id) {
+    return id != null && RUN_ID.matcher(id).matches();
   }
 }

@@ -67,6 +67,7 @@ public final class FakeWorld {
   public final Map<String, Database> databases = new TreeMap<>();
   private final List<String> calls = new ArrayList<>();
   private final List<Notification> notifications = new ArrayList<>();
+  private final List<Notification> plannedNotifications = new ArrayList<>();
   private final List<AuditEvent> audit = new ArrayList<>();
   private final java.util.Set<String> auditKeys = new java.util.HashSet<>();
   private final Map<String, Failure> failures = new HashMap<>();
@@ -177,6 +178,11 @@ public final class FakeWorld {
 
   public synchronized List<Notification> notifications() {
     return List.copyOf(notifications);
+  }
+
+  /** The messages dry runs planned (and did not send). */
+  public synchronized List<Notification> plannedNotifications() {
+    return List.copyOf(plannedNotifications);
   }
 
   public synchronized List<AuditEvent> audit() {
@@ -537,6 +543,9 @@ public final class FakeWorld {
         enter("Notify.send", n.kind().name(), n.dryRun());
         if (!n.dryRun() && notifications.stream().noneMatch(x -> x.key().equals(n.key()))) {
           notifications.add(n);
+        }
+        if (n.dryRun()) {
+          plannedNotifications.add(n);
         }
         return new NotifyResult(
             n.dryRun() ? List.of() : List.of("console"), List.of(),

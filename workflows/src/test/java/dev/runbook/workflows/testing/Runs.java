@@ -26,6 +26,7 @@ import dev.runbook.workflows.model.RunbookRequest;
 import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.Severity;
 import dev.runbook.workflows.model.Vote;
+import dev.runbook.workflows.model.WorkflowIds;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -93,16 +94,20 @@ public final class Runs {
         null, null, null, null, null, null);
   }
 
-  /** Starts a run the way the starter does: business ID, conflict policy FAIL. */
+  /**
+   * Starts a run the way the starter does: a real run under its business ID, a dry run under a
+   * dry-run ID of its own; conflict policy FAIL.
+   */
   public static WorkflowStub start(WorkflowClient client, String taskQueue, RunbookRequest r) {
+    String id = r.dryRun() ? WorkflowIds.forDryRun(r.workflowId(), dryRunTag()) : r.workflowId();
     WorkflowOptions options =
         WorkflowOptions.newBuilder()
             .setTaskQueue(taskQueue)
-            .setWorkflowId(r.workflowId())
+            .setWorkflowId(id)
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
             .setStaticSummary(r.runbook().id() + " rollback of " + String.join(", ", r.services()))
             .build();
-    started.add(new Started(client, r.workflowId()));
+    started.add(new Started(client, id));
     switch (r.runbook()) {
       case EMERGENCY -> {
         EmergencyRollbackWorkflow w = client.newWorkflowStub(EmergencyRollbackWorkflow.class, options);
@@ -120,6 +125,11 @@ public final class Runs {
         return WorkflowStub.fromTyped(w);
       }
     }
+  }
+
+  /** A fresh dry-run tag: eight hex digits. */
+  public static String dryRunTag() {
+    return java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 8);
   }
 
   /** The run's report, whatever its result type (every result record starts with it). */
