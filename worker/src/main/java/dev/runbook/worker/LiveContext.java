@@ -3,7 +3,9 @@ package dev.runbook.worker;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.runbook.activities.Secret;
 import dev.runbook.activities.audit.RollbackLogStore;
+import dev.runbook.activities.database.BackupCatalog;
 import dev.runbook.activities.store.Store;
+import dev.runbook.starter.BackupList;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.cli.CliContext;
 import dev.runbook.starter.client.RunbookClient;
@@ -16,8 +18,8 @@ import java.util.Map;
 
 /**
  * The CLI's view of the world, connected on first use: Temporal at the configured address (or
- * the one a running {@code runbook dev} announced), the rollback log in the configured database
- * (or dev's private one).
+ * the one a running {@code runbook dev} announced), the rollback log and its backups in the
+ * configured database (or dev's private one).
  */
 final class LiveContext implements CliContext, AutoCloseable {
   private final Path configFile;
@@ -62,7 +64,19 @@ final class LiveContext implements CliContext, AutoCloseable {
   }
 
   @Override
-  public synchronized RollbackLog log() {
+  public RollbackLog log() {
+    RollbackLogStore store = new RollbackLogStore(logDb());
+    return store::recent;
+  }
+
+  @Override
+  public BackupList backups() {
+    BackupCatalog catalog = new BackupCatalog(logDb());
+    return catalog::list;
+  }
+
+  /** The rollback log's database: the configured one, else the one a running dev announced. */
+  private synchronized HikariDataSource logDb() {
     if (logDb == null) {
       AuditDatabase.Server server = AuditDatabase.configured(settings().config().audit());
       if (server == null) {
@@ -72,8 +86,7 @@ final class LiveContext implements CliContext, AutoCloseable {
       }
       logDb = Store.pool(server.jdbcUrl(server.database()), server.user(), server.password(), 2);
     }
-    RollbackLogStore store = new RollbackLogStore(logDb);
-    return store::recent;
+    return logDb;
   }
 
   private Secret devPassword() {

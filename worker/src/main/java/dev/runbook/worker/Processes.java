@@ -134,10 +134,11 @@ final class Processes {
           api = null;
         } else {
           var store = new dev.runbook.activities.audit.RollbackLogStore(audit.dataSource());
+          var backups = new dev.runbook.activities.database.BackupCatalog(audit.dataSource());
           try {
             api = closer.add(new dev.runbook.starter.api.ApiServer(apiSettings,
                 new dev.runbook.starter.client.RunbookClient(connection.client(), t.taskQueue()),
-                store::recent, metrics::scrape, connection::reachable).start());
+                store::recent, backups::list, metrics::scrape, connection::reachable).start());
           } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("the HTTP API cannot listen on " + apiSettings.listen()
                 + ": " + e.getMessage() + " (set api.listen to a free address)", e);
@@ -182,7 +183,7 @@ final class Processes {
       Shutdown shutdown = new Shutdown(java.time.Duration.ofSeconds(10));
       Metrics metrics = new Metrics();
       try (var server = new dev.runbook.starter.api.ApiServer(apiSettings, context.client(), context.log(),
-          metrics::scrape, context::reachable).start()) {
+          context.backups(), metrics::scrape, context::reachable).start()) {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("runbook serve: HTTP API on %s (port %d), Temporal %s. Ctrl-C stops it.%n",
             apiSettings.listen(), server.port(), context.temporalAddress());

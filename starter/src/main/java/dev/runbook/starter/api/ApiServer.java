@@ -3,6 +3,7 @@ package dev.runbook.starter.api;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.runbook.starter.BackupList;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.starter.client.RunbookException;
@@ -55,9 +56,23 @@ public final class ApiServer implements AutoCloseable {
   private final BooleanSupplier healthy;
   private final byte[] openApi;
 
+  /** An API whose backup listing answers 503: for processes without the backup catalog. */
+  public ApiServer(
+      ApiSettings settings,
+      RunbookClient runbooks,
+      RollbackLog rollbackLog,
+      Supplier<String> metrics,
+      BooleanSupplier healthy)
+      throws IOException {
+    this(settings, runbooks, rollbackLog, (database, limit) -> {
+      throw new IllegalStateException("this API server was started without the backup catalog");
+    }, metrics, healthy);
+  }
+
   /**
    * Binds the listen address; {@link #start()} begins serving.
    *
+   * @param backups the backups recorded in the rollback log
    * @param metrics the Prometheus text exposition of the process's metrics
    * @param healthy whether the API can do its work (Temporal reachable); false answers 503
    * @throws IllegalArgumentException when the settings have problems (each one is listed)
@@ -66,6 +81,7 @@ public final class ApiServer implements AutoCloseable {
       ApiSettings settings,
       RunbookClient runbooks,
       RollbackLog rollbackLog,
+      BackupList backups,
       Supplier<String> metrics,
       BooleanSupplier healthy)
       throws IOException {
@@ -92,6 +108,7 @@ public final class ApiServer implements AutoCloseable {
         .add("POST", r + "/{id}/reject", Router.Access.PERSON, runs::reject)
         .add("POST", r + "/{id}/decide", Router.Access.PERSON, runs::decide)
         .add("POST", r + "/{id}/cancel", Router.Access.PERSON, runs::cancel)
+        .add("GET", BackupsApi.PATH, Router.Access.PERSON, new BackupsApi(backups)::list)
         .add("POST", AlertmanagerWebhook.PATH, Router.Access.STARTER, alerts::receive)
         .add("GET", "/openapi.json", Router.Access.PUBLIC, call -> new Response(200, Response.JSON, openApi, Map.of()))
         .add("GET", "/metrics", Router.Access.PUBLIC, call -> metrics())

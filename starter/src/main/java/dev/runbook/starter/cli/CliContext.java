@@ -1,5 +1,6 @@
 package dev.runbook.starter.cli;
 
+import dev.runbook.starter.BackupList;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
 import java.util.List;
@@ -13,6 +14,11 @@ public interface CliContext {
   RunbookClient client();
 
   RollbackLog log();
+
+  /** The backups recorded in the rollback log; only the process's own context can read them. */
+  default BackupList backups() {
+    throw new UnsupportedOperationException("this command cannot read the backups: run `runbook backups`");
+  }
 
   /** The services and databases of each configured environment, for the full runbook. */
   Map<String, Environment> environments();

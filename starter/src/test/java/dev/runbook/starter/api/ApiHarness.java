@@ -6,8 +6,10 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runbook.starter.BackupList;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.workflows.model.BackupRecord;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.RollbackLogEntry;
 import dev.runbook.workflows.model.RunReport;
@@ -100,7 +102,24 @@ final class ApiHarness implements AutoCloseable {
     }
   }
 
+  /** What the backup catalog holds for this test, newest first; a test adds rows or makes it fail. */
+  static final class Backups implements BackupList {
+    final List<BackupRecord> rows = new CopyOnWriteArrayList<>();
+    volatile RuntimeException failure;
+    final List<String> asked = new CopyOnWriteArrayList<>();
+
+    @Override
+    public List<BackupRecord> recent(String database, int limit) {
+      asked.add(database + " " + limit);
+      if (failure != null) {
+        throw failure;
+      }
+      return rows.stream().filter(r -> database == null || r.database().equals(database)).limit(limit).toList();
+    }
+  }
+
   final FakeWorld world = new FakeWorld();
+  final Backups backups = new Backups();
   final Map<String, String> tokens = new LinkedHashMap<>();
   final RunbookClient runbooks;
   final StartedRunsLog rollbackLog;
@@ -125,7 +144,7 @@ final class ApiHarness implements AutoCloseable {
     List<ApiSettings.PersonEntry> people = new ArrayList<>();
     FakeWorld.people().forEach(p -> people.add(person(p.name(), p.roles())));
     people.add(person(ALERTMANAGER, List.of("alerting")));
-    server = new ApiServer(settings.apply(settings(people)), runbooks, rollbackLog, metrics, healthy).start();
+    server = new ApiServer(settings.apply(settings(people)), runbooks, rollbackLog, backups, metrics, healthy).start();
   }
 
   static ApiHarness start(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client) throws IOException {
