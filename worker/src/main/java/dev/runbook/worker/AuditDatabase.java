@@ -42,6 +42,11 @@ public final class AuditDatabase implements AutoCloseable {
     Connection connect(String db) throws SQLException {
       return DriverManager.getConnection(jdbcUrl(db), user, password.reveal());
     }
+
+    /** The same server and login, another database on it. */
+    public Server withDatabase(String db) {
+      return new Server(host, port, user, password, db);
+    }
   }
 
   private final Server server;
@@ -145,6 +150,16 @@ public final class AuditDatabase implements AutoCloseable {
     Server server = new Server(pg.host(), pg.port(), pg.user(), pg.password(), "runbook");
     ensureDatabase(server);
     return migrated(server, pg);
+  }
+
+  /**
+   * Stops the private cluster of {@code stateDir} when an earlier process left it running (it was
+   * killed before it could stop it). Only for a caller that knows no other process uses it.
+   *
+   * @return whether one was running and is stopped now
+   */
+  public static boolean stopLeftoverPrivate(Path stateDir) {
+    return LocalPostgres.stopLeftover(clusterDir(stateDir));
   }
 
   private static AuditDatabase migrated(Server server, LocalPostgres owned) {

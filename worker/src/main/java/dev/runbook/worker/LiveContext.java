@@ -1,5 +1,6 @@
 package dev.runbook.worker;
 
+import dev.runbook.starter.BackupList;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.api.ApiClient;
@@ -118,6 +119,11 @@ final class LiveContext implements CliContext, AutoCloseable {
 
   @Override
   public Releases releases() {
+    return api();
+  }
+
+  @Override
+  public BackupList backups() {
     return api();
   }
 

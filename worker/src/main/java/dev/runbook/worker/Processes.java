@@ -178,14 +178,14 @@ final class Processes {
     private ApiServer listen(ApiSettings apiSettings, ApiServer.LocalDev local, Catalog catalog,
         dev.runbook.activities.audit.RollbackLogStore store, TemporalConnection connection) {
       try {
-        return new ApiServer(apiSettings, local, catalog::fingerprint, runbooks, store::recent, releases,
+        return new ApiServer(apiSettings, local, catalog::fingerprint, runbooks, records(store),
             metrics::scrape, connection::reachable);
       } catch (java.io.IOException e) {
         boolean chosen = settings.config().api() != null && settings.config().api().listen() != null;
         if (local != null && !chosen) {
           try {
             return new ApiServer(apiSettings.withListen("127.0.0.1:0"), local, catalog::fingerprint, runbooks,
-                store::recent, releases, metrics::scrape, connection::reachable);
+                records(store), metrics::scrape, connection::reachable);
           } catch (java.io.IOException again) {
             e.addSuppressed(again);
           }
@@ -193,6 +193,11 @@ final class Processes {
         throw new java.io.UncheckedIOException("the HTTP API cannot listen on " + apiSettings.listen()
             + ": " + e.getMessage() + " (set api.listen to a free address)", e);
       }
+    }
+
+    private ApiServer.Records records(dev.runbook.activities.audit.RollbackLogStore store) {
+      var backups = new dev.runbook.activities.database.BackupCatalog(audit.dataSource());
+      return new ApiServer.Records(store::recent, releases, backups::list);
     }
 
     String address() {

@@ -3,6 +3,7 @@ package dev.runbook.worker;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.runbook.activities.Secret;
 import dev.runbook.activities.audit.RollbackLogStore;
+import dev.runbook.activities.database.BackupCatalog;
 import dev.runbook.activities.ledger.ReleaseLedger;
 import dev.runbook.activities.store.Store;
 import dev.runbook.starter.api.ApiServer;
@@ -66,8 +67,10 @@ final class ServeCommand implements Callable<Integer> {
       ReleaseLedger ledger = new ReleaseLedger(db, Clock.systemUTC());
       RunbookClient runbooks = new RunbookClient(temporal.client(), t.taskQueue(), new StartChecks(workers, ledger));
       RollbackLogStore log = new RollbackLogStore(db);
+      ApiServer.Records records = new ApiServer.Records(log::recent, new LedgerReleases(ledger, workers),
+          new BackupCatalog(db)::list);
       ApiServer server = closer.add(new ApiServer(apiSettings, null, () -> workers.get().fingerprint(), runbooks,
-          log::recent, new LedgerReleases(ledger, workers), metrics::scrape, temporal::reachable).start());
+          records, metrics::scrape, temporal::reachable).start());
       PrintWriter out = spec.commandLine().getOut();
       out.printf("runbook serve: HTTP API on %s (port %d), Temporal %s, workers' configuration %s. Ctrl-C stops it.%n",
           apiSettings.listen(), server.port(), temporal.address(), workers.get().fingerprint());

@@ -2,6 +2,7 @@ package dev.runbook.worker;
 
 import dev.runbook.activities.audit.AuditActivitiesImpl;
 import dev.runbook.activities.check.CheckActivitiesImpl;
+import dev.runbook.activities.database.BackupCatalog;
 import dev.runbook.activities.database.DatabaseActivitiesImpl;
 import dev.runbook.activities.ledger.ReleaseLedger;
 import dev.runbook.activities.notify.JdbcDeliveryLog;
@@ -24,7 +25,8 @@ public final class Wiring {
     return new Object[] {
       new ServiceActivitiesImpl(c.services(), settings.baseDir(), settings.stateDir(), ledger),
       new CheckActivitiesImpl(ServiceSettings.checksByService(c.services()), settings.baseDir()),
-      new DatabaseActivitiesImpl(c.databases(), settings.backupDir(), settings.baseDir(), Clock.systemUTC()),
+      new DatabaseActivitiesImpl(c.databases(), settings.backupDir(), settings.baseDir(), Clock.systemUTC(),
+          new BackupCatalog(audit.dataSource())),
       new NotifyActivitiesImpl(
           c.notifications(), new JdbcDeliveryLog(audit.dataSource()), console,
           java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build()),

@@ -223,6 +223,12 @@ class DevCliIT {
           java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(runs.statusCode()).isEqualTo(200);
       assertThat(runs.body()).contains("\"workflowId\":\"rollback-shop\"").contains("\"outcome\":\"succeeded\"");
+      var backups = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/backups?database=shop"))
+              .header("Authorization", "Bearer " + ERIN_TOKEN).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(backups.statusCode()).as(backups.body()).isEqualTo(200);
+      assertThat(backups.body()).contains("\"physicalDatabase\":\"runbook_demo_shop\"", "\"step\":\"backup\"",
+          "\"port\":" + TestPostgres.server().port());
       var denied = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/runs"))
               .header("Authorization", "Bearer nope").build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -253,6 +259,33 @@ class DevCliIT {
     assertThat(differs.err()).contains("warning: " + other).contains("is not the configuration the workers run");
     Result same = runbook("list", "--as", "erin");
     assertThat(same.err()).doesNotContain("warning");
+  }
+
+  @Test
+  @Order(8)
+  void backupsListsWhatTheRunsTookWithTheirSourceAndARestoreTakesOnlyAnIdFromThere() throws Exception {
+    LocalPostgres pg = TestPostgres.server();
+    Result table = runbook("backups", "shop");
+    assertThat(table.exit()).as(table.toString()).isZero();
+    assertThat(table.out().lines().findFirst().orElse("")).startsWith("TAKEN").contains("FROM", "SYSTEM ID", "TAKEN BY");
+    assertThat(table.out()).containsPattern("shop +rollback-shop-\\S+-backup-[0-9a-f]{12} +\\S+ \\S+ +3 +yes +"
+        + "runbook_demo_shop on 127\\.0\\.0\\.1:" + pg.port() + " +-?[0-9]+ +rollback-shop backup");
+    Result json = runbook("backups", "--json");
+    assertThat(json.out()).contains("\"physicalDatabase\" : \"runbook_demo_shop\"", "\"verified\" : true");
+
+    Result file = runbook("start", "database", "shop", "-s", "P0", "-r", "restore last night", "--as", "erin",
+        "--mode", "restore", "--backup", "/var/backups/shop/db_2026-11-25.sql.gz");
+    assertThat(file.exit()).isEqualTo(2);
+    assertThat(file.err()).contains("--backup takes a backup ID, not a file", "`runbook backups shop`");
+
+    Result unknown = runbook("start", "database", "shop", "-s", "P0", "-r", "restore last night", "--as", "erin",
+        "--mode", "restore", "--backup", "nightly-2026-11-25");
+    assertThat(unknown.exit()).as(unknown.toString()).isZero();
+    awaitPhase("rollback-shop", "needs-decision");
+    assertThat(runbook("status", "rollback-shop").out()).contains("there is no backup 'nightly-2026-11-25' of"
+        + " databases.shop on this worker", "`runbook backups shop` lists what exists");
+    assertThat(runbook("decide", "rollback-shop", "abort", "--as", "erin").exit()).isZero();
+    assertThat(runbook("watch", "rollback-shop").out()).contains("aborted");
   }
 
   @Test

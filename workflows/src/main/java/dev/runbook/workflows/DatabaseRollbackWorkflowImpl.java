@@ -14,6 +14,7 @@ import dev.runbook.workflows.activities.DatabaseActivities.SchemaTargetRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.StagedRestoreRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.SwapRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.SwapResult;
+import dev.runbook.workflows.activities.DatabaseIdentity;
 import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.ServiceActivities.ServiceAction;
 import dev.runbook.workflows.activities.ServiceActivities.VerifyRequest;
@@ -68,7 +69,9 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
         "Notify: database rollback in progress",
         NotificationKind.STARTED,
         "database rollback of " + database
-            + (request.mode() == null ? "" : " (" + request.mode().label() + ")"));
+            + (request.mode() == null ? "" : " (" + request.mode().label() + ")")
+            + (request.crossRestore()
+                ? "; cross-restore of backup " + request.backupId() + " asked for" : ""));
     IntegrityReport evidence = null;
     mode = request.mode();
     if (mode == null || mode == DatabaseMode.RESTORE) {
@@ -223,7 +226,8 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
                                   source.backupId(),
                                   engine.runTag(),
                                   engine.key("restore-staging"),
-                                  dry())));
+                                  dry(),
+                                  request.crossRestore())));
               engine.step(
                   "check-staging",
                   "Run the integrity checks on the staged copy",
@@ -285,7 +289,8 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
         () ->
             db(ActivityCatalog.LONG)
                 .restoreInPlace(
-                    new InPlaceRestoreRequest(database, source.backupId(), engine.key("restore"), dry())));
+                    new InPlaceRestoreRequest(
+                        database, source.backupId(), engine.key("restore"), dry(), request.crossRestore())));
     engine.step(
         "check-integrity",
         "Run the integrity checks on the restored database",
@@ -305,10 +310,17 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
             () -> {
               BackupInfo b =
                   db(ActivityCatalog.QUICK)
-                      .resolveBackup(new ResolveBackupRequest(database, request.backupId(), dry()));
+                      .resolveBackup(
+                          new ResolveBackupRequest(
+                              database, request.backupId(), dry(), request.crossRestore()));
               engine.detail(
                   (dry() ? "would restore " : "") + b.backupId() + " from " + b.createdAt()
-                      + ", schema " + b.schemaVersion() + ", " + b.sizeBytes() + " bytes");
+                      + ", schema " + b.schemaVersion() + ", " + b.sizeBytes() + " bytes"
+                      + (b.crossRestore()
+                          ? "; CROSS-RESTORE asked for: taken from "
+                              + DatabaseIdentity.describe(b.source()) + ", restored into "
+                              + DatabaseIdentity.describe(b.target())
+                          : ""));
               return b;
             });
     backupId = source.backupId();

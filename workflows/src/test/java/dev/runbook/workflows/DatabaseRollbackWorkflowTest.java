@@ -155,6 +155,46 @@ class DatabaseRollbackWorkflowTest extends WorkflowTest {
         .contains(NotificationKind.STARTED, NotificationKind.RESOLVED);
   }
 
+  private static DatabaseRollbackRequest restoreOf(String backupId, boolean crossRestore) {
+    return new DatabaseRollbackRequest(
+        "api", null, Severity.P1, "copy production's orders into staging", FakeWorld.REQUESTER, false,
+        null, DatabaseMode.RESTORE, null, null, null, backupId, null, null, null, crossRestore);
+  }
+
+  @Test
+  void anotherServersBackupIsRefusedBeforeAnythingIsStagedAndGoesThroughOnlyWhenAskedFor() {
+    FakeWorld.Database api = world.databases.get("api");
+    api.backups.put("prod-copy", 2);
+    api.foreign.put("prod-copy", "7000000000000000002");
+
+    WorkflowStub refused = start(restoreOf("prod-copy", false));
+    RunStatus stuck = awaitPhase(testEnv, refused, Phase.NEEDS_DECISION);
+    assertThat(stuck.pendingDecision().step()).isEqualTo("resolve-backup");
+    assertThat(step(stuck, "resolve-backup").error())
+        .contains("BACKUP_OF_ANOTHER_DATABASE", "(system 7000000000000000002)", "(system 7000000000000000001)");
+    assertThat(world.calls("Database.restoreStaged")).isEmpty();
+    decide(refused, DecisionAction.ABORT, "erin");
+    assertThat(refused.getResult(DatabaseRollbackResult.class).report().outcome()).isEqualTo(Phase.ABORTED);
+
+    WorkflowStub crossed = start(restoreOf("prod-copy", true));
+    awaitPhase(testEnv, crossed, Phase.AWAITING_APPROVAL);
+    approve(crossed, "alice");
+    DatabaseRollbackResult result = crossed.getResult(DatabaseRollbackResult.class);
+
+    assertThat(result.report().outcome()).isEqualTo(Phase.SUCCEEDED);
+    assertThat(api.schema).isEqualTo(2);
+    String recorded = "CROSS-RESTORE asked for: taken from api on db2:5432 (system 7000000000000000002),"
+        + " restored into api on db1:5432 (system 7000000000000000001)";
+    assertThat(result.report().steps()).filteredOn(x -> x.id().equals("resolve-backup"))
+        .singleElement().satisfies(x -> assertThat(x.detail()).contains("prod-copy", recorded));
+    assertThat(world.audit()).filteredOn(e -> "resolve-backup".equals(e.step())
+            && e.type() == dev.runbook.workflows.activities.AuditEventType.STEP_SUCCEEDED)
+        .extracting(e -> e.detail()).anySatisfy(d -> assertThat(d).contains(recorded));
+    assertThat(world.notifications()).filteredOn(n -> n.kind() == NotificationKind.STARTED)
+        .extracting(n -> n.detail()).anySatisfy(d -> assertThat(d).contains("cross-restore of backup prod-copy asked for"));
+    assertThat(world.calls("Database.restoreStaged")).containsExactly("Database.restoreStaged api prod-copy");
+  }
+
   @Test
   void revertToAGivenMigration() {
     DatabaseRollbackRequest r = new DatabaseRollbackRequest(

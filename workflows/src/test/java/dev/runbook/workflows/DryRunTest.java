@@ -50,6 +50,12 @@ class DryRunTest extends WorkflowTest {
       case DATABASE -> "resolve-schema";
       case FULL -> "prepare-api";
     };
+    // Emergency and full find their targets before they announce anything.
+    String plannedSoFar = switch (type) {
+      case EMERGENCY -> "capture-evidence";
+      case DATABASE -> "notify-started";
+      case FULL -> "nothing";
+    };
 
     WorkflowStub run = dryRun(type);
     // The result comes back without anyone deciding: the run did not wait.
@@ -59,9 +65,9 @@ class DryRunTest extends WorkflowTest {
     assertThat(report.message())
         .startsWith("dry run stopped at " + stoppedAt + ": ")
         .contains(failing + " failed")
-        .contains("planned so far: notify-started")
+        .contains("planned so far: " + plannedSoFar)
         .endsWith("; nothing was changed");
-    assertThat(report.plannedActions()).isNotEmpty()
+    assertThat(report.plannedActions()).hasSizeGreaterThanOrEqualTo(type == RunbookType.FULL ? 0 : 1)
         .allSatisfy(p -> assertThat(p).doesNotStartWith(stoppedAt + ":").doesNotStartWith("deploy"));
     assertThat(step(report, stoppedAt).state()).isEqualTo(StepState.FAILED);
     assertThat(step(report, stoppedAt).error()).contains(failing + " failed");

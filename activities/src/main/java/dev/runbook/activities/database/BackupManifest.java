@@ -1,6 +1,7 @@
 package dev.runbook.activities.database;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.runbook.workflows.activities.DatabaseIdentity;
 import java.time.Instant;
 
 /**
@@ -14,6 +15,10 @@ import java.time.Instant;
  * @param sizeBytes total size of the dump files
  * @param sha256 over the dump files in path order (see {@link BackupStore#checksum})
  * @param schemaVersion the migration version at backup time, null without migrations
+ * @param systemIdentifier the source server's {@code pg_control_system()} identifier; null in
+ *     manifests written before backups recorded their source
+ * @param host the address the source server was reached at
+ * @param port its port
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BackupManifest(
@@ -26,4 +31,16 @@ public record BackupManifest(
     String sha256,
     String schemaVersion,
     String pgDumpVersion,
-    boolean verified) {}
+    boolean verified,
+    String systemIdentifier,
+    String host,
+    Integer port) {
+
+  /** The database this backup holds, or null when the manifest does not say. */
+  public DatabaseIdentity source() {
+    if (systemIdentifier == null || physicalDatabase == null) {
+      return null;
+    }
+    return new DatabaseIdentity(systemIdentifier, host, port == null ? 0 : port, physicalDatabase);
+  }
+}

@@ -67,8 +67,8 @@ public final class BackupStore {
         String id = child.getFileName().toString();
         Optional<BackupManifest> m = id.startsWith(".") ? Optional.empty() : readManifest(child);
         entries.add(m.map(x -> new BackupEntry(id, x.createdAt(), x.sizeBytes(),
-                x.schemaVersion(), x.verified() && x.backupId().equals(id), child))
-            .orElseGet(() -> new BackupEntry(id, modified(child), size(child), null, false, child)));
+                x.schemaVersion(), x.verified() && x.backupId().equals(id), child, x.source()))
+            .orElseGet(() -> new BackupEntry(id, modified(child), size(child), null, false, child, null)));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list backups in " + dir, e);

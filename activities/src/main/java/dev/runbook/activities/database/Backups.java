@@ -4,6 +4,7 @@ import dev.runbook.activities.Failures;
 import dev.runbook.activities.exec.Shell;
 import dev.runbook.workflows.activities.DatabaseActivities.BackupInfo;
 import dev.runbook.workflows.activities.DatabaseActivities.BackupResult;
+import dev.runbook.workflows.activities.DatabaseIdentity;
 import dev.runbook.workflows.activities.FailureType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,23 +12,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Taking a backup with pg_dump, and finding and re-verifying one to restore. */
+/**
+ * Taking a backup with pg_dump (its manifest records the database it came from, and the rollback
+ * log's catalog a row for it), and finding and re-verifying one to restore: only a backup of the
+ * target database itself, unless a cross-restore was asked for ({@link Provenance}).
+ */
 final class Backups {
   private static final Logger log = LoggerFactory.getLogger(Backups.class);
 
   private final Clock clock;
+  private final BackupCatalog catalog;
 
-  Backups(Clock clock) {
+  Backups(Clock clock, BackupCatalog catalog) {
     this.clock = clock;
+    this.catalog = catalog;
   }
 
-  BackupResult backup(ConfiguredDatabase db, String key, boolean dryRun) {
+  BackupResult backup(ConfiguredDatabase db, String key, BackupCatalog.Origin origin, boolean dryRun) {
     BackupStore store = db.store();
     String id = BackupStore.idFor(key);
     Path finalDir = store.backupDir(db.name(), id);
@@ -40,9 +48,12 @@ final class Backups {
     if (dryRun) {
       return new BackupResult(db.name(), id, finalDir.toString(), 0, null, null, null, false, planned);
     }
+    // Reading the identity first also proves the server is reachable and the login works, with
+    // JDBC's precise error codes, before pg_dump starts.
+    DatabaseIdentity source = db.client().identity(db.live(), "read the identity of databases." + db.name());
     Optional<BackupManifest> done = verifiedManifest(finalDir, id);
     if (done.isPresent()) {
-      return reused(db, finalDir, done.get());
+      return reused(db, finalDir, done.get(), source, origin);
     }
     BackupStore.Lock lock = store.tryLock(db.name(), id).orElseThrow(() -> Failures.of(FailureType.UNAVAILABLE,
         "backup " + id + " of databases." + db.name() + " is being written by another attempt right now;"
@@ -50,27 +61,25 @@ final class Backups {
     try (lock) {
       done = verifiedManifest(finalDir, id); // the other attempt may have finished meanwhile
       if (done.isPresent()) {
-        return reused(db, finalDir, done.get());
+        return reused(db, finalDir, done.get(), source, origin);
       }
       // What a crashed attempt left: a temp dir, or (by hand) a final dir without a verified manifest.
       BackupStore.deleteTree(tempDir);
       BackupStore.deleteTree(finalDir);
-      return take(db, key, id, tempDir, finalDir, planned);
+      BackupResult taken = take(db, key, id, tempDir, finalDir, planned, source);
+      catalog.record(BackupStore.readManifest(finalDir).orElseThrow(), finalDir, origin);
+      return taken;
     }
   }
 
-  private BackupResult take(
-      ConfiguredDatabase db, String key, String id, Path tempDir, Path finalDir, List<String> planned) {
+  private BackupResult take(ConfiguredDatabase db, String key, String id, Path tempDir, Path finalDir,
+      List<String> planned, DatabaseIdentity source) {
     Path dump = tempDir.resolve(BackupStore.DUMP);
     Heartbeat heartbeat = Heartbeat.current();
     try {
       Files.createDirectories(tempDir);
       Instant created = clock.instant();
-      // Reading the version first also proves the server is reachable and the login works,
-      // with JDBC's precise error codes, before pg_dump starts.
-      String schemaVersion = db.migrations() == null
-          ? db.client().onLive("connect", c -> null)
-          : db.migrations().current(db.live());
+      String schemaVersion = db.migrations() == null ? null : db.migrations().current(db.live());
       String pgDumpVersion = db.tools().run(db.tools().version(), "pg_dump --version", heartbeat::tick)
           .stdout().strip();
       heartbeat.phase("dump");
@@ -81,13 +90,14 @@ final class Backups {
       String sha256 = BackupStore.checksum(dump, () -> heartbeat.beat(size));
       heartbeat.phase("verify");
       verifyArchive(db, id, dump, heartbeat);
-      BackupManifest manifest = new BackupManifest(
-          id, db.name(), db.live(), key, created, size, sha256, schemaVersion, pgDumpVersion, true);
+      BackupManifest manifest = new BackupManifest(id, db.name(), source.physicalDatabase(), key, created,
+          size, sha256, schemaVersion, pgDumpVersion, true, source.systemIdentifier(), source.host(),
+          source.port());
       BackupStore.writeManifest(tempDir, manifest);
       BackupStore.publish(tempDir, finalDir);
-      log.info("backup {} of {}: {} bytes, schema {}", id, db.name(), size, schemaVersion);
+      log.info("backup {} of {} ({}): {} bytes, schema {}", id, db.name(), source.describe(), size, schemaVersion);
       return new BackupResult(db.name(), id, finalDir.toString(), size, sha256, schemaVersion, created,
-          false, planned);
+          false, planned, source);
     } catch (IOException e) {
       removeQuietly(tempDir);
       throw new UncheckedIOException("cannot write the backup in " + tempDir, e);
@@ -98,14 +108,28 @@ final class Backups {
     }
   }
 
-  BackupInfo resolve(ConfiguredDatabase db, String backupId, boolean dryRun) {
-    BackupEntry entry = find(db, backupId);
+  /**
+   * The backup a restore would use, checked fully now (checksum, {@code pg_restore --list}) and
+   * against the target's identity.
+   */
+  BackupInfo resolve(ConfiguredDatabase db, String backupId, boolean crossRestore, boolean dryRun) {
+    Target t = target(db, backupId);
+    DatabaseIdentity target = t.identity();
+    BackupEntry entry = t.entry();
     Path dump = entry.path().resolve(BackupStore.DUMP);
-    List<String> planned = List.of("sha256 over " + dump, Shell.display(db.tools().list(dump)));
     if (!entry.verified()) {
       throw corrupt(db, entry.backupId(), "it has no verified manifest (an unfinished or damaged backup)");
     }
     BackupManifest m = BackupStore.readManifest(entry.path()).orElseThrow();
+    Provenance.Verdict verdict = Provenance.check(db, m, target, crossRestore, null);
+    boolean crossing = verdict == Provenance.Verdict.CROSS_RESTORE;
+    List<String> planned = new ArrayList<>();
+    if (crossing) {
+      planned.add("CROSS-RESTORE (asked for): backup " + m.backupId() + " was taken from "
+          + DatabaseIdentity.describe(m.source()) + " and goes into " + target.describe());
+    }
+    planned.add("sha256 over " + dump);
+    planned.add(Shell.display(db.tools().list(dump)));
     if (!dryRun) {
       Heartbeat heartbeat = Heartbeat.current();
       heartbeat.phase("checksum");
@@ -117,30 +141,73 @@ final class Backups {
       heartbeat.phase("verify");
       verifyArchive(db, m.backupId(), dump, heartbeat);
     }
-    return new BackupInfo(db.name(), m.backupId(), m.schemaVersion(), m.createdAt(), m.sizeBytes(), true, planned);
+    if (crossing) {
+      log.warn("cross-restore asked for: backup {} of {} was taken from {}, target is {}", m.backupId(),
+          db.name(), DatabaseIdentity.describe(m.source()), target.describe());
+    }
+    return new BackupInfo(db.name(), m.backupId(), m.schemaVersion(), m.createdAt(), m.sizeBytes(), true,
+        List.copyOf(planned), m.source(), target, crossing);
   }
 
-  /** The named backup, or the newest verified one. */
-  BackupEntry find(ConfiguredDatabase db, String backupId) {
-    List<BackupEntry> all = db.store().list(db.name());
-    if (backupId == null) {
-      return all.stream().filter(BackupEntry::verified).findFirst().orElseThrow(() -> Failures.of(
-          FailureType.UNKNOWN_BACKUP, "databases." + db.name() + " has no verified backup in "
-              + db.store().root().resolve(db.name()) + existing(all) + ": take one first (backup step)"));
+  /** The backup a restore names (or the newest of the target's own), and the target's identity. */
+  private record Target(BackupEntry entry, DatabaseIdentity identity) {}
+
+  /**
+   * The named backup, or the newest verified backup of the target itself (never another
+   * database's, whatever its age). A named backup is looked up first: an unknown ID is an answer
+   * that needs no server.
+   */
+  private Target target(ConfiguredDatabase db, String backupId) {
+    if (backupId != null) {
+      BackupEntry named = named(db, backupId);
+      return new Target(named, targetIdentity(db));
     }
+    DatabaseIdentity target = targetIdentity(db);
+    List<BackupEntry> all = db.store().list(db.name());
+    return new Target(all.stream().filter(e -> e.verified() && target.sameDatabase(e.source())).findFirst()
+        .orElseThrow(() -> noOwnBackup(db, target, all)), target);
+  }
+
+  private BackupEntry named(ConfiguredDatabase db, String backupId) {
+    List<BackupEntry> all = db.store().list(db.name());
     PgNames.requireBackupId(backupId);
     return all.stream().filter(e -> e.backupId().equals(backupId)).findFirst().orElseThrow(() ->
         Failures.of(FailureType.UNKNOWN_BACKUP, "there is no backup '" + backupId + "' of databases."
-            + db.name() + existing(all) + ": use one of these, or none for the newest verified"));
+            + db.name() + " on this worker (in " + db.store().root().resolve(db.name()) + "): `runbook backups "
+            + db.name() + "` lists what exists" + existing(all) + "; or leave the backup out for the"
+            + " newest verified one"));
   }
 
-  /** A backup to restore from: present and verified by its manifest (resolve checked it fully). */
-  BackupManifest restorable(ConfiguredDatabase db, String backupId) {
-    BackupEntry entry = find(db, backupId);
+  /**
+   * A backup to restore from: present, verified by its manifest (resolve checked it fully) and
+   * of the target database, unless a cross-restore was asked for.
+   */
+  BackupManifest restorable(ConfiguredDatabase db, String backupId, boolean crossRestore, String key) {
+    Target t = target(db, backupId);
+    DatabaseIdentity target = t.identity();
+    BackupEntry entry = t.entry();
     if (!entry.verified()) {
       throw corrupt(db, entry.backupId(), "it has no verified manifest (an unfinished or damaged backup)");
     }
-    return BackupStore.readManifest(entry.path()).orElseThrow();
+    BackupManifest m = BackupStore.readManifest(entry.path()).orElseThrow();
+    Provenance.check(db, m, target, crossRestore, key);
+    return m;
+  }
+
+  private static DatabaseIdentity targetIdentity(ConfiguredDatabase db) {
+    return db.client().identity(db.settings().maintenanceDatabase(), "read the identity of databases." + db.name());
+  }
+
+  private io.temporal.failure.ApplicationFailure noOwnBackup(
+      ConfiguredDatabase db, DatabaseIdentity target, List<BackupEntry> all) {
+    String where = db.store().root().resolve(db.name()).toString();
+    boolean others = all.stream().anyMatch(BackupEntry::verified);
+    return Failures.of(FailureType.UNKNOWN_BACKUP, "databases." + db.name() + " has no verified backup of "
+        + target.describe() + " in " + where + existing(all)
+        + (others ? ": those were taken from other databases (or do not say which), and the newest is only"
+            + " ever chosen from this database's own. Take a backup first (backup step), or name one of"
+            + " them with backupId and crossRestore to copy it here on purpose"
+            : ": take one first (backup step)"));
   }
 
   private void verifyArchive(ConfiguredDatabase db, String id, Path dump, Heartbeat heartbeat) {
@@ -166,13 +233,26 @@ final class Backups {
     }
     return "; backups: " + all.stream()
         .map(e -> e.backupId() + " (" + e.createdAt() + ", schema " + e.schemaVersion() + ", "
-            + (e.verified() ? "verified" : "NOT verified") + ")")
+            + (e.verified() ? "verified" : "NOT verified") + ", of " + DatabaseIdentity.describe(e.source()) + ")")
         .collect(Collectors.joining(", "));
   }
 
-  private BackupResult reused(ConfiguredDatabase db, Path dir, BackupManifest m) {
+  /**
+   * A backup an earlier attempt with this key took. It must hold this database: the same key
+   * with another database in the same directory means two configurations share both, and the
+   * backup would be another database's.
+   */
+  private BackupResult reused(
+      ConfiguredDatabase db, Path dir, BackupManifest m, DatabaseIdentity live, BackupCatalog.Origin origin) {
+    if (m.source() != null && !m.source().sameDatabase(live)) {
+      throw Failures.of(FailureType.INVALID_INPUT, "backup " + m.backupId() + " in " + dir + " was taken"
+          + " with this idempotency key from " + m.source().describe() + ", but databases." + db.name()
+          + " is " + live.describe() + ": two configurations share this backup directory and this key."
+          + " Give databases." + db.name() + " its own backupDir (or worker.backupDir)");
+    }
+    catalog.record(m, dir, origin);
     return new BackupResult(db.name(), m.backupId(), dir.toString(), m.sizeBytes(), m.sha256(),
-        m.schemaVersion(), m.createdAt(), true, List.of());
+        m.schemaVersion(), m.createdAt(), true, List.of(), m.source());
   }
 
   private static Optional<BackupManifest> verifiedManifest(Path dir, String id) {

@@ -28,13 +28,17 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
   private final Restores restores;
   private final Swaps swaps = new Swaps();
 
+  private final BackupCatalog catalog;
+  private final Clock clock;
+
   /**
    * @param databases the {@code databases} section, by configured name
    * @param backupRoot where backups go unless a database sets its own backupDir
    * @param baseDir relative paths in the settings (backupDir, migrations.dir) resolve against it
+   * @param catalog the rollback log's record of every backup taken
    */
   public DatabaseActivitiesImpl(
-      Map<String, DatabaseSettings> databases, Path backupRoot, Path baseDir, Clock clock) {
+      Map<String, DatabaseSettings> databases, Path backupRoot, Path baseDir, Clock clock, BackupCatalog catalog) {
     List<String> problems = new ArrayList<>();
     databases.forEach((name, s) -> {
       if (!Validation.NAME.matcher(name).matches()) {
@@ -51,7 +55,9 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
     databases.forEach((name, s) -> built.put(name,
         ConfiguredDatabase.of(name, s, backupRoot.toAbsolutePath(), baseDir.toAbsolutePath(), clock, runner)));
     this.databases = Map.copyOf(built);
-    this.backups = new Backups(clock);
+    this.catalog = catalog;
+    this.clock = clock;
+    this.backups = new Backups(clock, catalog);
     this.restores = new Restores(backups);
   }
 
@@ -60,14 +66,34 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
     return db(database).store();
   }
 
+  /**
+   * Applies a database's retention ({@code databases.<name>.retention}) and marks what it removed
+   * in the rollback log's catalog.
+   *
+   * @return what was (or, with dryRun, would be) removed; nothing when no retention is configured
+   */
+  public List<BackupEntry> prune(String database, boolean dryRun) {
+    ConfiguredDatabase db = db(database);
+    BackupRetention retention = db.settings().retention();
+    if (retention == null) {
+      return List.of();
+    }
+    List<BackupEntry> removed = db.store().prune(db.name(), retention, dryRun);
+    if (!dryRun) {
+      removed.forEach(e -> catalog.removed(e.path(), clock.instant()));
+    }
+    return removed;
+  }
+
   @Override
   public BackupResult backup(BackupRequest r) {
-    return backups.backup(db(r.database()), key(r.key()), r.dryRun());
+    String key = key(r.key());
+    return backups.backup(db(r.database()), key, Origins.of(key), r.dryRun());
   }
 
   @Override
   public BackupInfo resolveBackup(ResolveBackupRequest r) {
-    return backups.resolve(db(r.database()), r.backupId(), r.dryRun());
+    return backups.resolve(db(r.database()), r.backupId(), r.crossRestore(), r.dryRun());
   }
 
   @Override
@@ -133,8 +159,7 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
   @Override
   public RestoreResult restoreStaged(StagedRestoreRequest r) {
     ConfiguredDatabase db = db(r.database());
-    key(r.key());
-    return restores.staged(db, r.backupId(), r.runTag(), r.dryRun());
+    return restores.staged(db, r.backupId(), r.runTag(), key(r.key()), r.crossRestore(), r.dryRun());
   }
 
   @Override
@@ -149,7 +174,7 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
 
   @Override
   public RestoreResult restoreInPlace(InPlaceRestoreRequest r) {
-    return restores.inPlace(db(r.database()), r.backupId(), key(r.key()), r.dryRun());
+    return restores.inPlace(db(r.database()), r.backupId(), key(r.key()), r.crossRestore(), r.dryRun());
   }
 
   @Override

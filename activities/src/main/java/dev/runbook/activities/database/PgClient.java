@@ -1,6 +1,7 @@
 package dev.runbook.activities.database;
 
 import dev.runbook.activities.Failures;
+import dev.runbook.workflows.activities.DatabaseIdentity;
 import dev.runbook.workflows.activities.FailureType;
 import io.temporal.failure.ApplicationFailure;
 import java.net.URLEncoder;
@@ -72,6 +73,22 @@ final class PgClient {
 
   String where() {
     return settings.host() + ":" + settings.port();
+  }
+
+  /**
+   * The configured database as the server identifies it now: the server's system identifier
+   * (any role may read {@code pg_control_system()}), the configured address and physical name.
+   *
+   * @param via the physical database to ask through (any one on the server will do)
+   */
+  DatabaseIdentity identity(String via, String action) {
+    return run(via, action, c -> {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("select system_identifier::text from pg_control_system()")) {
+        rs.next();
+        return new DatabaseIdentity(rs.getString(1), settings.host(), settings.port(), settings.database());
+      }
+    });
   }
 
   /** Whether a database of that name exists, and its comment (our restore markers live there). */

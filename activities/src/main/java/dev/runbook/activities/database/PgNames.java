@@ -16,7 +16,7 @@ final class PgNames {
   /** Run tags end up in database names; short, so the base name keeps most of its 63 bytes. */
   static final Pattern RUN_TAG = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
   /** Backup IDs are directory names: no '/', no leading '.', no "..". */
-  static final Pattern BACKUP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,99}");
+  static final Pattern BACKUP_ID = Validation.BACKUP_ID;
   private static final Pattern PLAIN_DBNAME = Pattern.compile("[A-Za-z0-9_]+");
 
   static final String STAGING_INFIX = "__rb_";
@@ -70,9 +70,9 @@ final class PgNames {
 
   static String requireBackupId(String backupId) {
     if (backupId == null || !BACKUP_ID.matcher(backupId).matches()) {
-      throw Failures.of(FailureType.INVALID_INPUT,
-          "backupId '" + (backupId == null ? "" : Validation.printable(backupId)) + "' is not a"
-              + " backup ID: use one listed by 'runbook backups' (lower-case letters, digits, '-')");
+      String problem = Validation.backupIdProblem("backupId", backupId, null);
+      throw Failures.of(FailureType.INVALID_INPUT, problem != null ? problem : "backupId is missing: use"
+          + " one that `runbook backups DATABASE` lists");
     }
     return backupId;
   }

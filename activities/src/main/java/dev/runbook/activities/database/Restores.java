@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * pg_restore into this run's staging database, or with --clean into the live one. Each records a
  * completion marker as the database's comment (pg_dump without --create does not dump database
  * comments, so the marker never travels inside a backup); a retry that finds the marker does
- * nothing, a retry that finds an unmarked staging database drops it and restores again.
+ * nothing, a retry that finds an unmarked staging database drops it and restores again. Neither
+ * starts before the backup is known to hold the target database, or a cross-restore was asked for.
  */
 final class Restores {
   private static final Logger log = LoggerFactory.getLogger(Restores.class);
@@ -33,10 +34,11 @@ final class Restores {
     this.backups = backups;
   }
 
-  RestoreResult staged(ConfiguredDatabase db, String backupId, String runTag, boolean dryRun) {
+  RestoreResult staged(
+      ConfiguredDatabase db, String backupId, String runTag, String key, boolean crossRestore, boolean dryRun) {
     String live = db.live();
     String staging = PgNames.staging(live, runTag);
-    BackupManifest backup = backups.restorable(db, backupId);
+    BackupManifest backup = backups.restorable(db, backupId, crossRestore, key);
     Path dump = db.store().backupDir(db.name(), backup.backupId()).resolve(BackupStore.DUMP);
     String marker = stagedMarker(backup.backupId());
     List<String> restore = db.tools().restore(dump, staging, false);
@@ -78,9 +80,9 @@ final class Restores {
     });
   }
 
-  RestoreResult inPlace(ConfiguredDatabase db, String backupId, String key, boolean dryRun) {
+  RestoreResult inPlace(ConfiguredDatabase db, String backupId, String key, boolean crossRestore, boolean dryRun) {
     String live = db.live();
-    BackupManifest backup = backups.restorable(db, backupId);
+    BackupManifest backup = backups.restorable(db, backupId, crossRestore, key);
     Path dump = db.store().backupDir(db.name(), backup.backupId()).resolve(BackupStore.DUMP);
     String marker = inPlaceMarker(backup.backupId(), key);
     List<String> restore = db.tools().restore(dump, live, true);

@@ -68,6 +68,30 @@ public final class LocalPostgres implements AutoCloseable {
     return pg;
   }
 
+  /**
+   * Stops a server that an earlier process started on {@code dataDir} and left running (it was
+   * killed before it could stop it), so that the cluster can be started again. Only for a caller
+   * that knows no live process of its own uses the cluster.
+   *
+   * @return whether a server was running there and is stopped now
+   */
+  public static boolean stopLeftover(Path dataDir) {
+    if (!Files.exists(dataDir.resolve("postmaster.pid"))) {
+      return false;
+    }
+    Optional<Path> bin = findBinDir();
+    if (bin.isEmpty()) {
+      return false;
+    }
+    LocalPostgres pg = new LocalPostgres(bin.get(), dataDir.toAbsolutePath(), 0, Secret.of(""), isRoot());
+    if (!pg.running()) {
+      return false; // a stale pid file: pg_ctl start handles that itself
+    }
+    log.info("stopping the PostgreSQL an earlier process left running on {}", dataDir);
+    pg.stop();
+    return true;
+  }
+
   /** Where initdb and pg_ctl live: RUNBOOK_PG_BIN, pg_config --bindir, the Debian layout, PATH. */
   public static Optional<Path> findBinDir() {
     List<Path> candidates = new ArrayList<>();

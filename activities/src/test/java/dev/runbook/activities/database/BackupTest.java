@@ -39,10 +39,10 @@ class BackupTest {
 
   @Test
   void theSameKeyTakesOneBackupAndTheManifestDescribesIt() throws IOException {
-    BackupResult first = adapter.backup(new BackupRequest(NAME, "rollback-shop/backup", false));
-    BackupResult second = adapter.backup(new BackupRequest(NAME, "rollback-shop/backup", false));
+    BackupResult first = adapter.backup(new BackupRequest(NAME, "rollback-shop/r1/backup", false));
+    BackupResult second = adapter.backup(new BackupRequest(NAME, "rollback-shop/r1/backup", false));
 
-    assertThat(first.backupId()).matches("rollback-shop-backup-[0-9a-f]{12}");
+    assertThat(first.backupId()).matches("rollback-shop-r1-backup-[0-9a-f]{12}");
     assertThat(second.reused()).isTrue();
     assertThat(second.planned()).isEmpty();
     assertThat(directories(root.resolve(NAME))).containsExactly(first.backupId());
@@ -55,6 +55,44 @@ class BackupTest {
     assertThat(m.pgDumpVersion()).startsWith("pg_dump (PostgreSQL)");
     assertThat(m.createdAt()).isBefore(Instant.now().plusSeconds(1));
     assertThat(Files.readString(Path.of(first.path(), "manifest.json"))).doesNotContain(Fixtures.password().reveal());
+    // The source: the server's own identifier, the address it was reached at, the physical name.
+    assertThat(m.systemIdentifier()).isEqualTo(systemIdentifier()).matches("-?[0-9]{10,20}");
+    assertThat(m.host()).isEqualTo(TestPostgres.server().host());
+    assertThat(m.port()).isEqualTo(TestPostgres.server().port());
+    assertThat(first.source()).isEqualTo(m.source());
+    assertThat(second.source()).isEqualTo(m.source());
+    // One backup, one row in the rollback log's catalog, whatever the retries.
+    assertThat(Fixtures.rowsUnder(root)).singleElement().satisfies(row -> {
+      assertThat(row.backupId()).isEqualTo(first.backupId());
+      assertThat(row.database()).isEqualTo(NAME);
+      assertThat(row.physicalDatabase()).isEqualTo(db);
+      assertThat(row.systemIdentifier()).isEqualTo(m.systemIdentifier());
+      assertThat(row.port()).isEqualTo(m.port());
+      assertThat(row.sha256()).isEqualTo(m.sha256());
+      assertThat(row.sizeBytes()).isEqualTo(m.sizeBytes());
+      assertThat(row.schemaVersion()).isEqualTo("2");
+      assertThat(row.verified()).isTrue();
+      assertThat(row.workflowId()).isEqualTo("rollback-shop");
+      assertThat(row.step()).isEqualTo("backup");
+      assertThat(row.location()).isEqualTo(first.path());
+      assertThat(row.workerHost()).isNotBlank();
+      assertThat(row.removedAt()).isNull();
+    });
+  }
+
+  @Test
+  void aRetryAfterACrashBetweenPublishingAndRecordingWritesTheRow() throws Exception {
+    BackupResult taken = adapter.backup(new BackupRequest(NAME, "rollback-shop/r9/backup", false));
+    try (var c = Fixtures.catalogConnection(); var ps = c.prepareStatement("delete from backups where location = ?")) {
+      ps.setString(1, taken.path());
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+
+    BackupResult retried = adapter.backup(new BackupRequest(NAME, "rollback-shop/r9/backup", false));
+
+    assertThat(retried.reused()).isTrue();
+    assertThat(directories(root.resolve(NAME))).containsExactly(taken.backupId());
+    assertThat(Fixtures.rowsUnder(root)).extracting(r -> r.backupId()).containsExactly(taken.backupId());
   }
 
   @Test
@@ -97,7 +135,8 @@ class BackupTest {
     BackupManifest m = BackupStore.readManifest(Path.of(r.path())).orElseThrow();
     BackupStore.writeManifest(Path.of(r.path()), new BackupManifest(m.backupId(), m.database(),
         m.physicalDatabase(), m.key(), m.createdAt(), m.sizeBytes(),
-        BackupStore.checksum(Path.of(r.path(), "dump"), () -> {}), m.schemaVersion(), m.pgDumpVersion(), true));
+        BackupStore.checksum(Path.of(r.path(), "dump"), () -> {}), m.schemaVersion(), m.pgDumpVersion(), true,
+        m.systemIdentifier(), m.host(), m.port()));
 
     var f = failure(() -> adapter.resolveBackup(new ResolveBackupRequest(NAME, r.backupId(), false)),
         FailureType.BACKUP_CORRUPT);
@@ -109,7 +148,8 @@ class BackupTest {
   void unknownAndHostileBackupIdsAreRefusedWithoutTouchingTheFilesystem() throws IOException {
     Path outside = root.resolve("etc");
     Files.createDirectories(outside.resolve("dump"));
-    BackupStore.writeManifest(outside, new BackupManifest("etc", NAME, db, "k", Instant.now(), 1, "x", "2", "v", true));
+    BackupStore.writeManifest(outside, new BackupManifest("etc", NAME, db, "k", Instant.now(), 1, "x", "2", "v", true,
+        null, null, null));
     BackupResult taken = adapter.backup(new BackupRequest(NAME, "k", false));
 
     var unknown = failure(() -> adapter.resolveBackup(new ResolveBackupRequest(NAME, "nope", false)),
@@ -120,8 +160,8 @@ class BackupTest {
         new StagedRestoreRequest(NAME, "../../etc", "r1", "k", false)), FailureType.INVALID_INPUT);
 
     assertThat(unknown.getOriginalMessage()).contains("'nope'", taken.backupId());
-    assertThat(traversal.getOriginalMessage()).contains("'../etc' is not a backup ID");
-    assertThat(deep.getOriginalMessage()).contains("'../../etc' is not a backup ID");
+    assertThat(traversal.getOriginalMessage()).contains("'../etc' looks like a path", "runbook backups");
+    assertThat(deep.getOriginalMessage()).contains("'../../etc' looks like a path");
     assertThat(Fixtures.exists(db + "__rb_r1")).isFalse();
   }
 
@@ -142,13 +182,13 @@ class BackupTest {
   void pruneKeepsTheNewestVerifiedAndHonoursCountAgeAndDryRun() throws IOException {
     Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
     var clocked = new DatabaseActivitiesImpl(Map.of(NAME, Fixtures.settings(db, null)), root, root,
-        Clock.fixed(t0, ZoneOffset.UTC));
+        Clock.fixed(t0, ZoneOffset.UTC), Fixtures.catalog());
     String a = clocked.backup(new BackupRequest(NAME, "a", false)).backupId();
     clocked = new DatabaseActivitiesImpl(Map.of(NAME, Fixtures.settings(db, null)), root, root,
-        Clock.fixed(t0.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+        Clock.fixed(t0.plus(Duration.ofDays(1)), ZoneOffset.UTC), Fixtures.catalog());
     String b = clocked.backup(new BackupRequest(NAME, "b", false)).backupId();
     clocked = new DatabaseActivitiesImpl(Map.of(NAME, Fixtures.settings(db, null)), root, root,
-        Clock.fixed(t0.plus(Duration.ofDays(2)), ZoneOffset.UTC));
+        Clock.fixed(t0.plus(Duration.ofDays(2)), ZoneOffset.UTC), Fixtures.catalog());
     String c = clocked.backup(new BackupRequest(NAME, "c", false)).backupId();
     Files.createDirectories(root.resolve(NAME).resolve(".tmp-crashed-000000000000/dump"));
     BackupStore store = new BackupStore(root, Clock.fixed(t0.plus(Duration.ofDays(30)), ZoneOffset.UTC));
@@ -169,6 +209,34 @@ class BackupTest {
     assertThat(store.prune(NAME, new BackupRetention(null, Duration.ofDays(7)), false))
         .extracting(BackupEntry::backupId).containsExactly(b);
     assertThat(store.list(NAME)).extracting(BackupEntry::backupId).containsExactly(c);
+  }
+
+  @Test
+  void retentionThroughTheAdapterMarksWhatItRemovedInTheCatalog() {
+    var settings = Fixtures.settings(db, null);
+    settings = new DatabaseSettings(settings.host(), settings.port(), settings.database(), settings.user(),
+        settings.password(), null, null, 2, null, null, null, null, null, null, new BackupRetention(1, null));
+    var kept = new DatabaseActivitiesImpl(Map.of(NAME, settings), root, root, Clock.systemUTC(), Fixtures.catalog());
+    String older = kept.backup(new BackupRequest(NAME, "older", false)).backupId();
+    String newer = kept.backup(new BackupRequest(NAME, "newer", false)).backupId();
+
+    assertThat(kept.prune(NAME, true)).extracting(BackupEntry::backupId).containsExactly(older);
+    assertThat(Fixtures.rowsUnder(root)).allSatisfy(r -> assertThat(r.removedAt()).isNull());
+    assertThat(kept.prune(NAME, false)).extracting(BackupEntry::backupId).containsExactly(older);
+
+    assertThat(Fixtures.rowsUnder(root)).extracting(r -> r.backupId(), r -> r.removedAt() != null)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(newer, false), org.assertj.core.groups.Tuple.tuple(older, true));
+    assertThat(adapter.prune(NAME, false)).as("no retention configured: nothing goes").isEmpty();
+  }
+
+  private static String systemIdentifier() {
+    try (var c = TestPostgres.connect("postgres"); var rs = c.createStatement()
+        .executeQuery("select system_identifier::text from pg_control_system()")) {
+      rs.next();
+      return rs.getString(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static List<String> directories(Path dir) throws IOException {

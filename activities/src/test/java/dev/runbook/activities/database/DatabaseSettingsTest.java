@@ -114,7 +114,8 @@ class DatabaseSettingsTest {
   void theAdapterRefusesAnInvalidConfigurationAtConstruction() {
     var bad = new DatabaseSettings(null, null, null, "u", null, null, null, null, null, null, null, null, null, null, null);
 
-    assertThatThrownBy(() -> new DatabaseActivitiesImpl(Map.of("Shop DB", bad), Path.of("b"), Path.of("."), Clock.systemUTC()))
+    assertThatThrownBy(() -> new DatabaseActivitiesImpl(Map.of("Shop DB", bad), Path.of("b"), Path.of("."), Clock.systemUTC(),
+        Fixtures.catalog()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("databases.Shop DB: the name must be lower-case")
         .hasMessageContaining("databases.Shop DB.database is required");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.runbook.activities.Secret;
 import dev.runbook.activities.postgres.LocalPostgres;
 import dev.runbook.activities.support.TestPostgres;
+import dev.runbook.activities.support.TestStore;
 import dev.runbook.workflows.activities.FailureType;
 import io.temporal.failure.ApplicationFailure;
 import java.net.URISyntaxException;
@@ -53,7 +54,32 @@ final class Fixtures {
   }
 
   static DatabaseActivitiesImpl adapter(DatabaseSettings settings, Path backupRoot) {
-    return new DatabaseActivitiesImpl(Map.of(NAME, settings), backupRoot, backupRoot, Clock.systemUTC());
+    return new DatabaseActivitiesImpl(Map.of(NAME, settings), backupRoot, backupRoot, Clock.systemUTC(), catalog());
+  }
+
+  private static javax.sql.DataSource catalogDb;
+  private static BackupCatalog catalog;
+
+  /** One catalog of backups (a migrated rollback log) for the tests of this JVM. */
+  static synchronized BackupCatalog catalog() {
+    if (catalog == null) {
+      catalogDb = TestStore.fresh();
+      catalog = new BackupCatalog(catalogDb);
+    }
+    return catalog;
+  }
+
+  /** A session on the catalog's database, to stage what a crash leaves. */
+  static java.sql.Connection catalogConnection() throws java.sql.SQLException {
+    catalog();
+    return catalogDb.getConnection();
+  }
+
+  /** The catalog's rows for backups under {@code root}. */
+  static java.util.List<dev.runbook.workflows.model.BackupRecord> rowsUnder(Path root) {
+    String prefix = root.toAbsolutePath().normalize() + "/";
+    return catalog().list(null, BackupCatalog.MAX_LIMIT).stream()
+        .filter(r -> r.location().startsWith(prefix)).toList();
   }
 
   /** Applies the Flyway migrations V1..target with Flyway itself. */

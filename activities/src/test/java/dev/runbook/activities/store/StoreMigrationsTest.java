@@ -24,7 +24,7 @@ class StoreMigrationsTest {
       }
       assertThat(tables)
           .contains("runs", "run_events", "steps", "approvals", "decisions",
-              "notification_deliveries", StoreMigrations.HISTORY_TABLE);
+              "notification_deliveries", "backups", StoreMigrations.HISTORY_TABLE);
     }
   }
 }

@@ -14,32 +14,46 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One real PostgreSQL server per test JVM, started on first use from the installed binaries
- * (fsync off) and stopped when the JVM exits. Each test asks for its own database by name.
+ * (fsync off) and stopped when the JVM exits. Each test asks for its own database by name. Tests
+ * about telling servers apart get a second one, its own cluster (so its own system identifier).
  */
 public final class TestPostgres {
   private static final AtomicInteger counter = new AtomicInteger();
   private static volatile LocalPostgres server;
+  private static volatile LocalPostgres other;
 
   private TestPostgres() {}
 
   public static synchronized LocalPostgres server() {
     if (server == null) {
-      try {
-        Path base = Path.of(System.getProperty("java.io.tmpdir"));
-        Path dir = Files.createTempDirectory(base, "runbook-test-pg-",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        LocalPostgres pg = LocalPostgres.start(dir.resolve("data"), 0, Secret.of("test-" + ProcessHandle.current().pid() + "-pw"), false);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          pg.stop();
-          pg.deleteFiles();
-          dir.toFile().delete();
-        }));
-        server = pg;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      server = startCluster("runbook-test-pg-");
     }
     return server;
+  }
+
+  /** A second server, another cluster than {@link #server()}: same binaries, its own initdb. */
+  public static synchronized LocalPostgres otherServer() {
+    if (other == null) {
+      other = startCluster("runbook-test-pg2-");
+    }
+    return other;
+  }
+
+  private static LocalPostgres startCluster(String prefix) {
+    try {
+      Path base = Path.of(System.getProperty("java.io.tmpdir"));
+      Path dir = Files.createTempDirectory(base, prefix,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+      LocalPostgres pg = LocalPostgres.start(dir.resolve("data"), 0, Secret.of("test-" + ProcessHandle.current().pid() + "-pw"), false);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        pg.stop();
+        pg.deleteFiles();
+        dir.toFile().delete();
+      }));
+      return pg;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A fresh, empty database with a unique name starting with {@code prefix}. */

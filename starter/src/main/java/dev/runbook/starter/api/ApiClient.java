@@ -10,10 +10,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.runbook.starter.BackupList;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookException;
 import dev.runbook.starter.client.Runbooks;
+import dev.runbook.workflows.model.BackupRecord;
 import dev.runbook.workflows.model.DecisionAction;
 import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.RefusalKind;
@@ -42,7 +44,7 @@ import java.util.Map;
  * checked by the API server, never by the caller. Errors come back as the same {@link
  * RunbookException}s, with the exit codes the CLI documents.
  */
-public final class ApiClient implements Runbooks, RollbackLog, Releases {
+public final class ApiClient implements Runbooks, RollbackLog, Releases, BackupList {
   /** The header that names the acting person (trusted only with a local dev's secret). */
   public static final String AS_HEADER = "X-Runbook-As";
   /** The header with the fingerprint of the configuration the workers run. */
@@ -180,6 +182,15 @@ public final class ApiClient implements Runbooks, RollbackLog, Releases {
         + "&limit=" + Math.max(1, Math.min(limit, RunsApi.MAX_LIMIT)), null, null, null).path("releases");
     List<Release> out = new ArrayList<>();
     list.forEach(r -> out.add(read(r, Release.class)));
+    return out;
+  }
+
+  @Override
+  public List<BackupRecord> recent(String database, int limit) {
+    JsonNode list = send("GET", BackupsApi.PATH + "?limit=" + Math.max(1, Math.min(limit, RunsApi.MAX_LIMIT))
+        + (database == null ? "" : "&database=" + encode(database)), null, null, null).path("backups");
+    List<BackupRecord> out = new ArrayList<>();
+    list.forEach(b -> out.add(read(b, BackupRecord.class)));
     return out;
   }
 

@@ -3,6 +3,7 @@ package dev.runbook.starter.api;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.runbook.starter.BackupList;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
@@ -58,21 +59,23 @@ public final class ApiServer implements AutoCloseable {
   private final byte[] openApi;
 
   /**
-   * Binds the listen address; {@link #start()} begins serving.
+   * What the API reads and records besides runs.
    *
-   * @param metrics the Prometheus text exposition of the process's metrics
-   * @param healthy whether the API can do its work (Temporal reachable); false answers 503
-   * @throws IllegalArgumentException when the settings have problems (each one is listed)
+   * @param rollbackLog the rollback log (runs, newest first)
+   * @param releases the release ledger (what each service ran; deploys CI records)
+   * @param backups the backups recorded in the rollback log
    */
+  public record Records(RollbackLog rollbackLog, Releases releases, BackupList backups) {}
+
+  /** An API that trusts tokens only, without the workers' fingerprint. */
   public ApiServer(
       ApiSettings settings,
       RunbookClient runbooks,
-      RollbackLog rollbackLog,
-      Releases releases,
+      Records records,
       Supplier<String> metrics,
       BooleanSupplier healthy)
       throws IOException {
-    this(settings, null, () -> null, runbooks, rollbackLog, releases, metrics, healthy);
+    this(settings, null, () -> null, runbooks, records, metrics, healthy);
   }
 
   /**
@@ -89,17 +92,21 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
+   * Binds the listen address; {@link #start()} begins serving.
+   *
    * @param localDev a local dev's trust, or null (then only tokens identify people)
    * @param workersConfig the fingerprint of the configuration the workers run, sent with every
    *     answer so a CLI can tell whether its own differs; null when unknown
+   * @param metrics the Prometheus text exposition of the process's metrics
+   * @param healthy whether the API can do its work (Temporal reachable); false answers 503
+   * @throws IllegalArgumentException when the settings have problems (each one is listed)
    */
   public ApiServer(
       ApiSettings settings,
       LocalDev localDev,
       Supplier<String> workersConfig,
       RunbookClient runbooks,
-      RollbackLog rollbackLog,
-      Releases releases,
+      Records records,
       Supplier<String> metrics,
       BooleanSupplier healthy)
       throws IOException {
@@ -116,9 +123,9 @@ public final class ApiServer implements AutoCloseable {
     this.healthy = healthy;
     this.openApi = openApiDocument();
 
-    RunsApi runs = new RunsApi(runbooks, rollbackLog, Map.copyOf(settings.environments()));
+    RunsApi runs = new RunsApi(runbooks, records.rollbackLog(), Map.copyOf(settings.environments()));
     AlertmanagerWebhook alerts = new AlertmanagerWebhook(List.copyOf(settings.alertRoutes()), runbooks, runs);
-    ReleasesApi ledger = new ReleasesApi(releases);
+    ReleasesApi ledger = new ReleasesApi(records.releases());
     String r = RunsApi.RUNS;
     router
         .add("POST", r + "/emergency", Router.Access.STARTER, runs::startEmergency)
@@ -132,6 +139,7 @@ public final class ApiServer implements AutoCloseable {
         .add("POST", r + "/{id}/cancel", Router.Access.PERSON, runs::cancel)
         .add("POST", ReleasesApi.DEPLOYS, Router.Access.PERSON, ledger::record)
         .add("GET", ReleasesApi.RELEASES, Router.Access.PERSON, ledger::history)
+        .add("GET", BackupsApi.PATH, Router.Access.PERSON, new BackupsApi(records.backups())::list)
         .add("POST", AlertmanagerWebhook.PATH, Router.Access.STARTER, alerts::receive)
         .add("GET", "/openapi.json", Router.Access.PUBLIC, call -> new Response(200, Response.JSON, openApi, Map.of()))
         .add("GET", "/metrics", Router.Access.PUBLIC, call -> metrics())

@@ -1,5 +1,6 @@
 package dev.runbook.starter.cli;
 
+import dev.runbook.starter.BackupList;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.Runbooks;
@@ -17,6 +18,9 @@ public interface CliContext {
 
   /** The release ledger: what each service ran, and deploys CI/CD records. */
   Releases releases();
+
+  /** The backups recorded in the rollback log. */
+  BackupList backups();
 
   /** The services and databases of each configured environment, for the full runbook. */
   Map<String, Environment> environments();

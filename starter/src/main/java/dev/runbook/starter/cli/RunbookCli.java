@@ -83,6 +83,7 @@ public final class RunbookCli {
     cli.addSubcommand(new ReadCommands.WatchCommand(context));
     cli.addSubcommand(new ReadCommands.ListCommand(context));
     cli.addSubcommand(new ReadCommands.LogCommand(context));
+    cli.addSubcommand(new BackupsCommand(context));
     cli.addSubcommand(new ActCommands.Cancel(context));
     CommandLine record = new CommandLine(new LedgerCommands.Record());
     record.addSubcommand(new LedgerCommands.Deploy(context));

@@ -11,6 +11,7 @@ import dev.runbook.workflows.model.RestoreStrategy;
 import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.model.RunbookRequest;
 import dev.runbook.workflows.model.Severity;
+import dev.runbook.workflows.model.Validation;
 import dev.runbook.workflows.policy.Durations;
 import java.time.Duration;
 import java.time.Instant;
@@ -163,8 +164,14 @@ final class StartCommands {
     @Option(names = "--steps", description = "Revert the last N migrations (default 1).")
     Integer steps;
 
-    @Option(names = "--backup", description = "For restore: the backup ID (default: the newest verified).")
+    @Option(names = "--backup", paramLabel = "ID",
+        description = "For restore: a backup ID from `runbook backups DATABASE` (default: the newest verified backup of this very database).")
     String backup;
+
+    @Option(names = "--cross-restore",
+        description = "Restore --backup even though it was taken from another database (another server or physical"
+            + " name): a deliberate copy, e.g. production into staging. Shown in the plan and recorded in the log.")
+    boolean crossRestore;
 
     @Option(names = "--data-corrupted", arity = "0..1", fallbackValue = "true",
         description = "Say whether the data is corrupted instead of running the integrity checks.")
@@ -179,11 +186,15 @@ final class StartCommands {
 
     @Override
     RunbookRequest request() {
+      String problem = Validation.backupIdProblem("--backup", backup, database != null ? database : service);
+      if (problem != null) {
+        throw new RunbookException.InvalidRequest(problem);
+      }
       return new DatabaseRollbackRequest(service, database, common.severity(), common.reason,
           person(common.as), common.dryRun, common.incident,
           mode == null ? null : DatabaseMode.parse(mode),
           strategy == null ? null : RestoreStrategy.parse(strategy),
-          toMigration, steps, backup, dataCorrupted, stop, common.notBefore());
+          toMigration, steps, backup, dataCorrupted, stop, common.notBefore(), crossRestore);
     }
   }
 

@@ -7,8 +7,10 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runbook.starter.MemoryReleases;
+import dev.runbook.starter.BackupList;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.workflows.model.BackupRecord;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.RollbackLogEntry;
 import dev.runbook.workflows.model.RunReport;
@@ -101,7 +103,24 @@ final class ApiHarness implements AutoCloseable {
     }
   }
 
+  /** What the backup catalog holds for this test, newest first; a test adds rows or makes it fail. */
+  static final class Backups implements BackupList {
+    final List<BackupRecord> rows = new CopyOnWriteArrayList<>();
+    volatile RuntimeException failure;
+    final List<String> asked = new CopyOnWriteArrayList<>();
+
+    @Override
+    public List<BackupRecord> recent(String database, int limit) {
+      asked.add(database + " " + limit);
+      if (failure != null) {
+        throw failure;
+      }
+      return rows.stream().filter(r -> database == null || r.database().equals(database)).limit(limit).toList();
+    }
+  }
+
   final FakeWorld world = new FakeWorld();
+  final Backups backups = new Backups();
   final Map<String, String> tokens = new LinkedHashMap<>();
   final RunbookClient runbooks;
   final StartedRunsLog rollbackLog;
@@ -127,7 +146,8 @@ final class ApiHarness implements AutoCloseable {
     List<ApiSettings.PersonEntry> people = new ArrayList<>();
     FakeWorld.people().forEach(p -> people.add(person(p.name(), p.roles())));
     people.add(person(ALERTMANAGER, List.of("alerting")));
-    server = new ApiServer(settings.apply(settings(people)), runbooks, rollbackLog, releases, metrics, healthy).start();
+    server = new ApiServer(settings.apply(settings(people)), runbooks,
+        new ApiServer.Records(rollbackLog, releases, backups), metrics, healthy).start();
   }
 
   static ApiHarness start(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client) throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.runbook.workflows.model.ActionRecord;
+import dev.runbook.workflows.model.BackupRecord;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.FullRollbackRequest;
@@ -65,7 +66,7 @@ class ApiOpenApiTest {
   @Test
   void everyRouteIsDocumentedAndEveryDocumentedRouteExists() {
     assertThat(doc.path("openapi").asText()).startsWith("3.0.");
-    assertThat(api.server.routes()).hasSize(15);
+    assertThat(api.server.routes()).hasSize(16);
     assertThat(documentedRoutes()).containsExactlyInAnyOrderElementsOf(api.server.routes());
   }
 
@@ -136,6 +137,8 @@ class ApiOpenApiTest {
         Map.entry("PendingDecision", PendingDecision.class),
         Map.entry("ActionRecord", ActionRecord.class),
         Map.entry("RollbackLogEntry", RollbackLogEntry.class),
+        Map.entry("BackupListing", BackupsApi.BackupListing.class),
+        Map.entry("BackupRecord", BackupRecord.class),
         Map.entry("Receipt", Receipt.class),
         Map.entry("AlertOutcome", AlertmanagerWebhook.Outcome.class),
         Map.entry("AlertmanagerAnswer", AlertmanagerWebhook.Answer.class),

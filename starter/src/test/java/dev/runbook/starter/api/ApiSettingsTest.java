@@ -126,7 +126,7 @@ class ApiSettingsTest {
     ApiSettings s = new ApiSettings("127.0.0.1:0", null, List.of(new ApiSettings.PersonEntry("alice", null, "x")),
         null, null, null);
 
-    assertThatThrownBy(() -> new ApiServer(s, null, null, null, () -> "", () -> true))
+    assertThatThrownBy(() -> new ApiServer(s, null, null, () -> "", () -> true))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("invalid API settings: people[0].tokenSha256: not a SHA-256 hex digest");
   }

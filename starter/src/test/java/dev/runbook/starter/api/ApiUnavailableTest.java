@@ -50,9 +50,9 @@ class ApiUnavailableTest {
         null, null,
         List.of(new AlertRoute("errors", Map.of("alertname", "HighErrorRate"), "emergency", "api", null, null,
             null, "P0", null, null, null)));
-    server = new ApiServer(settings, runbooks, (limit, service, open) -> {
+    server = new ApiServer(settings, runbooks, new ApiServer.Records((limit, service, open) -> {
       throw new IllegalStateException("connection refused");
-    }, null, () -> "", () -> false).start();
+    }, null, null), () -> "", () -> false).start();
   }
 
   @AfterEach

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.starter.MemoryReleases;
 import dev.runbook.starter.Releases;
+import dev.runbook.starter.BackupList;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.workflows.model.BackupRecord;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.RollbackLogEntry;
 import dev.runbook.workflows.testing.FakeWorld;
@@ -33,6 +35,7 @@ class RunbookCliTest {
   private RunbookClient client;
   private final List<RollbackLogEntry> logRows = new java.util.ArrayList<>();
   private final MemoryReleases releases = new MemoryReleases(List.of("api", "web"));
+  private final List<BackupRecord> backupRows = new java.util.ArrayList<>();
 
   @BeforeEach
   void setUp(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient temporal) {
@@ -69,6 +72,12 @@ class RunbookCliTest {
       }
 
       @Override
+      public BackupList backups() {
+        return (database, limit) -> backupRows.stream()
+            .filter(b -> database == null || b.database().equals(database)).limit(limit).toList();
+      }
+
+      @Override
       public Map<String, Environment> environments() {
         return Map.of("prod", new Environment(List.of("api", "web"), List.of("api")));
       }
@@ -82,6 +91,57 @@ class RunbookCliTest {
 
   private void awaitPhase(String id, Phase phase) {
     Runs.awaitPhase(testEnv, client.temporal().newUntypedWorkflowStub(id), phase);
+  }
+
+  @Test
+  void backupsListsEachWithTheDatabaseItCameFromAndWhoTookIt() {
+    backupRows.add(new BackupRecord("rollback-api-b1-backup-0123456789ab", "api", "7712475918956554258",
+        "db1.internal", 5432, "api_production", Instant.parse("2026-11-21T10:00:00Z"), 56_770_000, "ab".repeat(32),
+        "3", true, "rollback-api", "run-1", "backup", "worker-1", "/var/backups/runbook/api/rollback-api-b1-backup-0123456789ab",
+        null));
+    backupRows.add(new BackupRecord("nightly-old", "api", null, null, null, null,
+        Instant.parse("2026-11-20T03:00:00Z"), 900, "cd".repeat(32), "2", true, null, null, "nightly-old", "worker-1",
+        "/var/backups/runbook/api/nightly-old", Instant.parse("2026-11-21T03:00:00Z")));
+    backupRows.add(new BackupRecord("rollback-web-w1-backup-0123456789ab", "web", "7712475918956554258",
+        "db1.internal", 5432, "web", Instant.parse("2026-11-19T10:00:00Z"), 2048, "ef".repeat(32), null, true,
+        "rollback-full-prod", "run-2", "backup-web", "worker-1", "/var/backups/runbook/web/x", null));
+
+    Result table = run("backups", "api");
+    Result json = run("backups", "--json");
+    Result bad = run("backups", "Shop DB");
+
+    assertThat(table.exit()).isZero();
+    List<String> lines = table.out().lines().toList();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).startsWith("TAKEN").contains("DATABASE", "BACKUP", "SIZE", "SCHEMA", "VERIFIED",
+        "FROM", "SYSTEM ID", "TAKEN BY");
+    assertThat(lines.get(1)).contains("2026-11-21 10:00", "api", "rollback-api-b1-backup-0123456789ab", "54.1 MiB",
+        " 3 ", "yes", "api_production on db1.internal:5432", "7712475918956554258", "rollback-api backup");
+    assertThat(lines.get(2)).contains("nightly-old", "900 B", "removed 2026-11-21 03:00", "unknown");
+    assertThat(json.out()).contains("\"backupId\" : \"rollback-web-w1-backup-0123456789ab\"",
+        "\"systemIdentifier\" : \"7712475918956554258\"", "\"step\" : \"backup-web\"");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("DATABASE 'Shop DB' is not a database name");
+    backupRows.clear();
+    assertThat(run("backups", "api").out()).startsWith("no backups of api in the rollback log yet");
+  }
+
+  @Test
+  void aBackupFileIsRefusedNamingWhereTheIdsAreAndACrossRestoreReachesTheRun() {
+    Result file = run("start", "database", "api", "-s", "P1", "-r", "restore last night", "--as", "erin",
+        "--mode", "restore", "--backup", "/backups/db_2026-11-25.sql.gz");
+    assertThat(file.exit()).isEqualTo(2);
+    assertThat(file.err()).contains("--backup takes a backup ID, not a file: '/backups/db_2026-11-25.sql.gz'",
+        "`runbook backups api`");
+    assertThat(world.calls()).isEmpty();
+
+    world.databases.get("api").backups.put("prod-copy", 2);
+    world.databases.get("api").foreign.put("prod-copy", "7000000000000000002");
+    Result crossed = run("start", "database", "api", "-s", "P1", "-r", "copy production into staging",
+        "--as", "erin", "--mode", "restore", "--backup", "prod-copy", "--cross-restore");
+    assertThat(crossed.exit()).as(crossed.err()).isZero();
+    awaitPhase("rollback-api", Phase.AWAITING_APPROVAL);
+    assertThat(run("status", "rollback-api").out()).contains("CROSS-RESTORE asked for: taken from api on db2:5432");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.runbook.worker.demo;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.runbook.activities.audit.RollbackLogStore;
 import dev.runbook.activities.service.ServiceActivitiesImpl;
+import dev.runbook.starter.BackupList;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.cli.CliContext;
@@ -26,8 +27,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -39,6 +44,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 
@@ -48,17 +54,28 @@ import org.flywaydb.core.Flyway;
  * 3 is bad), runs a P1 emergency rollback with its database revert, approves it as a second
  * person, shows progress as it goes, and prints the rollback log. It passes only if the service
  * answers v1, the schema is back at 2 with its data, and the log has the run.
+ *
+ * <p>It keeps everything in its own state directory (configuration, service state, backups, its
+ * private PostgreSQL), apart from what {@code dev} and {@code worker} keep, and can run any number
+ * of times: each run's idempotency keys are its own, and what an earlier run left (a sample
+ * service still running, its state) is stopped and cleared first.
  */
 public final class Demo {
   public static final String SERVICE = "shop";
   public static final String SHOP_DB = "runbook_demo_shop";
+  /** The demo's rollback log, on whichever server it uses: never the one dev or a worker writes. */
+  public static final String LOG_DB = "runbook_demo";
   static final String PASSWORD_VAR = "RUNBOOK_DEMO_DB_PASSWORD";
   static final String REQUESTER = "erin";
   static final String APPROVER = "alice";
 
   private final PrintWriter out;
   private final Path stateDir;
+  /** Makes this run's idempotency keys its own: an earlier run's keys are done already. */
+  private final String runKey = Long.toString(System.currentTimeMillis(), 36) + "-"
+      + UUID.randomUUID().toString().substring(0, 8);
 
+  /** @param stateDir everything this demo writes goes here (and, by its configuration, its worker) */
   public Demo(PrintWriter out, Path stateDir) {
     this.out = out;
     this.stateDir = stateDir.toAbsolutePath();
@@ -67,8 +84,37 @@ public final class Demo {
   /** What the demo set up, for the run and for the checks. */
   public record Setup(Path configFile, int servicePort, String dbHost, int dbPort, String dbUser) {}
 
-  public Path demoDir() {
-    return stateDir.resolve("demo");
+  /** The rollback as it went: the run that did it, and how it ended. */
+  public record Outcome(String runId, RunStatus end) {}
+
+  public Path stateDir() {
+    return stateDir;
+  }
+
+  /**
+   * Holds the demo's state directory for this process: a second demo in the same directory at the
+   * same time is refused (it would stop the first one's service and database as leftovers).
+   */
+  public AutoCloseable lock() throws IOException {
+    Files.createDirectories(stateDir);
+    FileChannel channel = FileChannel.open(stateDir.resolve("demo.lock"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException held) {
+      lock = null;
+    }
+    if (lock == null) {
+      channel.close();
+      throw new IllegalStateException("another `runbook demo` is using " + stateDir + " right now: wait for"
+          + " it to end (or stop it), then run the demo again");
+    }
+    FileLock held = lock;
+    return () -> {
+      held.release();
+      channel.close();
+    };
   }
 
   /** Creates the sample database (migrations 1 to 3 applied) on the given server. */
@@ -80,7 +126,7 @@ public final class Demo {
     }
     Flyway.configure()
         .dataSource(url(host, port, SHOP_DB), user, password)
-        .locations("filesystem:" + demoDir().resolve("migrations"))
+        .locations("filesystem:" + stateDir.resolve("migrations"))
         .load()
         .migrate();
   }
@@ -133,23 +179,20 @@ public final class Demo {
         "routing", Map.of("team", List.of("terminal"), "approvers", List.of("terminal"), "escalation", List.of("terminal"))));
     config.put("worker", Map.of("stateDir", stateDir.toString(), "metricsListen", "127.0.0.1:0"));
 
-    Path file = demoDir().resolve("runbook.yaml");
+    Path file = stateDir.resolve("runbook.yaml");
     Files.writeString(file, "# Written by `runbook demo`: the sample service and database it rolls back.\n"
         + new YAMLMapper().writeValueAsString(config));
     return new Setup(file, port, dbHost, dbPort, dbUser);
   }
 
-  /** Copies the sample migrations and undo scripts out of the jar into the demo directory. */
+  /** Copies the sample migrations and undo scripts out of the jar into the state directory. */
   public void extractResources() throws IOException {
-    Path dir = demoDir();
-    if (Files.exists(dir)) {
-      try (Stream<Path> walk = Files.walk(dir)) {
-        walk.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
-      }
+    for (String sub : List.of("migrations", "undo")) {
+      deleteTree(stateDir.resolve(sub));
     }
     for (String name : List.of("migrations/V1__orders.sql", "migrations/V2__order_status.sql",
         "migrations/V3__price_in_cents.sql", "undo/U2__order_status.sql", "undo/U3__price_in_cents.sql")) {
-      Path target = dir.resolve(name);
+      Path target = stateDir.resolve(name);
       Files.createDirectories(target.getParent());
       try (InputStream in = Demo.class.getResourceAsStream("/demo/" + name)) {
         Files.copy(in, target);
@@ -157,21 +200,34 @@ public final class Demo {
     }
   }
 
+  /**
+   * Stops the sample service an earlier demo left running (it was interrupted before it could),
+   * and clears the service's state (its version history and done keys), so this run starts from
+   * v1 and v2 as the first one did.
+   *
+   * @return whether a leftover service was stopped
+   */
+  public boolean resetSampleService(ServiceActivitiesImpl services) throws IOException {
+    boolean stopped = services.stop(new ServiceAction(SERVICE, "demo/" + runKey + "/stop-leftover", false)).changed();
+    deleteTree(stateDir.resolve(SERVICE));
+    return stopped;
+  }
+
   /** Deploys v1, then v2 over it: the bad release the demo rolls back. */
   public void deploySampleService(ServiceActivitiesImpl services) {
-    services.deploy(new DeployRequest(SERVICE, "v1", "demo/initial/v1", false));
-    services.deploy(new DeployRequest(SERVICE, "v2", "demo/initial/v2", false));
+    services.deploy(new DeployRequest(SERVICE, "v1", "demo/" + runKey + "/deploy-v1", false));
+    services.deploy(new DeployRequest(SERVICE, "v2", "demo/" + runKey + "/deploy-v2", false));
   }
 
   public void stopSampleService(ServiceActivitiesImpl services) {
-    services.stop(new ServiceAction(SERVICE, "demo/stop/" + ProcessHandle.current().pid(), false));
+    services.stop(new ServiceAction(SERVICE, "demo/" + runKey + "/stop", false));
   }
 
   /**
    * Starts the rollback as the on-call engineer, shows progress, has the requester's own approval
    * refused, approves as the lead, and follows the run to its end.
    */
-  public RunStatus rollback(RunbookClient client) {
+  public Outcome rollback(RunbookClient client) {
     var request = new EmergencyRollbackRequest(SERVICE, Severity.P1,
         "orders failing since v2: migration 3 dropped the price column", REQUESTER, false, "DEMO-1",
         null, true, null, null, Duration.ZERO, null);
@@ -180,7 +236,7 @@ public final class Demo {
     out.printf("  (the same as: ./runbook start emergency %s -s P1 --with-database -r \"...\" --as %s)%n%n", SERVICE, REQUESTER);
     Watch progress = new Watch(out, false);
     boolean[] voted = {false};
-    return client.watch(started.workflowId(), Duration.ofMillis(300), status -> {
+    return new Outcome(started.runId(), client.watch(started.workflowId(), Duration.ofMillis(300), status -> {
       progress.accept(status);
       if (status.phase() == Phase.AWAITING_APPROVAL && !voted[0]) {
         voted[0] = true;
@@ -195,11 +251,11 @@ public final class Demo {
         out.printf("  %s%n%n", client.approve(started.workflowId(), APPROVER, "schema revert looks right").message());
         out.flush();
       }
-    });
+    }));
   }
 
   /** Prints the rollback log exactly as {@code ./runbook log} does. */
-  public void printLog(RunbookClient client, RollbackLogStore store, Releases releases) {
+  public void printLog(RunbookClient client, RollbackLogStore store, Releases releases, BackupList backups) {
     out.printf("%nthe rollback log (./runbook log):%n");
     RollbackLog log = store::recent;
     CliContext context = new CliContext() {
@@ -219,6 +275,11 @@ public final class Demo {
       }
 
       @Override
+      public BackupList backups() {
+        return backups;
+      }
+
+      @Override
       public Map<String, Environment> environments() {
         return Map.of();
       }
@@ -228,8 +289,9 @@ public final class Demo {
     cli.execute("log", "--limit", "5");
   }
 
-  /** The demo's promise, checked against the real service, database and log. */
-  public List<String> check(Setup setup, String dbPassword, RunStatus end, RollbackLogStore store) {
+  /** The demo's promise, checked against the real service, database and log (this run's row). */
+  public List<String> check(Setup setup, String dbPassword, Outcome outcome, RollbackLogStore store) {
+    RunStatus end = outcome.end();
     List<String> failures = new ArrayList<>();
     if (end.phase() != Phase.SUCCEEDED) {
       failures.add("the run ended " + end.phase().label() + ": " + end.outcomeMessage());
@@ -256,9 +318,11 @@ public final class Demo {
     }
     List<RollbackLogEntry> log = store.recent(5, SERVICE, false);
     boolean logged = log.stream().anyMatch(e -> e.workflowId().equals(end.workflowId())
+        && outcome.runId().equals(e.runId())
         && "succeeded".equals(e.outcome()) && "v2".equals(e.fromVersion()) && "v1".equals(e.toVersion()));
     if (!logged) {
-      failures.add("the rollback log has no succeeded run " + end.workflowId() + " from v2 to v1");
+      failures.add("the rollback log has no succeeded run " + end.workflowId() + " (run " + outcome.runId()
+          + ") from v2 to v1");
     }
     return failures;
   }
@@ -274,6 +338,17 @@ public final class Demo {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "interrupted";
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 

@@ -133,7 +133,8 @@ class FaultsIT {
   void aRestoreThatFailsForGoodIsCompensatedWithTheSafetyBackup() throws Exception {
     stack.resetShop();
     DatabaseActivitiesImpl databases = new DatabaseActivitiesImpl(stack.settings.databases(),
-        dir.resolve(".runbook").resolve("backups"), stack.config.getParent(), Clock.systemUTC());
+        dir.resolve(".runbook").resolve("backups"), stack.config.getParent(), Clock.systemUTC(),
+        new dev.runbook.activities.database.BackupCatalog(stack.logDb));
     String good = databases.backup(new BackupRequest(Demo.SERVICE, "fixture/" + Instant.now().toEpochMilli(), false)).backupId();
     stack.shopQuery("select 1");
     try (var c = stack.pg.connect(Demo.SHOP_DB); var st = c.createStatement()) {

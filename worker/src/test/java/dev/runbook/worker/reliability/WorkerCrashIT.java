@@ -186,7 +186,8 @@ class WorkerCrashIT {
   void aStagedRestoreKilledAtEveryStepBoundaryCompletesWithOneSwap() throws Exception {
     stack.resetShop();
     var databases = new dev.runbook.activities.database.DatabaseActivitiesImpl(stack.settings.databases(),
-        dir.resolve(".runbook").resolve("backups"), stack.config.getParent(), java.time.Clock.systemUTC());
+        dir.resolve(".runbook").resolve("backups"), stack.config.getParent(), java.time.Clock.systemUTC(),
+        new dev.runbook.activities.database.BackupCatalog(stack.logDb));
     String good = databases.backup(new dev.runbook.workflows.activities.DatabaseActivities.BackupRequest(
         Demo.SERVICE, "fixture/" + Instant.now().toEpochMilli(), false)).backupId();
     try (var c = stack.pg.connect(Demo.SHOP_DB); var st = c.createStatement()) {

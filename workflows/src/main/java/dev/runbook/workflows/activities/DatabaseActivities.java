@@ -15,7 +15,10 @@ public interface DatabaseActivities {
   /** Takes a verified backup; a retry with the same key returns the backup already taken. */
   BackupResult backup(BackupRequest request);
 
-  /** The backup to restore: the one named, or the newest verified; checked again now. */
+  /**
+   * The backup to restore: the one named, or the newest verified of this very database; checked
+   * again now. A backup of another database is refused unless the request allows a cross-restore.
+   */
   BackupInfo resolveBackup(ResolveBackupRequest request);
 
   /** The schema version to revert to and the migrations in between, each with its undo script. */
@@ -53,6 +56,7 @@ public interface DatabaseActivities {
 
   /**
    * @param reused true when a retry found the backup already taken and verified
+   * @param source the database the backup was taken from (null in a dry run)
    */
   record BackupResult(
       String database,
@@ -63,11 +67,41 @@ public interface DatabaseActivities {
       String schemaVersion,
       Instant createdAt,
       boolean reused,
-      List<String> planned)
-      implements Planned {}
+      List<String> planned,
+      DatabaseIdentity source)
+      implements Planned {
 
-  record ResolveBackupRequest(String database, String backupId, boolean dryRun) {}
+    public BackupResult(
+        String database,
+        String backupId,
+        String path,
+        long sizeBytes,
+        String sha256,
+        String schemaVersion,
+        Instant createdAt,
+        boolean reused,
+        List<String> planned) {
+      this(database, backupId, path, sizeBytes, sha256, schemaVersion, createdAt, reused, planned, null);
+    }
+  }
 
+  /**
+   * @param backupId the backup to restore; null picks the newest verified backup of this very
+   *     database (same server, same physical name)
+   * @param crossRestore allow a named backup of another database (or one whose source is not
+   *     recorded): a deliberate copy, e.g. production into staging
+   */
+  record ResolveBackupRequest(String database, String backupId, boolean dryRun, boolean crossRestore) {
+    public ResolveBackupRequest(String database, String backupId, boolean dryRun) {
+      this(database, backupId, dryRun, false);
+    }
+  }
+
+  /**
+   * @param source where the backup was taken (null when its manifest does not say)
+   * @param target the database it would be restored into, read from the server now
+   * @param crossRestore true when source and target differ and the request allowed it
+   */
   record BackupInfo(
       String database,
       String backupId,
@@ -75,8 +109,23 @@ public interface DatabaseActivities {
       Instant createdAt,
       long sizeBytes,
       boolean verified,
-      List<String> planned)
-      implements Planned {}
+      List<String> planned,
+      DatabaseIdentity source,
+      DatabaseIdentity target,
+      boolean crossRestore)
+      implements Planned {
+
+    public BackupInfo(
+        String database,
+        String backupId,
+        String schemaVersion,
+        Instant createdAt,
+        long sizeBytes,
+        boolean verified,
+        List<String> planned) {
+      this(database, backupId, schemaVersion, createdAt, sizeBytes, verified, planned, null, null, false);
+    }
+  }
 
   /**
    * @param appVersion the application version being rolled back to, mapped to a schema version
@@ -120,10 +169,21 @@ public interface DatabaseActivities {
       List<String> planned)
       implements Planned {}
 
+  /** @param crossRestore allow a backup of another database (see {@link ResolveBackupRequest}) */
   record StagedRestoreRequest(
-      String database, String backupId, String runTag, String key, boolean dryRun) {}
+      String database, String backupId, String runTag, String key, boolean dryRun, boolean crossRestore) {
+    public StagedRestoreRequest(String database, String backupId, String runTag, String key, boolean dryRun) {
+      this(database, backupId, runTag, key, dryRun, false);
+    }
+  }
 
-  record InPlaceRestoreRequest(String database, String backupId, String key, boolean dryRun) {}
+  /** @param crossRestore allow a backup of another database (see {@link ResolveBackupRequest}) */
+  record InPlaceRestoreRequest(
+      String database, String backupId, String key, boolean dryRun, boolean crossRestore) {
+    public InPlaceRestoreRequest(String database, String backupId, String key, boolean dryRun) {
+      this(database, backupId, key, dryRun, false);
+    }
+  }
 
   /** @param target the physical database restored into */
   record RestoreResult(

@@ -16,6 +16,8 @@ public enum FailureType {
   UNKNOWN_BACKUP(false),
   /** The backup fails its checksum or {@code pg_restore --list}. */
   BACKUP_CORRUPT(false),
+  /** The backup was taken from another database (or does not say which) than the restore target. */
+  BACKUP_OF_ANOTHER_DATABASE(false),
   /** A migration between the current and target version has no undo script. */
   MISSING_UNDO_SCRIPT(false),
   /** An undo script failed; the transaction was rolled back, the schema is as it was. */

@@ -17,6 +17,10 @@ import java.util.List;
  * @param dataCorrupted whether the data is known to be corrupted; null runs the integrity checks
  * @param stopServices services that write to the database, stopped during a restore; null means
  *     the service itself
+ * @param crossRestore restore {@code backupId} even though it was taken from another database
+ *     (another server, or another physical name): a deliberate copy, e.g. production into
+ *     staging. Shown in the plan and recorded in the rollback log with both databases. Without
+ *     it such a restore is refused before anything changes.
  */
 public record DatabaseRollbackRequest(
     String service,
@@ -33,10 +37,37 @@ public record DatabaseRollbackRequest(
     String backupId,
     Boolean dataCorrupted,
     List<String> stopServices,
-    Instant notBefore)
+    Instant notBefore,
+    boolean crossRestore)
     implements RunbookRequest {
 
   public static final int MAX_STEPS = 100;
+
+  /** A request without a cross-restore (the common case, and every request made before it). */
+  public DatabaseRollbackRequest(
+      String service,
+      String database,
+      Severity severity,
+      String reason,
+      String requestedBy,
+      boolean dryRun,
+      String incidentId,
+      DatabaseMode mode,
+      RestoreStrategy strategy,
+      String toMigration,
+      Integer steps,
+      String backupId,
+      Boolean dataCorrupted,
+      List<String> stopServices,
+      Instant notBefore) {
+    this(service, database, severity, reason, requestedBy, dryRun, incidentId, mode, strategy,
+        toMigration, steps, backupId, dataCorrupted, stopServices, notBefore, false);
+  }
+
+  /** The configured database the run acts on: the one named, else the service's own. */
+  public String targetDatabase() {
+    return database != null ? database : service;
+  }
 
   @Override
   public RunbookType runbook() {
@@ -77,9 +108,14 @@ public record DatabaseRollbackRequest(
     if (toMigration != null && steps != null) {
       p.add("give toMigration or steps, not both");
     }
-    Validation.version(p, "backupId", backupId);
-    if (mode == DatabaseMode.REVERT && (backupId != null || strategy != null)) {
-      p.add("backupId and strategy are for restore: drop them or use mode restore");
+    Validation.backupId(p, "backupId", backupId, targetDatabase());
+    if (mode == DatabaseMode.REVERT && (backupId != null || strategy != null || crossRestore)) {
+      p.add("backupId, strategy and crossRestore are for restore: drop them or use mode restore");
+    }
+    if (crossRestore && backupId == null) {
+      p.add("crossRestore needs backupId: name the backup to copy into " + targetDatabase() + " (`runbook"
+          + " backups DATABASE` lists every database's backups); the newest one is only ever chosen"
+          + " from " + targetDatabase() + "'s own");
     }
     if (mode == DatabaseMode.RESTORE && (toMigration != null || steps != null)) {
       p.add("toMigration and steps are for revert: drop them or use mode revert");

@@ -15,6 +15,9 @@ public final class Validation {
   /** Versions: image tags, commit SHAs, semver. No spaces, quotes, ';', '$' or '/'. */
   public static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+:@-]{0,127}");
 
+  /** Backup IDs name directories on the worker: no '/', no leading '.', no "..". */
+  public static final Pattern BACKUP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,99}");
+
   /** Migration versions: digits with optional dots or underscores (Flyway 1.2, golang 20240101). */
   public static final Pattern MIGRATION = Pattern.compile("[0-9][0-9._]{0,39}");
 
@@ -50,6 +53,42 @@ public final class Validation {
               + "' is not a valid version: use letters, digits and . _ + : @ - (no spaces,"
               + " quotes, ';', '$' or '/')");
     }
+  }
+
+  /**
+   * A backup ID as {@code runbook backups} lists it. A value that looks like a file (a '/', or a
+   * dump's extension) gets its own message: people reach for the file they have.
+   *
+   * @param database the configured database, named in the hint
+   */
+  static void backupId(List<String> problems, String field, String value, String database) {
+    String problem = backupIdProblem(field, value, database);
+    if (problem != null) {
+      problems.add(problem);
+    }
+  }
+
+  /** The problem with a backup ID, or null when it is one (or absent). */
+  public static String backupIdProblem(String field, String value, String database) {
+    if (value == null) {
+      return null;
+    }
+    String list = "runbook backups " + (database == null ? "DATABASE" : database);
+    if (looksLikeAFile(value)) {
+      return field + " takes a backup ID, not a file: '" + printable(value) + "' looks like a path or"
+          + " a dump file. Pass an ID that `" + list + "` lists (restoring from a file is not supported)";
+    }
+    if (!BACKUP_ID.matcher(value).matches()) {
+      return field + " '" + printable(value) + "' is not a backup ID: use one that `" + list
+          + "` lists (lower-case letters, digits, '-' and '_')";
+    }
+    return null;
+  }
+
+  private static boolean looksLikeAFile(String value) {
+    String v = value.toLowerCase(java.util.Locale.ROOT);
+    return v.contains("/") || v.contains("\\") || v.endsWith(".sql") || v.endsWith(".gz")
+        || v.endsWith(".dump") || v.endsWith(".tar");
   }
 
   static void migration(List<String> problems, String field, String value) {

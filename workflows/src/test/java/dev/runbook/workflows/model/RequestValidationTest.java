@@ -56,9 +56,32 @@ class RequestValidationTest {
         "2", 3, "../../etc", null, List.of("web", "Bad Name"), null);
     assertThat(r.problems()).contains(
         "give toMigration or steps, not both",
-        "backupId and strategy are for restore: drop them or use mode restore",
-        "backupId '../../etc' is not a valid version: use letters, digits and . _ + : @ - (no spaces, quotes, ';', '$' or '/')");
+        "backupId, strategy and crossRestore are for restore: drop them or use mode restore",
+        "backupId takes a backup ID, not a file: '../../etc' looks like a path or a dump file. Pass an ID"
+            + " that `runbook backups api` lists (restoring from a file is not supported)");
     assertThat(r.problems()).anySatisfy(p -> assertThat(p).startsWith("stopServices[] 'Bad Name'"));
+  }
+
+  private static DatabaseRollbackRequest restore(String backupId, boolean crossRestore) {
+    return new DatabaseRollbackRequest("api", "orders", Severity.P1, "x", "erin", false, null,
+        DatabaseMode.RESTORE, null, null, null, backupId, null, null, null, crossRestore);
+  }
+
+  @Test
+  void aBackupIdIsAnIdFromTheListNeverAFileAndACrossRestoreNamesItsBackup() {
+    assertThat(restore("rollback-api-r1-backup-0123456789ab", false).problems()).isEmpty();
+    assertThat(restore("rollback-api-r1-backup-0123456789ab", true).problems()).isEmpty();
+    for (String file : List.of("/backups/db_2026-11-25.sql.gz", "dump.sql", "orders.dump", "orders.tar",
+        "nightly.gz", "backups/orders")) {
+      assertThat(restore(file, false).problems()).as(file).singleElement().satisfies(p -> assertThat(p)
+          .startsWith("backupId takes a backup ID, not a file: '" + file + "'")
+          .contains("`runbook backups orders`"));
+    }
+    assertThat(restore("Nightly Copy", false).problems()).containsExactly(
+        "backupId 'Nightly Copy' is not a backup ID: use one that `runbook backups orders` lists"
+            + " (lower-case letters, digits, '-' and '_')");
+    assertThat(restore(null, true).problems()).singleElement()
+        .satisfies(p -> assertThat(p).startsWith("crossRestore needs backupId: name the backup to copy into orders"));
   }
 
   @Test

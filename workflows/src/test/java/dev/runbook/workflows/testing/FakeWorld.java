@@ -5,6 +5,7 @@ import dev.runbook.workflows.activities.AuditActivities.AuditEvent;
 import dev.runbook.workflows.activities.CheckActivities;
 import dev.runbook.workflows.activities.CheckResult;
 import dev.runbook.workflows.activities.DatabaseActivities;
+import dev.runbook.workflows.activities.DatabaseIdentity;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotifyActivities;
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
@@ -46,10 +47,15 @@ public final class FakeWorld {
     }
   }
 
+  /** This world's server; another server's backups carry another system identifier. */
+  public static final String SYSTEM_ID = "7000000000000000001";
+
   /** A database: its schema version and the backups taken of it. */
   public static final class Database {
     public int schema;
     public final Map<String, Integer> backups = new LinkedHashMap<>();
+    /** Backups (also in {@link #backups}) taken from another server: ID to its system identifier. */
+    public final Map<String, String> foreign = new LinkedHashMap<>();
     public final Map<String, Integer> appSchema = new HashMap<>();
     public boolean corrupted;
     public String stagedTag;
@@ -389,7 +395,28 @@ public final class FakeWorld {
         if (schema == null) {
           throw ApplicationFailure.newNonRetryableFailure("unknown backup " + id, FailureType.UNKNOWN_BACKUP.name());
         }
-        return new BackupInfo(r.database(), id, Integer.toString(schema), Instant.EPOCH, 1024, true, plan(r.dryRun(), "pg_restore --list " + id));
+        DatabaseIdentity source = sourceOf(r.database(), id);
+        DatabaseIdentity target = identity(r.database(), SYSTEM_ID);
+        boolean cross = !source.sameDatabase(target);
+        refuseForeign(r.database(), id, r.crossRestore());
+        return new BackupInfo(r.database(), id, Integer.toString(schema), Instant.EPOCH, 1024, true,
+            plan(r.dryRun(), "pg_restore --list " + id), source, target, cross);
+      }
+    }
+
+    private DatabaseIdentity sourceOf(String database, String id) {
+      return identity(database, database(database).foreign.getOrDefault(id, SYSTEM_ID));
+    }
+
+    private DatabaseIdentity identity(String database, String systemId) {
+      return new DatabaseIdentity(systemId, SYSTEM_ID.equals(systemId) ? "db1" : "db2", 5432, database);
+    }
+
+    private void refuseForeign(String database, String id, boolean crossRestore) {
+      if (database(database).foreign.containsKey(id) && !crossRestore) {
+        throw ApplicationFailure.newNonRetryableFailure("backup " + id + " was taken from "
+            + sourceOf(database, id).describe() + ", but " + database + " is "
+            + identity(database, SYSTEM_ID).describe(), FailureType.BACKUP_OF_ANOTHER_DATABASE.name());
       }
     }
 
@@ -455,6 +482,7 @@ public final class FakeWorld {
       synchronized (FakeWorld.this) {
         enter("Database.restoreStaged", r.database() + " " + r.backupId(), r.dryRun());
         Database d = database(r.database());
+        refuseForeign(r.database(), r.backupId(), r.crossRestore());
         Integer schema = d.backups.get(r.backupId());
         boolean changed = !r.dryRun() && !r.runTag().equals(d.stagedTag);
         if (changed) {
@@ -506,6 +534,7 @@ public final class FakeWorld {
       synchronized (FakeWorld.this) {
         enter("Database.restoreInPlace", r.database() + " " + r.backupId(), r.dryRun());
         Database d = database(r.database());
+        refuseForeign(r.database(), r.backupId(), r.crossRestore());
         Integer schema = d.backups.get(r.backupId());
         if (schema == null) {
           throw ApplicationFailure.newNonRetryableFailure("unknown backup " + r.backupId(), FailureType.UNKNOWN_BACKUP.name());

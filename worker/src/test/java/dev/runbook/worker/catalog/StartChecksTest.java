@@ -1,0 +1,67 @@
+package dev.runbook.worker.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runbook.workflows.model.DatabaseRollbackRequest;
+import dev.runbook.workflows.model.EmergencyRollbackRequest;
+import dev.runbook.workflows.model.FullRollbackRequest;
+import dev.runbook.workflows.model.Severity;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A start judged against what the workers run, before anything exists (the ledger aside). */
+class StartChecksTest {
+  private final Catalog catalog = new Catalog("abc", "/srv/runbook.yaml", "runbook",
+      Map.of("shop", new Catalog.Service("process", Duration.ofHours(1)),
+          "web", new Catalog.Service("command", Duration.ofHours(1))),
+      List.of("shop"), Map.of("prod", new Catalog.Environment(List.of("shop", "web"), List.of("shop"))),
+      List.of("erin", "alice"));
+  private final StartChecks checks = StartChecks.of(catalog, null);
+
+  private static EmergencyRollbackRequest emergency(String service, String by, boolean withDatabase, String database) {
+    return new EmergencyRollbackRequest(service, Severity.P0, "5xx", by, false, null, null, withDatabase, database,
+        null, null, null);
+  }
+
+  @Test
+  void aKnownServiceByAKnownPersonMayStart() {
+    assertThat(checks.problems(emergency("shop", "erin", true, null))).isEmpty();
+    assertThat(checks.problems(new FullRollbackRequest("prod", List.of("shop", "web"), List.of("shop"), Severity.P0,
+        "r", "alice", false, null, null, null, null))).isEmpty();
+  }
+
+  @Test
+  void aTypoNamesWhatIsKnown() {
+    assertThat(checks.problems(emergency("chekout", "erin", false, null))).singleElement().asString()
+        .isEqualTo("service: no service 'chekout' is configured in /srv/runbook.yaml (shop, web): check the name,"
+            + " or add it under services");
+  }
+
+  @Test
+  void somebodyNotUnderPeopleMayNotStart() {
+    assertThat(checks.problems(emergency("shop", "root", false, null))).singleElement().asString()
+        .contains("requestedBy: 'root' is not under people in /srv/runbook.yaml (erin, alice)");
+  }
+
+  @Test
+  void aDatabaseMustExistForWithDatabaseAndForTheDatabaseRunbook() {
+    assertThat(checks.problems(emergency("web", "erin", true, null))).singleElement().asString()
+        .startsWith("withDatabase: web has no database (none named 'web' is under databases");
+    assertThat(checks.problems(emergency("web", "erin", true, "shp"))).singleElement().asString()
+        .startsWith("database: 'shp' is not under databases");
+    assertThat(checks.problems(new DatabaseRollbackRequest("web", null, Severity.P0, "r", "erin", false, null, null,
+        null, null, null, null, null, List.of("cart"), null)))
+        .hasSize(2)
+        .anySatisfy(p -> assertThat(p).startsWith("service: web has no database: 'web' is not under databases"))
+        .anySatisfy(p -> assertThat(p).startsWith("stopServices: no service 'cart'"));
+  }
+
+  @Test
+  void anEnvironmentMustBeOneTheWorkersKnow() {
+    assertThat(checks.problems(new FullRollbackRequest("prdo", List.of("shop"), List.of(), Severity.P0, "r", "erin",
+        false, null, null, null, null))).singleElement().asString()
+        .startsWith("environment: 'prdo' is not under environments in /srv/runbook.yaml (prod)");
+  }
+}
