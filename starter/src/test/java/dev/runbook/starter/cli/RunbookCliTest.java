@@ -269,7 +269,7 @@ class RunbookCliTest {
         "--dry-run", "--watch");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).contains("plan-incomplete: dry run stopped at resolve-target: ")
-        .contains("planned so far: notify-started, capture-evidence")
+        .contains("planned so far: capture-evidence")
         .doesNotContain("needs a decision");
   }
 

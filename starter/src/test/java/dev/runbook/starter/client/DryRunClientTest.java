@@ -63,7 +63,7 @@ class DryRunClientTest {
     RunReport plan = result(dry.workflowId());
     assertThat(plan.outcome()).isEqualTo(Phase.PLAN_INCOMPLETE);
     assertThat(plan.message()).startsWith("dry run stopped at resolve-target: ")
-        .contains("planned so far: notify-started, capture-evidence");
+        .contains("planned so far: capture-evidence");
     assertThat(world.audit()).extracting(e -> e.type()).doesNotContain(AuditEventType.DECISION_REQUESTED);
 
     Runbooks.Started p0 = runbooks.start(p0());

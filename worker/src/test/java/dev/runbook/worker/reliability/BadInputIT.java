@@ -49,7 +49,7 @@ class BadInputIT {
       @SuppressWarnings("unchecked")
       Map<String, Object> services = new java.util.LinkedHashMap<>((Map<String, Object>) tree.get("services"));
       services.put("web", Map.of("adapter", "command",
-          "command", Map.of("deploy", List.of("false"), "health", List.of("true"))));
+          "command", Map.of("deploy", List.of("false", "{version}"), "health", List.of("true"))));
       tree.put("services", services);
       tree.put("environments", Map.of("prod", Map.of("services", List.of("shop", "web"))));
     });
