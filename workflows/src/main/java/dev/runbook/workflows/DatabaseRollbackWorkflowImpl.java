@@ -16,8 +16,6 @@ import dev.runbook.workflows.activities.DatabaseActivities.SwapRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.SwapResult;
 import dev.runbook.workflows.activities.DatabaseIdentity;
 import dev.runbook.workflows.activities.NotificationKind;
-import dev.runbook.workflows.activities.ServiceActivities.ServiceAction;
-import dev.runbook.workflows.activities.ServiceActivities.VerifyRequest;
 import dev.runbook.workflows.engine.AbstractRunbookWorkflow;
 import dev.runbook.workflows.engine.ActivityCatalog;
 import dev.runbook.workflows.engine.RunbookEngine;
@@ -32,7 +30,6 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The database runbook (DESIGN §3): revert migrations (no data lost) or restore a backup (data
@@ -248,7 +245,7 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
     }
     engine.awaitApproval();
 
-    stopWriters();
+    writers().stop();
     engine.compensation(
         "swap",
         "Swap back: the safety copy becomes live again",
@@ -265,14 +262,14 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
                     .swap(new SwapRequest(database, engine.runTag(), engine.key("swap"), dry())));
     engine.cancelCleanup("drop-staging");
     safetyCopy = swap.safetyName();
-    startWritersAndVerify();
+    writers().startAndVerify();
   }
 
   private void inPlaceRestore() {
     BackupInfo source = resolveBackup();
     BackupResult safety = backup("safety-backup", "Back up " + database + " before restoring over it");
     engine.approvalGate(rule(true));
-    stopWriters();
+    writers().stop();
     String safetyId = safety.backupId();
     safetyCopy = safetyId;
     engine.compensation(
@@ -298,7 +295,7 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
         () ->
             db(ActivityCatalog.QUICK)
                 .checkIntegrity(new IntegrityRequest(database, null, source.schemaVersion(), true, dry())));
-    startWritersAndVerify();
+    writers().startAndVerify();
   }
 
   private BackupInfo resolveBackup() {
@@ -345,53 +342,8 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
         });
   }
 
-  private void stopWriters() {
-    List<String> writers = request.writers();
-    engine.compensation(
-        "stop-writers",
-        "Start " + String.join(", ", writers) + " again",
-        () -> writers.forEach(s -> engine.services(ActivityCatalog.SERVICE)
-            .start(new ServiceAction(s, engine.key("compensate-start-" + s), dry()))));
-    engine.step(
-        "stop-writers",
-        "Stop " + String.join(", ", writers),
-        StepPolicy.REQUIRED,
-        () -> {
-          writers.forEach(
-              s ->
-                  engine.note(
-                      engine.services(ActivityCatalog.SERVICE)
-                          .stop(new ServiceAction(s, engine.key("stop-" + s), dry()))));
-          return null;
-        });
-  }
-
-  private void startWritersAndVerify() {
-    List<String> writers = request.writers();
-    engine.step(
-        "start-writers",
-        "Start " + String.join(", ", writers),
-        StepPolicy.REQUIRED,
-        () -> {
-          writers.forEach(
-              s ->
-                  engine.note(
-                      engine.services(ActivityCatalog.SERVICE)
-                          .start(new ServiceAction(s, engine.key("start-" + s), dry()))));
-          return null;
-        });
-    engine.step(
-        "verify",
-        "Verify " + String.join(", ", writers) + " healthy",
-        StepPolicy.SKIPPABLE,
-        () -> {
-          writers.forEach(
-              s ->
-                  engine.note(
-                      engine.services(ActivityCatalog.VERIFY)
-                          .verify(new VerifyRequest(s, null, dry()))));
-          return null;
-        });
+  private Writers writers() {
+    return new Writers(engine, request.writers(), dry());
   }
 
   private ApprovalRule rule(boolean losesData) {
