@@ -158,11 +158,11 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
               engine.detail(
                   t.currentVersion() + " -> " + t.targetVersion() + ": "
                       + String.join(", ", t.toRevert()));
+              engine.moving("schema " + t.currentVersion(), "schema " + t.targetVersion());
               return t;
             });
     schemaFrom = target.currentVersion();
     schemaTo = target.targetVersion();
-    engine.moving("schema " + schemaFrom, "schema " + schemaTo);
 
     BackupResult backup = backup("backup", "Back up " + database + " before the revert");
     engine.approvalGate(rule(false));
@@ -301,11 +301,11 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
               engine.detail(
                   b.backupId() + " from " + b.createdAt() + ", schema " + b.schemaVersion() + ", "
                       + b.sizeBytes() + " bytes");
+              engine.moving("schema " + schemaFrom, "backup " + b.backupId());
               return b;
             });
     backupId = source.backupId();
     schemaTo = source.schemaVersion();
-    engine.moving("schema " + schemaFrom, "backup " + backupId);
     return source;
   }
 

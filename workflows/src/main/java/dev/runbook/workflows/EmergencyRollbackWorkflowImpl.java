@@ -102,10 +102,10 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
                       .resolveTarget(
                           new TargetVersionRequest(service, fromVersion, request.toVersion(), dry));
               engine.detail(t.version() + " (" + t.source() + ")");
+              engine.moving(fromVersion, t.version());
               return t;
             });
     toVersion = target.version();
-    engine.moving(fromVersion, toVersion);
 
     SchemaTarget schema = null;
     if (request.withDatabase()) {
@@ -172,6 +172,7 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
           return null;
         });
 
+    engine.rollbackApplied(request.monitorPeriod());
     engine.announce(
         "notify-resolved",
         "Notify: resolved, append the rollback log",
