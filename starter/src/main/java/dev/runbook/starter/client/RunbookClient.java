@@ -49,6 +49,7 @@ public final class RunbookClient {
   private final WorkflowClient client;
   private final String taskQueue;
   private final Duration workflowTaskTimeout;
+  private final PendingActivities pending;
 
   public RunbookClient(WorkflowClient client, String taskQueue) {
     this(client, taskQueue, DEFAULT_WORKFLOW_TASK_TIMEOUT);
@@ -63,6 +64,7 @@ public final class RunbookClient {
     this.client = client;
     this.taskQueue = taskQueue;
     this.workflowTaskTimeout = workflowTaskTimeout;
+    this.pending = new PendingActivities(client);
   }
 
   public WorkflowClient temporal() {
@@ -203,8 +205,25 @@ public final class RunbookClient {
         if (attempt >= 3 || !e.taskFailed) {
           throw e;
         }
+      } catch (RunbookException.UnknownRun e) {
+        throw endedOr(workflowId, e);
       }
     }
+  }
+
+  /**
+   * Temporal answers an update to a run that has ended as if there were no such run; a run that
+   * ended is still there to query, and the caller is told it ended and how.
+   */
+  private RunbookException endedOr(String workflowId, RunbookException.UnknownRun unknown) {
+    RunStatus ended;
+    try {
+      ended = query(workflowId);
+    } catch (RunbookException.UnknownRun really) {
+      return unknown;
+    }
+    return new RunbookException.Refused(RefusalKind.NOT_WAITING,
+        "the run has ended (" + ended.phase().label() + "): there is nothing left to act on");
   }
 
   private Receipt actOnce(String workflowId, String update, String person, Object argument) {
@@ -230,7 +249,23 @@ public final class RunbookClient {
     }
   }
 
+  /**
+   * The run's status, with what the server reports of the running step's activity in flight:
+   * its attempt, the next try and the last error (the workflow itself cannot know them).
+   */
   public RunStatus status(String workflowId) {
+    RunStatus s = query(workflowId);
+    try {
+      return pending.addTo(s);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return s; // gone between the two calls: the status is all there is
+      }
+      throw translate(workflowId, e);
+    }
+  }
+
+  private RunStatus query(String workflowId) {
     // A run that was just started answers queries once its first workflow task is done.
     for (int attempt = 1; ; attempt++) {
       try {
@@ -288,7 +323,7 @@ public final class RunbookClient {
     }
   }
 
-  private static RunbookException translate(String workflowId, RuntimeException e) {
+  private RunbookException translate(String workflowId, RuntimeException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof StatusRuntimeException s
           && s.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
@@ -306,9 +341,7 @@ public final class RunbookClient {
           return new RunbookException.UnknownRun(workflowId);
         }
         if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
-          return new RunbookException.Unavailable(
-              "Temporal is not reachable (" + s.getStatus().getDescription()
-                  + "): is the server (or `runbook dev`) running at the configured address?");
+          return unreachable(s);
         }
       }
     }
@@ -318,5 +351,21 @@ public final class RunbookClient {
     }
     return new RunbookException.Unavailable("cannot act on " + workflowId + ": "
         + (root == e ? e.getMessage() : root.getClass().getSimpleName() + ": " + root.getMessage()));
+  }
+
+  /** Temporal did not answer: where we looked, why it failed, and what to do. */
+  private RunbookException unreachable(StatusRuntimeException s) {
+    String target = client.getWorkflowServiceStubs().getOptions().getTarget();
+    String where = target == null ? "" : " at " + target;
+    Throwable root = s;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    String cause = root != s && root.getMessage() != null ? root.getMessage()
+        : s.getStatus().getDescription() != null ? s.getStatus().getDescription()
+        : s.getStatus().getCode().name().toLowerCase(java.util.Locale.ROOT);
+    String what = s.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED ? " did not answer in time" : " is not reachable";
+    return new RunbookException.Unavailable("Temporal" + what + where + " (" + cause + "): start it with"
+        + " `runbook dev` in another terminal, or check temporal.address in the configuration");
   }
 }
