@@ -7,11 +7,13 @@ import dev.runbook.activities.store.Store;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.cli.CliContext;
 import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.worker.config.ConfigException;
 import dev.runbook.worker.temporal.TemporalConnection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -66,8 +68,9 @@ final class LiveContext implements CliContext, AutoCloseable {
     if (logDb == null) {
       AuditDatabase.Server server = AuditDatabase.configured(settings().config().audit());
       if (server == null) {
-        DevState dev = DevState.read(settings().stateDir()).orElseThrow(() -> new IllegalStateException(
-            "no rollback log to read: configure audit (or RUNBOOK_DATABASE_URL), or start `runbook dev`"));
+        DevState dev = DevState.read(settings().stateDir()).orElseThrow(() -> new ConfigException(
+            settings().source(), List.of("audit: not set, so there is no rollback log to read: set audit (or "
+                + AuditDatabase.ENV_URL + "), or start `runbook dev` with this configuration")));
         server = new AuditDatabase.Server(dev.dbHost(), dev.dbPort(), dev.dbUser(), devPassword(), dev.dbName());
       }
       logDb = Store.pool(server.jdbcUrl(server.database()), server.user(), server.password(), 2);

@@ -105,6 +105,7 @@ final class PendingActivities {
         waiting,
         waiting ? nextAttempt(a, ended, owner) : null,
         a.hasLastFailure() ? describe(a.getLastFailure()) : null,
+        a.hasLastFailure() ? ended : null,
         started,
         a.hasLastHeartbeatTime() ? instant(a.getLastHeartbeatTime()) : null);
   }

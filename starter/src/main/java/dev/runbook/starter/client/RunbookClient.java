@@ -341,7 +341,7 @@ public final class RunbookClient {
           return new RunbookException.UnknownRun(workflowId);
         }
         if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
-          return unreachable(s);
+          return RunbookException.Unavailable.temporal(client.getWorkflowServiceStubs().getOptions().getTarget(), s);
         }
       }
     }
@@ -351,21 +351,5 @@ public final class RunbookClient {
     }
     return new RunbookException.Unavailable("cannot act on " + workflowId + ": "
         + (root == e ? e.getMessage() : root.getClass().getSimpleName() + ": " + root.getMessage()));
-  }
-
-  /** Temporal did not answer: where we looked, why it failed, and what to do. */
-  private RunbookException unreachable(StatusRuntimeException s) {
-    String target = client.getWorkflowServiceStubs().getOptions().getTarget();
-    String where = target == null ? "" : " at " + target;
-    Throwable root = s;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    String cause = root != s && root.getMessage() != null ? root.getMessage()
-        : s.getStatus().getDescription() != null ? s.getStatus().getDescription()
-        : s.getStatus().getCode().name().toLowerCase(java.util.Locale.ROOT);
-    String what = s.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED ? " did not answer in time" : " is not reachable";
-    return new RunbookException.Unavailable("Temporal" + what + where + " (" + cause + "): start it with"
-        + " `runbook dev` in another terminal, or check temporal.address in the configuration");
   }
 }

@@ -15,6 +15,8 @@ import java.time.Instant;
  * @param waitingToRetry the last attempt failed and the next one has not started yet
  * @param nextAttemptAt when the next try starts, while waiting to retry (null when not known)
  * @param lastError the last failed attempt's error: its innermost message and type
+ * @param lastFailedAt when the last failed attempt ended
+ * @param lastStartedAt when the running attempt started (the real server leaves it out between attempts)
  */
 public record PendingActivity(
     String activity,
@@ -24,6 +26,7 @@ public record PendingActivity(
     boolean waitingToRetry,
     Instant nextAttemptAt,
     String lastError,
+    Instant lastFailedAt,
     Instant lastStartedAt,
     Instant lastHeartbeatAt) {
 
