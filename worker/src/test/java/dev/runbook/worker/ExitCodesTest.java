@@ -82,8 +82,7 @@ class ExitCodesTest {
     Result r = runbook(nowhere, "status", "rollback-api");
 
     assertThat(r.exit()).isEqualTo(6);
-    assertThat(r.err()).startsWith("error: Temporal is not reachable at 127.0.0.1:" + port + " (")
-        .containsIgnoringCase("connection refused")
+    assertThat(r.err()).startsWith("error: Temporal is not reachable at 127.0.0.1:" + port + " (Connection refused)")
         .endsWith("): start it with `runbook dev` in another terminal, or check temporal.address in the configuration\n");
   }
 

@@ -156,12 +156,15 @@ public abstract class RunbookException extends RuntimeException {
         root = root.getCause();
       }
       io.grpc.Status status = e.getStatus();
-      String cause = root != e && root.getMessage() != null ? root.getMessage()
+      // The transport's own words, without its call site: "finishConnect(..) failed: Connection refused".
+      String cause = root != e && root.getMessage() != null
+          ? root.getMessage().replaceFirst("^\\w+\\(\\.\\.\\) failed: ", "")
           : status.getDescription() != null ? status.getDescription()
           : status.getCode().name().toLowerCase(java.util.Locale.ROOT);
-      String what = status.getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED ? " did not answer in time" : " is not reachable";
-      return new Unavailable("Temporal" + what + (target == null ? "" : " at " + target) + " (" + cause + "): start it"
-          + " with `runbook dev` in another terminal, or check temporal.address in the configuration");
+      String what = status.getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED
+          ? " did not answer in time" : " is not reachable";
+      return new Unavailable("Temporal" + what + (target == null ? "" : " at " + target) + " (" + cause
+          + "): start it with `runbook dev` in another terminal, or check temporal.address in the configuration");
     }
 
     @Override
