@@ -137,6 +137,7 @@ class DevCliIT {
 
     Result approved = runbook("approve", "rollback-shop", "--as", "alice", "--comment", "revert looks right");
     assertThat(approved.exit()).as(approved.toString()).isZero();
+    assertThat(approved.out()).isEqualTo("rollback-shop: approved by alice; the run goes on (phase executing)\n");
     Result watched = runbook("watch", "rollback-shop");
     assertThat(watched.exit()).as(watched.toString()).isZero();
     assertThat(watched.out()).contains("Revert shop to schema 2").contains("succeeded: rolled back from v2 to v1");
@@ -170,7 +171,14 @@ class DevCliIT {
     awaitPhase("rollback-shop", "needs-decision");
 
     Result status = runbook("status", "rollback-shop");
-    assertThat(status.out()).contains("needs a decision on resolve-target").contains("UNKNOWN_VERSION");
+    assertThat(status.out()).contains("needs a decision on resolve-target").contains("UNKNOWN_VERSION")
+        .contains("runbook decide rollback-shop retry|abort --as NAME");
+    // The message the escalation channel (the console here) got offers the same choices, no others.
+    String notice = Files.readString(dir.resolve("dev.log"));
+    notice = notice.substring(notice.lastIndexOf("=== Decision needed: rollback of shop is stuck ==="));
+    notice = notice.substring(0, notice.indexOf("\n\n=== ") < 0 ? notice.length() : notice.indexOf("\n\n=== "));
+    assertThat(notice).contains("Decide: ./runbook decide rollback-shop retry|abort --as NAME")
+        .doesNotContain("skip").doesNotContain("compensate");
     Result skip = runbook("decide", "rollback-shop", "skip", "--as", "erin");
     assertThat(skip.exit()).isEqualTo(4);
     Result abort = runbook("decide", "rollback-shop", "abort", "--as", "erin", "--comment", "typo in the version");
@@ -301,6 +309,7 @@ class DevCliIT {
     assertThat(log.exit()).as(log.toString()).isZero();
     assertThat(log.out().lines().findFirst().orElse("")).startsWith("DATE").contains("FROM").contains("OUTCOME");
     assertThat(log.out()).containsPattern("shop +v2 +v1 +\\S+ +succeeded +orders failing since v2")
+        .containsPattern("shop +- +- +\\S+ +aborted +roll back to a release that never was")
         .containsPattern("shop +schema 2 +schema 1 +\\S+ +rejected +index bloat")
         .contains("aborted").contains("cancelled").contains("succeeded (dry run)");
     Result list = runbook("list", "--json");

@@ -166,11 +166,11 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
               engine.detail(
                   (dry() ? "would revert " : "") + t.currentVersion() + " -> " + t.targetVersion()
                       + ": " + String.join(", ", t.toRevert()));
+              engine.moving("schema " + t.currentVersion(), "schema " + t.targetVersion());
               return t;
             });
     schemaFrom = target.currentVersion();
     schemaTo = target.targetVersion();
-    engine.moving("schema " + schemaFrom, "schema " + schemaTo);
 
     BackupResult backup = backup("backup", "Back up " + database + " before the revert");
     engine.approvalGate(rule(false));
@@ -318,11 +318,11 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
                               + DatabaseIdentity.describe(b.source()) + ", restored into "
                               + DatabaseIdentity.describe(b.target())
                           : ""));
+              engine.moving("schema " + schemaFrom, "backup " + b.backupId());
               return b;
             });
     backupId = source.backupId();
     schemaTo = source.schemaVersion();
-    engine.moving("schema " + schemaFrom, "backup " + backupId);
     return source;
   }
 

@@ -105,6 +105,7 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
                       new TargetVersionRequest(
                           service, fromVersion, request.toVersion(), dry, request.force()));
           engine.detail(dry ? "would roll back to " + t.describe() : t.describe());
+          engine.moving(fromVersion, t.version());
           return t;
         };
     TargetVersion target =
@@ -117,7 +118,6 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
                 FailureType.ROLLED_BACK_VERSION)
             : engine.step("resolve-target", "Resolve the target version", StepPolicy.REQUIRED, resolve);
     toVersion = target.version();
-    engine.moving(fromVersion, toVersion);
     if (targetFirst) {
       announceStarted(" from " + fromVersion + " to " + toVersion);
     }
@@ -206,6 +206,7 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
       engine.verifiedHealthy(service, toVersion);
     }
 
+    engine.rollbackApplied(request.monitorPeriod());
     engine.announce(
         "notify-resolved",
         "Notify: resolved, append the rollback log",

@@ -123,6 +123,10 @@ public final class AuditActivitiesImpl implements AuditActivities {
           "insert into decisions (run_id, seq, person, step, action, comment, at) values (?,?,?,?,?,?,?)",
           batch.runId(), e.seq(), e.actor(), e.step(), d.getOrDefault("action", "?"), e.detail(),
           Timestamp.from(e.at()));
+      case TARGET_RESOLVED, ROLLBACK_APPLIED -> update(c,
+          "update runs set from_version = coalesce(?, from_version), to_version = coalesce(?, to_version)"
+              + " where run_id = ?",
+          d.get("from"), d.get("to"), batch.runId());
       case RUN_FINISHED -> update(c,
           "update runs set finished_at = ?, outcome = ?, duration_ms = ?, from_version = coalesce(?, from_version),"
               + " to_version = coalesce(?, to_version), message = ? where run_id = ?",

@@ -13,8 +13,18 @@ import java.util.Arrays;
 import java.util.List;
 import javax.sql.DataSource;
 
-/** Reads the rollback log: newest runs first, optionally for one service or only open runs. */
+/**
+ * Reads the rollback log: newest runs first, optionally for one service or only open runs. A run
+ * shows the versions it moves between as soon as it has written them, before it ends.
+ */
 public final class RollbackLogStore {
+  /**
+   * A run that has not finished but has applied and verified its rollback, and said it watches
+   * health next, is only monitoring.
+   */
+  private static final String MONITORING = "(finished_at is null and exists (select 1 from run_events e"
+      + " where e.run_id = runs.run_id and e.type = 'ROLLBACK_APPLIED' and e.data->>'monitorFor' is not null))";
+
   private final DataSource dataSource;
 
   public RollbackLogStore(DataSource dataSource) {
@@ -27,7 +37,8 @@ public final class RollbackLogStore {
    */
   public List<RollbackLogEntry> recent(int limit, String service, boolean openOnly) {
     String sql = "select workflow_id, run_id, runbook, severity, services, started_at, finished_at,"
-        + " from_version, to_version, reason, requested_by, incident_id, dry_run, duration_ms, outcome, message"
+        + " from_version, to_version, reason, requested_by, incident_id, dry_run, duration_ms, outcome, message,"
+        + " " + MONITORING + " as monitoring"
         + " from runs where (?::text is null or ? = any(services))"
         + (openOnly ? " and finished_at is null" : "")
         + " order by started_at desc limit ?";
@@ -57,7 +68,8 @@ public final class RollbackLogStore {
               rs.getBoolean("dry_run"),
               duration,
               rs.getString("outcome"),
-              rs.getString("message")));
+              rs.getString("message"),
+              rs.getBoolean("monitoring")));
         }
       }
       return out;

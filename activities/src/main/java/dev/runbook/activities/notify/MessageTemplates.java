@@ -1,6 +1,7 @@
 package dev.runbook.activities.notify;
 
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
+import dev.runbook.workflows.model.DecisionAction;
 import dev.runbook.workflows.policy.Durations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,12 +100,11 @@ public final class MessageTemplates {
           "A step of the " + rollback + " of " + services + " failed for good. The run waits"
               + " for an operator to decide.",
           with(facts("Failed step", detail), context),
-          "retry       run the failed step again\n"
-              + "skip        go on without it\n"
-              + "compensate  restore the safety backup and redeploy the version that ran before\n"
-              + "abort       stop the run here",
-          List.of(new Fact("Decide",
-              "./runbook decide " + run + " retry|skip|compensate|abort --as NAME")));
+          n.options() == null || n.options().isEmpty() ? null : choices(n.options()),
+          List.of(new Fact("Decide", n.options() == null || n.options().isEmpty()
+              ? "./runbook status " + run + " lists the choices, then ./runbook decide " + run + " CHOICE --as NAME"
+              : "./runbook decide " + run + " "
+                  + String.join("|", n.options().stream().map(DecisionAction::label).toList()) + " --as NAME")));
       case RESOLVED -> new Draft(
           "Resolved: " + services + " rolled back" + sevTag,
           "Resolved: the " + rollback + " of " + services + " is done and verified.",
@@ -170,6 +170,21 @@ public final class MessageTemplates {
           null,
           List.of(new Fact("Status", "./runbook status " + run)));
     };
+  }
+
+  /** One line per choice the run offers, and only those: a step others depend on cannot be skipped. */
+  private static String choices(List<DecisionAction> options) {
+    List<String> lines = new ArrayList<>();
+    for (DecisionAction a : options) {
+      String what = switch (a) {
+        case RETRY -> "run the failed step again";
+        case SKIP -> "go on without it";
+        case COMPENSATE -> "undo what the run has done so far, newest first";
+        case ABORT -> "stop the run here, leaving things as they are";
+      };
+      lines.add(String.format("%-11s %s", a.label(), what));
+    }
+    return String.join("\n", lines);
   }
 
   private static String text(Notification n, Draft d) {

@@ -87,7 +87,6 @@ class AuditActivitiesImplTest {
         new AuditEvent(6, AuditEventType.RUN_FINISHED, t.plusSeconds(60), null, null, "rolled back",
             Map.of("outcome", "succeeded", "durationMs", "60000", "from", "v2", "to", "v1"))));
     AuditActivitiesImpl audit = new AuditActivitiesImpl(db);
-
     audit.record(batch);
     audit.record(batch);
 
@@ -109,12 +108,51 @@ class AuditActivitiesImplTest {
   }
 
   @Test
+  void aRunGoingOnShowsFromAndToAndThatItOnlyMonitorsOnceItSaidSo() {
+    Instant t = Instant.parse("2026-11-21T03:00:00Z");
+    AuditEvent started = new AuditEvent(1, AuditEventType.RUN_STARTED, t, "erin", null, "errors after v2",
+        Map.of("severity", "P0", "services", "api", "requestedBy", "erin", "dryRun", "false"));
+    AuditActivitiesImpl audit = new AuditActivitiesImpl(db);
+    RollbackLogStore log = new RollbackLogStore(db);
+
+    AuditBatch resolved = new AuditBatch("rollback-api", "run-1", RunbookType.EMERGENCY, List.of(started,
+        new AuditEvent(2, AuditEventType.TARGET_RESOLVED, t, null, "resolve-target", "v2 -> v1",
+            Map.of("from", "v2", "to", "v1"))));
+    audit.record(resolved);
+    audit.record(resolved);
+    assertThat(log.recent(10, null, false)).singleElement().satisfies(e -> {
+      assertThat(e.fromVersion() + " -> " + e.toVersion()).isEqualTo("v2 -> v1");
+      assertThat(e.outcome()).isNull();
+      assertThat(e.monitoring()).isFalse();
+    });
+
+    AuditBatch applied = new AuditBatch("rollback-api", "run-1", RunbookType.EMERGENCY, List.of(
+        new AuditEvent(3, AuditEventType.ROLLBACK_APPLIED, t, null, "verify", null,
+            Map.of("from", "v2", "to", "v1", "monitorFor", "PT15M"))));
+    audit.record(applied);
+    audit.record(applied);
+    assertThat(log.recent(10, null, false)).singleElement().satisfies(e -> assertThat(e.monitoring()).isTrue());
+
+    audit.record(new AuditBatch("rollback-api", "run-1", RunbookType.EMERGENCY, List.of(
+        new AuditEvent(4, AuditEventType.RUN_FINISHED, t.plusSeconds(900), null, null, "rolled back",
+            Map.of("outcome", "succeeded", "durationMs", "900000")))));
+    assertThat(log.recent(10, null, false)).singleElement().satisfies(e -> {
+      assertThat(e.outcome()).isEqualTo("succeeded");
+      assertThat(e.monitoring()).isFalse();
+      assertThat(e.fromVersion() + " -> " + e.toVersion()).isEqualTo("v2 -> v1");
+    });
+  }
+
+  @Test
   void aRunWritesItsStepsVotesDecisionsAndOutcomeAsItGoes() throws Exception {
     world.fail("Service.deploy", FailureType.NOT_SUPPORTED, 1);
     WorkflowStub run = Runs.start(client, queue, Runs.request(RunbookType.EMERGENCY, Severity.P1, false));
     Runs.awaitPhase(testEnv, run, Phase.AWAITING_APPROVAL);
-    assertThat(new RollbackLogStore(db).recent(5, "api", true)).singleElement()
-        .satisfies(e -> assertThat(e.outcome()).isNull());
+    assertThat(new RollbackLogStore(db).recent(5, "api", true)).singleElement().satisfies(e -> {
+      assertThat(e.outcome()).isNull();
+      assertThat(e.fromVersion() + " -> " + e.toVersion()).isEqualTo("v2 -> v1");
+      assertThat(e.monitoring()).isFalse();
+    });
     assertThat(rows("select verdict from approvals")).isEmpty();
 
     Runs.approve(run, "alice");
@@ -122,6 +160,11 @@ class AuditActivitiesImplTest {
     assertThat(rows("select state, error like '%NOT_SUPPORTED%' from steps where step = 'deploy'"))
         .containsExactly("failed|true");
     Runs.decide(run, DecisionAction.RETRY, "bob");
+    Runs.awaitPhase(testEnv, run, Phase.MONITORING);
+    assertThat(new RollbackLogStore(db).recent(5, "api", true)).singleElement().satisfies(e -> {
+      assertThat(e.outcome()).isNull();
+      assertThat(e.monitoring()).isTrue();
+    });
     assertThat(Runs.report(run).outcome()).isEqualTo(Phase.SUCCEEDED);
 
     assertThat(rows("select person, verdict from approvals")).containsExactly("alice|approved");

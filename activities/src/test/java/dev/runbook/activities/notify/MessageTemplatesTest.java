@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runbook.workflows.activities.Audience;
 import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
+import dev.runbook.workflows.model.DecisionAction;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -79,14 +80,34 @@ class MessageTemplatesTest {
 
   @Test
   void needsDecisionShowsTheFailedStepErrorAndTheDecideCommand() {
-    Message m = render(NotificationKind.NEEDS_DECISION,
-        "deploy: kubectl exited 1: ImagePullBackOff for api:1.3.2", null);
+    Message m = MessageTemplates.render(Samples.decision(
+        "step deploy failed: kubectl exited 1: ImagePullBackOff for api:1.3.2",
+        List.of(DecisionAction.RETRY, DecisionAction.SKIP, DecisionAction.COMPENSATE, DecisionAction.ABORT)));
     assertThat(m.title()).isEqualTo("Decision needed: rollback of api is stuck");
     assertThat(m.text()).contains(
-        "Failed step: deploy: kubectl exited 1: ImagePullBackOff for api:1.3.2",
+        "Failed step: step deploy failed: kubectl exited 1: ImagePullBackOff for api:1.3.2",
         "./runbook decide rollback-api retry|skip|compensate|abort --as NAME",
-        "compensate  restore the safety backup");
+        "compensate  undo what the run has done so far");
     assertRunContext(m);
+  }
+
+  @Test
+  void needsDecisionOffersOnlyTheChoicesTheRunOffers() {
+    Message m = MessageTemplates.render(Samples.decision(
+        "step resolve-target failed: unknown version v9 [UNKNOWN_VERSION]",
+        List.of(DecisionAction.RETRY, DecisionAction.ABORT)));
+    assertThat(m.text())
+        .contains("./runbook decide rollback-api retry|abort --as NAME")
+        .contains("retry       run the failed step again")
+        .contains("abort       stop the run here")
+        .doesNotContain("skip")
+        .doesNotContain("compensate");
+    assertThat(blockTexts(m)).noneMatch(t -> t.contains("skip") || t.contains("compensate"));
+
+    Message unknown = MessageTemplates.render(Samples.decision("step deploy failed: boom", null));
+    assertThat(unknown.text())
+        .contains("Decide: ./runbook status rollback-api lists the choices")
+        .doesNotContain("retry|");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.runbook.activities.notify;
 import dev.runbook.workflows.activities.Audience;
 import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
+import dev.runbook.workflows.model.DecisionAction;
 import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.Severity;
 import java.time.Duration;
@@ -18,7 +19,7 @@ final class Samples {
       Duration duration) {
     return new Notification(key, kind, Audience.TEAM, null, RUN, RunbookType.EMERGENCY,
         Severity.P1, List.of("api"), "error rate 12% after deploy 1.4.0", "alice", "INC-42",
-        detail, duration, Duration.ofMinutes(10), false);
+        detail, duration, Duration.ofMinutes(10), false, null);
   }
 
   static Notification started(String key) {
@@ -28,12 +29,20 @@ final class Samples {
   static Notification to(Notification n, Audience audience, String target) {
     return new Notification(n.key(), n.kind(), audience, target, n.workflowId(), n.runbook(),
         n.severity(), n.services(), n.reason(), n.requestedBy(), n.incidentId(), n.detail(),
-        n.duration(), n.eta(), n.dryRun());
+        n.duration(), n.eta(), n.dryRun(), n.options());
+  }
+
+  /** A NEEDS_DECISION message offering {@code options} (null: sent by a run that did not say). */
+  static Notification decision(String detail, List<DecisionAction> options) {
+    Notification n = notification(NotificationKind.NEEDS_DECISION, "k", detail, null);
+    return new Notification(n.key(), n.kind(), Audience.ESCALATION, n.target(), n.workflowId(),
+        n.runbook(), n.severity(), n.services(), n.reason(), n.requestedBy(), n.incidentId(),
+        n.detail(), n.duration(), n.eta(), n.dryRun(), options);
   }
 
   static Notification dryRun(Notification n) {
     return new Notification(n.key(), n.kind(), n.audience(), n.target(), n.workflowId(),
         n.runbook(), n.severity(), n.services(), n.reason(), n.requestedBy(), n.incidentId(),
-        n.detail(), n.duration(), n.eta(), true);
+        n.detail(), n.duration(), n.eta(), true, n.options());
   }
 }

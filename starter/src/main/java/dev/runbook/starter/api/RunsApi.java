@@ -10,7 +10,6 @@ import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.FullRollbackRequest;
 import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.RollbackLogEntry;
-import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.model.RunbookRequest;
 import dev.runbook.workflows.model.Validation;
 import dev.runbook.workflows.model.WorkflowIds;
@@ -212,23 +211,9 @@ final class RunsApi {
     return act(id, () -> runbooks.cancel(id, call.caller().name(), text("reason", b.reason(), false)));
   }
 
-  /**
-   * Sends an action to a run. Temporal answers an update to a run that has ended as if there
-   * were no such run; the caller is better told that it ended and how.
-   */
+  /** Sends an action to a run; a run that has ended answers 409 saying how it ended (the client finds out). */
   private Response act(String id, Supplier<Receipt> action) {
-    try {
-      return Response.json(200, action.get());
-    } catch (RunbookException.UnknownRun e) {
-      RunStatus ended;
-      try {
-        ended = runbooks.status(id);
-      } catch (RunbookException.UnknownRun really) {
-        throw e;
-      }
-      throw new ApiError(409, "not_waiting", "the run has ended (" + ended.phase().label()
-          + "): there is nothing left to act on");
-    }
+    return Response.json(200, action.get());
   }
 
   /** The run ID from the path, checked against the shapes of run IDs before it goes anywhere. */

@@ -3,6 +3,8 @@ package dev.runbook.starter.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.runbook.workflows.model.PendingActivity;
+import dev.runbook.workflows.model.RollbackLogEntry;
 import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.model.StepState;
 import dev.runbook.workflows.model.StepStatus;
@@ -28,12 +30,15 @@ final class Output {
 
   /** What marks a dry run wherever the CLI shows one. */
   static final String DRY_RUN = "DRY RUN: a plan; nothing is changed and no service is held";
+  static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private Output() {}
 
   /** A run's state for a table: the outcome, or running; a dry run says so. */
-  static String state(String outcome, boolean dryRun) {
-    return (outcome == null ? "running" : outcome) + (dryRun ? " (dry run)" : "");
+  /** A rollback-log row's state: its outcome, or monitoring or running while it goes; dry runs marked. */
+  static String state(RollbackLogEntry e) {
+    String state = e.outcome() != null ? e.outcome() : e.monitoring() ? "monitoring" : "running";
+    return state + (e.dryRun() ? " (dry run)" : "");
   }
 
   static void json(PrintWriter out, Object value) {
@@ -90,6 +95,40 @@ final class Output {
     };
   }
 
+  /**
+   * What follows a step's title: its error, else where its activity in flight stands when that
+   * is being retried, else its detail.
+   */
+  static String stepNote(RunStatus run, StepStatus step) {
+    String retry = retry(run, step.pendingActivity());
+    String note = step.error() != null ? step.error() : retry != null ? retry : step.detail();
+    return note == null ? "" : "  " + note;
+  }
+
+  /**
+   * A step's activity in flight while Temporal retries it, in one line: the attempt, the next try
+   * and the last error. Null while its first attempt runs.
+   */
+  static String retry(RunStatus run, PendingActivity p) {
+    if (p == null || !p.retrying()) {
+      return null;
+    }
+    String of = p.maximumAttempts() > 0 ? " of " + p.maximumAttempts() : "";
+    String in = p.workflowId() == null || p.workflowId().equals(run.workflowId()) ? "" : " in " + p.workflowId();
+    String error = p.lastError() == null ? "" : ": " + p.lastError();
+    if (p.waitingToRetry()) {
+      return p.activity() + in + " attempt " + (p.attempt() - 1) + of + " failed" + error + "; attempt "
+          + p.attempt() + (p.nextAttemptAt() == null ? " is next" : " at " + clock(p.nextAttemptAt()));
+    }
+    return p.activity() + in + " attempt " + p.attempt() + of + " running"
+        + (p.lastStartedAt() == null ? "" : " since " + clock(p.lastStartedAt()))
+        + (p.lastError() == null ? "" : "; attempt " + (p.attempt() - 1) + " failed" + error);
+  }
+
+  static String clock(Instant t) {
+    return CLOCK.format(t) + " UTC";
+  }
+
   /** The status as a person reads it: phase, what it waits for, each step, who did what. */
   static void status(PrintWriter out, RunStatus s) {
     out.printf("%s  %s%s rollback of %s (%s)%n", s.workflowId(), s.dryRun() ? "DRY RUN of the " : "",
@@ -102,8 +141,7 @@ final class Output {
     out.printf("requested by %s at %s: %s%n", s.requestedBy(), when(s.startedAt()), s.reason());
     for (StepStatus step : s.steps()) {
       out.printf("  %-8s %-52s%s%s%n", mark(step.state()), step.title(),
-          step.attempts() > 1 ? " (attempt " + step.attempts() + ")" : "",
-          step.error() != null ? "  " + step.error() : step.detail() != null ? "  " + step.detail() : "");
+          step.attempts() > 1 ? " (started " + step.attempts() + " times)" : "", stepNote(s, step));
     }
     if (s.pendingApproval() != null) {
       var a = s.pendingApproval();

@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 final class ReadCommands {
   private ReadCommands() {}
 
+  /** Where a run in the log stands: its outcome, else monitoring once its rollback is applied, else running. */
   @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a run: phase, steps, what it waits for, who did what.")
   static final class Status extends Common implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN")
@@ -78,7 +79,7 @@ final class ReadCommands {
       List<List<String>> rows = new ArrayList<>();
       for (RollbackLogEntry e : runs) {
         rows.add(List.of(e.workflowId(), e.runbook(), Objects.toString(e.severity(), "-"),
-            Output.when(e.startedAt()), Output.state(e.outcome(), e.dryRun()),
+            Output.when(e.startedAt()), Output.state(e),
             Objects.toString(e.requestedBy(), "-")));
       }
       Output.table(out(), List.of("RUN", "RUNBOOK", "SEV", "STARTED", "STATE", "BY"), rows);
@@ -111,7 +112,7 @@ final class ReadCommands {
         rows.add(List.of(Output.when(e.startedAt()), String.join(",", e.services()),
             Objects.toString(e.fromVersion(), "-"), Objects.toString(e.toVersion(), "-"),
             e.durationMs() == null ? "-" : Output.duration(Duration.ofMillis(e.durationMs())),
-            Output.state(e.outcome(), e.dryRun()),
+            Output.state(e),
             e.reason() == null ? "-" : e.reason()));
       }
       Output.table(out(), List.of("DATE", "SERVICE", "FROM", "TO", "DURATION", "OUTCOME", "REASON"), rows);

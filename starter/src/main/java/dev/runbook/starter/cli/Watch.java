@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * Live progress of a run. People get one line per change (a step starting, finishing, failing;
- * the phase moving; an approval or decision arriving), so the output reads as a log in a terminal
- * and in CI alike; scripts get one JSON status per change.
+ * an attempt of its activity failing and the next one starting; the phase moving; an approval or
+ * decision arriving), so the output reads as a log in a terminal and in CI alike; scripts get one
+ * JSON status per change.
  */
 public final class Watch implements java.util.function.Consumer<RunStatus> {
   static final Duration EVERY = Duration.ofMillis(500);
@@ -49,10 +50,11 @@ public final class Watch implements java.util.function.Consumer<RunStatus> {
       phase = s.phase().label();
     }
     for (StepStatus step : s.steps()) {
-      String key = step.state() + "/" + step.attempts() + "/" + step.detail();
+      var p = step.pendingActivity();
+      String key = step.state() + "/" + step.attempts() + "/" + step.detail()
+          + (p == null || !p.retrying() ? "" : "/" + p.activity() + "/" + p.attempt() + "/" + p.waitingToRetry());
       if (!key.equals(seen.put(step.id(), key))) {
-        out.printf("  %-8s %s%s%n", Output.mark(step.state()), step.title(),
-            step.error() != null ? "  " + step.error() : step.detail() != null ? "  " + step.detail() : "");
+        out.printf("  %-8s %s%s%n", Output.mark(step.state()), step.title(), Output.stepNote(s, step));
       }
     }
     for (int i = actions; i < s.actions().size(); i++) {

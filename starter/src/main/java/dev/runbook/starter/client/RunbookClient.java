@@ -50,6 +50,7 @@ public final class RunbookClient implements Runbooks {
   private final String taskQueue;
   private final Duration workflowTaskTimeout;
   private final StartCheck startCheck;
+  private final PendingActivities pending;
 
   /** A client that checks starts only against the request's own fields (tests of the client). */
   public RunbookClient(WorkflowClient client, String taskQueue) {
@@ -75,6 +76,7 @@ public final class RunbookClient implements Runbooks {
     this.taskQueue = taskQueue;
     this.workflowTaskTimeout = workflowTaskTimeout;
     this.startCheck = startCheck;
+    this.pending = new PendingActivities(client);
   }
 
   public WorkflowClient temporal() {
@@ -247,8 +249,25 @@ public final class RunbookClient implements Runbooks {
         if (attempt >= 3 || !e.taskFailed) {
           throw e;
         }
+      } catch (RunbookException.UnknownRun e) {
+        throw endedOr(workflowId, e);
       }
     }
+  }
+
+  /**
+   * Temporal answers an update to a run that has ended as if there were no such run; a run that
+   * ended is still there to query, and the caller is told it ended and how.
+   */
+  private RunbookException endedOr(String workflowId, RunbookException.UnknownRun unknown) {
+    RunStatus ended;
+    try {
+      ended = query(workflowId);
+    } catch (RunbookException.UnknownRun really) {
+      return unknown;
+    }
+    return new RunbookException.Refused(RefusalKind.NOT_WAITING,
+        "the run has ended (" + ended.phase().label() + "): there is nothing left to act on");
   }
 
   private Receipt actOnce(String workflowId, String update, String person, Object argument) {
@@ -274,8 +293,24 @@ public final class RunbookClient implements Runbooks {
     }
   }
 
+  /**
+   * The run's status, with what the server reports of the running step's activity in flight:
+   * its attempt, the next try and the last error (the workflow itself cannot know them).
+   */
   @Override
   public RunStatus status(String workflowId) {
+    RunStatus s = query(workflowId);
+    try {
+      return pending.addTo(s);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return s; // gone between the two calls: the status is all there is
+      }
+      throw translate(workflowId, e);
+    }
+  }
+
+  private RunStatus query(String workflowId) {
     // A run that was just started answers queries once its first workflow task is done.
     for (int attempt = 1; ; attempt++) {
       try {
@@ -309,7 +344,7 @@ public final class RunbookClient implements Runbooks {
     return false;
   }
 
-  private static RunbookException translate(String workflowId, RuntimeException e) {
+  private RunbookException translate(String workflowId, RuntimeException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof StatusRuntimeException s
           && s.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
@@ -327,9 +362,7 @@ public final class RunbookClient implements Runbooks {
           return new RunbookException.UnknownRun(workflowId);
         }
         if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
-          return new RunbookException.Unavailable(
-              "Temporal is not reachable (" + s.getStatus().getDescription()
-                  + "): is the server (or `runbook dev`) running at the configured address?");
+          return RunbookException.Unavailable.temporal(client.getWorkflowServiceStubs().getOptions().getTarget(), s);
         }
       }
     }

@@ -150,6 +150,28 @@ public abstract class RunbookException extends RuntimeException {
       this.taskFailed = taskFailed;
     }
 
+    /**
+     * Temporal did not answer: where it was looked for, why it failed, and what to do.
+     *
+     * @param target the address the client connects to, or null when it is not known
+     */
+    public static Unavailable temporal(String target, io.grpc.StatusRuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      io.grpc.Status status = e.getStatus();
+      // The transport's own words, without its call site: "finishConnect(..) failed: Connection refused".
+      String cause = root != e && root.getMessage() != null
+          ? root.getMessage().replaceFirst("^\\w+\\(\\.\\.\\) failed: ", "")
+          : status.getDescription() != null ? status.getDescription()
+          : status.getCode().name().toLowerCase(java.util.Locale.ROOT);
+      String what = status.getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED
+          ? " did not answer in time" : " is not reachable";
+      return new Unavailable("Temporal" + what + (target == null ? "" : " at " + target) + " (" + cause
+          + "): start it with `runbook dev` in another terminal, or check temporal.address in the configuration");
+    }
+
     @Override
     public int exitCode() {
       return 6;

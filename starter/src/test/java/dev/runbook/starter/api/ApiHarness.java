@@ -96,7 +96,7 @@ final class ApiHarness implements AutoCloseable {
           entries.add(new RollbackLogEntry(
               s.workflowId(), null, s.runbook().id(), s.severity().name(), s.services(), s.startedAt(),
               s.finishedAt(), null, null, s.reason(), s.requestedBy(), s.incidentId(), s.dryRun(), null,
-              open ? null : s.phase().label(), s.outcomeMessage()));
+              open ? null : s.phase().label(), s.outcomeMessage(), s.phase() == Phase.MONITORING));
         }
       }
       return entries;

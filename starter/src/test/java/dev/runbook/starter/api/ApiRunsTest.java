@@ -25,9 +25,11 @@ class ApiRunsTest {
   @RegisterExtension static final TestWorkflowExtension env = Runs.extension();
 
   private ApiHarness api;
+  private TestWorkflowEnvironment testEnv;
 
   @BeforeEach
   void setUp(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client) throws IOException {
+    this.testEnv = testEnv;
     api = ApiHarness.start(testEnv, worker, client);
   }
 
@@ -62,6 +64,39 @@ class ApiRunsTest {
     assertThat(s.path("incidentId").asText()).isEqualTo("INC-7");
     assertThat(s.path("startedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
     assertThat(s.path("pendingApproval").path("roles").toString()).contains("engineering-lead");
+  }
+
+  @Test
+  void theRunViewShowsAStepBeingRetriedWithItsAttemptNextTryAndLastError() {
+    api.world.fail("Service.deploy", dev.runbook.workflows.activities.FailureType.COMMAND_FAILED, 2);
+    assertThat(api.post("/api/v1/runs/emergency", "erin", """
+        {"service": "api", "severity": "P0", "reason": "checkout errors after v2", "monitorFor": "PT0S"}""")
+        .status()).isEqualTo(201);
+
+    JsonNode deploy = null;
+    for (int i = 0; i < 300; i++) {
+      var r = api.get("/api/v1/runs/rollback-api", "dave");
+      assertThat(r.status()).isEqualTo(200);
+      for (JsonNode step : r.json().path("steps")) {
+        if (step.path("id").asText().equals("deploy") && step.path("pendingActivity").path("attempt").asInt() >= 2) {
+          deploy = step;
+        }
+      }
+      if (deploy != null) {
+        break;
+      }
+      testEnv.sleep(java.time.Duration.ofMillis(200));
+    }
+    assertThat(deploy).as("the deploy step was never seen retrying").isNotNull();
+    JsonNode p = deploy.path("pendingActivity");
+    assertThat(deploy.path("state").asText()).isEqualTo("running");
+    assertThat(p.path("activity").asText()).isEqualTo("ServiceDeploy");
+    assertThat(p.path("lastError").asText()).isEqualTo("Service.deploy failed (api v1) [COMMAND_FAILED]");
+    assertThat(p.path("maximumAttempts").asInt()).isEqualTo(5);
+    assertThat(p.path("waitingToRetry").asBoolean() ? p.path("nextAttemptAt").asText() : "running")
+        .matches("running|\\d{4}-\\d\\d-\\d\\dT.*Z");
+    assertThat(api.awaitPhase("rollback-api", Phase.SUCCEEDED).steps())
+        .allSatisfy(step -> assertThat(step.pendingActivity()).isNull());
   }
 
   @Test

@@ -61,6 +61,7 @@ class ApiVotesTest {
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().path("workflowId").asText()).isEqualTo("rollback-api");
     assertThat(r.message()).contains("approved by alice");
+    assertThat(r.json().path("phase").asText()).isEqualTo("executing");
     api.awaitPhase("rollback-api", Phase.MONITORING);
     assertThat(api.world.services.get("api").version).isEqualTo("v1");
   }
@@ -112,7 +113,8 @@ class ApiVotesTest {
     assertThat(again.error()).isIn("not_waiting", "duplicate_vote");
     assertThat(other.status()).isEqualTo(409);
     assertThat(other.error()).isEqualTo("not_waiting");
-    assertThat(other.message()).isNotBlank();
+    assertThat(other.message()).startsWith("the run is already approved by alice and goes on (phase: ")
+        .doesNotContain("awaiting-approval");
   }
 
   @Test

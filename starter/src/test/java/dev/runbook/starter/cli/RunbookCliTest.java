@@ -277,13 +277,13 @@ class RunbookCliTest {
   void listAndLogMarkDryRunsWhetherRunningOrEnded() {
     logRows.add(new RollbackLogEntry("dryrun-api-1a2b3c4d", "r1", "emergency", "P1", List.of("api"),
         Instant.parse("2026-11-21T03:04:00Z"), Instant.parse("2026-11-21T03:04:02Z"), "v2", "v1",
-        "rehearsal", "erin", null, true, 2_000L, "succeeded", "dry run: nothing was changed"));
+        "rehearsal", "erin", null, true, 2_000L, "succeeded", "dry run: nothing was changed", false));
     logRows.add(new RollbackLogEntry("dryrun-web-0f0f0f0f", "r2", "emergency", "P0", List.of("web"),
         Instant.parse("2026-11-21T04:00:00Z"), null, null, null, "drill", "bob", null, true,
-        null, null, null));
+        null, null, null, false));
     logRows.add(new RollbackLogEntry("rollback-web", "r3", "emergency", "P0", List.of("web"),
         Instant.parse("2026-11-21T05:00:00Z"), null, null, null, "real", "bob", null, false,
-        null, null, null));
+        null, null, null, false));
 
     assertThat(run("log").out().lines().toList()).containsExactly(
         "DATE              SERVICE  FROM  TO  DURATION  OUTCOME              REASON",
@@ -302,19 +302,69 @@ class RunbookCliTest {
   void listAndLogPrintTheRollbackLog() {
     logRows.add(new RollbackLogEntry("rollback-api", "r1", "emergency", "P1", List.of("api"),
         Instant.parse("2026-11-21T03:04:00Z"), Instant.parse("2026-11-21T03:11:30Z"), "v2", "v1",
-        "checkout errors", "erin", "INC-7", false, 450_000L, "succeeded", "rolled back"));
+        "checkout errors", "erin", "INC-7", false, 450_000L, "succeeded", "rolled back", false));
     logRows.add(new RollbackLogEntry("rollback-web", "r2", "database", "P0", List.of("web"),
         Instant.parse("2026-11-21T04:00:00Z"), null, null, null, "bad index", "bob", null, false,
-        null, null, null));
+        null, null, null, false));
+    logRows.add(new RollbackLogEntry("rollback-shop", "r3", "emergency", "P0", List.of("shop"),
+        Instant.parse("2026-11-21T05:00:00Z"), null, "v3", "v2", "5xx after v3", "erin", null, false,
+        null, null, null, true));
 
     Result log = run("log");
     assertThat(log.out().lines().toList()).containsExactly(
-        "DATE              SERVICE  FROM  TO  DURATION  OUTCOME    REASON",
-        "2026-11-21 03:04  api      v2    v1  7m30s     succeeded  checkout errors",
-        "2026-11-21 04:00  web      -     -   -         running    bad index");
+        "DATE              SERVICE  FROM  TO  DURATION  OUTCOME     REASON",
+        "2026-11-21 03:04  api      v2    v1  7m30s     succeeded   checkout errors",
+        "2026-11-21 04:00  web      -     -   -         running     bad index",
+        "2026-11-21 05:00  shop     v3    v2  -         monitoring  5xx after v3");
     Result open = run("list", "--open");
-    assertThat(open.out()).contains("rollback-web").doesNotContain("rollback-api");
+    assertThat(open.out()).contains("rollback-web").doesNotContain("rollback-api")
+        .containsPattern("rollback-shop .* monitoring +erin");
     assertThat(run("list", "--service", "api", "--json").out()).contains("\"workflowId\" : \"rollback-api\"");
+  }
+
+  @Test
+  void statusAndWatchShowAStepBeingRetriedOnOneLine() {
+    world.fail("Service.deploy", dev.runbook.workflows.activities.FailureType.COMMAND_FAILED, 2);
+    run("start", "emergency", "api", "-s", "P0", "-r", "errors after v2", "--as", "erin", "--monitor-for", "0m");
+
+    Result json = null;
+    for (int i = 0; i < 300; i++) {
+      json = run("status", "rollback-api", "--json");
+      if (json.out().contains("\"waitingToRetry\" : true")) {
+        break;
+      }
+      testEnv.sleep(java.time.Duration.ofMillis(200));
+    }
+    assertThat(json.exit()).isZero();
+    assertThat(json.out())
+        .contains("\"activity\" : \"ServiceDeploy\"")
+        .contains("\"attempt\" : 2")
+        .contains("\"maximumAttempts\" : 5")
+        .contains("\"lastError\" : \"Service.deploy failed (api v1) [COMMAND_FAILED]\"")
+        .containsPattern("\"nextAttemptAt\" : \"[0-9T:.-]+Z\"");
+
+    Result text = run("status", "rollback-api");
+    assertThat(text.out().lines().filter(l -> l.contains("Deploy v1")).toList()).singleElement().asString()
+        .matches("  \\[\\.\\.\\] +Deploy v1 +ServiceDeploy attempt 1 of 5 failed: Service\\.deploy failed \\(api v1\\)"
+            + " \\[COMMAND_FAILED\\]; attempt 2 at \\d\\d:\\d\\d:\\d\\d UTC");
+
+    Result watched = run("watch", "rollback-api");
+    assertThat(watched.exit()).isZero();
+    assertThat(watched.out()).containsPattern("Deploy v1 +ServiceDeploy attempt 2 of 5 failed: Service\\.deploy failed"
+        + " \\(api v1\\) \\[COMMAND_FAILED\\]; attempt 3 at ");
+  }
+
+  @Test
+  void actingOnARunThatEndedSaysSoAndExits4() {
+    run("start", "emergency", "api", "-s", "P2", "-r", "slow pages", "--as", "erin", "--monitor-for", "0m");
+    awaitPhase("rollback-api", Phase.AWAITING_APPROVAL);
+    assertThat(run("cancel", "rollback-api", "--as", "erin", "--reason", "false alarm").out())
+        .isEqualTo("rollback-api: cancelling: the current step is stopped and the run ends (phase cancelled)\n");
+    Runs.report(client.temporal().newUntypedWorkflowStub("rollback-api"));
+
+    Result late = run("approve", "rollback-api", "--as", "carol");
+    assertThat(late.exit()).isEqualTo(4);
+    assertThat(late.err()).isEqualTo("error: the run has ended (cancelled): there is nothing left to act on\n");
   }
 
   @Test

@@ -3,19 +3,24 @@ package dev.runbook.starter.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.model.DecisionAction;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
+import dev.runbook.workflows.model.PendingActivity;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.RefusalKind;
 import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.Severity;
+import dev.runbook.workflows.model.StepStatus;
 import dev.runbook.workflows.testing.FakeWorld;
 import dev.runbook.workflows.testing.Runs;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -98,6 +103,118 @@ class RunbookClientTest {
         .hasMessageContaining("reason is required")
         .hasMessageContaining("toVersion 'v1 && reboot' is not a valid version");
     assertThat(world.calls()).isEmpty();
+  }
+
+  /** Polls the run's status, moving the test clock a little each time, until {@code done} holds. */
+  private RunStatus awaitStatus(String id, java.util.function.Predicate<RunStatus> done) {
+    RunStatus s = null;
+    for (int i = 0; i < 300; i++) {
+      s = runbooks.status(id);
+      if (done.test(s)) {
+        return s;
+      }
+      testEnv.sleep(Duration.ofMillis(200));
+    }
+    throw new AssertionError("never got there; last status: " + s);
+  }
+
+  private static PendingActivity activityOf(RunStatus s, String step) {
+    return s.steps().stream().filter(x -> x.id().equals(step)).findFirst()
+        .map(StepStatus::pendingActivity).orElse(null);
+  }
+
+  @Test
+  void aStepBeingRetriedShowsItsAttemptTheNextTryAndTheLastError() {
+    world.fail("Service.deploy", FailureType.COMMAND_FAILED, 3);
+    var run = runbooks.start(Runs.request(RunbookType.EMERGENCY, Severity.P0, false));
+
+    RunStatus second = awaitStatus(run.workflowId(), s -> {
+      PendingActivity p = activityOf(s, "deploy");
+      return p != null && p.attempt() == 2 && p.waitingToRetry();
+    });
+    assertThat(second.phase()).isEqualTo(Phase.EXECUTING);
+    assertThat(second.currentStep()).isEqualTo("deploy");
+    PendingActivity p = activityOf(second, "deploy");
+    assertThat(p.activity()).isEqualTo("ServiceDeploy");
+    assertThat(p.workflowId()).isEqualTo(run.workflowId());
+    assertThat(p.maximumAttempts()).isEqualTo(5);
+    assertThat(p.lastError()).isEqualTo("Service.deploy failed (api v1) [COMMAND_FAILED]");
+    // SERVICE retries after 2 s, then 4 s: the test server's next try, worked out from the policy.
+    assertThat(Duration.between(p.lastFailedAt(), p.nextAttemptAt())).isEqualTo(Duration.ofSeconds(2));
+
+    RunStatus third = awaitStatus(run.workflowId(), s -> {
+      PendingActivity q = activityOf(s, "deploy");
+      return q != null && q.attempt() == 3 && q.waitingToRetry();
+    });
+    PendingActivity q = activityOf(third, "deploy");
+    assertThat(Duration.between(q.lastFailedAt(), q.nextAttemptAt())).isEqualTo(Duration.ofSeconds(4));
+    assertThat(Instant.ofEpochMilli(testEnv.currentTimeMillis())).isBefore(q.nextAttemptAt());
+
+    RunStatus done = awaitStatus(run.workflowId(), s -> s.phase() == Phase.MONITORING);
+    assertThat(activityOf(done, "deploy")).isNull();
+    assertThat(world.calls("Service.deploy")).hasSize(4);
+  }
+
+  @Test
+  void aFullRollbacksStepShowsTheActivityItsChildRunIsRetrying() {
+    world.fail("Service.stop", FailureType.COMMAND_FAILED, 2);
+    var run = runbooks.start(Runs.request(RunbookType.FULL, Severity.P0, false));
+
+    RunStatus s = awaitStatus(run.workflowId(), x -> {
+      PendingActivity p = activityOf(x, "stop-web");
+      return p != null && p.attempt() >= 2;
+    });
+    PendingActivity p = activityOf(s, "stop-web");
+    assertThat(p.activity()).isEqualTo("ServiceStop");
+    assertThat(p.workflowId()).isEqualTo("rollback-web");
+    assertThat(p.lastError()).contains("Service.stop failed (web)").contains("[COMMAND_FAILED]");
+
+    assertThat(Runs.report(runbooks.temporal().newUntypedWorkflowStub(run.workflowId())).outcome())
+        .isEqualTo(Phase.SUCCEEDED);
+  }
+
+  @Test
+  void anActOnARunThatEndedSaysItEndedAndHow() {
+    var run = runbooks.start(Runs.request(RunbookType.EMERGENCY, Severity.P1, false));
+    awaitPhase(run.workflowId(), Phase.AWAITING_APPROVAL);
+    runbooks.cancel(run.workflowId(), "erin", "false alarm");
+    Runs.report(runbooks.temporal().newUntypedWorkflowStub(run.workflowId()));
+
+    assertThatThrownBy(() -> runbooks.approve(run.workflowId(), "alice", null))
+        .isInstanceOfSatisfying(RunbookException.Refused.class, r -> {
+          assertThat(r.getMessage()).isEqualTo("the run has ended (cancelled): there is nothing left to act on");
+          assertThat(r.exitCode()).isEqualTo(4);
+          assertThat(r.httpStatus()).isEqualTo(409);
+        });
+  }
+
+  @Test
+  void anUnreachableTemporalIsNamedWithItsAddressTheCauseAndWhatToDo() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    var stubs = io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(
+        io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder()
+            .setTarget("127.0.0.1:" + closed)
+            .setRpcRetryOptions(io.temporal.serviceclient.RpcRetryOptions.newBuilder()
+                .setExpiration(Duration.ofMillis(500)).build())
+            .setSystemInfoTimeout(Duration.ofMillis(500))
+            .build());
+    try {
+      RunbookClient nowhere = new RunbookClient(WorkflowClient.newInstance(stubs), "runbook");
+      assertThatThrownBy(() -> nowhere.status("rollback-api"))
+          .isInstanceOfSatisfying(RunbookException.Unavailable.class, u -> {
+            assertThat(u.getMessage())
+                .startsWith("Temporal is not reachable at 127.0.0.1:" + closed + " (")
+                .containsIgnoringCase("connection refused")
+                .endsWith("): start it with `runbook dev` in another terminal, or check temporal.address in the"
+                    + " configuration");
+            assertThat(u.exitCode()).isEqualTo(6);
+          });
+    } finally {
+      stubs.shutdownNow();
+    }
   }
 
   @Test

@@ -2,8 +2,11 @@ package dev.runbook.worker.config;
 
 import java.util.List;
 
-/** The configuration cannot be used; every problem names the file, the path in it and the fix. */
-public final class ConfigException extends RuntimeException {
+/**
+ * The configuration cannot be used; every problem names the file, the path in it and the fix. It
+ * is bad input: commands exit 2 on it, as on any other.
+ */
+public final class ConfigException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
   private final List<String> problems;
 

@@ -1,6 +1,7 @@
 package dev.runbook.worker.temporal;
 
 import com.uber.m3.tally.Scope;
+import dev.runbook.starter.client.RunbookException;
 import dev.runbook.workflows.engine.RunbookSearchAttributes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -75,9 +76,22 @@ public final class TemporalConnection implements AutoCloseable {
 
   /**
    * Registers the custom search attributes runs set ({@code RunbookType}, {@code Severity},
-   * {@code Service}, {@code Phase}) where they are missing. A run cannot start without them.
+   * {@code Service}, {@code Phase}) where they are missing. A run cannot start without them. A
+   * server that does not answer is reported as {@link RunbookException.Unavailable} (exit 6).
    */
   public void ensureSearchAttributes() {
+    try {
+      registerSearchAttributes();
+    } catch (StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
+        throw RunbookException.Unavailable.temporal(address, e);
+      }
+      throw e;
+    }
+  }
+
+  private void registerSearchAttributes() {
     OperatorServiceStubs operator =
         OperatorServiceStubs.newServiceStubs(
             OperatorServiceStubsOptions.newBuilder()

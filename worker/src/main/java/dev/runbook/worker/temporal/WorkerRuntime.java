@@ -49,7 +49,10 @@ public final class WorkerRuntime implements AutoCloseable {
     return start(client, taskQueue, maxConcurrentActivities, grace, List.of(), activities);
   }
 
-  /** @param interceptors wrap every workflow and activity execution (metrics, fault injection) */
+  /**
+   * @param interceptors wrap every workflow and activity execution (metrics, fault injection),
+   *     inside the one every worker has: a failed activity attempt logged as one line
+   */
   public static WorkerRuntime start(
       WorkflowClient client,
       String taskQueue,
@@ -61,7 +64,7 @@ public final class WorkerRuntime implements AutoCloseable {
         WorkerFactory.newInstance(
             client,
             WorkerFactoryOptions.newBuilder()
-                .setWorkerInterceptors(interceptors.toArray(new WorkerInterceptor[0]))
+                .setWorkerInterceptors(withFailureLog(interceptors))
                 .build());
     Worker worker =
         factory.newWorker(
@@ -76,6 +79,13 @@ public final class WorkerRuntime implements AutoCloseable {
     factory.start();
     log.info("worker polling task queue {} ({} activity implementations)", taskQueue, activities.length);
     return new WorkerRuntime(factory, taskQueue, grace);
+  }
+
+  private static WorkerInterceptor[] withFailureLog(List<WorkerInterceptor> interceptors) {
+    List<WorkerInterceptor> all = new java.util.ArrayList<>();
+    all.add(new ActivityFailureLog());
+    all.addAll(interceptors);
+    return all.toArray(new WorkerInterceptor[0]);
   }
 
   public String taskQueue() {

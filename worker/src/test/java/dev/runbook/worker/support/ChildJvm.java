@@ -40,15 +40,30 @@ public final class ChildJvm {
   }
 
   public static Result run(Map<String, String> env, Duration timeout, String... args) {
+    return run(env, timeout, runbook(args));
+  }
+
+  /** Runs {@code mainClass} from the test classpath with the given JVM options (-D...). */
+  public static Result runMain(Map<String, String> env, Duration timeout, List<String> jvmOptions, String mainClass,
+      String... args) {
+    List<String> argv = new ArrayList<>(List.of(java(), "-Xmx256m"));
+    argv.addAll(jvmOptions);
+    argv.addAll(List.of("-cp", classpath(), mainClass));
+    argv.addAll(List.of(args));
+    return run(env, timeout, argv);
+  }
+
+  private static Result run(Map<String, String> env, Duration timeout, List<String> argv) {
     try {
       File out = File.createTempFile("runbook-out", ".txt");
       File err = File.createTempFile("runbook-err", ".txt");
-      ProcessBuilder pb = new ProcessBuilder(runbook(args)).redirectOutput(out).redirectError(err);
+      ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(out).redirectError(err);
       pb.environment().putAll(env);
       Process p = pb.start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        throw new AssertionError("runbook " + String.join(" ", args) + " did not finish in " + timeout
+        throw new AssertionError(String.join(" ", argv.subList(argv.indexOf("-cp") + 2, argv.size()))
+            + " did not finish in " + timeout
             + "\n" + Files.readString(err.toPath()));
       }
       Result r = new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),

@@ -17,7 +17,8 @@ public interface AuditActivities {
   /**
    * @param seq the event's number within the run, its idempotency key
    * @param data type-specific fields: RUN_STARTED has severity, services, reason, requestedBy,
-   *     incidentId, dryRun; ROLLBACK_APPLIED and RUN_FINISHED have from, to, outcome, durationMs
+   *     incidentId, dryRun; TARGET_RESOLVED has from and to; ROLLBACK_APPLIED has from, to and,
+   *     when health is watched next, monitorFor; RUN_FINISHED has from, to, outcome, durationMs
    */
   record AuditEvent(
       long seq,

@@ -14,6 +14,9 @@ public enum AuditEventType {
   DECISION_REQUESTED,
   DECIDED,
   CANCEL_REQUESTED,
+  /** The run knows the versions it moves between (data: from, to). */
+  TARGET_RESOLVED,
+  /** The rollback is applied and verified (data: from, to; monitorFor while health is watched). */
   ROLLBACK_APPLIED,
   NOTIFICATION_FAILED,
   /** A rollback deployed a version (data: service, version, from, schema, source, by, forced). */

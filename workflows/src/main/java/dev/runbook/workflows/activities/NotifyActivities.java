@@ -1,5 +1,6 @@
 package dev.runbook.workflows.activities;
 
+import dev.runbook.workflows.model.DecisionAction;
 import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.Severity;
 import io.temporal.activity.ActivityInterface;
@@ -21,6 +22,8 @@ public interface NotifyActivities {
    * @param detail what happened: the step, the error, the versions
    * @param duration how long the run took so far (RESOLVED, REPORT and the end messages)
    * @param eta the expected duration, shown in STARTED
+   * @param options what the operator may decide, in a NEEDS_DECISION message (the run offers only
+   *     what fits the failed step); null in other messages and in those of runs that predate it
    */
   record Notification(
       String key,
@@ -37,7 +40,8 @@ public interface NotifyActivities {
       String detail,
       Duration duration,
       Duration eta,
-      boolean dryRun) {}
+      boolean dryRun,
+      List<DecisionAction> options) {}
 
   /** @param skipped channels that had this key already */
   record NotifyResult(List<String> deliveredTo, List<String> skipped, List<String> planned)

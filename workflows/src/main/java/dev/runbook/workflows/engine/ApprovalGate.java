@@ -29,6 +29,9 @@ import java.util.Map;
  * is rejected, or waits for a P2 run's start time once approved.
  */
 final class ApprovalGate {
+  /** The change that moves the phase past the gate as soon as the last approval counts. */
+  static final String PHASE_ON_APPROVAL = "phase-on-approval";
+
   private final RunState run;
   private final Journal journal;
   private ApprovalState approval;
@@ -138,7 +141,9 @@ final class ApprovalGate {
       Workflow.await(() -> a.status != Status.OPEN);
       StepRecord s = run.step("approval", "Approval");
       s.finishedAt = run.now();
-      run.waitingFor = null;
+      if (run.phase != Phase.SCHEDULED) {
+        run.waitingFor = null;
+      }
       switch (a.status) {
         case APPROVED -> {
           s.state = StepState.SUCCEEDED;
@@ -177,33 +182,53 @@ final class ApprovalGate {
   // ---------------------------------------------------------------- votes
 
   void validate(Vote vote, boolean approving) {
-    if (vote == null) {
-      refuse(RefusalKind.INVALID, "a vote needs a person: pass --as NAME");
+    if (vote == null || blank(vote.person())) {
+      refuse(RefusalKind.INVALID, "a vote must name the person: pass --as NAME");
+    }
+    String notWaiting = notWaiting();
+    if (notWaiting != null) {
+      refuse(RefusalKind.NOT_WAITING, notWaiting);
     }
     ApprovalState a = approval;
-    if (a == null || a.status != Status.OPEN) {
-      refuse(
-          blank(vote.person()) ? RefusalKind.INVALID : RefusalKind.NOT_WAITING,
-          blank(vote.person())
-              ? "a vote must name the person: pass --as NAME"
-              : "the run is not waiting for approval (phase: " + run.phase.label() + ")");
-    }
     VoteRules.refusal(
-            run.policy,
-            a.rule,
-            run.request.requestedBy(),
-            a.voters(),
-            vote.person(),
-            vote.comment(),
-            approving,
-            true,
-            run.phase.label())
+            run.policy, a.rule, run.request.requestedBy(), a.voters(), vote.person(), vote.comment(), approving)
         .ifPresent(v -> refuse(v.kind(), v.message()));
+  }
+
+  /**
+   * Why the run takes no vote now, or null when it waits for one. Said from what the gate and the
+   * run know, not from the phase alone: the phase moves on only once the run acts on the outcome.
+   */
+  private String notWaiting() {
+    if (run.ending != null) {
+      return "the run is " + run.ending + ": votes no longer count";
+    }
+    ApprovalState a = approval;
+    if (a == null) {
+      StepRecord s = run.existingStep("approval");
+      if (s == null) {
+        return "the run has not asked for approval yet (phase: " + run.phase.label() + ")";
+      }
+      return s.state == StepState.PLANNED
+          ? "a dry run asks for no approval; it only plans"
+          : "the run needs no approval: " + s.detail + " (phase: " + run.phase.label() + ")";
+    }
+    return switch (a.status) {
+      case OPEN -> null;
+      case APPROVED -> "the run is already approved by " + String.join(", ", a.approvedBy)
+          + " and goes on (phase: " + run.phase.label() + ")";
+      case REJECTED -> "the run was rejected by " + a.rejectedBy + " and is ending";
+      case TIMED_OUT -> "nobody approved the run within " + Durations.human(a.rule.abortAfter())
+          + "; it is ending";
+    };
   }
 
   Receipt approve(Vote vote) {
     ApprovalState a = approval;
-    if (a == null || a.status != Status.OPEN || a.voters().contains(vote.person())) {
+    if (notWaiting() != null) {
+      return run.receipt("vote not counted: " + notWaiting());
+    }
+    if (a.voters().contains(vote.person())) {
       return run.receipt("vote already counted; nothing changed");
     }
     a.approvedBy.add(vote.person());
@@ -211,19 +236,38 @@ final class ApprovalGate {
     journal.audit(AuditEventType.APPROVED, vote.person(), "approval", vote.comment(), Map.of());
     if (a.approvedBy.size() >= a.rule.approvals()) {
       a.status = Status.APPROVED;
+      movePastTheGate();
     }
     journal.flushSoon();
     run.refreshDetails();
+    if (a.status != Status.APPROVED) {
+      return run.receipt("approval counted (" + a.approvedBy.size() + " of " + a.rule.approvals() + ")");
+    }
     return run.receipt(
-        a.status == Status.APPROVED
-            ? "approved by " + vote.person() + "; the run goes on"
-            : "approval counted (" + a.approvedBy.size() + " of " + a.rule.approvals() + ")");
+        "approved by " + vote.person()
+            + (run.phase == Phase.SCHEDULED ? "; the run starts at " + run.request.notBefore() : "; the run goes on"));
+  }
+
+  /**
+   * Once approved the run is no longer waiting, even while it tells the team or finishes the
+   * preparation it did during the wait (a staged restore): the phase says so at once. Runs that
+   * took their approval before this change moved on with their next step, so they replay as they
+   * were recorded.
+   */
+  private void movePastTheGate() {
+    if (Workflow.getVersion(PHASE_ON_APPROVAL, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return;
+    }
+    Instant notBefore = run.request.notBefore();
+    boolean later = notBefore != null && !run.request.dryRun() && run.now().isBefore(notBefore);
+    run.waitingFor = later ? "the start time " + notBefore : null;
+    run.setPhase(later ? Phase.SCHEDULED : Phase.EXECUTING);
   }
 
   Receipt reject(Vote vote) {
     ApprovalState a = approval;
-    if (a == null || a.status != Status.OPEN) {
-      return run.receipt("the run is not waiting for approval; nothing changed");
+    if (notWaiting() != null) {
+      return run.receipt("rejection not counted: " + notWaiting());
     }
     a.status = Status.REJECTED;
     a.rejectedBy = vote.person();
@@ -232,12 +276,12 @@ final class ApprovalGate {
     journal.audit(AuditEventType.REJECTED, vote.person(), "approval", vote.comment(), Map.of());
     journal.flushSoon();
     a.fireRefused();
-    return run.receipt("rejected by " + vote.person() + "; the run ends");
+    return run.receipt(Phase.REJECTED, "rejected by " + vote.person() + "; the run ends");
   }
 
   PendingApproval pending() {
     ApprovalState a = approval;
-    if (a == null || a.status != Status.OPEN) {
+    if (a == null || a.status != Status.OPEN || run.ending != null) {
       return null;
     }
     return new PendingApproval(

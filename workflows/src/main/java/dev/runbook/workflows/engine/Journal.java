@@ -8,6 +8,7 @@ import dev.runbook.workflows.activities.AuditEventType;
 import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.NotifyActivities;
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
+import dev.runbook.workflows.model.DecisionAction;
 import dev.runbook.workflows.model.RunbookRequest;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
@@ -118,6 +119,12 @@ final class Journal {
 
   /** Sends a message; a message that cannot be delivered is recorded and never stops the run. */
   void notify(NotificationKind kind, Audience audience, String target, String detail) {
+    notify(kind, audience, target, detail, null);
+  }
+
+  /** @param options what an operator may decide, for a NEEDS_DECISION message; null otherwise */
+  void notify(
+      NotificationKind kind, Audience audience, String target, String detail, List<DecisionAction> options) {
     if (mode == RunbookEngine.Mode.CHILD) {
       return;
     }
@@ -140,7 +147,8 @@ final class Journal {
             detail,
             run.elapsed(),
             run.eta,
-            request.dryRun());
+            request.dryRun(),
+            options);
     try {
       run.note(
           Workflow.newActivityStub(

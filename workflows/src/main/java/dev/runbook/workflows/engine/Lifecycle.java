@@ -140,6 +140,10 @@ final class Lifecycle {
 
   /** Ends the run: cleanups when it did not succeed, the message, the log, the UI. */
   private void end(Phase outcome, String message) {
+    if (cancelRequest == null) {
+      run.ending = "ending as " + outcome.label() + " (" + message + ")";
+    }
+    run.waitingFor = null;
     Workflow.newDetachedCancellationScope(
             () -> {
               if (outcome != Phase.SUCCEEDED) {
@@ -194,22 +198,29 @@ final class Lifecycle {
     if (c == null || blank(c.person())) {
       refuse(RefusalKind.INVALID, "a cancel must name the person: pass --as NAME");
     }
-    if (mainScope == null || run.phase.terminal()) {
-      refuse(RefusalKind.NOT_WAITING, "the run cannot be cancelled in phase " + run.phase.label());
-    }
     if (cancelRequest != null) {
       refuse(RefusalKind.DUPLICATE_VOTE, "the run is already being cancelled by " + cancelRequest.person());
+    }
+    if (run.ending != null) {
+      refuse(RefusalKind.NOT_WAITING, "the run is already " + run.ending + ": there is nothing left to cancel");
+    }
+    if (mainScope == null || run.phase.terminal()) {
+      refuse(RefusalKind.NOT_WAITING, "the run cannot be cancelled in phase " + run.phase.label());
     }
   }
 
   Receipt cancel(CancelRequest c) {
-    if (cancelRequest != null || mainScope == null || run.phase.terminal()) {
+    if (cancelRequest != null || run.ending != null || mainScope == null || run.phase.terminal()) {
       return run.receipt("nothing to cancel");
     }
     cancelRequest = c;
+    run.ending = "being cancelled by " + c.person();
+    run.waitingFor = null;
     run.action(c.person(), "cancel", c.reason());
     journal.audit(AuditEventType.CANCEL_REQUESTED, c.person(), run.currentStepId(), c.reason(), Map.of());
     mainScope.cancel("cancelled by " + c.person());
-    return run.receipt("cancelling: the current step is stopped and the run ends");
+    return run.monitoring
+        ? run.receipt(Phase.SUCCEEDED, "stopping the monitoring: the rollback stands and the run ends")
+        : run.receipt(Phase.CANCELLED, "cancelling: the current step is stopped and the run ends");
   }
 }

@@ -47,7 +47,8 @@ final class OperatorDecisions {
     }
     options.add(DecisionAction.ABORT);
     Phase before = run.phase;
-    Open d = new Open(s.id, s.error, List.copyOf(options), run.now());
+    Phase resume = before == Phase.NEEDS_DECISION ? Phase.EXECUTING : before;
+    Open d = new Open(s.id, s.error, List.copyOf(options), run.now(), resume);
     open = d;
     run.waitingFor = "a decision on " + s.id + ": " + labels(options);
     run.setPhase(Phase.NEEDS_DECISION);
@@ -55,7 +56,8 @@ final class OperatorDecisions {
         NotificationKind.NEEDS_DECISION,
         Audience.ESCALATION,
         run.firstEscalation(),
-        "step " + s.id + " failed: " + s.error + "; options: " + labels(options));
+        "step " + s.id + " failed: " + s.error,
+        d.options);
     journal.audit(AuditEventType.DECISION_REQUESTED, null, s.id, s.error, Map.of("options", labels(options)));
     journal.flush();
     try {
@@ -64,7 +66,7 @@ final class OperatorDecisions {
       open = null;
       run.waitingFor = null;
     }
-    run.setPhase(before == Phase.NEEDS_DECISION ? Phase.EXECUTING : before);
+    run.setPhase(resume);
     return d.answer;
   }
 
@@ -80,8 +82,16 @@ final class OperatorDecisions {
       refuse(RefusalKind.INVALID, "a decision must name the person: pass --as NAME");
     }
     Open o = open;
-    if (o == null || o.answer != null) {
+    if (run.ending != null) {
+      refuse(RefusalKind.NOT_WAITING, "the run is " + run.ending + ": there is nothing left to decide");
+    }
+    if (o == null) {
       refuse(RefusalKind.NOT_WAITING, "the run is not waiting for a decision (phase: " + run.phase.label() + ")");
+    }
+    if (o.answer != null) {
+      refuse(
+          RefusalKind.NOT_WAITING,
+          o.answer.person() + " already decided " + o.answer.action().label() + " for step " + o.step);
     }
     if (!o.options.contains(d.action())) {
       refuse(
@@ -119,7 +129,7 @@ final class OperatorDecisions {
 
   Receipt decide(DecisionRequest d) {
     Open o = open;
-    if (o == null || o.answer != null) {
+    if (o == null || o.answer != null || run.ending != null) {
       return run.receipt("no decision pending; nothing changed");
     }
     o.answer = d;
@@ -131,7 +141,12 @@ final class OperatorDecisions {
         d.comment(),
         Map.of("action", d.action().label()));
     journal.flushSoon();
-    return run.receipt(d.action().label() + " " + o.step + " as " + d.person() + " decided");
+    Phase next = switch (d.action()) {
+      case RETRY, SKIP -> o.resume;
+      case COMPENSATE -> Phase.COMPENSATING;
+      case ABORT -> Phase.ABORTED;
+    };
+    return run.receipt(next, d.action().label() + " " + o.step + " as " + d.person() + " decided");
   }
 
   PendingDecision pending() {
@@ -144,13 +159,16 @@ final class OperatorDecisions {
     final String error;
     final List<DecisionAction> options;
     final Instant since;
+    /** The phase the run goes back to after retry or skip. */
+    final Phase resume;
     DecisionRequest answer;
 
-    Open(String step, String error, List<DecisionAction> options, Instant since) {
+    Open(String step, String error, List<DecisionAction> options, Instant since, Phase resume) {
       this.step = step;
       this.error = error;
       this.options = options;
       this.since = since;
+      this.resume = resume;
     }
   }
 }

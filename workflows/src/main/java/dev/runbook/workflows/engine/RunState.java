@@ -46,6 +46,12 @@ final class RunState {
   String toLabel;
   /** In the monitoring period a cancel ends the run as succeeded: the rollback is done. */
   boolean monitoring;
+  /**
+   * Why the run is ending, once it is ("being cancelled by erin", "ending as rejected (...)"):
+   * from then on no vote, decision or cancel is taken, and refusals say this rather than the
+   * phase, which only moves to the outcome once cleanups and messages are done.
+   */
+  String ending;
 
   private final Map<String, StepRecord> steps = new LinkedHashMap<>();
   StepRecord current;
@@ -167,6 +173,11 @@ final class RunState {
 
   Receipt receipt(String message) {
     return new Receipt(workflowId, phase, message);
+  }
+
+  /** A receipt for an act that moves the run on: it names the phase the run goes to. */
+  Receipt receipt(Phase next, String message) {
+    return new Receipt(workflowId, next, message);
   }
 
   /** The first level of the escalation path at the run's severity, or null. */

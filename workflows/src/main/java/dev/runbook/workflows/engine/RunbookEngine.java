@@ -114,10 +114,41 @@ public final class RunbookEngine {
     run.detail(text);
   }
 
-  /** Records the versions (or schema versions) the run moves between, for the log and messages. */
+  /**
+   * Records the versions (or schema versions) the run moves between, for the log and messages.
+   * The rollback log gets them with its next write, so it shows from and to while the run goes
+   * on; call it inside the step that learns them to have them written when that step ends.
+   */
   public void moving(String from, String to) {
     run.fromLabel = from;
     run.toLabel = to;
+    Map<String, String> data = new java.util.LinkedHashMap<>();
+    if (from != null) {
+      data.put("from", from);
+    }
+    if (to != null) {
+      data.put("to", to);
+    }
+    journal.audit(AuditEventType.TARGET_RESOLVED, null, run.currentStepId(), from + " -> " + to, data);
+  }
+
+  /**
+   * Records that the rollback is applied and verified, and for how long the run now watches
+   * health, so the rollback log shows a run that is only monitoring as such. Call it before the
+   * step that announces the result: that step's log write carries it.
+   */
+  public void rollbackApplied(Duration monitorFor) {
+    Map<String, String> data = new java.util.LinkedHashMap<>();
+    if (run.fromLabel != null) {
+      data.put("from", run.fromLabel);
+    }
+    if (run.toLabel != null) {
+      data.put("to", run.toLabel);
+    }
+    if (monitorFor != null && !monitorFor.isZero() && !monitorFor.isNegative() && !run.request.dryRun()) {
+      data.put("monitorFor", monitorFor.toString());
+    }
+    journal.audit(AuditEventType.ROLLBACK_APPLIED, null, run.currentStepId(), null, data);
   }
 
   /** Sends a message; a message that cannot be delivered is recorded and never stops the run. */

@@ -26,7 +26,7 @@ final class StepRecord {
   }
 
   StepStatus snapshot() {
-    return new StepStatus(id, title, state, attempts, startedAt, finishedAt, detail, error, List.copyOf(planned));
+    return new StepStatus(id, title, state, attempts, startedAt, finishedAt, detail, error, List.copyOf(planned), null);
   }
 
   /** The step as the rollback log records it. */

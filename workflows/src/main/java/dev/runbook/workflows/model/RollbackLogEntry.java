@@ -8,6 +8,8 @@ import java.util.List;
  * duration, outcome; plus who asked and the run's IDs.
  *
  * @param outcome the terminal phase label, or null while the run is going
+ * @param monitoring while the run is going: its rollback is applied and verified, and it only
+ *     watches health now
  */
 public record RollbackLogEntry(
     String workflowId,
@@ -25,4 +27,5 @@ public record RollbackLogEntry(
     boolean dryRun,
     Long durationMs,
     String outcome,
-    String message) {}
+    String message,
+    boolean monitoring) {}

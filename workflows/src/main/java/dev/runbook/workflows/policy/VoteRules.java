@@ -15,9 +15,9 @@ public final class VoteRules {
   public record Verdict(RefusalKind kind, String message) {}
 
   /**
+   * Judges a vote on a gate that is waiting for votes (the gate itself says why it is not).
+   *
    * @param approving true for approve, false for reject
-   * @param waiting whether the run is waiting for approval now
-   * @param phaseLabel the run's phase, for the message
    * @return why the vote is refused, or empty when the vote counts
    */
   public static Optional<Verdict> refusal(
@@ -27,15 +27,10 @@ public final class VoteRules {
       Collection<String> alreadyVoted,
       String person,
       String comment,
-      boolean approving,
-      boolean waiting,
-      String phaseLabel) {
+      boolean approving) {
     String verb = approving ? "approve" : "reject";
     if (person == null || person.isBlank()) {
       return refuse(RefusalKind.INVALID, "a vote must name the person: pass --as NAME");
-    }
-    if (!waiting) {
-      return refuse(RefusalKind.NOT_WAITING, "the run is not waiting for approval (phase: " + phaseLabel + ")");
     }
     if (person.equals(requester)) {
       return refuse(

@@ -18,38 +18,36 @@ class VoteRulesTest {
               new Person("dave", List.of())));
   private final ApprovalRule p1 = ApprovalPolicy.defaults().ruleFor(Severity.P1, false);
 
-  private Optional<VoteRules.Verdict> vote(String person, boolean approving, List<String> voted, boolean waiting) {
-    return VoteRules.refusal(policy, p1, "erin", voted, person, "why", approving, waiting, "awaiting-approval");
+  private Optional<VoteRules.Verdict> vote(String person, boolean approving, List<String> voted) {
+    return VoteRules.refusal(policy, p1, "erin", voted, person, "why", approving);
   }
 
   @Test
   void aLeadMayApproveAP1() {
-    assertThat(vote("alice", true, List.of(), true)).isEmpty();
+    assertThat(vote("alice", true, List.of())).isEmpty();
   }
 
   @Test
   void eachRefusalHasItsKindAndSaysWhatToDo() {
-    assertThat(vote("erin", true, List.of(), true)).get()
+    assertThat(vote("erin", true, List.of())).get()
         .satisfies(v -> assertThat(v.kind()).isEqualTo(RefusalKind.SELF_APPROVAL))
         .satisfies(v -> assertThat(v.message()).contains("ask someone with role engineering-lead"));
-    assertThat(vote("carol", true, List.of(), true)).get()
+    assertThat(vote("carol", true, List.of())).get()
         .satisfies(v -> assertThat(v.kind()).isEqualTo(RefusalKind.WRONG_ROLE))
         .satisfies(v -> assertThat(v.message()).contains("has: engineering-manager"));
-    assertThat(vote("dave", true, List.of(), true)).get()
+    assertThat(vote("dave", true, List.of())).get()
         .satisfies(v -> assertThat(v.message()).contains("has: no roles"));
-    assertThat(vote("zed", true, List.of(), true)).get()
+    assertThat(vote("zed", true, List.of())).get()
         .satisfies(v -> assertThat(v.kind()).isEqualTo(RefusalKind.UNKNOWN_PERSON));
-    assertThat(vote("alice", true, List.of("alice"), true)).get()
+    assertThat(vote("alice", true, List.of("alice"))).get()
         .satisfies(v -> assertThat(v.kind()).isEqualTo(RefusalKind.DUPLICATE_VOTE));
-    assertThat(vote("alice", true, List.of(), false)).get()
-        .satisfies(v -> assertThat(v.kind()).isEqualTo(RefusalKind.NOT_WAITING));
-    assertThat(vote(" ", true, List.of(), true)).get()
+    assertThat(vote(" ", true, List.of())).get()
         .satisfies(v -> assertThat(v.kind()).isEqualTo(RefusalKind.INVALID));
   }
 
   @Test
   void aRejectionNeedsAReason() {
-    assertThat(VoteRules.refusal(policy, p1, "erin", List.of(), "alice", " ", false, true, "x")).get()
+    assertThat(VoteRules.refusal(policy, p1, "erin", List.of(), "alice", " ", false)).get()
         .satisfies(v -> assertThat(v.message()).contains("needs a reason"));
   }
 

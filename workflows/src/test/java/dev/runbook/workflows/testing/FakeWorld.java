@@ -568,6 +568,7 @@ public final class FakeWorld {
   private final class Notify implements NotifyActivities {
     @Override
     public NotifyResult send(Notification n) {
+      pauseIfHeld("Notify.send", n.kind().name());
       synchronized (FakeWorld.this) {
         enter("Notify.send", n.kind().name(), n.dryRun());
         if (!n.dryRun() && notifications.stream().noneMatch(x -> x.key().equals(n.key()))) {
