@@ -73,9 +73,12 @@ final class LiveContext implements CliContext, AutoCloseable {
     }
     String token = token();
     if (token == null) {
-      throw new RunbookException.Refused(RefusalKind.UNKNOWN_PERSON, "no token to act with: set " + ENV_TOKEN
-          + " (or put it in " + tokenFile() + "; `runbook token new --for NAME` makes one). On your own"
-          + " machine, a running `runbook dev` lets --as NAME act without one");
+      throw new RunbookException.Refused(RefusalKind.UNKNOWN_PERSON, (blankToNull(env.get(ENV_URL)) == null
+              ? "no `runbook dev` runs with " + settings().source() + ", and no"
+              : "no")
+          + " token is set to reach the API at " + url + ": start `runbook dev` there, or set "
+          + ENV_URL + " and " + ENV_TOKEN + " (or put the token in " + tokenFile() + "; `runbook token new --for NAME`"
+          + " makes one)");
     }
     return new ApiClient(URI.create(url), new ApiClient.Credentials(token, false, null));
   }

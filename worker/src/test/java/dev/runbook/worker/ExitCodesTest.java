@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -24,9 +25,16 @@ class ExitCodesTest {
   record Result(int exit, String out, String err) {}
 
   private Result runbook(Path config, String... args) {
+    return runbook(config, Map.of(), args);
+  }
+
+  /** @param env the environment the command sees (no token, no API address unless given) */
+  private Result runbook(Path config, Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    try (LiveContext context = new LiveContext(config)) {
+    Map<String, String> withTokenFile = new java.util.HashMap<>(env);
+    withTokenFile.putIfAbsent("RUNBOOK_TOKEN_FILE", dir.resolve("no-token").toString());
+    try (LiveContext context = new LiveContext(config, withTokenFile, new java.io.PrintStream(new java.io.ByteArrayOutputStream()))) {
       CommandLine cli = Main.commandLine(context);
       cli.setOut(new PrintWriter(out, true));
       cli.setErr(new PrintWriter(err, true));
@@ -64,26 +72,27 @@ class ExitCodesTest {
   }
 
   @Test
-  void theLogWithNothingToReadIsBadInputAndSaysWhatToSet() throws IOException {
+  void withNoDevRunningAndNoTokenTheCliSaysHowToReachTheApi() throws IOException {
     Path none = config("none.yaml", "temporal:\n  address: embedded\n");
 
     Result r = runbook(none, "log");
 
-    assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("error: " + none + " has a problem:\n  audit: not set, so there is no rollback log"
-        + " to read: set audit (or RUNBOOK_DATABASE_URL), or start `runbook dev` with this configuration\n");
+    assertThat(r.exit()).isEqualTo(3);
+    assertThat(r.err()).startsWith("error: no `runbook dev` runs with " + none + ", and no token is set to reach the API at"
+        + " http://127.0.0.1:8080: start `runbook dev` there, or set RUNBOOK_API_URL and RUNBOOK_TOKEN");
   }
 
   @Test
-  void aTemporalThatDoesNotAnswerIs6AndNamedWithItsAddress() throws IOException {
+  void anApiThatDoesNotAnswerIs6AndNamedWithItsAddress() throws IOException {
     int port = closedPort();
-    Path nowhere = config("nowhere.yaml", "temporal:\n  address: 127.0.0.1:" + port + "\n");
+    Path nowhere = config("nowhere.yaml", "temporal:\n  address: 127.0.0.1:7233\n");
 
-    Result r = runbook(nowhere, "status", "rollback-api");
+    Result r = runbook(nowhere, Map.of("RUNBOOK_API_URL", "http://127.0.0.1:" + port, "RUNBOOK_TOKEN", "t0ken"),
+        "status", "rollback-api");
 
     assertThat(r.exit()).isEqualTo(6);
-    assertThat(r.err()).startsWith("error: Temporal is not reachable at 127.0.0.1:" + port + " (Connection refused)")
-        .endsWith("): start it with `runbook dev` in another terminal, or check temporal.address in the configuration\n");
+    assertThat(r.err()).startsWith("error: the runbook API at http://127.0.0.1:" + port + " cannot be reached")
+        .contains("start `runbook dev`, or point RUNBOOK_API_URL at a running `runbook serve`");
   }
 
   @Test

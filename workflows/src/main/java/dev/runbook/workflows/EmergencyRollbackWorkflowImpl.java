@@ -25,6 +25,7 @@ import dev.runbook.workflows.engine.Failures;
 import dev.runbook.workflows.engine.ActivityCatalog;
 import dev.runbook.workflows.engine.RunbookEngine;
 import dev.runbook.workflows.engine.StepPolicy;
+import dev.runbook.workflows.engine.Versions;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.EmergencyRollbackResult;
 import dev.runbook.workflows.model.RunReport;
@@ -45,9 +46,6 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
   static final Duration ETA = Duration.ofMinutes(10);
 
   static final Duration MONITOR_INTERVAL = Duration.ofMinutes(1);
-
-  /** Change ID: resolve the target before announcing the run (and refuse when none is known). */
-  static final String TARGET_FIRST = "target-before-notify";
 
   private EmergencyRollbackRequest request;
   private String fromVersion;
@@ -72,7 +70,7 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
     boolean dry = request.dryRun();
     // Version 1: the target is resolved before anyone is told, so a run that cannot know where to
     // go back to is refused before it says or changes anything.
-    boolean targetFirst = Workflow.getVersion(TARGET_FIRST, Workflow.DEFAULT_VERSION, 1) >= 1;
+    boolean targetFirst = Versions.targetBeforeNotify();
     if (!targetFirst) {
       announceStarted("");
     }
@@ -179,12 +177,11 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
           if (dry) {
             engine.detail("would deploy " + toVersion + " (running now: " + fromVersion + ")");
           }
+          engine.released(service, toVersion, fromVersion, schemaTo, request.force());
           return d;
         });
-    engine.released(service, toVersion, fromVersion, schemaTo, request.force());
 
-    Boolean verified =
-        engine.step(
+    engine.step(
         "verify",
         "Verify health, version " + toVersion + ", smoke checks, error rate",
         StepPolicy.SKIPPABLE,
@@ -200,11 +197,9 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
               dry
                   ? "would check health, version " + toVersion + ", smoke checks and error rate"
                   : "healthy on " + toVersion + ", error rate " + rate(rate));
-          return Boolean.TRUE;
+          engine.verifiedHealthy(service, toVersion);
+          return null;
         });
-    if (verified != null) {
-      engine.verifiedHealthy(service, toVersion);
-    }
 
     engine.rollbackApplied(request.monitorPeriod());
     engine.announce(

@@ -39,9 +39,6 @@ import java.util.function.Supplier;
 public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements FullRollbackWorkflow {
   static final Duration ETA = Duration.ofMinutes(30);
 
-  /** Change ID: resolve every target before announcing the run (and refuse when one is unknown). */
-  static final String TARGETS_FIRST = "targets-before-notify";
-
   private FullRollbackRequest request;
   private final Map<String, String> fromVersions = new LinkedHashMap<>();
   private final Map<String, String> toVersions = new LinkedHashMap<>();
@@ -64,7 +61,7 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
     boolean dry = request.dryRun();
     // Version 1: every target is resolved before anyone is told, so a run that cannot know where
     // to go back to is refused before it says or changes anything.
-    boolean targetsFirst = Workflow.getVersion(TARGETS_FIRST, Workflow.DEFAULT_VERSION, 1) >= 1;
+    boolean targetsFirst = Versions.targetsBeforeNotify();
     if (!targetsFirst) {
       announceStarted();
     }
@@ -137,8 +134,11 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
           "deploy-" + s,
           "Deploy " + toVersions.get(s) + " to " + s,
           StepPolicy.REQUIRED,
-          () -> child(s, ServiceStep.DEPLOY, toVersions.get(s)));
-      engine.released(s, toVersions.get(s), from, null, request.force());
+          () -> {
+            ServiceStepResult r = child(s, ServiceStep.DEPLOY, toVersions.get(s));
+            engine.released(s, toVersions.get(s), from, null, request.force());
+            return r;
+          });
     }
     for (String d : databases) {
       String backup = backups.get(d);
@@ -170,14 +170,13 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
                 ServiceStepResult r = child(s, ServiceStep.VERIFY, toVersions.get(s));
                 if (dry) {
                   engine.detail("would check health, version " + toVersions.get(s) + ", smoke checks and error rate");
+                } else if (r.healthy()) {
+                  engine.verifiedHealthy(s, toVersions.get(s));
                 }
                 return r;
               });
       // A dry run deployed nothing and so verified nothing: no service is called healthy.
       healthy.put(s, !dry && v != null && v.healthy());
-      if (!dry && v != null && v.healthy()) {
-        engine.verifiedHealthy(s, toVersions.get(s));
-      }
     }
     engine.announce("report", "Status report", NotificationKind.REPORT, dry ? plan() : report());
   }

@@ -56,6 +56,9 @@ class ReleaseLedgerWorkflowTest extends WorkflowTest {
     assertThat(verified).hasSize(1);
     assertThat(verified.get(0).data()).containsEntry("service", "api").containsEntry("version", "v1");
     assertThat(verified.get(0).seq()).isGreaterThan(deployed.get(0).seq());
+    // Each goes with the step that learned it, so the ledger knows as soon as that step ends.
+    assertThat(deployed.get(0).step()).isEqualTo("deploy");
+    assertThat(verified.get(0).step()).isEqualTo("verify");
   }
 
   @Test

@@ -143,7 +143,7 @@ class BadInputIT {
       // No proof: --as alone is a claim, and only a local dev trusts it.
       ChildJvm.Result claim = cli(null, "approve", "rollback-shop", "--as", "alice");
       assertThat(claim.exit()).as(claim.toString()).isEqualTo(3);
-      assertThat(claim.err()).contains("no token to act with");
+      assertThat(claim.err()).contains("no token is set to reach the API at " + base);
       refused(post("/api/v1/runs/rollback-shop/approve", null, "application/json", "{}"), 401, "Authorization");
       // Someone else's proof: erin's token cannot vote as alice, by CLI or API.
       ChildJvm.Result impostor = cli(ERIN, "approve", "rollback-shop", "--as", "alice");

@@ -29,9 +29,6 @@ import java.util.Map;
  * is rejected, or waits for a P2 run's start time once approved.
  */
 final class ApprovalGate {
-  /** The change that moves the phase past the gate as soon as the last approval counts. */
-  static final String PHASE_ON_APPROVAL = "phase-on-approval";
-
   private final RunState run;
   private final Journal journal;
   private ApprovalState approval;
@@ -255,7 +252,7 @@ final class ApprovalGate {
    * were recorded.
    */
   private void movePastTheGate() {
-    if (Workflow.getVersion(PHASE_ON_APPROVAL, Workflow.DEFAULT_VERSION, 1) < 1) {
+    if (!Versions.phaseOnApproval()) {
       return;
     }
     Instant notBefore = run.request.notBefore();

@@ -15,7 +15,35 @@ public final class Versions {
    */
   public static final String DRY_RUNS_HOLD_NOTHING = "dry-runs-hold-nothing";
 
+  /**
+   * The emergency runbook resolves its target before it tells anyone (version 1), and a target
+   * that cannot be known (no good version, a version rolled back from without force) ends the run
+   * as refused before it says or changes anything.
+   */
+  public static final String TARGET_BEFORE_NOTIFY = "target-before-notify";
+
+  /** The same for the full runbook: every service's target before the announcement. */
+  public static final String TARGETS_BEFORE_NOTIFY = "targets-before-notify";
+
+  /** The phase moves past the approval gate as soon as the last approval counts (version 1). */
+  public static final String PHASE_ON_APPROVAL = "phase-on-approval";
+
   private Versions() {}
+
+  /** True in emergency runs that resolve the target first (see {@link #TARGET_BEFORE_NOTIFY}). */
+  public static boolean targetBeforeNotify() {
+    return Workflow.getVersion(TARGET_BEFORE_NOTIFY, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /** True in full runs that resolve every target first (see {@link #TARGETS_BEFORE_NOTIFY}). */
+  public static boolean targetsBeforeNotify() {
+    return Workflow.getVersion(TARGETS_BEFORE_NOTIFY, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /** True in runs whose phase moves on with the last approval (see {@link #PHASE_ON_APPROVAL}). */
+  static boolean phaseOnApproval() {
+    return Workflow.getVersion(PHASE_ON_APPROVAL, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
 
   /** True in runs that take the dry-run path of {@link #DRY_RUNS_HOLD_NOTHING}. */
   public static boolean dryRunsHoldNothing() {
