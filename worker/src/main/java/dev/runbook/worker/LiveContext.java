@@ -46,9 +46,18 @@ final class LiveContext implements CliContext, AutoCloseable {
     this.err = err;
   }
 
+  /** The configuration, every secret set: for the processes (dev, worker, serve). */
   Settings settings() {
+    return Settings.load(configFile);
+  }
+
+  /**
+   * The configuration as the CLI reads it: where the state and the API are. A variable the
+   * workers need (a database password) may be unset here: the CLI never sees secrets.
+   */
+  private Settings cliSettings() {
     if (settings == null) {
-      settings = Settings.load(configFile);
+      settings = Settings.load(configFile, false);
     }
     return settings;
   }
@@ -63,18 +72,18 @@ final class LiveContext implements CliContext, AutoCloseable {
 
   private ApiClient connect() {
     String url = blankToNull(env.get(ENV_URL));
-    Optional<DevState> dev = url == null ? DevState.read(settings().stateDir()) : Optional.empty();
+    Optional<DevState> dev = url == null ? DevState.read(cliSettings().stateDir()) : Optional.empty();
     if (dev.isPresent() && dev.get().apiUrl() != null) {
       return new ApiClient(URI.create(dev.get().apiUrl()),
-          new ApiClient.Credentials(DevState.secret(settings().stateDir()), true, defaultPerson()));
+          new ApiClient.Credentials(DevState.secret(cliSettings().stateDir()), true, defaultPerson()));
     }
     if (url == null) {
-      url = "http://" + settings().config().apiSettings().listen();
+      url = "http://" + cliSettings().config().apiSettings().listen();
     }
     String token = token();
     if (token == null) {
       throw new RunbookException.Refused(RefusalKind.UNKNOWN_PERSON, (blankToNull(env.get(ENV_URL)) == null
-              ? "no `runbook dev` runs with " + settings().source() + ", and no"
+              ? "no `runbook dev` runs with " + cliSettings().source() + ", and no"
               : "no")
           + " token is set to reach the API at " + url + ": start `runbook dev` there, or set "
           + ENV_URL + " and " + ENV_TOKEN + " (or put the token in " + tokenFile() + "; `runbook token new --for NAME`"

@@ -14,6 +14,14 @@ import java.nio.file.Path;
  */
 public record Settings(RunbookConfig config, Path baseDir, String source) {
   public static Settings load(Path explicit) {
+    return load(explicit, true);
+  }
+
+  /**
+   * @param requireEnv whether every {@code ${VAR}} must be set: true for the processes that run
+   *     (dev, worker, serve), false for the CLI, which reads only where to reach the API
+   */
+  public static Settings load(Path explicit, boolean requireEnv) {
     Path file = explicit;
     if (file == null && System.getenv("RUNBOOK_CONFIG") != null) {
       file = Path.of(System.getenv("RUNBOOK_CONFIG"));
@@ -25,7 +33,7 @@ public record Settings(RunbookConfig config, Path baseDir, String source) {
       return new Settings(RunbookConfig.defaults(), Path.of("").toAbsolutePath(), "built-in defaults");
     }
     Path abs = file.toAbsolutePath();
-    return new Settings(ConfigLoader.load(abs), abs.getParent(), abs.toString());
+    return new Settings(ConfigLoader.load(abs, System::getenv, requireEnv), abs.getParent(), abs.toString());
   }
 
   /** The fingerprint of the configuration file (see {@link ConfigFingerprint}). */

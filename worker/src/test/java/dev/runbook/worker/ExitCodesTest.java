@@ -83,6 +83,21 @@ class ExitCodesTest {
   }
 
   @Test
+  void theCliNeedsNoneOfTheWorkersSecretsButStillSeesATypo() throws IOException {
+    String db = "databases:\n  shop: {host: 127.0.0.1, database: shop, user: app, password: \"${SHOP_DB_PASSWORD_NOT_SET}\"}\n";
+    Path secrets = config("secrets.yaml", "temporal:\n  address: embedded\n" + db);
+
+    Result r = runbook(secrets, "log");
+    assertThat(r.exit()).as(r.err()).isEqualTo(3);
+    assertThat(r.err()).doesNotContain("SHOP_DB_PASSWORD_NOT_SET").contains("no token is set to reach the API");
+
+    Path typo = config("secrets-typo.yaml", "temporal:\n  address: embedded\n" + db.replace("host:", "hots:"));
+    Result t = runbook(typo, "log");
+    assertThat(t.exit()).isEqualTo(2);
+    assertThat(t.err()).contains("unknown key 'hots'");
+  }
+
+  @Test
   void anApiThatDoesNotAnswerIs6AndNamedWithItsAddress() throws IOException {
     int port = closedPort();
     Path nowhere = config("nowhere.yaml", "temporal:\n  address: 127.0.0.1:7233\n");

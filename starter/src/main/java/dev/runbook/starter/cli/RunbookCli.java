@@ -14,10 +14,10 @@ import picocli.CommandLine.Spec;
 public final class RunbookCli {
   public static final String EXIT_CODES =
       "%nExit codes: 0 done; 1 the run ended without success (watch, start --watch), or the command"
-          + " failed for another reason it names; 2 bad input (a wrong option or value, or a problem in"
-          + " the configuration); 3 refused: you may not do this (role, own run); 4 refused: not now"
-          + " (not waiting, already voted, the run has ended, another rollback running); 5 no such run;"
-          + " 6 Temporal not reachable.";
+          + " failed for another reason it names; 2 bad input (a wrong option or value, a start the"
+          + " workers cannot run, or a problem in the configuration); 3 refused: you may not do this (no"
+          + " proof of who you are, role, own run); 4 refused: not now (not waiting, already voted, the"
+          + " run has ended, another rollback running); 5 no such run; 6 the API or Temporal not reachable.";
 
   private RunbookCli() {}
 

@@ -46,6 +46,14 @@ public final class ConfigLoader {
   }
 
   public static RunbookConfig load(Path file, Function<String, String> env) {
+    return load(file, env, true);
+  }
+
+  /**
+   * @param requireEnv whether every {@code ${VAR}} must be set; false for a process that only
+   *     reads the configuration's shape (the CLI): what an unset variable feeds is not judged
+   */
+  public static RunbookConfig load(Path file, Function<String, String> env, boolean requireEnv) {
     String text;
     try {
       text = Files.readString(file);
@@ -54,10 +62,14 @@ public final class ConfigLoader {
           "cannot read it (" + e.getClass().getSimpleName() + ": " + e.getMessage()
               + "): check the path, or run `runbook` without --config to use the defaults"));
     }
-    return parse(text, file.toString(), env);
+    return parse(text, file.toString(), env, requireEnv);
   }
 
   public static RunbookConfig parse(String yaml, String file, Function<String, String> env) {
+    return parse(yaml, file, env, true);
+  }
+
+  public static RunbookConfig parse(String yaml, String file, Function<String, String> env, boolean requireEnv) {
     ObjectMapper mapper = mapper();
     JsonNode tree;
     try {
@@ -74,7 +86,7 @@ public final class ConfigLoader {
     if (!tree.isObject()) {
       throw new ConfigException(file, List.of("the top level must be a mapping of sections (temporal, audit, policy, people, services, databases, notify, environments, api, worker)"));
     }
-    EnvSubstitution substitution = new EnvSubstitution(env);
+    EnvSubstitution substitution = new EnvSubstitution(env, requireEnv);
     substitution.apply(tree, "");
     List<String> problems = new ArrayList<>(substitution.problems());
     RunbookConfig config = null;
@@ -91,6 +103,9 @@ public final class ConfigLoader {
       } catch (RuntimeException e) {
         problems.add("cannot check the configuration: " + e.getMessage());
       }
+    }
+    if (!requireEnv) {
+      problems.removeIf(p -> substitution.unsetPaths().stream().anyMatch(p::startsWith));
     }
     if (!problems.isEmpty()) {
       Set<String> secrets = substitution.values();

@@ -24,11 +24,23 @@ final class EnvSubstitution {
   private static final Pattern VAR = Pattern.compile("\\$(\\$?)\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
 
   private final Function<String, String> env;
+  private final boolean requireAll;
   private final List<String> problems = new ArrayList<>();
   private final Set<String> substituted = new LinkedHashSet<>();
+  private final Set<String> unsetPaths = new LinkedHashSet<>();
 
-  EnvSubstitution(Function<String, String> env) {
+  /**
+   * @param requireAll whether a variable that is not set is a problem; a process that only reads
+   *     the configuration's shape (the CLI) does not need the workers' secrets
+   */
+  EnvSubstitution(Function<String, String> env, boolean requireAll) {
     this.env = env;
+    this.requireAll = requireAll;
+  }
+
+  /** The paths whose value named a variable that is not set (left empty). */
+  Set<String> unsetPaths() {
+    return unsetPaths;
   }
 
   List<String> problems() {
@@ -78,8 +90,11 @@ final class EnvSubstitution {
           if (m.group(3) != null) {
             value = m.group(4);
           } else {
-            problems.add(path + ": ${" + m.group(2) + "} is not set: export " + m.group(2)
-                + " before starting, or give a default with ${" + m.group(2) + ":-value}");
+            if (requireAll) {
+              problems.add(path + ": ${" + m.group(2) + "} is not set: export " + m.group(2)
+                  + " before starting, or give a default with ${" + m.group(2) + ":-value}");
+            }
+            unsetPaths.add(path);
             value = "";
           }
         } else if (value.length() >= 4) {
