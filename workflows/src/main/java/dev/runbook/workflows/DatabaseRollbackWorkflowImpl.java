@@ -112,8 +112,9 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
           engine.detail(
               dry()
                   ? "would read the schema version and run " + r.checks().size() + " integrity check(s)"
-                  : "schema " + r.schemaVersion() + ", " + failed + " of " + r.checks().size()
-                      + " integrity checks failing");
+                  : (r.schemaVersion() == null ? "schema version unknown (no migrations configured)"
+                          : "schema " + r.schemaVersion())
+                      + ", " + failed + " of " + r.checks().size() + " integrity checks failing");
           return r;
         });
   }

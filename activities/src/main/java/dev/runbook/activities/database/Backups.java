@@ -205,9 +205,11 @@ final class Backups {
     return Failures.of(FailureType.UNKNOWN_BACKUP, "databases." + db.name() + " has no verified backup of "
         + target.describe() + " in " + where + existing(all)
         + (others ? ": those were taken from other databases (or do not say which), and the newest is only"
-            + " ever chosen from this database's own. Take a backup first (backup step), or name one of"
-            + " them with backupId and crossRestore to copy it here on purpose"
-            : ": take one first (backup step)"));
+            + " ever chosen from this database's own. A database revert, or an emergency rollback with"
+            + " --with-database, takes one of this database first; or name one of them with --backup and"
+            + " --cross-restore to copy it here on purpose"
+            : ": a restore needs one. A database revert, or an emergency rollback with --with-database,"
+                + " takes one first"));
   }
 
   private void verifyArchive(ConfiguredDatabase db, String id, Path dump, Heartbeat heartbeat) {

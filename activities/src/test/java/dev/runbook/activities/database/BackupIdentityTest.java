@@ -155,7 +155,7 @@ class BackupIdentityTest {
 
     assertThat(refused.getOriginalMessage()).contains("taken from " + copy + " on", "databases.shop is " + physical + " on");
     assertThat(none.getOriginalMessage()).contains("has no verified backup of " + physical,
-        "taken from other databases", "crossRestore", ofCopy);
+        "taken from other databases", "--cross-restore", ofCopy);
   }
 
   @Test

@@ -60,7 +60,7 @@ public final class StartChecks implements StartCheck {
       String db = r.database() != null ? r.database() : r.service();
       if (!c.databases().contains(db)) {
         p.add((r.database() != null ? "database: '" + db + "' is not" : "withDatabase: " + r.service()
-            + " has no database (none named '" + db + "' is") + " under databases in " + c.source()
+            + " has no database: none named '" + db + "' is") + " under databases in " + c.source()
             + known(c.databases()) + ": name it with --database, configure it, or drop --with-database");
       }
     }

@@ -48,7 +48,7 @@ class StartChecksTest {
   @Test
   void aDatabaseMustExistForWithDatabaseAndForTheDatabaseRunbook() {
     assertThat(checks.problems(emergency("web", "erin", true, null))).singleElement().asString()
-        .startsWith("withDatabase: web has no database (none named 'web' is under databases");
+        .startsWith("withDatabase: web has no database: none named 'web' is under databases");
     assertThat(checks.problems(emergency("web", "erin", true, "shp"))).singleElement().asString()
         .startsWith("database: 'shp' is not under databases");
     assertThat(checks.problems(new DatabaseRollbackRequest("web", null, Severity.P0, "r", "erin", false, null, null,
