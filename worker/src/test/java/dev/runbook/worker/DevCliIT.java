@@ -205,8 +205,14 @@ class DevCliIT {
     assertThat(cancelled.exit()).as(cancelled.toString()).isZero();
     assertThat(runbook("watch", "rollback-shop").out()).contains("cancelled: cancelled by erin: false alarm");
 
-    Result full = runbook("start", "full", "demo", "--services", "shop", "-s", "P0", "-r", "rehearsal",
+    // Without a target the plan stops where the ledger knows no good version (v2 was left, v1 runs).
+    Result stops = runbook("start", "full", "demo", "--services", "shop", "-s", "P0", "-r", "rehearsal",
         "--as", "erin", "--dry-run", "--watch");
+    assertThat(stops.exit()).as(stops.toString()).isEqualTo(1);
+    assertThat(stops.out()).contains("plan-incomplete: dry run stopped at prepare-shop")
+        .contains("no version is known good");
+    Result full = runbook("start", "full", "demo", "--services", "shop", "--to-version", "shop=v1", "-s", "P0",
+        "-r", "rehearsal", "--as", "erin", "--dry-run", "--watch");
     assertThat(full.exit()).as(full.toString()).isZero();
     assertThat(full.out()).contains("[plan]").contains("dry run: nothing was changed")
         .containsPattern("started dryrun-full-demo-[0-9a-f]{8} ").contains("DRY RUN: a plan; nothing is changed");
