@@ -131,6 +131,36 @@ public final class TestMariaDb {
     return name;
   }
 
+  /** The files of the MariaDB migration tool in test resources, as {@link #migrationTool} copies them. */
+  private static final List<String> TOOL = List.of("migrate.sh", "swap.sh", "migrations/1_create_tables.up.sql",
+      "migrations/1_create_tables.down.sql", "migrations/2_seed.up.sql", "migrations/2_seed.down.sql",
+      "migrations/3_price_in_cents.up.sql", "migrations/3_price_in_cents.down.sql");
+
+  /**
+   * Copies the test resources' MariaDB migration tool ({@code migrate.sh} and its migrations) and
+   * {@code swap.sh} into {@code dir}, for tests in other modules (where the resources may sit in a
+   * jar).
+   *
+   * @return {@code dir}
+   */
+  public static Path migrationTool(Path dir) {
+    try {
+      for (String file : TOOL) {
+        Path target = dir.resolve(file);
+        Files.createDirectories(target.getParent());
+        try (var in = TestMariaDb.class.getResourceAsStream("/database/mariadb/" + file)) {
+          if (in == null) {
+            throw new IllegalStateException("test resource /database/mariadb/" + file + " is missing");
+          }
+          Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /**
    * The installed program: mariadbd lives in sbin, which is not on every user's PATH.
    *
