@@ -26,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * installs nothing and prints the exact command to run.
  */
 class SetupScriptTest {
+  /** What the tests of databases driven through commands run: MariaDB's server and client. */
+  private static final List<String> MARIADB = List.of("mariadbd", "mariadb-install-db", "mysql", "mysqldump");
+
   @TempDir Path dir;
 
   private Path script;
@@ -54,13 +57,16 @@ class SetupScriptTest {
     stub(bin.resolve("go"), "exit 0");
     aptLog = dir.resolve("apt.log");
     // apt-get as far as the script can tell: it records its arguments, and an install puts the
-    // PostgreSQL binaries where the probes look.
+    // PostgreSQL binaries and MariaDB's where the probes look.
     aptGet = dir.resolve("apt-get");
     stub(aptGet, "echo \"$*\" >> '" + aptLog + "'\n"
         + "if [ \"$1\" = install ]; then\n"
         + "  mkdir -p '" + pgRoots + "/15/bin'\n"
         + "  for t in initdb pg_ctl pg_dump pg_restore; do\n"
         + "    printf '#!/bin/sh\\n' > '" + pgRoots + "/15/bin/'$t; chmod 755 '" + pgRoots + "/15/bin/'$t\n"
+        + "  done\n"
+        + "  for t in " + String.join(" ", MARIADB) + "; do\n"
+        + "    printf '#!/bin/sh\\n' > '" + bin + "/'$t; chmod 755 '" + bin + "/'$t\n"
         + "  done\n"
         + "fi");
     osRelease = dir.resolve("os-release");
@@ -106,6 +112,7 @@ class SetupScriptTest {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("RUNBOOK_SETUP_PATH", bin.toString());
     env.put("RUNBOOK_SETUP_PG_ROOTS", pgRoots.toString());
+    env.put("RUNBOOK_SETUP_SBIN", "");
     env.put("RUNBOOK_SETUP_OS_RELEASE", osRelease.toString());
     env.put("RUNBOOK_SETUP_APT_GET", aptGet.toString());
     env.put("RUNBOOK_SETUP_GO", "");
@@ -139,9 +146,16 @@ class SetupScriptTest {
     }
   }
 
+  private void mariadbInstalled(Path serverDir) throws IOException {
+    for (String t : MARIADB) {
+      stub((t.equals("mariadbd") ? serverDir : bin).resolve(t), "exit 0");
+    }
+  }
+
   @Test
   void whenEverythingIsThereItIsAQuietCheckThatInstallsNothing() throws Exception {
     postgresInstalled();
+    mariadbInstalled(bin);
 
     for (String mode : List.of("build", "demo", "test")) {
       Run r = setup(mode, probes(), false);
@@ -161,10 +175,11 @@ class SetupScriptTest {
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).isEmpty();
     assertThat(r.errLines()).singleElement().asString()
-        .startsWith("runbook setup: installing postgresql postgresql-contrib postgresql-client with apt-get: ")
-        .contains("the PostgreSQL server", "pg_dump and pg_restore");
-    assertThat(Files.readAllLines(aptLog))
-        .containsExactly("update -qq", "install -y -qq postgresql postgresql-contrib postgresql-client");
+        .startsWith("runbook setup: installing postgresql postgresql-contrib postgresql-client mariadb-server-core"
+            + " mariadb-client with apt-get: ")
+        .contains("the PostgreSQL server", "pg_dump and pg_restore", "MariaDB's server", "mysql and mysqldump");
+    assertThat(Files.readAllLines(aptLog)).containsExactly("update -qq",
+        "install -y -qq postgresql postgresql-contrib postgresql-client mariadb-server-core mariadb-client");
 
     Run again = setup("test", probes(), false);
     assertThat(again.exit()).isZero();
@@ -187,8 +202,8 @@ class SetupScriptTest {
     stub(bin.resolve("sudo"), "exit 1");
     Run sudo = setup("test", probes(), asNobody);
     assertThat(sudo.exit()).isEqualTo(1);
-    assertThat(sudo.errLines()).contains(
-        "  sudo sh -c 'apt-get update && apt-get install -y postgresql postgresql-contrib postgresql-client'");
+    assertThat(sudo.errLines()).contains("  sudo sh -c 'apt-get update && apt-get install -y postgresql"
+        + " postgresql-contrib postgresql-client mariadb-server-core mariadb-client'");
 
     assertThat(aptLog).doesNotExist();
     assertThat(pgRoots.resolve("15")).doesNotExist();
@@ -211,6 +226,7 @@ class SetupScriptTest {
 
   @Test
   void theProductsOwnLocationsCountAndADemoAgainstAServerNeedsOnlyTheClientTools() throws Exception {
+    mariadbInstalled(bin);
     Path own = mkdir(dir.resolve("own-build"));
     for (String t : List.of("initdb", "pg_ctl", "pg_dump", "pg_restore")) {
       stub(own.resolve(t), "exit 0");
@@ -234,6 +250,7 @@ class SetupScriptTest {
   @Test
   void goAndAnOldJdkAreNamedWithWhatToDo() throws Exception {
     postgresInstalled();
+    mariadbInstalled(bin);
     Files.delete(bin.resolve("go"));
     Run noGo = setup("test", probes(), false);
     assertThat(noGo.exit()).isEqualTo(1);
@@ -250,6 +267,28 @@ class SetupScriptTest {
     Run old = setup("build", probes(), root());
     assertThat(old.exit()).isEqualTo(1);
     assertThat(old.err()).contains("a JDK 17 (the javac found is 11)", "apt-get install -y openjdk-17-jdk-headless");
+    assertThat(aptLog).doesNotExist();
+  }
+
+  @Test
+  void theTestsNeedMariaDbTheDemoDoesNotAndItsServerIsFoundInSbin() throws Exception {
+    postgresInstalled();
+    assertThat(setup("demo", probes(), false).exit()).as("the demo needs no MariaDB").isZero();
+
+    Run su = setup("test", probes(), root());
+    assertThat(su.exit()).isEqualTo(1);
+    assertThat(su.errLines().get(0)).isEqualTo("runbook setup: missing: MariaDB's server, which the tests of databases"
+        + " driven through commands start private servers from; mysql and mysqldump, which those tests back up and"
+        + " restore MariaDB with.");
+    assertThat(su.errLines()).contains("  su -c 'apt-get update && apt-get install -y mariadb-server-core mariadb-client'");
+
+    Path sbin = mkdir(dir.resolve("sbin"));
+    mariadbInstalled(sbin);
+    Map<String, String> env = probes();
+    env.put("RUNBOOK_SETUP_SBIN", sbin.toString());
+    Run found = setup("test", env, root());
+    assertThat(found.exit()).as(found.err()).isZero();
+    assertThat(found.out() + found.err()).isEmpty();
     assertThat(aptLog).doesNotExist();
   }
 }

@@ -337,7 +337,7 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
               db(ActivityCatalog.LONG).backup(new BackupRequest(database, engine.key(id), dry()));
           engine.detail(
               dry()
-                  ? "would back up " + database + " with pg_dump into " + b.backupId()
+                  ? "would back up " + database + " into " + b.backupId()
                   : b.backupId() + ", " + b.sizeBytes() + " bytes, schema " + b.schemaVersion());
           return b;
         });

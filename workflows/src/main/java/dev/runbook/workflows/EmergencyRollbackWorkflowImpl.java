@@ -238,7 +238,7 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
                       .backup(new BackupRequest(database, engine.key("backup"), dry));
               engine.detail(
                   dry
-                      ? "would back up " + database + " with pg_dump into " + b.backupId()
+                      ? "would back up " + database + " into " + b.backupId()
                       : b.backupId() + ", " + b.sizeBytes() + " bytes, schema " + b.schemaVersion());
               return b;
             });

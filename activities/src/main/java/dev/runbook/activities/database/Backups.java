@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Taking a backup with pg_dump (its manifest records the database it came from, and the rollback
- * log's catalog a row for it), and finding and re-verifying one to restore: only a backup of the
- * target database itself, unless a cross-restore was asked for ({@link Provenance}).
+ * Taking a backup with the database's engine (pg_dump, or the templates of {@code engine:
+ * command}): its manifest records the database it came from, and the rollback log's catalog a row
+ * for it. Finding and re-verifying one to restore: only a backup of the target database itself,
+ * unless a cross-restore was asked for ({@link Provenance}).
  */
 final class Backups {
   private static final Logger log = LoggerFactory.getLogger(Backups.class);
@@ -41,16 +42,15 @@ final class Backups {
     Path finalDir = store.backupDir(db.name(), id);
     Path tempDir = store.tempDir(db.name(), id);
     Path tempDump = tempDir.resolve(BackupStore.DUMP);
-    List<String> planned = List.of(
-        Shell.display(db.tools().dump(tempDump)),
-        Shell.display(db.tools().list(tempDump)),
-        "mv " + Shell.quote(tempDir.toString()) + " " + Shell.quote(finalDir.toString()));
+    List<String> planned = new ArrayList<>(db.engine().dumpPlan(tempDump, id, key));
+    planned.add(db.engine().verifyPlan(tempDump, id));
+    planned.add("mv " + Shell.quote(tempDir.toString()) + " " + Shell.quote(finalDir.toString()));
     if (dryRun) {
       return new BackupResult(db.name(), id, finalDir.toString(), 0, null, null, null, false, planned);
     }
-    // Reading the identity first also proves the server is reachable and the login works, with
-    // JDBC's precise error codes, before pg_dump starts.
-    DatabaseIdentity source = db.client().identity(db.live(), "read the identity of databases." + db.name());
+    // Reading the identity first also proves the server is reachable and the login works, before
+    // the dump starts.
+    DatabaseIdentity source = db.engine().identity();
     Optional<BackupManifest> done = verifiedManifest(finalDir, id);
     if (done.isPresent()) {
       return reused(db, finalDir, done.get(), source, origin);
@@ -80,11 +80,9 @@ final class Backups {
       Files.createDirectories(tempDir);
       Instant created = clock.instant();
       String schemaVersion = db.migrations() == null ? null : db.migrations().current(db.live());
-      String pgDumpVersion = db.tools().run(db.tools().version(), "pg_dump --version", heartbeat::tick)
-          .stdout().strip();
+      String pgDumpVersion = db.engine().toolVersion(heartbeat);
       heartbeat.phase("dump");
-      db.tools().run(db.tools().dump(dump), "pg_dump of databases." + db.name(),
-          () -> heartbeat.beat(BackupStore.size(dump)));
+      db.engine().dump(dump, id, key, heartbeat);
       long size = BackupStore.size(dump);
       heartbeat.phase("checksum");
       String sha256 = BackupStore.checksum(dump, () -> heartbeat.beat(size));
@@ -102,14 +100,14 @@ final class Backups {
       removeQuietly(tempDir);
       throw new UncheckedIOException("cannot write the backup in " + tempDir, e);
     } catch (RuntimeException | Error e) {
-      // Cancelled (the heartbeat threw and pg_dump was killed) or failed: no partial backup stays.
+      // Cancelled (the heartbeat threw and the dump was killed) or failed: no partial backup stays.
       removeQuietly(tempDir);
       throw e;
     }
   }
 
   /**
-   * The backup a restore would use, checked fully now (checksum, {@code pg_restore --list}) and
+   * The backup a restore would use, checked fully now (checksum, the engine's verification) and
    * against the target's identity.
    */
   BackupInfo resolve(ConfiguredDatabase db, String backupId, boolean crossRestore, boolean dryRun) {
@@ -129,7 +127,7 @@ final class Backups {
           + DatabaseIdentity.describe(m.source()) + " and goes into " + target.describe());
     }
     planned.add("sha256 over " + dump);
-    planned.add(Shell.display(db.tools().list(dump)));
+    planned.add(db.engine().verifyPlan(dump, m.backupId()));
     if (!dryRun) {
       Heartbeat heartbeat = Heartbeat.current();
       heartbeat.phase("checksum");
@@ -195,7 +193,7 @@ final class Backups {
   }
 
   private static DatabaseIdentity targetIdentity(ConfiguredDatabase db) {
-    return db.client().identity(db.settings().maintenanceDatabase(), "read the identity of databases." + db.name());
+    return db.engine().targetIdentity();
   }
 
   private io.temporal.failure.ApplicationFailure noOwnBackup(
@@ -214,10 +212,10 @@ final class Backups {
 
   private void verifyArchive(ConfiguredDatabase db, String id, Path dump, Heartbeat heartbeat) {
     try {
-      db.tools().run(db.tools().list(dump), "pg_restore --list", heartbeat::tick);
+      db.engine().verify(dump, id, heartbeat);
     } catch (io.temporal.failure.ApplicationFailure e) {
       if (FailureType.COMMAND_FAILED.name().equals(e.getType())) {
-        throw corrupt(db, id, "pg_restore --list cannot read it (" + e.getOriginalMessage() + ")");
+        throw corrupt(db, id, db.engine().verifier() + " cannot read it (" + e.getOriginalMessage() + ")");
       }
       throw e;
     }

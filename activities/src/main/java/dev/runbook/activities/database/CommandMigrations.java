@@ -21,7 +21,10 @@ import java.util.Map;
  * Migrations reverted by the project's own tool (npm run db:down, Prisma, migrate-mongo): the
  * configured {@code down} argv runs once per step, or {@code downTo} once, and after each run the
  * version is read again and must have gone down, never below the target. Each step is the tool's
- * own unit of work; unlike the script kinds, the whole revert is not one transaction.
+ * own unit of work; unlike the script kinds, the whole revert is not one transaction. The
+ * commands reach the database through what {@link Tool} gives them: PostgreSQL's variables, or
+ * the variables of an {@code engine: command} database; {@code {database}} in an argument is the
+ * database they act on.
  */
 final class CommandMigrations implements Migrations {
   /** A runaway loop guard: no real revert undoes this many migrations one by one. */
@@ -31,14 +34,60 @@ final class CommandMigrations implements Migrations {
   private final MigrationSettings settings;
   private final DatabaseSettings database;
   private final Path workDir;
+  private final Tool tool;
   private final PgClient client;
   private final CommandRunner runner;
 
-  CommandMigrations(String name, DatabaseSettings database, Path workDir, PgClient client, CommandRunner runner) {
+  /** How the commands reach the database, and what to scrub from their output. */
+  interface Tool {
+    /** The environment of a command acting on the physical database {@code physical}. */
+    Map<String, String> env(String physical);
+
+    /** Output with the secrets scrubbed out. */
+    String redact(String text);
+
+    /** PostgreSQL: PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD and DATABASE_URL. */
+    static Tool of(PgClient client, DatabaseSettings database) {
+      return new Tool() {
+        @Override
+        public Map<String, String> env(String physical) {
+          return pgEnv(database, physical);
+        }
+
+        @Override
+        public String redact(String text) {
+          return client.redact(text);
+        }
+      };
+    }
+
+    /** {@code engine: command}: the configured variables and RUNBOOK_DATABASE. */
+    static Tool of(CommandEngine engine) {
+      return new Tool() {
+        @Override
+        public Map<String, String> env(String physical) {
+          return engine.env(physical);
+        }
+
+        @Override
+        public String redact(String text) {
+          return engine.redact(text);
+        }
+      };
+    }
+  }
+
+  /**
+   * @param client for currentQuery and appliedQuery (PostgreSQL only); null for an {@code engine:
+   *     command} database
+   */
+  CommandMigrations(
+      String name, DatabaseSettings database, Path workDir, Tool tool, PgClient client, CommandRunner runner) {
     this.name = name;
     this.settings = database.migrations();
     this.database = database;
     this.workDir = workDir;
+    this.tool = tool;
     this.client = client;
     this.runner = runner;
   }
@@ -91,7 +140,7 @@ final class CommandMigrations implements Migrations {
     if (Versions.same(from, target)) {
       return List.of();
     }
-    String undo = settings.downTo() != null ? Shell.display(downTo(target)) : Shell.display(settings.down());
+    String undo = settings.downTo() != null ? shown(downTo(target)) : shown(settings.down());
     if (settings.applied() == null && settings.appliedQuery() == null) {
       return List.of(from + " down to " + target + ": " + undo); // the steps are the tool's to know
     }
@@ -117,9 +166,9 @@ final class CommandMigrations implements Migrations {
   @Override
   public List<String> reads() {
     List<String> reads = new ArrayList<>();
-    reads.add(settings.current() != null ? Shell.display(settings.current()) : settings.currentQuery());
+    reads.add(settings.current() != null ? shown(settings.current()) : settings.currentQuery());
     if (settings.applied() != null) {
-      reads.add(Shell.display(settings.applied()));
+      reads.add(shown(settings.applied()));
     } else if (settings.appliedQuery() != null) {
       reads.add(settings.appliedQuery());
     }
@@ -142,10 +191,10 @@ final class CommandMigrations implements Migrations {
     List<String> planned = new ArrayList<>();
     String read = reads().get(0);
     if (settings.downTo() != null) {
-      planned.add(Shell.display(downTo(target)));
+      planned.add(shown(downTo(target)));
       planned.add(read);
     } else {
-      planned.add(Shell.display(settings.down()) + "  # once per migration above " + target
+      planned.add(shown(settings.down()) + "  # once per migration above " + target
           + ", each followed by: " + read);
     }
     if (dryRun) {
@@ -156,7 +205,7 @@ final class CommandMigrations implements Migrations {
       run(downTo(target), live, "the downTo command");
       String now = current(live);
       if (!Versions.same(now, target)) {
-        throw Failures.of(FailureType.MIGRATION_FAILED, Shell.display(downTo(target)) + " finished but"
+        throw Failures.of(FailureType.MIGRATION_FAILED, shown(downTo(target)) + " finished but"
             + " databases." + name + " is at version " + now + ", not " + target + ": check the tool's"
             + " output and the schema");
       }
@@ -172,19 +221,24 @@ final class CommandMigrations implements Migrations {
       run(settings.down(), live, "the down command");
       String now = current(live);
       if (Versions.compare(now, version) >= 0) {
-        throw Failures.of(FailureType.MIGRATION_FAILED, Shell.display(settings.down()) + " exited 0"
+        throw Failures.of(FailureType.MIGRATION_FAILED, shown(settings.down()) + " exited 0"
             + " but databases." + name + " stayed at version " + version + ": the command did not"
             + " revert anything; check it by hand");
       }
       reverted.add(version);
       if (Versions.compare(now, target) < 0) {
-        throw Failures.of(FailureType.MIGRATION_FAILED, Shell.display(settings.down()) + " went from "
+        throw Failures.of(FailureType.MIGRATION_FAILED, shown(settings.down()) + " went from "
             + version + " to " + now + ", below the target " + target + ": re-apply the missing"
             + " migrations with the tool");
       }
       version = now;
     }
     return new Reverted(from, version, reverted, planned);
+  }
+
+  /** A command as it runs on the live database, for plans and messages. */
+  private String shown(List<String> template) {
+    return Shell.display(template.stream().map(a -> a.replace(Templates.DATABASE, database.database())).toList());
   }
 
   private List<String> downTo(String target) {
@@ -194,18 +248,19 @@ final class CommandMigrations implements Migrations {
         .toList();
   }
 
-  private Result run(List<String> argv, String physical, String what) {
-    Command command = new Command(argv, env(physical), workDir, database.timeout());
+  private Result run(List<String> template, String physical, String what) {
+    List<String> argv = template.stream().map(a -> a.replace(Templates.DATABASE, physical)).toList();
+    Command command = new Command(argv, tool.env(physical), workDir, database.timeout());
     Result r = runner.run(command, Heartbeat.current()::tick, null);
     if (!r.ok()) {
       throw Failures.of(FailureType.COMMAND_FAILED, what + " (" + command.display() + ") of databases."
-          + name + " exited " + r.exitCode() + ": " + client.redact(r.tail(800)));
+          + name + " exited " + r.exitCode() + ": " + tool.redact(r.tail(800)));
     }
     return r;
   }
 
   /** The connection for the tool, as the variables libpq-based and URL-based tools read. */
-  private Map<String, String> env(String physical) {
+  private static Map<String, String> pgEnv(DatabaseSettings database, String physical) {
     Map<String, String> env = new HashMap<>();
     env.put("PGHOST", database.host());
     env.put("PGPORT", Integer.toString(database.port()));
@@ -228,7 +283,7 @@ final class CommandMigrations implements Migrations {
     String v = value.strip();
     if (!Validation.MIGRATION.matcher(v).matches()) {
       throw Failures.of(FailureType.MIGRATION_FAILED, "databases." + name + ".migrations." + source
-          + " gave '" + Validation.printable(client.redact(v)) + "', which is not a migration version:"
+          + " gave '" + Validation.printable(tool.redact(v)) + "', which is not a migration version:"
           + " make it print only the version (digits, e.g. 17)");
     }
     return v;

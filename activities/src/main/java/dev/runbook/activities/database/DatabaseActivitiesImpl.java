@@ -15,10 +15,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The PostgreSQL adapter. Every request names a configured database; the physical names,
- * credentials and tools come from configuration only. Each method checks first whether its work
- * is already done (a verified backup for the key, the target schema version, a restore marker,
- * the names after a swap), so a retried activity never does its work twice.
+ * The database adapter: PostgreSQL, or any engine through argv templates ({@code engine:
+ * command}). Every request names a configured database; the physical names, credentials and
+ * tools come from configuration only. Each method checks first whether its work is already done
+ * (a verified backup for the key, the target schema version, a restore marker, the names after a
+ * swap), so a retried activity never does its work twice.
  */
 public final class DatabaseActivitiesImpl implements DatabaseActivities {
   private static final int MAX_KEY = 500;
@@ -27,6 +28,8 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
   private final Backups backups;
   private final Restores restores;
   private final Swaps swaps = new Swaps();
+  private final CommandRestores commandRestores;
+  private final CommandSwaps commandSwaps;
 
   private final BackupCatalog catalog;
   private final Clock clock;
@@ -59,6 +62,9 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
     this.clock = clock;
     this.backups = new Backups(clock, catalog);
     this.restores = new Restores(backups);
+    EngineMarkers markers = new EngineMarkers(catalog.dataSource());
+    this.commandRestores = new CommandRestores(backups, markers);
+    this.commandSwaps = new CommandSwaps(markers);
   }
 
   /** The backups of one configured database, for listing and pruning from the CLI. */
@@ -129,8 +135,13 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
     String physical = r.runTag() == null ? db.live() : PgNames.staging(db.live(), r.runTag());
     String expected = r.expectedSchema() == null ? null : migration("expectedSchema", r.expectedSchema());
     List<IntegrityCheck> checks = db.settings().integrityChecks();
-    List<String> planned = new ArrayList<>(List.of(IntegrityChecks.SESSION_SETUP, IntegrityChecks.TIMEOUT));
-    checks.forEach(ch -> planned.add("-- " + ch.name() + "\n" + ch.sql()));
+    List<String> planned = new ArrayList<>();
+    if (db.commandEngine()) {
+      checks.forEach(ch -> planned.add("# " + ch.name() + "\n" + db.command().checkPlan(ch, physical)));
+    } else {
+      planned.addAll(List.of(IntegrityChecks.SESSION_SETUP, IntegrityChecks.TIMEOUT));
+      checks.forEach(ch -> planned.add("-- " + ch.name() + "\n" + ch.sql()));
+    }
     if (db.migrations() != null) {
       planned.addAll(db.migrations().reads());
     }
@@ -140,7 +151,9 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
           .toList();
       return new IntegrityReport(db.name(), null, true, notRun, planned);
     }
-    List<CheckResult> results = new ArrayList<>(IntegrityChecks.run(db.client(), physical, checks));
+    List<CheckResult> results = new ArrayList<>(db.commandEngine()
+        ? CommandChecks.run(db.command(), physical, checks)
+        : IntegrityChecks.run(db.client(), physical, checks));
     String schema = db.migrations() == null ? null : db.migrations().current(physical);
     if (expected != null) {
       boolean ok = schema != null && Versions.same(schema, expected);
@@ -159,27 +172,62 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
   @Override
   public RestoreResult restoreStaged(StagedRestoreRequest r) {
     ConfiguredDatabase db = db(r.database());
+    if (db.commandEngine()) {
+      requireStaged(db);
+      return commandRestores.staged(db, r.backupId(), r.runTag(), key(r.key()), r.crossRestore(), r.dryRun());
+    }
     return restores.staged(db, r.backupId(), r.runTag(), key(r.key()), r.crossRestore(), r.dryRun());
   }
 
   @Override
   public SwapResult swap(SwapRequest r) {
-    return swaps.swap(db(r.database()), r.runTag(), r.dryRun());
+    ConfiguredDatabase db = db(r.database());
+    if (db.commandEngine()) {
+      requireStaged(db);
+      return commandSwaps.swap(db, r.runTag(), r.dryRun());
+    }
+    return swaps.swap(db, r.runTag(), r.dryRun());
   }
 
   @Override
   public SwapResult swapBack(SwapRequest r) {
-    return swaps.swapBack(db(r.database()), r.runTag(), r.dryRun());
+    ConfiguredDatabase db = db(r.database());
+    if (db.commandEngine()) {
+      return db.settings().stagedRestore() ? commandSwaps.swapBack(db, r.runTag(), r.dryRun()) : unswapped(db);
+    }
+    return swaps.swapBack(db, r.runTag(), r.dryRun());
   }
 
   @Override
   public RestoreResult restoreInPlace(InPlaceRestoreRequest r) {
-    return restores.inPlace(db(r.database()), r.backupId(), key(r.key()), r.crossRestore(), r.dryRun());
+    ConfiguredDatabase db = db(r.database());
+    if (db.commandEngine()) {
+      return commandRestores.inPlace(db, r.backupId(), key(r.key()), r.crossRestore(), r.dryRun());
+    }
+    return restores.inPlace(db, r.backupId(), key(r.key()), r.crossRestore(), r.dryRun());
   }
 
   @Override
   public SwapResult dropStaging(SwapRequest r) {
-    return swaps.dropStaging(db(r.database()), r.runTag(), r.dryRun());
+    ConfiguredDatabase db = db(r.database());
+    if (db.commandEngine()) {
+      return db.settings().stagedRestore() ? commandSwaps.dropStaging(db, r.runTag(), r.dryRun()) : unswapped(db);
+    }
+    return swaps.dropStaging(db, r.runTag(), r.dryRun());
+  }
+
+  /** A staged restore needs restoreInto and the rest; without them restores go in place. */
+  private static void requireStaged(ConfiguredDatabase db) {
+    if (!db.settings().stagedRestore()) {
+      throw Failures.of(FailureType.NOT_SUPPORTED, "databases." + db.name() + " (engine: command) has no"
+          + " restoreInto, swap, exists and drop templates, so it cannot be restored into a staging copy: restore"
+          + " it in place (--strategy in-place; a fresh safety backup is taken first), or add those templates");
+    }
+  }
+
+  /** Nothing to swap back or drop where nothing was ever staged. */
+  private static SwapResult unswapped(ConfiguredDatabase db) {
+    return new SwapResult(db.name(), db.live(), null, false, List.of());
   }
 
   private ConfiguredDatabase db(String name) {

@@ -11,7 +11,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One configured PostgreSQL database ({@code databases.<name>} in runbook.yaml).
+ * One configured database ({@code databases.<name>} in runbook.yaml): PostgreSQL (the default
+ * engine), or any engine through argv templates ({@code engine: command}, see {@link
+ * CommandEngineSettings}; of the fields below it uses database, host and port (shown, never
+ * connected to), backupDir, timeout, migrations of kind command, schemaVersions, integrity checks
+ * with a command, and retention).
  *
  * <pre>
  * databases:
@@ -48,6 +52,8 @@ import java.util.Set;
  * @param schemaVersions application version to schema version, for reverting with a deploy
  * @param integrityChecks SQL checks run after a revert or restore
  * @param retention which backups {@link BackupStore#prune} removes
+ * @param engine {@code postgresql} (default) or {@code command}
+ * @param command the argv templates of {@code engine: command}
  */
 public record DatabaseSettings(
     String host,
@@ -64,14 +70,20 @@ public record DatabaseSettings(
     MigrationSettings migrations,
     Map<String, String> schemaVersions,
     List<IntegrityCheck> integrityChecks,
-    BackupRetention retention) {
+    BackupRetention retention,
+    String engine,
+    CommandEngineSettings command) {
 
   /** PostgreSQL truncates identifiers longer than this many bytes. */
   public static final int MAX_IDENTIFIER_BYTES = 63;
 
+  public static final String POSTGRESQL = "postgresql";
+  public static final String COMMAND = "command";
+
   public DatabaseSettings {
+    engine = engine == null ? POSTGRESQL : engine;
     host = host == null ? "localhost" : host;
-    port = port == null ? 5432 : port;
+    port = port == null ? (COMMAND.equals(engine) ? 0 : 5432) : port;
     password = password == null ? Secret.of("") : password;
     maintenanceDatabase = maintenanceDatabase == null ? "postgres" : maintenanceDatabase;
     jobs = jobs == null ? 2 : jobs;
@@ -81,9 +93,54 @@ public record DatabaseSettings(
     integrityChecks = integrityChecks == null ? List.of() : List.copyOf(integrityChecks);
   }
 
+  /** A PostgreSQL database (every database configured before engines could be chosen). */
+  public DatabaseSettings(
+      String host,
+      Integer port,
+      String database,
+      String user,
+      Secret password,
+      String maintenanceDatabase,
+      String backupDir,
+      Integer jobs,
+      String binDir,
+      Duration timeout,
+      Duration lockTimeout,
+      MigrationSettings migrations,
+      Map<String, String> schemaVersions,
+      List<IntegrityCheck> integrityChecks,
+      BackupRetention retention) {
+    this(host, port, database, user, password, maintenanceDatabase, backupDir, jobs, binDir, timeout, lockTimeout,
+        migrations, schemaVersions, integrityChecks, retention, null, null);
+  }
+
+  /** Whether the database is driven through argv templates ({@code engine: command}). */
+  public boolean commandEngine() {
+    return COMMAND.equals(engine);
+  }
+
+  /**
+   * Whether a restore can go into a staging copy and swap names; otherwise it goes in place,
+   * after a fresh safety backup.
+   */
+  public boolean stagedRestore() {
+    return !commandEngine() || (command != null && command.stagedRestore());
+  }
+
   /** Messages naming the YAML path, what is wrong and the fix; empty when valid. */
   public List<String> problems(String path) {
+    if (COMMAND.equals(engine)) {
+      return commandProblems(path);
+    }
     List<String> p = new ArrayList<>();
+    if (!POSTGRESQL.equals(engine)) {
+      p.add(path + ".engine: unknown engine '" + Validation.printable(engine) + "': use postgresql (the default)"
+          + " or command (argv templates for any other engine)");
+      return p;
+    }
+    if (command != null) {
+      p.add(path + ".command is only for engine: command: add engine: command, or remove it");
+    }
     if (host.isBlank()) {
       p.add(path + ".host is empty: give the server's host name or address");
     }
@@ -114,6 +171,75 @@ public record DatabaseSettings(
     if (migrations != null) {
       p.addAll(migrations.problems(path + ".migrations"));
     }
+    for (int i = 0; i < integrityChecks.size(); i++) {
+      IntegrityCheck check = integrityChecks.get(i);
+      if (check != null && check.command() != null) {
+        p.add(path + ".integrityChecks[" + i + "].command is for engine: command: on PostgreSQL give sql, a query"
+            + " returning one number");
+      }
+    }
+    common(p, path);
+    return p;
+  }
+
+  /** {@code engine: command}: the templates, and none of what only PostgreSQL uses. */
+  private List<String> commandProblems(String path) {
+    List<String> p = new ArrayList<>();
+    if (command == null) {
+      p.add(path + ".command is required with engine: command: the argv templates identity, backup, verify"
+          + " and restore (see runbook.example.yaml)");
+    } else {
+      p.addAll(command.problems(path + ".command"));
+    }
+    if (database == null || database.isBlank()) {
+      p.add(path + ".database is required: the database's name on its server ({database} in the templates)");
+    } else if (database.chars().anyMatch(Character::isISOControl)) {
+      p.add(path + ".database contains control characters: use the name as the server shows it");
+    }
+    if (host.isBlank()) {
+      p.add(path + ".host is empty: give the server's host name (it is shown with the database), or remove it");
+    }
+    if (port < 0 || port > 65535) {
+      p.add(path + ".port " + port + " is out of range: use 1 to 65535, or remove it");
+    }
+    if (user != null) {
+      p.add(path + ".user is not used by engine: command: give the login to the commands themselves (their"
+          + " arguments, an option file, or command.env)");
+    }
+    if (!password.isEmpty()) {
+      p.add(path + ".password is not used by engine: command: pass it to the commands through command.env,"
+          + " e.g. MYSQL_PWD: ${ORDERS_DB_PASSWORD}");
+    }
+    if (binDir != null) {
+      p.add(path + ".binDir is not used by engine: command: give each program's path in its template");
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      p.add(path + ".timeout " + timeout + " must be positive, e.g. PT2H");
+    }
+    if (migrations != null) {
+      List<String> m = migrations.problems(path + ".migrations");
+      p.addAll(m);
+      if (m.isEmpty() && !MigrationSettings.COMMAND.equals(migrations.kind())) {
+        p.add(path + ".migrations.kind " + migrations.kind() + " reads its history table over PostgreSQL:"
+            + " with engine: command use kind command (down or downTo, and current printing the version)");
+      } else if (m.isEmpty() && (migrations.currentQuery() != null || migrations.appliedQuery() != null)) {
+        p.add(path + ".migrations: currentQuery and appliedQuery run SQL on PostgreSQL: with engine: command"
+            + " use current (and applied), commands that print the versions");
+      }
+    }
+    for (int i = 0; i < integrityChecks.size(); i++) {
+      IntegrityCheck check = integrityChecks.get(i);
+      if (check != null && check.sql() != null) {
+        p.add(path + ".integrityChecks[" + i + "].sql runs on PostgreSQL: with engine: command give command, an"
+            + " argv that prints one number, e.g. [mariadb, -N, -e, \"select count(*) from orders\", \"{database}\"]");
+      }
+    }
+    common(p, path);
+    return p;
+  }
+
+  /** What both engines check alike: schema versions, integrity checks, retention. */
+  private void common(List<String> p, String path) {
     schemaVersions.forEach((app, schema) -> {
       if (schema == null || !Validation.MIGRATION.matcher(schema).matches()) {
         p.add(path + ".schemaVersions." + app + ": '" + (schema == null ? "" : Validation.printable(schema))
@@ -131,7 +257,7 @@ public record DatabaseSettings(
         p.add(at + " is empty: give name, sql and min, max or equals");
         continue;
       }
-      p.addAll(check.problems(at));
+      p.addAll(check.problems(at, commandEngine()));
       if (check.name() != null && !names.add(check.name())) {
         p.add(at + ".name '" + check.name() + "' is used twice: give each check its own name");
       }
@@ -139,7 +265,6 @@ public record DatabaseSettings(
     if (retention != null) {
       p.addAll(retention.problems(path + ".retention"));
     }
-    return p;
   }
 
   private static void physicalName(List<String> p, String at, String name) {

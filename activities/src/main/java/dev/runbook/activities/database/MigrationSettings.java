@@ -23,9 +23,12 @@ import java.util.regex.Pattern;
  *   applied: [npm, run, --silent, db:applied]  # optional: applied versions, one a line
  * </pre>
  *
- * Commands get PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD and DATABASE_URL in their
- * environment; {@code {version}} in {@code downTo} is replaced by the target version as one whole
- * argument.
+ * On PostgreSQL, commands get PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD and DATABASE_URL in
+ * their environment; on an {@code engine: command} database, its {@code command.env} and
+ * RUNBOOK_DATABASE (the database acted on), and only kind command with {@code current} (not the
+ * SQL queries) fits. {@code {database}} in any argument is the database acted on (the live one,
+ * or a staging copy whose version is checked); {@code {version}} in {@code downTo} is replaced by
+ * the target version as one whole argument.
  *
  * @param kind flyway, golang-migrate or command
  * @param table the history table, optionally schema-qualified (default per kind)

@@ -155,7 +155,7 @@ final class StartCommands {
     @Option(names = "--mode", description = "revert or restore (default: restore if the integrity checks fail, else revert).")
     String mode;
 
-    @Option(names = "--strategy", description = "For restore: staged-swap (default) or in-place.")
+    @Option(names = "--strategy", description = "For restore: staged-swap (default) or in-place (the default for a database whose engine: command cannot stage a copy).")
     String strategy;
 
     @Option(names = "--to-migration", description = "Revert down to this schema version.")

@@ -94,17 +94,18 @@ public final class RunbookClient implements Runbooks {
    * it starts beside a real run of the same target, and beside other dry runs.
    */
   @Override
-  public Started start(RunbookRequest request) {
-    List<String> problems = request.problems();
+  public Started start(RunbookRequest asked) {
+    List<String> problems = asked.problems();
     if (!problems.isEmpty()) {
       throw new RunbookException.InvalidRequest(
-          "invalid " + request.runbook().id() + " request: " + String.join("; ", problems));
+          "invalid " + asked.runbook().id() + " request: " + String.join("; ", problems));
     }
-    List<String> refusals = startCheck.problems(request);
+    List<String> refusals = startCheck.problems(asked);
     if (!refusals.isEmpty()) {
       throw new RunbookException.StartRefused(
           "nothing was started: " + String.join("; ", refusals));
     }
+    RunbookRequest request = startCheck.complete(asked);
     if (!request.dryRun()) {
       return startAs(request, request.workflowId());
     }

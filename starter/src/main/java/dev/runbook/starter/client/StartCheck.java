@@ -14,4 +14,12 @@ public interface StartCheck {
 
   /** What is wrong with this start, each naming the input and the fix; empty when it may start. */
   List<String> problems(RunbookRequest request);
+
+  /**
+   * The request as it will start, once it passed: what the request leaves open and the workers
+   * decide filled in (a database that can only be restored in place gets that strategy).
+   */
+  default RunbookRequest complete(RunbookRequest request) {
+    return request;
+  }
 }

@@ -14,6 +14,8 @@ import java.util.Map;
  *
  * @param fingerprint of the configuration (see {@link ConfigFingerprint})
  * @param source the configuration file, or "built-in defaults"
+ * @param inPlaceRestores the databases that can only be restored in place ({@code engine: command}
+ *     without restoreInto and swap); empty in catalogs published before engines could be chosen
  */
 public record Catalog(
     String fingerprint,
@@ -22,18 +24,27 @@ public record Catalog(
     Map<String, Service> services,
     List<String> databases,
     Map<String, Environment> environments,
-    List<String> people) {
+    List<String> people,
+    List<String> inPlaceRestores) {
 
   /** @param soak how long an unchecked release must run to count as good */
   public record Service(String adapter, Duration soak) {}
 
   public record Environment(List<String> services, List<String> databases) {}
 
+  @com.fasterxml.jackson.annotation.JsonCreator
   public Catalog {
     services = Map.copyOf(services);
     databases = List.copyOf(databases);
     environments = Map.copyOf(environments);
     people = List.copyOf(people);
+    inPlaceRestores = inPlaceRestores == null ? List.of() : List.copyOf(inPlaceRestores);
+  }
+
+  /** A catalog whose databases all allow a staged restore. */
+  public Catalog(String fingerprint, String source, String taskQueue, Map<String, Service> services,
+      List<String> databases, Map<String, Environment> environments, List<String> people) {
+    this(fingerprint, source, taskQueue, services, databases, environments, people, List.of());
   }
 
   public static Catalog of(RunbookConfig config, String fingerprint, String source) {
@@ -48,6 +59,8 @@ public record Catalog(
         services,
         List.copyOf(config.databases().keySet()),
         environments,
-        config.people().stream().map(p -> p.name()).toList());
+        config.people().stream().map(p -> p.name()).toList(),
+        config.databases().entrySet().stream().filter(e -> e.getValue() != null && !e.getValue().stagedRestore())
+            .map(Map.Entry::getKey).toList());
   }
 }

@@ -3,9 +3,11 @@ package dev.runbook.worker.catalog;
 import dev.runbook.activities.ledger.ReleaseHistory;
 import dev.runbook.activities.ledger.ReleaseLedger;
 import dev.runbook.starter.client.StartCheck;
+import dev.runbook.workflows.model.DatabaseMode;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.FullRollbackRequest;
+import dev.runbook.workflows.model.RestoreStrategy;
 import dev.runbook.workflows.model.RunbookRequest;
 import dev.runbook.workflows.model.Validation;
 import java.util.ArrayList;
@@ -80,6 +82,22 @@ public final class StartChecks implements StartCheck {
         service(p, c, "stopServices", s);
       }
     }
+    if (db != null && c.inPlaceRestores().contains(db) && r.mode() != DatabaseMode.REVERT
+        && r.strategy() == RestoreStrategy.STAGED_SWAP) {
+      p.add("strategy: databases." + db + " cannot be restored by a staged swap: its engine: command has no"
+          + " restoreInto, swap, exists and drop templates in " + c.source() + ". Leave --strategy out or pass"
+          + " --strategy in-place (a fresh safety backup is taken first), or add those templates");
+    }
+  }
+
+  /** A restore of a database the workers can only restore in place goes in place. */
+  @Override
+  public RunbookRequest complete(RunbookRequest request) {
+    if (request instanceof DatabaseRollbackRequest r && r.strategy() == null && r.mode() != DatabaseMode.REVERT
+        && catalog.get().inPlaceRestores().contains(r.targetDatabase())) {
+      return r.withStrategy(RestoreStrategy.IN_PLACE);
+    }
+    return request;
   }
 
   private void full(List<String> p, Catalog c, FullRollbackRequest r) {

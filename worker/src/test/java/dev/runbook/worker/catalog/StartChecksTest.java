@@ -2,9 +2,11 @@ package dev.runbook.worker.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runbook.workflows.model.DatabaseMode;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.FullRollbackRequest;
+import dev.runbook.workflows.model.RestoreStrategy;
 import dev.runbook.workflows.model.Severity;
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +58,30 @@ class StartChecksTest {
         .hasSize(2)
         .anySatisfy(p -> assertThat(p).startsWith("service: web has no database: 'web' is not under databases"))
         .anySatisfy(p -> assertThat(p).startsWith("stopServices: no service 'cart'"));
+  }
+
+  @Test
+  void aDatabaseThatCanOnlyBeRestoredInPlaceIsRestoredInPlaceAndAStagedSwapIsRefused() {
+    Catalog withOrders = new Catalog("abc", "/srv/runbook.yaml", "runbook",
+        Map.of("orders", new Catalog.Service("command", Duration.ofHours(1))), List.of("orders"), Map.of(),
+        List.of("erin"), List.of("orders"));
+    StartChecks inPlaceOnly = StartChecks.of(withOrders, null);
+    var restore = new DatabaseRollbackRequest("orders", null, Severity.P0, "r", "erin", false, null,
+        DatabaseMode.RESTORE, null, null, null, null, null, null, null);
+
+    assertThat(inPlaceOnly.problems(restore)).isEmpty();
+    assertThat(((DatabaseRollbackRequest) inPlaceOnly.complete(restore)).restoreStrategy())
+        .isEqualTo(RestoreStrategy.IN_PLACE);
+    assertThat(((DatabaseRollbackRequest) checks.complete(restore.withStrategy(null))).strategy())
+        .as("a database that can stage keeps the default").isNull();
+    var revert = new DatabaseRollbackRequest("orders", null, Severity.P0, "r", "erin", false, null,
+        DatabaseMode.REVERT, null, null, null, null, null, null, null);
+    assertThat(inPlaceOnly.complete(revert)).as("a revert restores nothing").isEqualTo(revert);
+
+    assertThat(inPlaceOnly.problems(restore.withStrategy(RestoreStrategy.STAGED_SWAP))).singleElement().asString()
+        .isEqualTo("strategy: databases.orders cannot be restored by a staged swap: its engine: command has no"
+            + " restoreInto, swap, exists and drop templates in /srv/runbook.yaml. Leave --strategy out or pass"
+            + " --strategy in-place (a fresh safety backup is taken first), or add those templates");
   }
 
   @Test

@@ -34,6 +34,11 @@ class ConfigLoaderTest {
     assertThat(c.temporal().embedded()).isTrue();
     assertThat(c.services()).containsOnlyKeys("checkout", "web", "worker");
     assertThat(c.databases().get("checkout").jobs()).isEqualTo(4);
+    assertThat(c.databases().get("orders").commandEngine()).isTrue();
+    assertThat(c.databases().get("orders").command().restore()).contains("\\. {dir}/dump.sql");
+    assertThat(c.databases().get("worker").stagedRestore()).as("a provider's restore goes in place").isFalse();
+    assertThat(c.databases().get("worker").command().restore())
+        .containsExactly("render", "postgres:restore", "--backup-id", "{backup}", "--confirm");
     assertThat(c.environments().get("prod").services()).containsExactly("checkout", "web", "worker");
     assertThat(c.policySnapshot().policy().ruleFor(Severity.P1, false).timeout()).isEqualTo(Duration.ofMinutes(15));
     assertThat(c.policySnapshot().people()).extracting(p -> p.name()).contains("alice", "carol");

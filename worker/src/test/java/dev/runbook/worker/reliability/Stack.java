@@ -142,6 +142,12 @@ public final class Stack implements AutoCloseable {
 
   /** @param temporalOnPostgres keep the Temporal server's state in PostgreSQL instead of SQLite */
   public static Stack create(Path dir, boolean temporalOnPostgres, Consumer<Map<String, Object>> edit) throws Exception {
+    return create(dir, temporalOnPostgres, Map.of(), edit);
+  }
+
+  /** @param extraEnv more variables for the config's ${...} and the workers (secrets of other databases) */
+  public static Stack create(Path dir, boolean temporalOnPostgres, Map<String, String> extraEnv,
+      Consumer<Map<String, Object>> edit) throws Exception {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     LocalPostgres pg = TestPostgres.server();
     RealTemporal temporal = temporalOnPostgres
@@ -171,7 +177,8 @@ public final class Stack implements AutoCloseable {
     edit.accept(tree);
     yaml.writeValue(setup.configFile().toFile(), tree);
 
-    Map<String, String> env = Map.of("RUNBOOK_DEMO_DB_PASSWORD", pg.password().reveal());
+    Map<String, String> env = new LinkedHashMap<>(extraEnv);
+    env.put("RUNBOOK_DEMO_DB_PASSWORD", pg.password().reveal());
     return new Stack(dir, temporal, pg, webhook, setup.configFile(), env, demo, setup.servicePort(), logDbName);
   }
 

@@ -5,9 +5,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * PostgreSQL work: backups with pg_dump, restores with pg_restore, migration reverts and integrity
- * checks. {@code database} is always the configured name; the adapter maps it to the physical one.
- * {@code runTag} is a short run identifier the adapter uses to name the staging database
+ * Database work: backups, restores, migration reverts and integrity checks, on PostgreSQL
+ * (pg_dump, pg_restore, SQL) or on any engine through its configured commands ({@code engine:
+ * command}). {@code database} is always the configured name; the adapter maps it to the physical
+ * one. {@code runTag} is a short run identifier the adapter uses to name the staging database
  * ({@code <db>__rb_<tag>}) and the safety copy ({@code <db>__before_<tag>}).
  */
 @ActivityInterface(namePrefix = "Database")

@@ -4,7 +4,9 @@ package dev.runbook.workflows.activities;
  * Which database a backup came from, or a restore would go into: the server's system identifier
  * ({@code pg_control_system()}, set once by initdb: another server has another one, while every
  * address of one server, and its physical replicas, share it), the address it was reached at,
- * and the database's physical name there.
+ * and the database's physical name there. For a database of {@code engine: command} the identifier
+ * is what its {@code identity} template prints (e.g. MariaDB's {@code @@server_uid} and the schema),
+ * and the address is the configured one, shown only (port 0 when none is configured).
  *
  * <p>Two identities are the same database when the system identifier and the physical name
  * match. Host and port are shown, never compared: one server can be reached by several names.
@@ -22,7 +24,7 @@ public record DatabaseIdentity(String systemIdentifier, String host, int port, S
 
   /** "shop on db1:5432 (system 7712475918956554258)", for messages and the rollback log. */
   public String describe() {
-    return physicalDatabase + " on " + host + ":" + port + " (system " + systemIdentifier + ")";
+    return physicalDatabase + " on " + host + (port > 0 ? ":" + port : "") + " (system " + systemIdentifier + ")";
   }
 
   /** How an identity that may be missing reads in a message. */

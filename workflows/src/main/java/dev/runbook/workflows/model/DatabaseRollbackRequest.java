@@ -90,6 +90,12 @@ public record DatabaseRollbackRequest(
     return strategy == null ? RestoreStrategy.STAGED_SWAP : strategy;
   }
 
+  /** The same request with a restore strategy (where the workers say which one the database allows). */
+  public DatabaseRollbackRequest withStrategy(RestoreStrategy chosen) {
+    return new DatabaseRollbackRequest(service, database, severity, reason, requestedBy, dryRun, incidentId, mode,
+        chosen, toMigration, steps, backupId, dataCorrupted, stopServices, notBefore, crossRestore);
+  }
+
   @Override
   public String workflowId() {
     return WorkflowIds.forService(service);
