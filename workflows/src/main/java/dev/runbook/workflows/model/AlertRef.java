@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 public record AlertRef(String route, String alertname, String fingerprint) {
   /** Route names, alert names and fingerprints as they may travel in a run's input. */
-  static final Pattern FINGERPRINT = Pattern.compile("[A-Za-z0-9:_-]{1,100}");
+  public static final Pattern FINGERPRINT = Pattern.compile("[A-Za-z0-9:_-]{1,100}");
 
   static final int MAX_TEXT = 200;
 
