@@ -290,6 +290,23 @@ class ArmedRunsTest extends WorkflowTest {
   }
 
   @Test
+  void theSignalFormIsJudgedAlikeAndARefusalIsRecorded() {
+    WorkflowStub run = start(emergency(Severity.P0, false, ALERT));
+    awaitPhase(testEnv, run, Phase.ARMED);
+
+    run.signal("disarm-signal", new DisarmRequest("alertmanager", null, new AlertRef("high-error-rate", "X", "0000")));
+    testEnv.sleep(Duration.ofSeconds(1));
+    assertThat(status(run).phase()).isEqualTo(Phase.ARMED);
+    assertThat(status(run).actions()).anySatisfy(a -> {
+      assertThat(a.action()).isEqualTo("refused disarm");
+      assertThat(a.detail()).startsWith("the run was armed by the alert HighErrorRate");
+    });
+    run.signal("disarm-signal", DisarmRequest.byPerson("bob", "fixed forward"));
+    assertThat(report(run).outcome()).isEqualTo(Phase.DISARMED);
+    assertNothingChanged();
+  }
+
+  @Test
   void aRunThatWasNotArmedCannotBeDisarmed() {
     WorkflowStub run = Runs.start(client, queue, new EmergencyRollbackRequest("api", Severity.P1, "errors",
         FakeWorld.REQUESTER, false, null, null, false, null, null, Duration.ZERO, null));

@@ -368,55 +368,6 @@ class RunbookCliTest {
   }
 
   @Test
-  void anArmedStartShowsItsCountdownAndDisarmStopsIt() {
-    Result started = run("start", "emergency", "api", "-s", "P1", "-r", "error rate 12%", "--as", "erin",
-        "--arm", "15m", "--monitor-for", "0m");
-    assertThat(started.exit()).isZero();
-    assertThat(started.out()).contains(
-        "  armed: the rollback goes ahead in 15m unless disarmed: runbook disarm rollback-api --reason WHY");
-    awaitPhase("rollback-api", Phase.ARMED);
-
-    Result status = run("status", "rollback-api");
-    assertThat(status.out()).contains("phase: armed  (waiting for the armed window to end at ")
-        .containsPattern("armed by erin: api v2 -> v1 at \\d\\d:\\d\\d:\\d\\d UTC unless disarmed \\((in .+|any moment now) of 15m\\)")
-        .contains("runbook disarm rollback-api --as NAME --reason WHY   |   runbook cancel rollback-api --as NAME")
-        .contains("[..]     Armed: wait 15m for a fix forward");
-    assertThat(run("status", "rollback-api", "--json").out()).contains("\"armed\" : {").contains("\"armedBy\" : \"erin\"");
-
-    Result disarmed = run("disarm", "rollback-api", "--as", "bob", "--reason", "fixed forward");
-    assertThat(disarmed.exit()).isZero();
-    assertThat(disarmed.out()).isEqualTo("rollback-api: disarmed: nothing was changed and the rollback will not happen;"
-        + " the run ends (phase disarmed)\n");
-    Result watched = run("watch", "rollback-api");
-    assertThat(watched.exit()).isEqualTo(1);
-    assertThat(watched.out()).contains("disarmed: disarmed by bob: fixed forward; nothing was changed");
-    assertThat(world.calls("Service.deploy")).isEmpty();
-
-    Result again = run("disarm", "rollback-api", "--as", "bob");
-    assertThat(again.exit()).isEqualTo(4);
-    assertThat(again.err()).isEqualTo("error: the run has ended (disarmed): there is nothing left to act on\n");
-    assertThat(run("start", "emergency", "api", "-s", "P1", "-r", "x", "--as", "erin", "--arm", "soon").err())
-        .contains("--arm: duration 'soon' is not valid: write it like 90s, 15m, 4h or 1h30m");
-  }
-
-  @Test
-  void watchFollowsAnArmedRunThroughItsWindow() throws Exception {
-    run("start", "full", "prod", "-s", "P0", "-r", "release 42", "--as", "erin", "--arm", "15m");
-    awaitPhase("rollback-full-prod", Phase.ARMED);
-
-    var watching = java.util.concurrent.CompletableFuture.supplyAsync(() -> run("watch", "rollback-full-prod"));
-    Thread.sleep(1500);
-    testEnv.sleep(java.time.Duration.ofMinutes(16));
-    Result watched = watching.get(60, java.util.concurrent.TimeUnit.SECONDS);
-
-    assertThat(watched.exit()).isZero();
-    assertThat(watched.out()).contains("phase armed (waiting for the armed window to end at ")
-        .contains("armed by erin: prod api=v2,web=w2 -> api=v1,web=w1 at ")
-        .contains("[ok]     Armed: wait 15m for a fix forward  no fix within 15m: going ahead with prod")
-        .contains("succeeded: rolled back from api=v2,web=w2 to api=v1,web=w1");
-  }
-
-  @Test
   void everyCommandHasHelp() {
     for (String cmd : List.of("start", "approve", "reject", "decide", "status", "watch", "list", "log", "cancel",
         "disarm")) {
