@@ -159,6 +159,22 @@ class ArmedRunsTest extends WorkflowTest {
   }
 
   @Test
+  void aRunApprovedInTheWindowAndThenDisarmedSaysTheApprovalWasNotUsed() {
+    WorkflowStub run = start(emergency(Severity.P1, false, null));
+    awaitPhase(testEnv, run, Phase.ARMED);
+    Runs.approve(run, "alice");
+    Runs.disarm(run, DisarmRequest.byPerson("bob", "fixed forward"));
+
+    RunReport report = report(run);
+    assertThat(report.outcome()).isEqualTo(Phase.DISARMED);
+    assertThat(report.steps()).filteredOn(s -> s.id().equals("approval")).singleElement().satisfies(s -> {
+      assertThat(s.state()).isEqualTo(StepState.SKIPPED);
+      assertThat(s.detail()).isEqualTo("approved by alice; not used: the run was disarmed");
+    });
+    assertNothingChanged();
+  }
+
+  @Test
   void theResolvedAlertThatArmedItDisarmsItAndAnotherAlertDoesNot() {
     WorkflowStub run = start(emergency(Severity.P0, false, ALERT));
     RunStatus armed = awaitPhase(testEnv, run, Phase.ARMED);
@@ -233,6 +249,8 @@ class ArmedRunsTest extends WorkflowTest {
     RunStatus armed = awaitPhase(testEnv, approved, Phase.ARMED);
     Receipt vote = Runs.approve(approved, "alice");
     assertThat(vote.phase()).isEqualTo(Phase.ARMED);
+    assertThat(status(approved).steps()).filteredOn(s -> s.id().equals("approval")).singleElement()
+        .satisfies(s -> assertThat(s.state()).isEqualTo(StepState.RUNNING));
     assertThat(vote.message()).isEqualTo("approved by alice; the rollback goes ahead when the armed window ends at "
         + armed.armed().endsAt() + " unless disarmed");
     assertThat(status(approved).phase()).isEqualTo(Phase.ARMED);

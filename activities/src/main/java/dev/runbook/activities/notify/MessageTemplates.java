@@ -79,7 +79,7 @@ public final class MessageTemplates {
             with(facts("Rolls back", detail, "At", a == null ? null : a.endsAt().toString(),
                 "Window", a == null ? null : window(a.window()), "Armed by", a == null ? null : a.by()), context),
             null,
-            List.of(new Fact("Disarm", "./runbook disarm " + run + " --reason \"fixed forward\""
+            List.of(new Fact("Disarm", "./runbook disarm " + run + " --as NAME --reason \"fixed forward\""
                     + (a != null && a.alert() != null ? " (or the alert resolving disarms it)" : "")),
                 new Fact("Follow", "./runbook watch " + run)));
       }

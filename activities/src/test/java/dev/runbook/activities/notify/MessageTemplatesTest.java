@@ -205,7 +205,7 @@ class MessageTemplatesTest {
         "The emergency rollback of api is armed: api v2 -> v1 goes ahead at 2026-03-01T02:15:00Z unless it is"
             + " fixed forward and disarmed first.",
         "Rolls back: api v2 -> v1", "At: 2026-03-01T02:15:00Z", "Window: 15 min", "Armed by: alice",
-        "Disarm: ./runbook disarm rollback-api --reason \"fixed forward\"", "Follow: ./runbook watch rollback-api");
+        "Disarm: ./runbook disarm rollback-api --as NAME --reason \"fixed forward\"", "Follow: ./runbook watch rollback-api");
     assertRunContext(m);
 
     Message byAlert = MessageTemplates.render(Samples.armed(new AlertRef("high-error-rate", "HighErrorRate", "c2f1a9")));

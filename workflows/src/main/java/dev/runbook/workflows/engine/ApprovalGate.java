@@ -127,13 +127,17 @@ final class ApprovalGate {
 
   /** An armed run was disarmed: the gate stops asking, and no vote counts any more. */
   void withdraw() {
-    if (approval != null && approval.status == Status.OPEN) {
-      approval.status = Status.WITHDRAWN;
-      StepRecord s = run.step("approval", "Approval");
-      s.state = StepState.SKIPPED;
-      s.detail = "not needed any more: the run was disarmed";
-      s.finishedAt = run.now();
+    ApprovalState a = approval;
+    if (a == null || (a.status != Status.OPEN && a.status != Status.APPROVED)) {
+      return;
     }
+    StepRecord s = run.step("approval", "Approval");
+    s.state = StepState.SKIPPED;
+    s.detail = a.status == Status.APPROVED
+        ? "approved by " + String.join(", ", a.approvedBy) + "; not used: the run was disarmed"
+        : "not needed any more: the run was disarmed";
+    s.finishedAt = run.now();
+    a.status = Status.WITHDRAWN;
   }
 
   /**
