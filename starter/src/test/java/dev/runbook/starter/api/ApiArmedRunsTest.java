@@ -198,6 +198,23 @@ class ApiArmedRunsTest {
   }
 
   @Test
+  void aPersonDisarmsARunAnAlertArmedAndItsLaterResolutionChangesNothing() {
+    post("firing", alert("firing", "api", "P2", "a1b2c3"));
+    api.awaitPhase("rollback-api", Phase.ARMED);
+
+    var disarmed = api.post("/api/v1/runs/rollback-api/disarm", "dave", "{\"reason\": \"scaled out, latency is back\"}");
+    assertThat(disarmed.status()).as(disarmed.body()).isEqualTo(200);
+    RunReport report = api.awaitEnd("rollback-api");
+    assertThat(report.outcome()).isEqualTo(Phase.DISARMED);
+    assertThat(report.message()).isEqualTo("disarmed by dave: scaled out, latency is back; nothing was changed");
+    assertThat(api.world.calls("Service.deploy")).isEmpty();
+    assertThat(kinds()).endsWith(NotificationKind.DISARMED);
+
+    JsonNode late = post("resolved", alert("resolved", "api", "P2", "a1b2c3")).path("results").get(0);
+    assertThat(late.path("outcome").asText()).isEqualTo("not_armed");
+  }
+
+  @Test
   void aStartThroughTheApiCannotClaimAnAlertArmedIt() {
     var r = api.post("/api/v1/runs/emergency", "erin", "{\"service\": \"api\", \"severity\": \"P0\", \"reason\": \"x\","
         + " \"armFor\": \"PT15M\", \"armingAlert\": {\"route\": \"error-rate\", \"fingerprint\": \"a1b2c3\"}}");
