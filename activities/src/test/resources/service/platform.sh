@@ -16,6 +16,12 @@ case "$command" in
     echo running > "$service.state"
     ;;
   current) cat "$service.version" ;;
+  describe)
+    # Like many platform CLIs: a banner on stdout, what it found on stderr.
+    echo "platform 2.1 (logged in as ci)"
+    echo "$service: running release-$(cat "$service.version") since 02:00 (previous: release-none)" >&2
+    ;;
+  history) tac "$service.releases" | sed 's/^/  * release-/; s/$/  ok/' ;;
   releases) tac "$service.releases" ;;
   stop) echo stopped > "$service.state" ;;
   start) echo running > "$service.state" ;;

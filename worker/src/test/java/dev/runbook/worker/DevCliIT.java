@@ -309,6 +309,40 @@ class DevCliIT {
   }
 
   @Test
+  @Order(9)
+  void anArmedRunCountsDownAndAPersonDisarmsItWithNothingChanged() throws Exception {
+    Result started = runbook("start", "emergency", "shop", "-s", "P1", "-r", "error rate 12% on shop", "--as", "erin",
+        "--to-version", "v1", "--arm", "15m", "--monitor-for", "0m");
+    assertThat(started.exit()).as(started.toString()).isZero();
+    assertThat(started.out())
+        .contains("  armed: the rollback goes ahead in 15m unless disarmed: runbook disarm rollback-shop --reason WHY");
+    awaitPhase("rollback-shop", "armed");
+
+    Result status = runbook("status", "rollback-shop");
+    assertThat(status.out()).contains("phase: armed  (waiting for the armed window to end at ")
+        .containsPattern("armed by erin: shop v1 -> v1 at \\d\\d:\\d\\d:\\d\\d UTC unless disarmed \\(in 1[45]m\\d*s? of 15m\\)")
+        .contains("runbook disarm rollback-shop --as NAME --reason WHY");
+    assertThat(Files.readString(dir.resolve("dev.log"))).contains("=== ARMED: rollback of shop in 15 min unless fixed (P1) ===");
+
+    Result stranger = runbook("disarm", "rollback-shop", "--as", "mallory");
+    assertThat(stranger.exit()).as(stranger.toString()).isEqualTo(3);
+    assertThat(stranger.err()).contains("'mallory' is not under people");
+    Result disarmed = runbook("disarm", "rollback-shop", "--as", "alice", "--reason", "fixed forward in v2.1");
+    assertThat(disarmed.exit()).as(disarmed.toString()).isZero();
+    assertThat(disarmed.out()).isEqualTo("rollback-shop: disarmed: nothing was changed and the rollback will not"
+        + " happen; the run ends (phase disarmed)\n");
+
+    Result watched = runbook("watch", "rollback-shop");
+    assertThat(watched.exit()).isEqualTo(1);
+    assertThat(watched.out()).contains("disarmed: disarmed by alice: fixed forward in v2.1; nothing was changed");
+    assertThat(Files.readString(dir.resolve("dev.log"))).contains("=== Disarmed: rollback of shop will not happen ===");
+    assertThat(runbook("log").out()).containsPattern("shop +v1 +v1 +\\S+ +disarmed +error rate 12% on shop");
+    Result again = runbook("disarm", "rollback-shop", "--as", "alice");
+    assertThat(again.exit()).isEqualTo(4);
+    assertThat(again.err()).contains("the run has ended (disarmed)");
+  }
+
+  @Test
   @Order(5)
   void listAndLogReadTheRollbackLog() {
     Result log = runbook("log");

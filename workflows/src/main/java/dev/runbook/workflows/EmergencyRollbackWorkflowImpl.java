@@ -29,6 +29,7 @@ import dev.runbook.workflows.engine.Versions;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.EmergencyRollbackResult;
 import dev.runbook.workflows.model.RunReport;
+import dev.runbook.workflows.policy.ApprovalRule;
 import dev.runbook.workflows.policy.Durations;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.TimerOptions;
@@ -71,6 +72,9 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
     // Version 1: the target is resolved before anyone is told, so a run that cannot know where to
     // go back to is refused before it says or changes anything.
     boolean targetFirst = Versions.targetBeforeNotify();
+    // An armed request waits its fix-forward window once it knows where it would go, before it
+    // announces or changes anything (see engine.FixForwardWindow).
+    boolean armed = engine.armed();
     if (!targetFirst) {
       announceStarted("");
     }
@@ -116,7 +120,7 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
                 FailureType.ROLLED_BACK_VERSION)
             : engine.step("resolve-target", "Resolve the target version", StepPolicy.REQUIRED, resolve);
     toVersion = target.version();
-    if (targetFirst) {
+    if (targetFirst && !armed) {
       announceStarted(" from " + fromVersion + " to " + toVersion);
     }
 
@@ -148,8 +152,18 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
       schemaTo = schema.targetVersion();
     }
 
-    engine.approvalGate(
-        engine.policy().policy().ruleFor(request.severity(), false));
+    ApprovalRule rule = engine.policy().policy().ruleFor(request.severity(), false);
+    if (armed) {
+      engine.armedWindow(
+          service + " " + fromVersion + " -> " + toVersion
+              + (schemaTo == null ? "" : ", schema " + schemaFrom + " -> " + schemaTo),
+          rule);
+      announceStarted(" from " + fromVersion + " to " + toVersion + ": its armed window of "
+          + Durations.human(request.armFor()) + " ended without a fix");
+      engine.awaitApproval();
+    } else {
+      engine.approvalGate(rule);
+    }
 
     if (request.withDatabase()) {
       revertDatabase(schema);

@@ -21,6 +21,7 @@ import dev.runbook.workflows.model.ServiceStep;
 import dev.runbook.workflows.model.ServiceStepRequest;
 import dev.runbook.workflows.model.ServiceStepResult;
 import dev.runbook.workflows.model.WorkflowIds;
+import dev.runbook.workflows.policy.ApprovalRule;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
@@ -62,6 +63,9 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
     // Version 1: every target is resolved before anyone is told, so a run that cannot know where
     // to go back to is refused before it says or changes anything.
     boolean targetsFirst = Versions.targetsBeforeNotify();
+    // An armed request waits its fix-forward window once every target is known, before it
+    // announces or stops anything (see engine.FixForwardWindow).
+    boolean armed = engine.armed();
     if (!targetsFirst) {
       announceStarted();
     }
@@ -82,7 +86,7 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
       fromVersions.put(s, r.fromVersion());
       toVersions.put(s, r.toVersion());
     }
-    if (targetsFirst) {
+    if (targetsFirst && !armed) {
       announceStarted();
     }
     Map<String, SchemaTarget> schemas = new LinkedHashMap<>();
@@ -100,7 +104,14 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
     }
     engine.moving(versions(fromVersions), versions(toVersions));
 
-    engine.approvalGate(engine.policy().policy().ruleFor(request.severity(), false));
+    ApprovalRule rule = engine.policy().policy().ruleFor(request.severity(), false);
+    if (armed) {
+      engine.armedWindow(request.environment() + " " + versions(fromVersions) + " -> " + versions(toVersions), rule);
+      announceStarted();
+      engine.awaitApproval();
+    } else {
+      engine.approvalGate(rule);
+    }
 
     List<String> reversed = new ArrayList<>(services);
     java.util.Collections.reverse(reversed);

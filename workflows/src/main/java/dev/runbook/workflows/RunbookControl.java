@@ -2,6 +2,7 @@ package dev.runbook.workflows;
 
 import dev.runbook.workflows.model.CancelRequest;
 import dev.runbook.workflows.model.DecisionRequest;
+import dev.runbook.workflows.model.DisarmRequest;
 import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.Refusal;
 import dev.runbook.workflows.model.RunStatus;
@@ -21,6 +22,7 @@ public interface RunbookControl {
   String REJECT = "reject";
   String DECIDE = "decide";
   String CANCEL = "cancel";
+  String DISARM = "disarm";
 
   @QueryMethod(name = "status")
   RunStatus status();
@@ -49,6 +51,16 @@ public interface RunbookControl {
   @UpdateValidatorMethod(updateName = CANCEL)
   void validateCancel(CancelRequest request);
 
+  /**
+   * Stops an armed run in its fix-forward window: nothing changes and the run ends as disarmed. A
+   * person may disarm any armed run; a resolved alert only the run its own route armed.
+   */
+  @UpdateMethod(name = DISARM)
+  Receipt disarm(DisarmRequest request);
+
+  @UpdateValidatorMethod(updateName = DISARM)
+  void validateDisarm(DisarmRequest request);
+
   @SignalMethod(name = "approve-signal")
   void approveSignal(Vote vote);
 
@@ -57,6 +69,9 @@ public interface RunbookControl {
 
   @SignalMethod(name = "decide-signal")
   void decideSignal(DecisionRequest decision);
+
+  @SignalMethod(name = "disarm-signal")
+  void disarmSignal(DisarmRequest request);
 
   /** A client reports a refusal it received from a validator, so the run records it. */
   @SignalMethod(name = "record-refusal")

@@ -46,6 +46,16 @@ final class DryRunDrafts {
           with(facts("Detail", detail), context),
           null,
           List.of(new Fact("Follow", "./runbook watch " + run)));
+      case ARMED -> new Draft(
+          TITLE + "armed rollback of " + services + " planned"
+              + (n.armed() == null ? "" : " (" + MessageTemplates.window(n.armed().window()) + " window)") + sevTag,
+          capital(of) + " plans the armed window: a real run would tell the team, wait"
+              + (n.armed() == null ? "" : " " + MessageTemplates.window(n.armed().window()))
+              + " for a fix forward, then roll back" + (detail == null ? "" : " " + detail)
+              + " unless disarmed. Nothing is changed and nothing waits.",
+          with(facts("Would roll back", detail), context),
+          null,
+          follow);
       case RESOLVED -> new Draft(
           TITLE + "plan ready for " + services + sevTag,
           capital(of) + " planned every step; nothing was changed.",

@@ -1,7 +1,9 @@
 package dev.runbook.activities.notify;
 
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
+import dev.runbook.workflows.model.Armed;
 import dev.runbook.workflows.model.DecisionAction;
+import java.time.Duration;
 import dev.runbook.workflows.policy.Durations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,6 +68,28 @@ public final class MessageTemplates {
               "Detail", detail, "Run", run),
           null,
           List.of(new Fact("Follow", "./runbook watch " + run)));
+      case ARMED -> {
+        Armed a = n.armed();
+        String in = a == null ? "when its window ends" : "in " + window(a.window());
+        yield new Draft(
+            "ARMED: rollback of " + services + " " + in + " unless fixed" + sevTag,
+            "The " + rollback + " of " + services + " is armed: " + (detail == null ? "it" : detail)
+                + " goes ahead " + (a == null ? "when its window ends" : "at " + a.endsAt())
+                + " unless it is fixed forward and disarmed first.",
+            with(facts("Rolls back", detail, "At", a == null ? null : a.endsAt().toString(),
+                "Window", a == null ? null : window(a.window()), "Armed by", a == null ? null : a.by()), context),
+            null,
+            List.of(new Fact("Disarm", "./runbook disarm " + run + " --as NAME --reason \"fixed forward\""
+                    + (a != null && a.alert() != null ? " (or the alert resolving disarms it)" : "")),
+                new Fact("Follow", "./runbook watch " + run)));
+      }
+      case DISARMED -> new Draft(
+          "Disarmed: rollback of " + services + " will not happen",
+          "The armed " + rollback + " of " + services + " was disarmed before its window ended."
+              + " Nothing was changed.",
+          with(facts("Disarmed", detail, "After", took), context),
+          null,
+          List.of());
       case APPROVAL_REQUESTED -> new Draft(
           "Approval needed: " + (sev == null ? "" : sev + " ") + rollback + " of " + services,
           who + " asks to roll back " + services + ". "
@@ -170,6 +194,12 @@ public final class MessageTemplates {
           null,
           List.of(new Fact("Status", "./runbook status " + run)));
     };
+  }
+
+  /** A window as people say it: "15 min", "1h30m". */
+  static String window(Duration d) {
+    long minutes = d.toMinutes();
+    return minutes > 0 && minutes < 60 && d.equals(Duration.ofMinutes(minutes)) ? minutes + " min" : Durations.human(d);
   }
 
   /** One line per choice the run offers, and only those: a step others depend on cannot be skipped. */

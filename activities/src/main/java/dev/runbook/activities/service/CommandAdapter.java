@@ -4,16 +4,19 @@ import dev.runbook.activities.Failures;
 import dev.runbook.activities.exec.CommandRunner;
 import dev.runbook.workflows.activities.FailureType;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A service driven by its platform's commands (Heroku, Render, Railway, Vercel, systemd, npm
  * scripts). Stop and start cannot be looked at beforehand here, so their idempotency rests on
  * the activity's key journal; a deploy is skipped when the version already runs and is healthy.
  * Versions come from {@code listVersions} when configured, else from the versions deployed
- * through this adapter.
+ * through this adapter; {@code versionPattern} finds them in what a platform's CLI prints.
  */
 final class CommandAdapter extends BaseAdapter {
   private final CommandSettings settings;
@@ -86,8 +89,33 @@ final class CommandAdapter extends BaseAdapter {
       return history.versions();
     }
     CommandRunner.Result result = trace.runChecked(command(settings.listVersions(), null));
+    Pattern pattern = settings.versionRegex();
+    if (pattern != null) {
+      List<String> found = versions(pattern, result.stdout());
+      return (found.isEmpty() ? versions(pattern, result.stderr()) : found).stream().distinct().toList();
+    }
     return result.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).distinct()
         .toList();
+  }
+
+  /** Every version {@code pattern} finds in {@code output}, in order. */
+  private static List<String> versions(Pattern pattern, String output) {
+    List<String> found = new ArrayList<>();
+    Matcher m = pattern.matcher(output);
+    while (m.find()) {
+      found.add(version(m));
+    }
+    return found;
+  }
+
+  /** The first group that took part in the match, or the whole match when there is none. */
+  private static String version(Matcher m) {
+    for (int g = 1; g <= m.groupCount(); g++) {
+      if (m.group(g) != null) {
+        return m.group(g);
+      }
+    }
+    return m.group();
   }
 
   @Override
@@ -120,6 +148,11 @@ final class CommandAdapter extends BaseAdapter {
     CommandRunner.Result result = trace.run(command(settings.currentVersion(), null));
     if (!result.ok()) {
       return Optional.empty();
+    }
+    Pattern pattern = settings.versionRegex();
+    if (pattern != null) {
+      List<String> found = versions(pattern, result.stdout());
+      return (found.isEmpty() ? versions(pattern, result.stderr()) : found).stream().findFirst();
     }
     return result.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst();
   }

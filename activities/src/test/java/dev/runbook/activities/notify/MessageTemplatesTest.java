@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runbook.workflows.activities.Audience;
 import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
+import dev.runbook.workflows.model.AlertRef;
 import dev.runbook.workflows.model.DecisionAction;
 import java.time.Duration;
 import java.util.List;
@@ -194,6 +195,42 @@ class MessageTemplatesTest {
     assertThat(m.text()).contains("Check the services by hand now",
         "Error: verify: version is 1.4.0, expected 1.3.2", "Duration: 7m");
     assertRunContext(m);
+  }
+
+  @Test
+  void armedSaysTheRollbackGoesAheadWhenTheWindowEndsUnlessFixed() {
+    Message m = MessageTemplates.render(Samples.armed(null));
+    assertThat(m.title()).isEqualTo("ARMED: rollback of api in 15 min unless fixed (P1)");
+    assertThat(m.text()).contains(
+        "The emergency rollback of api is armed: api v2 -> v1 goes ahead at 2026-03-01T02:15:00Z unless it is"
+            + " fixed forward and disarmed first.",
+        "Rolls back: api v2 -> v1", "At: 2026-03-01T02:15:00Z", "Window: 15 min", "Armed by: alice",
+        "Disarm: ./runbook disarm rollback-api --as NAME --reason \"fixed forward\"", "Follow: ./runbook watch rollback-api");
+    assertRunContext(m);
+
+    Message byAlert = MessageTemplates.render(Samples.armed(new AlertRef("high-error-rate", "HighErrorRate", "c2f1a9")));
+    assertThat(byAlert.text()).contains(
+        "Armed by: the alert HighErrorRate (route high-error-rate, fingerprint c2f1a9)",
+        "(or the alert resolving disarms it)");
+  }
+
+  @Test
+  void disarmedSaysNothingWasChangedAndWhoDisarmedIt() {
+    Message m = render(NotificationKind.DISARMED, "disarmed by bob: fixed forward; nothing was changed",
+        Duration.ofMinutes(4));
+    assertThat(m.title()).isEqualTo("Disarmed: rollback of api will not happen");
+    assertThat(m.text()).contains("was disarmed before its window ended. Nothing was changed.",
+        "Disarmed: disarmed by bob: fixed forward; nothing was changed", "After: 4m");
+    assertRunContext(m);
+  }
+
+  @Test
+  void aDryRunsArmedMessagePlansTheWaitAndWaitsForNothing() {
+    Message m = MessageTemplates.render(Samples.dryRun(Samples.armed(null)));
+    assertThat(m.title()).isEqualTo("DRY RUN: armed rollback of api planned (15 min window) (P1)");
+    assertThat(m.text()).contains("The dry run of the emergency rollback of api plans the armed window: a real run"
+        + " would tell the team, wait 15 min for a fix forward, then roll back api v2 -> v1 unless disarmed."
+        + " Nothing is changed and nothing waits.");
   }
 
   @Test

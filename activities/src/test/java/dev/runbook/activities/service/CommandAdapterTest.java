@@ -85,6 +85,25 @@ class CommandAdapterTest {
   }
 
   @Test
+  void aVersionPatternFindsTheVersionInWhatTheCliPrintsOnEitherStream() {
+    String p = platform.toString();
+    ServiceActivitiesImpl noisy = new ServiceActivitiesImpl(Map.of("api", new ServiceSettings("command", null,
+        new CommandSettings(null, null, List.of(p, "deploy", "{service}", "{version}"),
+            List.of(p, "describe", "{service}"), List.of(p, "history", "{service}"), List.of(p, "status", "{service}"),
+            null, null, "release-(v[0-9.]+)|release-(none)"),
+        null, null, null, null, null, null, null, null)), dir, dir.resolve("state-noisy"), System.getenv("PATH"),
+        Clock.systemUTC());
+    noisy.deploy(new DeployRequest("api", "v1", "d1", false));
+    noisy.deploy(new DeployRequest("api", "v2", "d2", false));
+
+    // stdout has no version (a banner); stderr does, after a banner's worth of text.
+    assertThat(noisy.captureEvidence(new ServiceQuery("api", false)).currentVersion()).isEqualTo("v2");
+    TargetVersion target = noisy.resolveTarget(new TargetVersionRequest("api", "v2", null, false));
+    assertThat(target.knownVersions()).containsExactly("v2", "v1");
+    assertThat(target.version()).isEqualTo("v1");
+  }
+
+  @Test
   void deployingTheRunningVersionAgainChangesNothing() {
     activities.deploy(new DeployRequest("api", "v1", "d1", false));
     ServiceActionResult again = activities.deploy(new DeployRequest("api", "v1", "d2", false));

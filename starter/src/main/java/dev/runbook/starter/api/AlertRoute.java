@@ -3,6 +3,8 @@ package dev.runbook.starter.api;
 import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.Severity;
 import dev.runbook.workflows.model.Validation;
+import dev.runbook.workflows.policy.Durations;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -26,6 +28,9 @@ import java.util.regex.Pattern;
  * @param reasonAnnotation the annotation used as the run's reason; default {@code summary}, and
  *     the alert's name when the alert does not carry it
  * @param dryRun start the runs as dry runs (to try a route out); default false
+ * @param armFor arm the runs (emergency and full): tell the team, wait this long for a fix
+ *     forward, then go ahead unless disarmed; the alert's {@code resolved} notification disarms
+ *     the run it armed. Null starts the rollback at once.
  */
 public record AlertRoute(
     String name,
@@ -38,7 +43,15 @@ public record AlertRoute(
     String severity,
     String severityLabel,
     String reasonAnnotation,
-    Boolean dryRun) {
+    Boolean dryRun,
+    Duration armFor) {
+
+  public AlertRoute(String name, Map<String, String> match, String runbook, String service, String serviceLabel,
+      String environment, String environmentLabel, String severity, String severityLabel, String reasonAnnotation,
+      Boolean dryRun) {
+    this(name, match, runbook, service, serviceLabel, environment, environmentLabel, severity, severityLabel,
+        reasonAnnotation, dryRun, null);
+  }
 
   public static final String DEFAULT_REASON_ANNOTATION = "summary";
 
@@ -122,6 +135,15 @@ public record AlertRoute(
     }
     if (reasonAnnotation != null) {
       labelName(p, path + ".reasonAnnotation", reasonAnnotation);
+    }
+    if (armFor != null) {
+      if (armFor.isNegative() || armFor.isZero() || armFor.compareTo(Validation.MAX_ARM) > 0) {
+        p.add(path + ".armFor: " + Durations.human(armFor) + " is not a window: give one longer than 0 and at most "
+            + Durations.human(Validation.MAX_ARM) + ", e.g. 15m");
+      }
+      if (type == RunbookType.DATABASE) {
+        p.add(path + ".armFor: a database rollback is not armed: armFor is for emergency and full routes");
+      }
     }
     return p;
   }

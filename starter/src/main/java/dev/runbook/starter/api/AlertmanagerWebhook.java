@@ -5,26 +5,38 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.starter.client.Runbooks;
 import dev.runbook.starter.client.RunbookException;
+import dev.runbook.workflows.model.AlertRef;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.FullRollbackRequest;
+import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.RunbookRequest;
+import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.Severity;
 import dev.runbook.workflows.model.Validation;
+import dev.runbook.workflows.model.WorkflowIds;
+import dev.runbook.workflows.policy.Durations;
 import dev.runbook.workflows.policy.Person;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Alertmanager's webhook receiver (payload version 4). Each firing alert that matches a route
- * starts at most one run, requested by the caller (the Alertmanager user). Alerts are answered one
- * by one, so a rollback that already runs is reported for that alert, not as a failed batch. When
- * Temporal cannot be reached the answer is 503, so Alertmanager sends the batch again; alerts
- * whose run did start are then reported as already running.
+ * starts at most one run, requested by the caller (the Alertmanager user); a route with {@code
+ * armFor} starts it armed. A resolved alert disarms the run its armed route started for it (same
+ * route, same fingerprint), and changes nothing otherwise. Alerts are answered one by one, so a
+ * rollback that already runs is reported for that alert, not as a failed batch. When Temporal
+ * cannot be reached the answer is 503, so Alertmanager sends the batch again; alerts whose run did
+ * start are then reported as already running, and runs already disarmed as not armed.
  */
 final class AlertmanagerWebhook {
   static final String PATH = "/api/v1/alerts/alertmanager";
@@ -46,7 +58,10 @@ final class AlertmanagerWebhook {
     }
   }
 
-  /** What happened to one alert: started, already_running, ignored, no_route, invalid or failed. */
+  /**
+   * What happened to one alert: started, already_running, disarmed, not_armed, ignored, no_route,
+   * invalid or failed.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Outcome(
       int index,
@@ -67,7 +82,7 @@ final class AlertmanagerWebhook {
     }
   }
 
-  record Answer(int received, int started, List<Outcome> results) {}
+  record Answer(int received, int started, int disarmed, List<Outcome> results) {}
 
   private final List<AlertRoute> routes;
   private final RunbookClient runbooks;
@@ -99,7 +114,8 @@ final class AlertmanagerWebhook {
       results.add(outcome);
     }
     int started = (int) results.stream().filter(o -> o.outcome().equals("started")).count();
-    return Response.json(retry ? 503 : 200, new Answer(results.size(), started, results));
+    int disarmed = (int) results.stream().filter(o -> o.outcome().equals("disarmed")).count();
+    return Response.json(retry ? 503 : 200, new Answer(results.size(), started, disarmed, results));
   }
 
   private Outcome handle(int index, Alert alert, String groupStatus, Person caller) {
@@ -107,8 +123,7 @@ final class AlertmanagerWebhook {
     String name = alert.alertname() == null ? null : Validation.printable(alert.alertname());
     String fingerprint = alert.fingerprint() == null ? null : Validation.printable(alert.fingerprint());
     if ("resolved".equals(status)) {
-      return new Outcome(index, name, fingerprint, "ignored", null, null, null, null,
-          "resolved alerts do not start runs", null);
+      return resolved(index, alert, caller);
     }
     if (!"firing".equals(status)) {
       return new Outcome(index, name, fingerprint, "invalid", null, null, null, null,
@@ -133,9 +148,12 @@ final class AlertmanagerWebhook {
     try {
       Runbooks.Started s = runbooks.start(request);
       log.info("alert {} ({}) started {} through route {}", name, fingerprint, s.workflowId(), route.name());
+      String note = s.dryRun() ? "a dry run: it plans and changes nothing"
+          : route.armFor() != null ? "armed: the rollback goes ahead in " + Durations.human(route.armFor())
+              + " unless fixed; this alert's resolved notification disarms it"
+          : null;
       return new Outcome(index, name, fingerprint, "started", route.name(), s.workflowId(), s.runId(),
-          RunsApi.statusUrl(s.workflowId()), s.dryRun() ? "a dry run: it plans and changes nothing" : null, null,
-          s.dryRun());
+          RunsApi.statusUrl(s.workflowId()), note, null, s.dryRun());
     } catch (RunbookException.Conflict c) {
       return new Outcome(index, name, fingerprint, "already_running", route.name(), c.runningWorkflowId(), null,
           RunsApi.statusUrl(c.runningWorkflowId()), c.getMessage(), null);
@@ -145,20 +163,88 @@ final class AlertmanagerWebhook {
     }
   }
 
+  /**
+   * A resolved alert disarms the run its armed route started for it. The run judges: one that is
+   * not armed any more (its window ended, it was disarmed, it ended) or that another alert armed
+   * says so, and nothing changes.
+   */
+  private Outcome resolved(int index, Alert alert, Person caller) {
+    String name = alert.alertname() == null ? null : Validation.printable(alert.alertname());
+    String fingerprint = alert.fingerprint() == null ? null : Validation.printable(alert.fingerprint());
+    AlertRoute route = routes.stream().filter(r -> r.matches(alert.labels())).findFirst().orElse(null);
+    if (route == null || route.armFor() == null) {
+      return new Outcome(index, name, fingerprint, "ignored", route == null ? null : route.name(), null, null, null,
+          "resolved alerts do not start runs", null);
+    }
+    if (route.isDryRun()) {
+      return new Outcome(index, name, fingerprint, "ignored", route.name(), null, null, null,
+          "the route starts dry runs, which plan their armed window and do not wait: nothing to disarm", null);
+    }
+    String workflowId;
+    try {
+      workflowId = route.type() == RunbookType.FULL
+          ? WorkflowIds.forEnvironment(target(alert, route.environment(), route.environmentLabel()))
+          : WorkflowIds.forService(target(alert, route.service(), route.serviceLabel()));
+    } catch (IllegalArgumentException e) {
+      return new Outcome(index, name, fingerprint, "invalid", route.name(), null, null, null, e.getMessage(), null);
+    }
+    if (!WorkflowIds.isRunId(workflowId)) {
+      return new Outcome(index, name, fingerprint, "invalid", route.name(), null, null, null,
+          "the alert's labels do not name a run: '" + Validation.printable(workflowId) + "'", null);
+    }
+    String url = RunsApi.statusUrl(workflowId);
+    try {
+      Receipt r = runbooks.disarmByAlert(workflowId, caller.name(), armingAlert(route, alert));
+      log.info("resolved alert {} ({}) disarmed {} through route {}", name, fingerprint, workflowId, route.name());
+      return new Outcome(index, name, fingerprint, "disarmed", route.name(), workflowId, null, url, r.message(), null);
+    } catch (RunbookException.Refused | RunbookException.UnknownRun notArmed) {
+      String why = notArmed instanceof RunbookException.UnknownRun
+          ? "there is no run " + workflowId + " to disarm"
+          : notArmed.getMessage();
+      return new Outcome(index, name, fingerprint, "not_armed", route.name(), workflowId, null, url,
+          "the resolved alert changes nothing: " + why, null);
+    } catch (RunbookException e) {
+      log.warn("resolved alert {} ({}) could not reach {}: {}", name, fingerprint, workflowId, e.getMessage());
+      return new Outcome(index, name, fingerprint, "failed", route.name(), workflowId, null, url, e.getMessage(), null);
+    }
+  }
+
+  /** The alert as the run it arms keeps it: the route, its name, and its fingerprint (or a digest of its labels). */
+  static AlertRef armingAlert(AlertRoute route, Alert alert) {
+    String fingerprint = alert.fingerprint();
+    if (fingerprint == null || !AlertRef.FINGERPRINT.matcher(fingerprint).matches()) {
+      fingerprint = "labels-" + labelsDigest(alert.labels());
+    }
+    String name = alert.alertname() == null ? null : Validation.printable(alert.alertname());
+    return new AlertRef(route.name(), name == null || name.length() > 200 ? null : name, fingerprint);
+  }
+
+  private static String labelsDigest(Map<String, String> labels) {
+    StringBuilder b = new StringBuilder();
+    new TreeMap<>(labels == null ? Map.of() : labels).forEach((k, v) -> b.append(k).append('\0').append(v).append('\0'));
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The request the route makes of this alert; a missing label or a bad severity is refused. */
   private RunbookRequest request(AlertRoute route, Alert alert, Person caller) {
     Severity severity = Severity.parse(route.severity() != null ? route.severity() : fromLabel(alert, route.severityLabel()));
     String reason = reason(route, alert);
+    AlertRef arming = route.armFor() == null ? null : armingAlert(route, alert);
     return switch (route.type()) {
       case EMERGENCY -> new EmergencyRollbackRequest(
           target(alert, route.service(), route.serviceLabel()), severity, reason, caller.name(), route.isDryRun(),
-          null, null, false, null, null, null, null);
+          null, null, false, null, null, null, null, false, route.armFor(), arming);
       case DATABASE -> new DatabaseRollbackRequest(
           target(alert, route.service(), route.serviceLabel()), null, severity, reason, caller.name(),
           route.isDryRun(), null, null, null, null, null, null, null, null, null);
       case FULL -> runs.complete(new FullRollbackRequest(
           target(alert, route.environment(), route.environmentLabel()), null, null, severity, reason,
-          caller.name(), route.isDryRun(), null, null, null, null));
+          caller.name(), route.isDryRun(), null, null, null, null, false, route.armFor(), arming));
     };
   }
 

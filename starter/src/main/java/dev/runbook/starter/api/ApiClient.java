@@ -134,6 +134,11 @@ public final class ApiClient implements Runbooks, RollbackLog, Releases, BackupL
     return act(workflowId, "cancel", person, "reason", reason);
   }
 
+  @Override
+  public Receipt disarm(String workflowId, String person, String reason) {
+    return act(workflowId, "disarm", person, "reason", reason);
+  }
+
   private Receipt act(String workflowId, String action, String person, String field, String text) {
     Map<String, Object> body = new LinkedHashMap<>();
     if (text != null) {

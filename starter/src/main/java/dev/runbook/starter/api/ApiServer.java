@@ -137,6 +137,7 @@ public final class ApiServer implements AutoCloseable {
         .add("POST", r + "/{id}/reject", Router.Access.PERSON, runs::reject)
         .add("POST", r + "/{id}/decide", Router.Access.PERSON, runs::decide)
         .add("POST", r + "/{id}/cancel", Router.Access.PERSON, runs::cancel)
+        .add("POST", r + "/{id}/disarm", Router.Access.PERSON, runs::disarm)
         .add("POST", ReleasesApi.DEPLOYS, Router.Access.PERSON, ledger::record)
         .add("GET", ReleasesApi.RELEASES, Router.Access.PERSON, ledger::history)
         .add("GET", BackupsApi.PATH, Router.Access.PERSON, new BackupsApi(records.backups())::list)

@@ -47,6 +47,8 @@ final class RunsApi {
 
   record CancelBody(String reason) {}
 
+  record DisarmBody(String reason) {}
+
   private final RunbookClient runbooks;
   private final RollbackLog rollbackLog;
   private final Map<String, ApiSettings.Environment> environments;
@@ -63,10 +65,11 @@ final class RunsApi {
 
   Response startEmergency(Call call) throws IOException {
     EmergencyRollbackRequest b = call.body(EmergencyRollbackRequest.class);
+    noArmingAlert(b);
     return start(new EmergencyRollbackRequest(
         b.service(), b.severity(), b.reason(), requester(b.requestedBy(), call.caller()), b.dryRun(),
         b.incidentId(), b.toVersion(), b.withDatabase(), b.database(), b.toMigration(), b.monitorFor(),
-        b.notBefore(), b.force()));
+        b.notBefore(), b.force(), b.armFor(), null));
   }
 
   Response startDatabase(Call call) throws IOException {
@@ -79,10 +82,11 @@ final class RunsApi {
 
   Response startFull(Call call) throws IOException {
     FullRollbackRequest b = call.body(FullRollbackRequest.class);
+    noArmingAlert(b);
     return start(complete(new FullRollbackRequest(
         b.environment(), b.services(), b.databases(), b.severity(), b.reason(),
         requester(b.requestedBy(), call.caller()), b.dryRun(), b.incidentId(), b.toVersions(),
-        b.toMigrations(), b.notBefore(), b.force())));
+        b.toMigrations(), b.notBefore(), b.force(), b.armFor(), null)));
   }
 
   /**
@@ -105,7 +109,15 @@ final class RunsApi {
         r.services().isEmpty() ? configured.services() : r.services(),
         r.databases() == null ? configured.databases() : r.databases(),
         r.severity(), r.reason(), r.requestedBy(), r.dryRun(), r.incidentId(), r.toVersions(),
-        r.toMigrations(), r.notBefore(), r.force());
+        r.toMigrations(), r.notBefore(), r.force(), r.armFor(), r.armingAlert());
+  }
+
+  /** Only the Alertmanager webhook names the alert that arms a run: its resolution disarms the run. */
+  private static void noArmingAlert(RunbookRequest b) {
+    if (b.armingAlert() != null) {
+      throw ApiError.invalidField("armingAlert", "armingAlert is set by the Alertmanager webhook only: leave it"
+          + " out (armFor arms the run; runbook disarm or cancel stops it)");
+    }
   }
 
   private static String requester(String requestedBy, Person caller) {
@@ -209,6 +221,12 @@ final class RunsApi {
     String id = runId(call);
     CancelBody b = call.body(CancelBody.class);
     return act(id, () -> runbooks.cancel(id, call.caller().name(), text("reason", b.reason(), false)));
+  }
+
+  Response disarm(Call call) throws IOException {
+    String id = runId(call);
+    DisarmBody b = call.body(DisarmBody.class);
+    return act(id, () -> runbooks.disarm(id, call.caller().name(), text("reason", b.reason(), false)));
   }
 
   /** Sends an action to a run; a run that has ended answers 409 saying how it ended (the client finds out). */

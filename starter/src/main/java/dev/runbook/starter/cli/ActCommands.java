@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Acting on a run: approve, reject, decide, cancel. Refusals exit 3 (may not) or 4 (not now). */
+/** Acting on a run: approve, reject, decide, cancel, disarm. Refusals exit 3 (may not) or 4 (not now). */
 final class ActCommands {
   private ActCommands() {}
 
@@ -104,6 +104,23 @@ final class ActCommands {
     @Override
     Receipt act() {
       return context.client().cancel(run, person(as), reason);
+    }
+  }
+
+  @Command(name = "disarm", mixinStandardHelpOptions = true,
+      description = "Stop an armed run in its window: nothing is changed and the run ends as disarmed"
+          + " (who may cancel a run may disarm it).")
+  static final class Disarm extends Act {
+    @Option(names = "--reason", description = "Why (fixed forward, false alarm); sent to the team.")
+    String reason;
+
+    Disarm(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    Receipt act() {
+      return context.client().disarm(run, person(as), reason);
     }
   }
 }

@@ -125,6 +125,12 @@ final class Output {
         + (p.lastError() == null ? "" : "; attempt " + (p.attempt() - 1) + " failed" + error);
   }
 
+  /** The time left until {@code t}, as people say it: "in 12m30s", "any moment now". */
+  static String left(Instant t) {
+    Duration d = Duration.between(Instant.now(), t).withNanos(0);
+    return d.isNegative() || d.isZero() ? "any moment now" : "in " + Durations.human(d);
+  }
+
   static String clock(Instant t) {
     return CLOCK.format(t) + " UTC";
   }
@@ -139,6 +145,13 @@ final class Output {
     out.printf("phase: %s%s%n", s.phase().label(),
         s.waitingFor() == null ? "" : "  (waiting for " + s.waitingFor() + ")");
     out.printf("requested by %s at %s: %s%n", s.requestedBy(), when(s.startedAt()), s.reason());
+    if (s.armed() != null) {
+      var a = s.armed();
+      out.printf("armed by %s: %s at %s unless disarmed (%s of %s)%n", a.by(), a.plan(), clock(a.endsAt()),
+          left(a.endsAt()), Durations.human(a.window()));
+      out.printf("  runbook disarm %s --as NAME --reason WHY   |   runbook cancel %s --as NAME%n",
+          s.workflowId(), s.workflowId());
+    }
     for (StepStatus step : s.steps()) {
       out.printf("  %-8s %-52s%s%s%n", mark(step.state()), step.title(),
           step.attempts() > 1 ? " (started " + step.attempts() + " times)" : "", stepNote(s, step));

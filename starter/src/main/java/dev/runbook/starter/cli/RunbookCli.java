@@ -86,6 +86,7 @@ public final class RunbookCli {
     cli.addSubcommand(new ReadCommands.LogCommand(context));
     cli.addSubcommand(new BackupsCommand(context));
     cli.addSubcommand(new ActCommands.Cancel(context));
+    cli.addSubcommand(new ActCommands.Disarm(context));
     CommandLine record = new CommandLine(new LedgerCommands.Record());
     record.addSubcommand(new LedgerCommands.Deploy(context));
     cli.addSubcommand(record);

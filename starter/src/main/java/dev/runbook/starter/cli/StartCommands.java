@@ -27,6 +27,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code runbook start emergency|database|full}. */
 final class StartCommands {
+  static final String ARM = "Arm the run: tell the team, wait WINDOW (e.g. 15m) for a fix forward, then roll back"
+      + " unless disarmed (runbook disarm RUN, or cancel). Once the target is known; approvers are asked at once.";
+
   private StartCommands() {}
 
   /** The fields every runbook takes. */
@@ -80,6 +83,11 @@ final class StartCommands {
 
     abstract RunbookRequest request();
 
+    /** The armed window asked for, or null. */
+    Duration armFor() {
+      return null;
+    }
+
     @Override
     public Integer call() {
       RunbookRequest request = request();
@@ -93,6 +101,10 @@ final class StartCommands {
         out().printf("started %s (run %s)%n", started.workflowId(), started.runId());
         if (started.dryRun()) {
           out().printf("  %s%n", Output.DRY_RUN);
+        }
+        if (armFor() != null) {
+          out().printf("  armed: %s goes ahead in %s unless disarmed: runbook disarm %s --reason WHY%n",
+              started.dryRun() ? "a real run" : "the rollback", Durations.human(armFor()), started.workflowId());
         }
         out().printf("  follow it:  runbook watch %s%n", started.workflowId());
         out().flush();
@@ -131,6 +143,9 @@ final class StartCommands {
     @Option(names = "--monitor-for", description = "How long to watch health afterwards (default 15m).")
     String monitorFor;
 
+    @Option(names = "--arm", paramLabel = "WINDOW", description = ARM)
+    String arm;
+
     Emergency(CliContext context) {
       super(context);
     }
@@ -139,7 +154,13 @@ final class StartCommands {
     RunbookRequest request() {
       return new EmergencyRollbackRequest(service, common.severity(), common.reason,
           person(common.as), common.dryRun, common.incident, toVersion, withDatabase, database,
-          toMigration, duration("--monitor-for", monitorFor), common.notBefore(), force);
+          toMigration, duration("--monitor-for", monitorFor), common.notBefore(), force,
+          duration("--arm", arm), null);
+    }
+
+    @Override
+    Duration armFor() {
+      return duration("--arm", arm);
     }
   }
 
@@ -220,6 +241,9 @@ final class StartCommands {
         + " recorded with the run's reason.")
     boolean force;
 
+    @Option(names = "--arm", paramLabel = "WINDOW", description = ARM)
+    String arm;
+
     Full(CliContext context) {
       super(context);
     }
@@ -234,7 +258,12 @@ final class StartCommands {
           databases != null ? databases : env == null ? null : env.databases(),
           common.severity(), common.reason, person(common.as), common.dryRun, common.incident,
           toVersions.isEmpty() ? null : toVersions, toMigrations.isEmpty() ? null : toMigrations,
-          common.notBefore(), force);
+          common.notBefore(), force, duration("--arm", arm), null);
+    }
+
+    @Override
+    Duration armFor() {
+      return duration("--arm", arm);
     }
   }
 

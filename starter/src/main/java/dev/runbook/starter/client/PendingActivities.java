@@ -61,7 +61,7 @@ final class PendingActivities {
         s.workflowId(), s.runbook(), s.severity(), s.services(), s.reason(), s.requestedBy(),
         s.incidentId(), s.dryRun(), s.phase(), s.currentStep(), s.waitingFor(), s.startedAt(),
         s.finishedAt(), List.copyOf(steps), s.pendingApproval(), s.pendingDecision(), s.actions(),
-        s.outcomeMessage());
+        s.outcomeMessage(), s.armed());
   }
 
   /** The activity the execution (or the child run it waits for) has in flight, the most telling first. */

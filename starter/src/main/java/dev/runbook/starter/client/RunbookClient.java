@@ -8,7 +8,9 @@ import dev.runbook.workflows.engine.RunbookSearchAttributes;
 import dev.runbook.workflows.model.CancelRequest;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.DecisionAction;
+import dev.runbook.workflows.model.AlertRef;
 import dev.runbook.workflows.model.DecisionRequest;
+import dev.runbook.workflows.model.DisarmRequest;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.FullRollbackRequest;
 import dev.runbook.workflows.model.Phase;
@@ -236,6 +238,21 @@ public final class RunbookClient implements Runbooks {
   @Override
   public Receipt cancel(String workflowId, String person, String reason) {
     return act(workflowId, RunbookControl.CANCEL, person, new CancelRequest(person, reason));
+  }
+
+  @Override
+  public Receipt disarm(String workflowId, String person, String reason) {
+    return act(workflowId, RunbookControl.DISARM, person, DisarmRequest.byPerson(person, reason));
+  }
+
+  /**
+   * A resolved Alertmanager alert disarms the run its route armed; the run refuses (and says why)
+   * when it is not armed any more or another alert armed it.
+   *
+   * @param person who delivered the alert (the Alertmanager user)
+   */
+  public Receipt disarmByAlert(String workflowId, String person, AlertRef alert) {
+    return act(workflowId, RunbookControl.DISARM, person, new DisarmRequest(person, null, alert));
   }
 
   /**

@@ -34,16 +34,32 @@ public interface Runbooks {
   Receipt cancel(String workflowId, String person, String reason);
 
   /**
+   * Stops an armed run in its fix-forward window: nothing changes and the run ends as disarmed.
+   * Whoever may cancel a run may disarm it.
+   */
+  Receipt disarm(String workflowId, String person, String reason);
+
+  /**
    * Polls the run's status until it ends, handing each new status to {@code onChange}; returns
    * the final status.
    */
   default RunStatus watch(String workflowId, Duration every, Consumer<RunStatus> onChange) {
+    return watch(workflowId, every, onChange, unchanged -> {});
+  }
+
+  /**
+   * Like {@link #watch(String, Duration, Consumer)}, and hands each status that did not change to
+   * {@code onSame} (a countdown moves on while the run waits).
+   */
+  default RunStatus watch(String workflowId, Duration every, Consumer<RunStatus> onChange, Consumer<RunStatus> onSame) {
     RunStatus last = null;
     while (true) {
       RunStatus now = status(workflowId);
       if (!now.equals(last)) {
         onChange.accept(now);
         last = now;
+      } else {
+        onSame.accept(now);
       }
       if (now.phase().terminal()) {
         return now;

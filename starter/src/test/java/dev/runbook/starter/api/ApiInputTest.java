@@ -72,9 +72,9 @@ class ApiInputTest {
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.error()).isEqualTo("unknown_field");
     assertThat(r.json().path("field").asText()).isEqualTo("rollbackTo");
-    assertThat(r.message()).isEqualTo("unknown field 'rollbackTo': the accepted fields are database, dryRun,"
-        + " force, incidentId, monitorFor, notBefore, reason, requestedBy, service, severity, toMigration,"
-        + " toVersion, withDatabase");
+    assertThat(r.message()).isEqualTo("unknown field 'rollbackTo': the accepted fields are armFor, armingAlert,"
+        + " database, dryRun, force, incidentId, monitorFor, notBefore, reason, requestedBy, service, severity,"
+        + " toMigration, toVersion, withDatabase");
   }
 
   @Test

@@ -66,7 +66,7 @@ class ApiOpenApiTest {
   @Test
   void everyRouteIsDocumentedAndEveryDocumentedRouteExists() {
     assertThat(doc.path("openapi").asText()).startsWith("3.0.");
-    assertThat(api.server.routes()).hasSize(16);
+    assertThat(api.server.routes()).hasSize(17);
     assertThat(documentedRoutes()).containsExactlyInAnyOrderElementsOf(api.server.routes());
   }
 
@@ -131,6 +131,9 @@ class ApiOpenApiTest {
         Map.entry("RejectBody", RunsApi.RejectBody.class),
         Map.entry("DecideBody", RunsApi.DecideBody.class),
         Map.entry("CancelBody", RunsApi.CancelBody.class),
+        Map.entry("DisarmBody", RunsApi.DisarmBody.class),
+        Map.entry("Armed", dev.runbook.workflows.model.Armed.class),
+        Map.entry("AlertRef", dev.runbook.workflows.model.AlertRef.class),
         Map.entry("RunStatus", RunStatus.class),
         Map.entry("StepStatus", StepStatus.class),
         Map.entry("PendingApproval", PendingApproval.class),

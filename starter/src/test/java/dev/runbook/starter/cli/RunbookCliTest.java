@@ -369,7 +369,8 @@ class RunbookCliTest {
 
   @Test
   void everyCommandHasHelp() {
-    for (String cmd : List.of("start", "approve", "reject", "decide", "status", "watch", "list", "log", "cancel")) {
+    for (String cmd : List.of("start", "approve", "reject", "decide", "status", "watch", "list", "log", "cancel",
+        "disarm")) {
       Result r = run(cmd, "--help");
       assertThat(r.exit()).as(cmd).isZero();
       assertThat(r.out()).as(cmd).startsWith("Usage: runbook " + cmd);

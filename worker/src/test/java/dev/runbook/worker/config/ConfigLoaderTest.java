@@ -32,7 +32,8 @@ class ConfigLoaderTest {
     RunbookConfig c = ConfigLoader.load(Path.of("..", "runbook.example.yaml"), Map.of("SLACK_WEBHOOK_URL", "https://hooks.example/T/B/secret")::get);
 
     assertThat(c.temporal().embedded()).isTrue();
-    assertThat(c.services()).containsOnlyKeys("checkout", "web", "worker");
+    assertThat(c.services()).containsOnlyKeys("checkout", "web", "worker", "storefront", "landing", "payments",
+        "notifier");
     assertThat(c.databases().get("checkout").jobs()).isEqualTo(4);
     assertThat(c.databases().get("orders").commandEngine()).isTrue();
     assertThat(c.databases().get("orders").command().restore()).contains("\\. {dir}/dump.sql");
@@ -43,9 +44,54 @@ class ConfigLoaderTest {
     assertThat(c.policySnapshot().policy().ruleFor(Severity.P1, false).timeout()).isEqualTo(Duration.ofMinutes(15));
     assertThat(c.policySnapshot().people()).extracting(p -> p.name()).contains("alice", "carol");
     assertThat(c.worker().shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(c.apiSettings().alertRoutes()).singleElement()
-        .satisfies(r -> assertThat(r.name()).isEqualTo("checkout-errors"));
+    // The RachelFoods decision matrix: an outage rolls back at once, an error rate above 10% after
+    // 15 minutes unless fixed, slow responses after an hour unless scaling helped.
+    assertThat(c.apiSettings().alertRoutes()).extracting(r -> r.name() + " " + r.severity() + " " + r.armFor())
+        .containsExactly("complete-outage P0 null", "error-rate-above-10-percent P1 PT15M", "slow-responses P2 PT1H");
     assertThat(c.apiSettings().listen()).isEqualTo("127.0.0.1:8080");
+  }
+
+  @Test
+  void anArmedRouteIsCheckedAtLoad() {
+    String route = """
+        api:
+          alertRoutes:
+            - name: r
+              match: {alertname: A}
+              runbook: %s
+              service: api
+              severity: P1
+              armFor: %s
+        """;
+    assertThat(problems(route.formatted("emergency", "0s"), NO_ENV))
+        .contains("api.alertRoutes[0].armFor: 0s is not a window: give one longer than 0 and at most 1d, e.g. 15m");
+    assertThat(problems(route.formatted("emergency", "25h"), NO_ENV))
+        .contains("api.alertRoutes[0].armFor: 1d1h is not a window: give one longer than 0 and at most 1d, e.g. 15m");
+    assertThat(problems(route.formatted("database", "15m"), NO_ENV))
+        .contains("api.alertRoutes[0].armFor: a database rollback is not armed: armFor is for emergency and full routes");
+    assertThat(problems(route.formatted("emergency", "soon"), NO_ENV))
+        .contains("api.alertRoutes[0].armFor: write it like 90s, 15m, 4h or 1h30m");
+    assertThat(parse(route.formatted("emergency", "15m"), NO_ENV).apiSettings().alertRoutes().get(0).armFor())
+        .isEqualTo(Duration.ofMinutes(15));
+  }
+
+  @Test
+  void aVersionPatternMustBeARegularExpressionOverSomethingPrinted() {
+    String service = """
+        services:
+          api:
+            adapter: command
+            healthUrl: http://127.0.0.1:8080/health
+            command:
+              deploy: [deploy, "{version}"]
+              %s
+              versionPattern: '%s'
+        """;
+    assertThat(problems(service.formatted("currentVersion: [current]", "v(\\d+"), NO_ENV))
+        .anySatisfy(p -> assertThat(p).startsWith("services.api.command.versionPattern: not a regular expression"
+            + " (Unclosed group at index 5): fix it, or leave it out"));
+    assertThat(problems(service.formatted("", "v(\\d+)"), NO_ENV)).contains("services.api.command.versionPattern:"
+        + " reads what currentVersion and listVersions print, and neither is set: set one, or leave the pattern out");
   }
 
   @Test

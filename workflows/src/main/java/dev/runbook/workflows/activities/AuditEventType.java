@@ -14,6 +14,10 @@ public enum AuditEventType {
   DECISION_REQUESTED,
   DECIDED,
   CANCEL_REQUESTED,
+  /** An armed run's window opened (data: window, endsAt, armedBy or route, alert, fingerprint). */
+  ARMED,
+  /** An armed run was disarmed (data: by = person or alert; route, alert, fingerprint). */
+  DISARMED,
   /** The run knows the versions it moves between (data: from, to). */
   TARGET_RESOLVED,
   /** The rollback is applied and verified (data: from, to; monitorFor while health is watched). */

@@ -3,6 +3,10 @@ package dev.runbook.workflows.activities;
 /** The messages a run sends; each has a template (DESIGN §5). */
 public enum NotificationKind {
   STARTED,
+  /** An armed run tells the team the rollback goes ahead when its window ends unless fixed. */
+  ARMED,
+  /** An armed run was stopped before its window ended; nothing was changed. */
+  DISARMED,
   APPROVAL_REQUESTED,
   ESCALATED,
   APPROVED,

@@ -1,5 +1,6 @@
 package dev.runbook.workflows.activities;
 
+import dev.runbook.workflows.model.Armed;
 import dev.runbook.workflows.model.DecisionAction;
 import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.Severity;
@@ -24,6 +25,8 @@ public interface NotifyActivities {
    * @param eta the expected duration, shown in STARTED
    * @param options what the operator may decide, in a NEEDS_DECISION message (the run offers only
    *     what fits the failed step); null in other messages and in those of runs that predate it
+   * @param armed the fix-forward window, in an ARMED message (when the rollback goes ahead and who
+   *     armed it); null in other messages
    */
   record Notification(
       String key,
@@ -41,7 +44,16 @@ public interface NotifyActivities {
       Duration duration,
       Duration eta,
       boolean dryRun,
-      List<DecisionAction> options) {}
+      List<DecisionAction> options,
+      Armed armed) {
+    public Notification(String key, NotificationKind kind, Audience audience, String target, String workflowId,
+        RunbookType runbook, Severity severity, List<String> services, String reason, String requestedBy,
+        String incidentId, String detail, Duration duration, Duration eta, boolean dryRun,
+        List<DecisionAction> options) {
+      this(key, kind, audience, target, workflowId, runbook, severity, services, reason, requestedBy, incidentId,
+          detail, duration, eta, dryRun, options, null);
+    }
+  }
 
   /** @param skipped channels that had this key already */
   record NotifyResult(List<String> deliveredTo, List<String> skipped, List<String> planned)

@@ -3,6 +3,7 @@ package dev.runbook.workflows.engine;
 import dev.runbook.workflows.RunbookControl;
 import dev.runbook.workflows.model.CancelRequest;
 import dev.runbook.workflows.model.DecisionRequest;
+import dev.runbook.workflows.model.DisarmRequest;
 import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.Refusal;
 import dev.runbook.workflows.model.RunStatus;
@@ -59,6 +60,21 @@ public abstract class AbstractRunbookWorkflow implements RunbookControl {
   @Override
   public void validateCancel(CancelRequest request) {
     engine.validateCancel(request);
+  }
+
+  @Override
+  public Receipt disarm(DisarmRequest request) {
+    return engine.disarm(request);
+  }
+
+  @Override
+  public void validateDisarm(DisarmRequest request) {
+    engine.validateDisarm(request);
+  }
+
+  @Override
+  public void disarmSignal(DisarmRequest request) {
+    engine.disarmSignal(request);
   }
 
   @Override

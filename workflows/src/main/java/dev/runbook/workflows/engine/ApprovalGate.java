@@ -43,6 +43,16 @@ final class ApprovalGate {
    * while the run goes on preparing (a staged restore). {@link #await} then waits.
    */
   void open(ApprovalRule rule) {
+    open(rule, null);
+  }
+
+  /**
+   * Asks for approval at the start of an armed run's window, so the rollback can go as soon as the
+   * window ends: the phase stays armed, and the escalation and abort clocks start at {@code dueAt}.
+   *
+   * @param dueAt when the armed window ends; null asks the usual way
+   */
+  void open(ApprovalRule rule, Instant dueAt) {
     StepRecord s = run.step("approval", "Approval");
     s.startedAt = run.now();
     s.attempts = 1;
@@ -61,17 +71,21 @@ final class ApprovalGate {
       s.finishedAt = run.now();
       return;
     }
-    ApprovalState a = new ApprovalState(rule, run.now());
+    ApprovalState a = new ApprovalState(rule, run.now(), dueAt == null ? run.now() : dueAt);
     approval = a;
     s.state = StepState.RUNNING;
     s.detail = "waiting for " + rule.describe();
-    run.waitingFor = "approval by " + String.join(" or ", rule.roles());
-    run.setPhase(Phase.AWAITING_APPROVAL);
+    if (dueAt == null) {
+      run.waitingFor = "approval by " + String.join(" or ", rule.roles());
+      run.setPhase(Phase.AWAITING_APPROVAL);
+    }
     journal.notify(
         NotificationKind.APPROVAL_REQUESTED,
         Audience.APPROVERS,
         String.join(",", rule.roles()),
-        "needs " + rule.describe());
+        "needs " + rule.describe()
+            + (dueAt == null ? "" : "; the armed rollback is due at " + dueAt
+                + ": approve before then and it goes ahead as soon as the window ends unless disarmed"));
     journal.audit(
         AuditEventType.APPROVAL_REQUESTED, null, s.id, rule.describe(), Map.of("roles", String.join(",", rule.roles())));
     journal.flush();
@@ -108,6 +122,35 @@ final class ApprovalGate {
       journal.audit(AuditEventType.ESCALATED, null, "approval", "to " + target, Map.of("level", Integer.toString(a.level)));
       journal.flush();
       run.refreshDetails();
+    }
+  }
+
+  /** An armed run was disarmed: the gate stops asking, and no vote counts any more. */
+  void withdraw() {
+    ApprovalState a = approval;
+    if (a == null || (a.status != Status.OPEN && a.status != Status.APPROVED)) {
+      return;
+    }
+    StepRecord s = run.step("approval", "Approval");
+    s.state = StepState.SKIPPED;
+    s.detail = a.status == Status.APPROVED
+        ? "approved by " + String.join(", ", a.approvedBy) + "; not used: the run was disarmed"
+        : "not needed any more: the run was disarmed";
+    s.finishedAt = run.now();
+    a.status = Status.WITHDRAWN;
+  }
+
+  /**
+   * An armed run's window ended: when the gate still waits, the run now waits for approval; when
+   * it was approved during the window, the run goes ahead.
+   */
+  void windowEnded() {
+    if (approval != null && approval.status == Status.OPEN) {
+      run.waitingFor = "approval by " + String.join(" or ", approval.rule.roles());
+      run.setPhase(Phase.AWAITING_APPROVAL);
+    } else {
+      run.waitingFor = null;
+      run.setPhase(Phase.EXECUTING);
     }
   }
 
@@ -217,6 +260,7 @@ final class ApprovalGate {
       case REJECTED -> "the run was rejected by " + a.rejectedBy + " and is ending";
       case TIMED_OUT -> "nobody approved the run within " + Durations.human(a.rule.abortAfter())
           + "; it is ending";
+      case WITHDRAWN -> "the run was disarmed: it asks for no approval any more";
     };
   }
 
@@ -240,9 +284,10 @@ final class ApprovalGate {
     if (a.status != Status.APPROVED) {
       return run.receipt("approval counted (" + a.approvedBy.size() + " of " + a.rule.approvals() + ")");
     }
-    return run.receipt(
-        "approved by " + vote.person()
-            + (run.phase == Phase.SCHEDULED ? "; the run starts at " + run.request.notBefore() : "; the run goes on"));
+    String next = run.armed != null
+        ? "; the rollback goes ahead when the armed window ends at " + run.armed.endsAt() + " unless disarmed"
+        : run.phase == Phase.SCHEDULED ? "; the run starts at " + run.request.notBefore() : "; the run goes on";
+    return run.receipt("approved by " + vote.person() + next);
   }
 
   /**
@@ -252,6 +297,9 @@ final class ApprovalGate {
    * were recorded.
    */
   private void movePastTheGate() {
+    if (run.armed != null) {
+      return; // the armed window goes on; the run goes ahead when it ends
+    }
     if (!Versions.phaseOnApproval()) {
       return;
     }

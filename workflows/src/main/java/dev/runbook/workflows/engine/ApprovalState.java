@@ -11,11 +11,18 @@ final class ApprovalState {
     OPEN,
     APPROVED,
     REJECTED,
-    TIMED_OUT
+    TIMED_OUT,
+    /** The run no longer asks: it was disarmed in its armed window. */
+    WITHDRAWN
   }
 
   final ApprovalRule rule;
   final Instant requestedAt;
+  /**
+   * Where the escalation and abort clocks start: when approval was asked, or, for an armed run
+   * asked at the start of its window, when the window ends (the rollback is not due before).
+   */
+  final Instant clockFrom;
   final List<String> approvedBy = new ArrayList<>();
   final List<Runnable> onRefused = new ArrayList<>();
   Status status = Status.OPEN;
@@ -23,9 +30,10 @@ final class ApprovalState {
   String rejection;
   int level;
 
-  ApprovalState(ApprovalRule rule, Instant requestedAt) {
+  ApprovalState(ApprovalRule rule, Instant requestedAt, Instant clockFrom) {
     this.rule = rule;
     this.requestedAt = requestedAt;
+    this.clockFrom = clockFrom;
   }
 
   /** Everyone who has voted, either way. */
@@ -38,7 +46,7 @@ final class ApprovalState {
   }
 
   Instant abortsAt() {
-    return requestedAt.plus(rule.abortAfter());
+    return clockFrom.plus(rule.abortAfter());
   }
 
   Instant nextEscalationAt() {
@@ -46,7 +54,7 @@ final class ApprovalState {
     if (path == null || level >= path.size()) {
       return null;
     }
-    return requestedAt.plus(rule.escalationAt(level));
+    return clockFrom.plus(rule.escalationAt(level));
   }
 
   void fireRefused() {

@@ -8,6 +8,7 @@ import dev.runbook.workflows.activities.AuditEventType;
 import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.NotifyActivities;
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
+import dev.runbook.workflows.model.Armed;
 import dev.runbook.workflows.model.DecisionAction;
 import dev.runbook.workflows.model.RunbookRequest;
 import io.temporal.failure.ActivityFailure;
@@ -125,6 +126,17 @@ final class Journal {
   /** @param options what an operator may decide, for a NEEDS_DECISION message; null otherwise */
   void notify(
       NotificationKind kind, Audience audience, String target, String detail, List<DecisionAction> options) {
+    notify(kind, audience, target, detail, options, null);
+  }
+
+  /** @param armed the fix-forward window, for an ARMED message; null otherwise */
+  void notify(
+      NotificationKind kind,
+      Audience audience,
+      String target,
+      String detail,
+      List<DecisionAction> options,
+      Armed armed) {
     if (mode == RunbookEngine.Mode.CHILD) {
       return;
     }
@@ -148,7 +160,8 @@ final class Journal {
             run.elapsed(),
             run.eta,
             request.dryRun(),
-            options);
+            options,
+            armed);
     try {
       run.note(
           Workflow.newActivityStub(

@@ -186,6 +186,7 @@ final class Lifecycle {
       case ABORTED -> NotificationKind.ABORTED;
       case COMPENSATED -> NotificationKind.COMPENSATED;
       case CANCELLED -> NotificationKind.CANCELLED;
+      case DISARMED -> NotificationKind.DISARMED;
       case REFUSED -> NotificationKind.REFUSED;
       case FAILED -> NotificationKind.FAILED;
       default -> null;
@@ -219,8 +220,11 @@ final class Lifecycle {
     run.action(c.person(), "cancel", c.reason());
     journal.audit(AuditEventType.CANCEL_REQUESTED, c.person(), run.currentStepId(), c.reason(), Map.of());
     mainScope.cancel("cancelled by " + c.person());
-    return run.monitoring
-        ? run.receipt(Phase.SUCCEEDED, "stopping the monitoring: the rollback stands and the run ends")
+    if (run.monitoring) {
+      return run.receipt(Phase.SUCCEEDED, "stopping the monitoring: the rollback stands and the run ends");
+    }
+    return run.armed != null
+        ? run.receipt(Phase.CANCELLED, "cancelling in the armed window: nothing was changed and the run ends")
         : run.receipt(Phase.CANCELLED, "cancelling: the current step is stopped and the run ends");
   }
 }

@@ -2,6 +2,7 @@ package dev.runbook.workflows.engine;
 
 import dev.runbook.workflows.activities.Planned;
 import dev.runbook.workflows.model.ActionRecord;
+import dev.runbook.workflows.model.Armed;
 import dev.runbook.workflows.model.PendingApproval;
 import dev.runbook.workflows.model.PendingDecision;
 import dev.runbook.workflows.model.Phase;
@@ -46,6 +47,8 @@ final class RunState {
   String toLabel;
   /** In the monitoring period a cancel ends the run as succeeded: the rollback is done. */
   boolean monitoring;
+  /** An armed run's fix-forward window while it lasts (see {@link FixForwardWindow}), else null. */
+  Armed armed;
   /**
    * Why the run is ending, once it is ("being cancelled by erin", "ending as rejected (...)"):
    * from then on no vote, decision or cancel is taken, and refusals say this rather than the
@@ -232,6 +235,11 @@ final class RunState {
     if (waitingFor != null) {
       b.append("\nWaiting for ").append(waitingFor).append('\n');
     }
+    if (armed != null) {
+      b.append("\n**Armed** by ").append(armed.by()).append(": ").append(armed.plan()).append(" at ")
+          .append(armed.endsAt()).append(" unless disarmed (`runbook disarm ").append(workflowId)
+          .append("` or `runbook cancel ").append(workflowId).append("`)\n");
+    }
     if (outcomeMessage != null) {
       b.append('\n').append(outcomeMessage).append('\n');
     }
@@ -242,7 +250,7 @@ final class RunState {
     if (request == null) {
       return new RunStatus(
           Workflow.getInfo().getWorkflowId(), null, null, List.of(), null, null, null, false,
-          Phase.STARTING, null, null, null, null, List.of(), null, null, List.of(), null);
+          Phase.STARTING, null, null, null, null, List.of(), null, null, List.of(), null, null);
     }
     return new RunStatus(
         workflowId,
@@ -262,7 +270,8 @@ final class RunState {
         approval,
         decision,
         List.copyOf(actions),
-        outcomeMessage);
+        outcomeMessage,
+        armed);
   }
 
   RunReport report() {

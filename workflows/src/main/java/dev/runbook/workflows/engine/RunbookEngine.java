@@ -11,6 +11,7 @@ import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.ServiceActivities;
 import dev.runbook.workflows.model.CancelRequest;
 import dev.runbook.workflows.model.DecisionRequest;
+import dev.runbook.workflows.model.DisarmRequest;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.Refusal;
@@ -48,6 +49,7 @@ public final class RunbookEngine {
   private final RunState run = new RunState();
   private final Journal journal;
   private final ApprovalGate gate;
+  private final FixForwardWindow window;
   private final OperatorDecisions decisions;
   private final Saga saga;
   private final StepRunner steps;
@@ -56,6 +58,7 @@ public final class RunbookEngine {
   public RunbookEngine(Mode mode) {
     this.journal = new Journal(mode, run);
     this.gate = new ApprovalGate(run, journal);
+    this.window = new FixForwardWindow(run, journal, gate);
     this.decisions = new OperatorDecisions(run, journal);
     this.saga = new Saga(run, journal);
     this.steps = new StepRunner(mode, run, journal, gate, decisions, saga);
@@ -196,7 +199,26 @@ public final class RunbookEngine {
     saga.cancelCleanup(id);
   }
 
-  // ---------------------------------------------------------------- approval
+  // ---------------------------------------------------------------- armed runs and approval
+
+  /**
+   * True when the run's request is armed and this run takes the armed path ({@link
+   * Versions#ARMED_RUNS}); ask once, at the start, and only then call {@link #armedWindow}.
+   */
+  public boolean armed() {
+    return run.request.armFor() != null && Versions.armedRuns();
+  }
+
+  /**
+   * An armed run's fix-forward window ({@link FixForwardWindow}): tells the team, asks for the
+   * approval {@code rule} needs, and waits; returns when the run goes ahead ({@link #awaitApproval}
+   * then waits for the vote), ends it when it is disarmed, rejected or cancelled.
+   *
+   * @param plan what goes ahead at the end, e.g. "api v2 -> v1"
+   */
+  public void armedWindow(String plan, ApprovalRule rule) {
+    window.run(plan, rule);
+  }
 
   /** Opens the approval gate and waits for it (see {@link #openApproval} for the parallel form). */
   public void approvalGate(ApprovalRule rule) {
@@ -258,6 +280,18 @@ public final class RunbookEngine {
 
   public Receipt cancel(CancelRequest c) {
     return lifecycle.cancel(c);
+  }
+
+  public void validateDisarm(DisarmRequest d) {
+    window.validate(d);
+  }
+
+  public Receipt disarm(DisarmRequest d) {
+    return window.disarm(d);
+  }
+
+  public void disarmSignal(DisarmRequest d) {
+    viaSignal("disarm", d == null ? null : d.person(), () -> validateDisarm(d), () -> disarm(d));
   }
 
   public void approveSignal(Vote vote) {

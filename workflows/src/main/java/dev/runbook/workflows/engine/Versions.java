@@ -28,7 +28,19 @@ public final class Versions {
   /** The phase moves past the approval gate as soon as the last approval counts (version 1). */
   public static final String PHASE_ON_APPROVAL = "phase-on-approval";
 
+  /**
+   * Armed runs (version 1): a request with {@code armFor} waits its fix-forward window once it
+   * knows what it would do, asks for approval meanwhile, and goes ahead when the window ends unless
+   * disarmed. Asked only by runs whose request is armed, which no run before this change was.
+   */
+  public static final String ARMED_RUNS = "armed-runs";
+
   private Versions() {}
+
+  /** True in armed runs that wait their window (see {@link #ARMED_RUNS}). */
+  static boolean armedRuns() {
+    return Workflow.getVersion(ARMED_RUNS, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
 
   /** True in emergency runs that resolve the target first (see {@link #TARGET_BEFORE_NOTIFY}). */
   public static boolean targetBeforeNotify() {

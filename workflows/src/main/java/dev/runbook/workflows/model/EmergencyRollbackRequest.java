@@ -15,6 +15,10 @@ import java.util.List;
  * @param toMigration the schema version to revert to; null means the one the target version needs
  * @param monitorFor how long to watch health after the rollback; null means 15 minutes
  * @param force deploy {@code toVersion} even though it was rolled back from (recorded)
+ * @param armFor arm the run: tell the team, wait this long for a fix forward, then go ahead
+ *     unless disarmed; null goes at once
+ * @param armingAlert the Alertmanager alert whose route armed the run, or null (set only by the
+ *     webhook: its resolution disarms the run)
  */
 public record EmergencyRollbackRequest(
     String service,
@@ -29,8 +33,17 @@ public record EmergencyRollbackRequest(
     String toMigration,
     Duration monitorFor,
     Instant notBefore,
-    boolean force)
+    boolean force,
+    Duration armFor,
+    AlertRef armingAlert)
     implements RunbookRequest {
+
+  public EmergencyRollbackRequest(String service, Severity severity, String reason, String requestedBy,
+      boolean dryRun, String incidentId, String toVersion, boolean withDatabase, String database,
+      String toMigration, Duration monitorFor, Instant notBefore, boolean force) {
+    this(service, severity, reason, requestedBy, dryRun, incidentId, toVersion, withDatabase, database,
+        toMigration, monitorFor, notBefore, force, null, null);
+  }
 
   public EmergencyRollbackRequest(String service, Severity severity, String reason, String requestedBy,
       boolean dryRun, String incidentId, String toVersion, boolean withDatabase, String database,
@@ -76,6 +89,7 @@ public record EmergencyRollbackRequest(
     if (force && toVersion == null) {
       p.add("force needs toVersion: --force only lets you name a version that was rolled back from");
     }
+    Validation.arm(p, this);
     return p;
   }
 }

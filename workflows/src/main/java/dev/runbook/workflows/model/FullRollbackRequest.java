@@ -15,6 +15,9 @@ import java.util.Map;
  * @param toVersions target versions by service; a missing one means the last known good
  * @param toMigrations target schema versions by database; a missing one means the last migration
  * @param force deploy the named {@code toVersions} even where one was rolled back from (recorded)
+ * @param armFor arm the run: tell the team, wait this long for a fix forward, then go ahead
+ *     unless disarmed; null goes at once
+ * @param armingAlert the Alertmanager alert whose route armed the run, or null
  */
 public record FullRollbackRequest(
     String environment,
@@ -28,8 +31,17 @@ public record FullRollbackRequest(
     Map<String, String> toVersions,
     Map<String, String> toMigrations,
     Instant notBefore,
-    boolean force)
+    boolean force,
+    java.time.Duration armFor,
+    AlertRef armingAlert)
     implements RunbookRequest {
+
+  public FullRollbackRequest(String environment, List<String> services, List<String> databases,
+      Severity severity, String reason, String requestedBy, boolean dryRun, String incidentId,
+      Map<String, String> toVersions, Map<String, String> toMigrations, Instant notBefore, boolean force) {
+    this(environment, services, databases, severity, reason, requestedBy, dryRun, incidentId, toVersions,
+        toMigrations, notBefore, force, null, null);
+  }
 
   public FullRollbackRequest(String environment, List<String> services, List<String> databases,
       Severity severity, String reason, String requestedBy, boolean dryRun, String incidentId,
@@ -110,6 +122,7 @@ public record FullRollbackRequest(
     if (force && (toVersions == null || toVersions.isEmpty())) {
       p.add("force needs toVersions: --force only lets you name versions that were rolled back from");
     }
+    Validation.arm(p, this);
     return p;
   }
 }

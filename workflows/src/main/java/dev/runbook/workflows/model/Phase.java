@@ -10,6 +10,11 @@ import java.util.Locale;
  */
 public enum Phase {
   STARTING(false),
+  /**
+   * An armed run in its fix-forward window: nothing has changed yet; it goes ahead when the window
+   * ends unless a person disarms it or the alert that armed it resolves.
+   */
+  ARMED(false),
   AWAITING_APPROVAL(false),
   SCHEDULED(false),
   EXECUTING(false),
@@ -22,6 +27,8 @@ public enum Phase {
   ABORTED(true),
   COMPENSATED(true),
   CANCELLED(true),
+  /** An armed run stopped before its window ended, by a person or its alert resolving; nothing changed. */
+  DISARMED(true),
   /** The run would not act: what it needed to know was not known (no good version); nothing changed. */
   REFUSED(true),
   FAILED(true),

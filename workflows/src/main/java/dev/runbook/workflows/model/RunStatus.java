@@ -3,7 +3,12 @@ package dev.runbook.workflows.model;
 import java.time.Instant;
 import java.util.List;
 
-/** The answer to the {@code status} query: everything a person following the run needs. */
+/**
+ * The answer to the {@code status} query: everything a person following the run needs.
+ *
+ * @param armed an armed run's fix-forward window while it lasts (when it ends, who armed it), else
+ *     null
+ */
 public record RunStatus(
     String workflowId,
     RunbookType runbook,
@@ -22,4 +27,5 @@ public record RunStatus(
     PendingApproval pendingApproval,
     PendingDecision pendingDecision,
     List<ActionRecord> actions,
-    String outcomeMessage) {}
+    String outcomeMessage,
+    Armed armed) {}

@@ -1,5 +1,6 @@
 package dev.runbook.workflows.model;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -23,6 +24,19 @@ public interface RunbookRequest {
 
   /** Optional earliest start (P2 only); null means at once. */
   Instant notBefore();
+
+  /**
+   * The fix-forward window of an armed run: the run tells the team, waits this long and then goes
+   * ahead unless disarmed. Null for a run that goes at once (and for runbooks that cannot be armed).
+   */
+  default Duration armFor() {
+    return null;
+  }
+
+  /** The alert whose route armed the run (its resolution disarms it), or null. */
+  default AlertRef armingAlert() {
+    return null;
+  }
 
   /** The business-scoped workflow ID: one rollback per service (or environment) at a time. */
   String workflowId();

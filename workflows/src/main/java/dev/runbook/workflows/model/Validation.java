@@ -23,6 +23,9 @@ public final class Validation {
 
   public static final int MAX_REASON = 2000;
 
+  /** The longest fix-forward window an armed run may wait. */
+  public static final Duration MAX_ARM = Duration.ofHours(24);
+
   private Validation() {}
 
   static void name(List<String> problems, String field, String value) {
@@ -114,6 +117,26 @@ public final class Validation {
     }
     if (r.notBefore() != null && r.severity() != Severity.P2) {
       problems.add("notBefore is only for P2 runs: drop it or use severity P2");
+    }
+  }
+
+  /** The armed window of an emergency or full request, and the alert that armed it. */
+  static void arm(List<String> problems, RunbookRequest r) {
+    Duration arm = r.armFor();
+    if (arm != null) {
+      if (arm.isNegative() || arm.isZero() || arm.compareTo(MAX_ARM) > 0) {
+        problems.add("armFor " + arm + " is out of range: give a window longer than 0 and at most 24h, e.g. 15m");
+      }
+      if (r.notBefore() != null) {
+        problems.add("armFor and notBefore do not go together: an armed run waits its window, then goes;"
+            + " drop one of them");
+      }
+    }
+    if (r.armingAlert() != null) {
+      if (arm == null) {
+        problems.add("armingAlert needs armFor: only an armed run is disarmed by its alert");
+      }
+      r.armingAlert().problems(problems, "armingAlert");
     }
   }
 

@@ -16,6 +16,7 @@ import dev.runbook.workflows.model.DatabaseMode;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.DecisionAction;
 import dev.runbook.workflows.model.DecisionRequest;
+import dev.runbook.workflows.model.DisarmRequest;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.FullRollbackRequest;
 import dev.runbook.workflows.model.Phase;
@@ -176,6 +177,10 @@ public final class Runs {
 
   public static Receipt cancel(WorkflowStub stub, String person) {
     return stub.update(RunbookControl.CANCEL, Receipt.class, new CancelRequest(person, "wrong service"));
+  }
+
+  public static Receipt disarm(WorkflowStub stub, DisarmRequest request) {
+    return stub.update(RunbookControl.DISARM, Receipt.class, request);
   }
 
   public static Instant now(TestWorkflowEnvironment env) {
