@@ -18,6 +18,9 @@ public final class StoreMigrations {
         .locations(LOCATION)
         .table(HISTORY_TABLE)
         .baselineOnMigrate(true)
+        // Each migration adds tables of its own and none depends on a later one, so a database
+        // that met a newer one first (a development build) still takes an older one it lacks.
+        .outOfOrder(true)
         .load()
         .migrate();
   }
