@@ -27,6 +27,7 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
   private final Backups backups;
   private final Restores restores;
   private final Swaps swaps = new Swaps();
+  private final Imports imports;
 
   private final BackupCatalog catalog;
   private final Clock clock;
@@ -59,6 +60,7 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
     this.clock = clock;
     this.backups = new Backups(clock, catalog);
     this.restores = new Restores(backups);
+    this.imports = new Imports(clock, catalog);
   }
 
   /** The backups of one configured database, for listing and pruning from the CLI. */
@@ -180,6 +182,13 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
   @Override
   public SwapResult dropStaging(SwapRequest r) {
     return swaps.dropStaging(db(r.database()), r.runTag(), r.dryRun());
+  }
+
+  @Override
+  public ImportResult importBackup(ImportRequest r) {
+    ConfiguredDatabase db = db(r.database());
+    String key = key(r.key());
+    return imports.importFile(db, r.file(), r.importedBy(), Origins.of(key), r.dryRun());
   }
 
   private ConfiguredDatabase db(String name) {

@@ -19,11 +19,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * pg_restore into this run's staging database, or with --clean into the live one. Each records a
- * completion marker as the database's comment (pg_dump without --create does not dump database
- * comments, so the marker never travels inside a backup); a retry that finds the marker does
- * nothing, a retry that finds an unmarked staging database drops it and restores again. Neither
- * starts before the backup is known to hold the target database, or a cross-restore was asked for.
+ * A backup restored into this run's staging database, or into the live one: an archive (what
+ * runs take, and imported custom, tar and directory dumps) with pg_restore, in place with
+ * --clean; a plain dump with psql in one transaction ({@link PlainLoads}), in place after
+ * dropping the live schemas in that same transaction. Each records a completion marker as the
+ * database's comment (pg_dump without --create does not dump database comments, so the marker
+ * never travels inside a backup); a retry that finds the marker does nothing, a retry that finds
+ * an unmarked staging database drops it and restores again. Neither starts before the backup is
+ * known to hold the target database, or a cross-restore was asked for.
  */
 final class Restores {
   private static final Logger log = LoggerFactory.getLogger(Restores.class);
@@ -39,9 +42,9 @@ final class Restores {
     String live = db.live();
     String staging = PgNames.staging(live, runTag);
     BackupManifest backup = backups.restorable(db, backupId, crossRestore, key);
-    Path dump = db.store().backupDir(db.name(), backup.backupId()).resolve(BackupStore.DUMP);
+    Dump dump = Dump.of(db, backup);
     String marker = stagedMarker(backup.backupId());
-    List<String> restore = db.tools().restore(dump, staging, false);
+    List<String> restore = dump.planned(db, staging, false, List.of());
     String comment = "COMMENT ON DATABASE " + PgNames.ident(staging) + " IS " + PgNames.literal(marker);
     // Dry runs read the state too (nothing is written), so the plan is the exact SQL.
     return db.client().onMaintenance("restore into " + staging, c -> {
@@ -58,7 +61,7 @@ final class Restores {
       }
       String create = createLike(c, live, staging);
       planned.add(create);
-      planned.add(Shell.display(restore));
+      planned.addAll(restore);
       planned.add(comment);
       if (dryRun) {
         return new RestoreResult(db.name(), staging, backup.backupId(), false, "dry run", planned);
@@ -68,7 +71,7 @@ final class Restores {
       }
       execute(c, create);
       try {
-        runRestore(db, c, restore, staging);
+        runRestore(db, c, dump, staging, false, List.of());
         execute(c, comment);
       } catch (SQLException | RuntimeException | Error e) {
         dropQuietly(c, staging);
@@ -83,11 +86,14 @@ final class Restores {
   RestoreResult inPlace(ConfiguredDatabase db, String backupId, String key, boolean crossRestore, boolean dryRun) {
     String live = db.live();
     BackupManifest backup = backups.restorable(db, backupId, crossRestore, key);
-    Path dump = db.store().backupDir(db.name(), backup.backupId()).resolve(BackupStore.DUMP);
+    Dump dump = Dump.of(db, backup);
     String marker = inPlaceMarker(backup.backupId(), key);
-    List<String> restore = db.tools().restore(dump, live, true);
+    // A plain dump has no --clean: the live schemas go first, in the load's own transaction.
+    List<String> prelude = dump.format().plain()
+        ? db.client().onLive("read the schemas of " + live, PlainLoads::inPlacePrelude) : List.of();
     String comment = "COMMENT ON DATABASE " + PgNames.ident(live) + " IS " + PgNames.literal(marker);
-    List<String> planned = List.of(Shell.display(restore), comment);
+    List<String> planned = new ArrayList<>(dump.planned(db, live, true, prelude));
+    planned.add(comment);
     if (dryRun) {
       return new RestoreResult(db.name(), live, backup.backupId(), false, "dry run", planned);
     }
@@ -97,22 +103,46 @@ final class Restores {
         return new RestoreResult(db.name(), live, backup.backupId(), false,
             "already restored by an earlier attempt", List.of());
       }
-      runRestore(db, c, restore, live);
+      runRestore(db, c, dump, live, true, prelude);
       execute(c, comment);
       log.info("restored backup {} of {} in place", backup.backupId(), db.name());
       return new RestoreResult(db.name(), live, backup.backupId(), true, "restored in place", planned);
     });
   }
 
-  /** Runs pg_restore, heartbeating the target's size; a cancel kills it (the runner does). */
-  private static void runRestore(ConfiguredDatabase db, Connection c, List<String> argv, String target)
-      throws SQLException {
+  /** A backup's dump as a restore reads it: its format and where it is. */
+  private record Dump(DumpFormat format, Path path, String backupId, String sha256) {
+    static Dump of(ConfiguredDatabase db, BackupManifest backup) {
+      DumpFormat format = DumpFormat.of(backup.format());
+      Path dir = db.store().backupDir(db.name(), backup.backupId()).resolve(BackupStore.DUMP);
+      return new Dump(format, format.in(dir), backup.backupId(), backup.sha256());
+    }
+
+    List<String> planned(ConfiguredDatabase db, String target, boolean clean, List<String> prelude) {
+      return format.archive()
+          ? List.of(Shell.display(db.tools().restore(path, format, target, clean)))
+          : PlainLoads.planned(db, format, path, target, prelude);
+    }
+  }
+
+  /**
+   * Runs pg_restore (or psql for a plain dump), heartbeating the target's size; a cancel kills it
+   * (the runner does), and a psql killed before the end of its input commits nothing.
+   */
+  private static void runRestore(ConfiguredDatabase db, Connection c, Dump dump, String target, boolean clean,
+      List<String> prelude) throws SQLException {
     Heartbeat heartbeat = Heartbeat.current();
     heartbeat.phase("restore");
     try (PreparedStatement size = c.prepareStatement(
         "select pg_database_size(oid) from pg_database where datname = ?")) {
       size.setString(1, target);
-      db.tools().run(argv, "pg_restore into " + target, () -> heartbeat.beat(sizeOf(size)));
+      Runnable tick = () -> heartbeat.beat(sizeOf(size));
+      if (dump.format().archive()) {
+        db.tools().run(db.tools().restore(dump.path(), dump.format(), target, clean), "pg_restore into " + target,
+            tick);
+      } else {
+        PlainLoads.load(db, dump.backupId(), dump.format(), dump.path(), dump.sha256(), target, prelude, tick);
+      }
     }
   }
 
