@@ -284,7 +284,7 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
                     new InPlaceRestoreRequest(database, safetyId, engine.key("compensate-restore"), dry())));
     engine.step(
         "restore",
-        "Restore " + source.backupId() + " into " + database + " (pg_restore --clean)",
+        "Restore " + source.backupId() + " into " + database + " in place",
         StepPolicy.REQUIRED,
         () ->
             db(ActivityCatalog.LONG)

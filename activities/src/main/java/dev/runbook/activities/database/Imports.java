@@ -63,7 +63,7 @@ final class Imports {
     try {
       checked = DumpChecks.check(db, format, path, heartbeat);
     } catch (DumpChecks.Refused r) {
-      throw Failures.of(FailureType.BACKUP_CORRUPT, refusal(db, file, r.getMessage()));
+      throw Failures.of(FailureType.INVALID_INPUT, refusal(db, file, r.getMessage()));
     } catch (IOException e) {
       throw unreadable(file, origin.workerHost(), e);
     }

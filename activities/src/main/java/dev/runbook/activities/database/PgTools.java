@@ -38,24 +38,17 @@ final class PgTools {
     return argv;
   }
 
-  /** A parallel restore into {@code target}; {@code clean} drops the dumped objects first. */
-  List<String> restore(Path dumpDir, String target, boolean clean) {
-    return restore(dumpDir, DumpFormat.DIRECTORY, target, clean);
-  }
-
   /**
-   * A restore of an archive into {@code target}, parallel where the format allows (pg_restore
-   * cannot restore a tar archive in parallel); {@code clean} drops the dumped objects first.
+   * A restore of an archive into {@code target} (an empty database, or one whose schemas were
+   * dropped), parallel where the format allows: pg_restore cannot restore a tar archive in
+   * parallel.
    */
-  List<String> restore(Path archive, DumpFormat format, String target, boolean clean) {
+  List<String> restore(Path archive, DumpFormat format, String target) {
     List<String> argv = program("pg_restore");
     if (format != DumpFormat.TAR) {
       argv.add("--jobs=" + settings.jobs());
     }
     argv.addAll(List.of("--no-owner", "--exit-on-error"));
-    if (clean) {
-      argv.addAll(List.of("--clean", "--if-exists"));
-    }
     argv.addAll(connection(target));
     argv.add(archive.toString());
     return argv;

@@ -14,10 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -101,36 +97,5 @@ final class PlainLoads {
   private static RuntimeException corrupt(ConfiguredDatabase db, String backupId, String why) {
     return Failures.of(FailureType.BACKUP_CORRUPT, "backup " + backupId + " of databases." + db.name()
         + " cannot be loaded: " + why + "; psql was stopped before the end, so nothing of it was kept");
-  }
-
-  /**
-   * What an in-place load sends first, in its transaction: every schema of the live database
-   * dropped (the dump creates its own; a failed load rolls the drops back), and {@code public}
-   * made again as the server makes it.
-   */
-  static List<String> inPlacePrelude(Connection live) throws SQLException {
-    List<String> sql = new ArrayList<>();
-    int version;
-    try (Statement s = live.createStatement()) {
-      try (ResultSet rs = s.executeQuery("select nspname from pg_namespace where nspname not like 'pg\\_%'"
-          + " and nspname <> 'information_schema' order by nspname")) {
-        while (rs.next()) {
-          sql.add("DROP SCHEMA IF EXISTS " + PgNames.ident(rs.getString(1)) + " CASCADE;");
-        }
-      }
-      try (ResultSet rs = s.executeQuery("select current_setting('server_version_num')::int")) {
-        rs.next();
-        version = rs.getInt(1);
-      }
-    }
-    if (version >= 150000) {
-      sql.add("CREATE SCHEMA public AUTHORIZATION pg_database_owner;");
-      sql.add("GRANT USAGE ON SCHEMA public TO PUBLIC;");
-    } else {
-      sql.add("CREATE SCHEMA public;");
-      sql.add("GRANT ALL ON SCHEMA public TO PUBLIC;");
-    }
-    sql.add("COMMENT ON SCHEMA public IS 'standard public schema';");
-    return sql;
   }
 }

@@ -20,9 +20,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A backup restored into this run's staging database, or into the live one: an archive (what
- * runs take, and imported custom, tar and directory dumps) with pg_restore, in place with
- * --clean; a plain dump with psql in one transaction ({@link PlainLoads}), in place after
- * dropping the live schemas in that same transaction. Each records a completion marker as the
+ * runs take, and imported custom, tar and directory dumps) with a parallel pg_restore, a plain
+ * dump with psql in one transaction ({@link PlainLoads}). In place, the live database's schemas
+ * are dropped first, so it holds what the backup holds and nothing else (pg_restore --clean
+ * would leave what the backup does not have, and cannot drop a partition's inherited
+ * constraints): in their own transaction before pg_restore, in the load's one transaction
+ * before a plain dump, which a failed load then rolls back. Each records a completion marker as the
  * database's comment (pg_dump without --create does not dump database comments, so the marker
  * never travels inside a backup); a retry that finds the marker does nothing, a retry that finds
  * an unmarked staging database drops it and restores again. Neither starts before the backup is
@@ -44,7 +47,7 @@ final class Restores {
     BackupManifest backup = backups.restorable(db, backupId, crossRestore, key);
     Dump dump = Dump.of(db, backup);
     String marker = stagedMarker(backup.backupId());
-    List<String> restore = dump.planned(db, staging, false, List.of());
+    List<String> restore = dump.planned(db, staging, List.of());
     String comment = "COMMENT ON DATABASE " + PgNames.ident(staging) + " IS " + PgNames.literal(marker);
     // Dry runs read the state too (nothing is written), so the plan is the exact SQL.
     return db.client().onMaintenance("restore into " + staging, c -> {
@@ -71,7 +74,7 @@ final class Restores {
       }
       execute(c, create);
       try {
-        runRestore(db, c, dump, staging, false, List.of());
+        runRestore(db, c, dump, staging, List.of());
         execute(c, comment);
       } catch (SQLException | RuntimeException | Error e) {
         dropQuietly(c, staging);
@@ -88,11 +91,9 @@ final class Restores {
     BackupManifest backup = backups.restorable(db, backupId, crossRestore, key);
     Dump dump = Dump.of(db, backup);
     String marker = inPlaceMarker(backup.backupId(), key);
-    // A plain dump has no --clean: the live schemas go first, in the load's own transaction.
-    List<String> prelude = dump.format().plain()
-        ? db.client().onLive("read the schemas of " + live, PlainLoads::inPlacePrelude) : List.of();
+    List<String> drops = db.client().onLive("read the schemas of " + live, Restores::dropSchemas);
     String comment = "COMMENT ON DATABASE " + PgNames.ident(live) + " IS " + PgNames.literal(marker);
-    List<String> planned = new ArrayList<>(dump.planned(db, live, true, prelude));
+    List<String> planned = new ArrayList<>(dump.planned(db, live, drops));
     planned.add(comment);
     if (dryRun) {
       return new RestoreResult(db.name(), live, backup.backupId(), false, "dry run", planned);
@@ -103,7 +104,12 @@ final class Restores {
         return new RestoreResult(db.name(), live, backup.backupId(), false,
             "already restored by an earlier attempt", List.of());
       }
-      runRestore(db, c, dump, live, true, prelude);
+      if (dump.format().archive()) {
+        db.client().onLive("drop the schemas of " + live, live2 -> inOneTransaction(live2, drops));
+        runRestore(db, c, dump, live, List.of());
+      } else {
+        runRestore(db, c, dump, live, drops);
+      }
       execute(c, comment);
       log.info("restored backup {} of {} in place", backup.backupId(), db.name());
       return new RestoreResult(db.name(), live, backup.backupId(), true, "restored in place", planned);
@@ -118,19 +124,72 @@ final class Restores {
       return new Dump(format, format.in(dir), backup.backupId(), backup.sha256());
     }
 
-    List<String> planned(ConfiguredDatabase db, String target, boolean clean, List<String> prelude) {
-      return format.archive()
-          ? List.of(Shell.display(db.tools().restore(path, format, target, clean)))
-          : PlainLoads.planned(db, format, path, target, prelude);
+    /** @param prelude what goes first: in its own transaction for an archive, in the load's for SQL */
+    List<String> planned(ConfiguredDatabase db, String target, List<String> prelude) {
+      if (format.plain()) {
+        return PlainLoads.planned(db, format, path, target, prelude);
+      }
+      List<String> planned = new ArrayList<>();
+      if (!prelude.isEmpty()) {
+        planned.add("BEGIN");
+        planned.addAll(prelude);
+        planned.add("COMMIT");
+      }
+      planned.add(Shell.display(db.tools().restore(path, format, target)));
+      return planned;
     }
+  }
+
+  /**
+   * The statements that empty a database for an in-place restore: every schema dropped (the
+   * dump creates its own), and {@code public} made again as the server makes it.
+   */
+  static List<String> dropSchemas(Connection live) throws SQLException {
+    List<String> sql = new ArrayList<>();
+    int version;
+    try (Statement s = live.createStatement()) {
+      try (ResultSet rs = s.executeQuery("select nspname from pg_namespace where nspname not like 'pg\\_%'"
+          + " and nspname <> 'information_schema' order by nspname")) {
+        while (rs.next()) {
+          sql.add("DROP SCHEMA IF EXISTS " + PgNames.ident(rs.getString(1)) + " CASCADE;");
+        }
+      }
+      try (ResultSet rs = s.executeQuery("select current_setting('server_version_num')::int")) {
+        rs.next();
+        version = rs.getInt(1);
+      }
+    }
+    if (version >= 150000) {
+      sql.add("CREATE SCHEMA public AUTHORIZATION pg_database_owner;");
+      sql.add("GRANT USAGE ON SCHEMA public TO PUBLIC;");
+    } else {
+      sql.add("CREATE SCHEMA public;");
+      sql.add("GRANT ALL ON SCHEMA public TO PUBLIC;");
+    }
+    sql.add("COMMENT ON SCHEMA public IS 'standard public schema';");
+    return sql;
+  }
+
+  private static Void inOneTransaction(Connection c, List<String> statements) throws SQLException {
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+      c.commit();
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    }
+    return null;
   }
 
   /**
    * Runs pg_restore (or psql for a plain dump), heartbeating the target's size; a cancel kills it
    * (the runner does), and a psql killed before the end of its input commits nothing.
    */
-  private static void runRestore(ConfiguredDatabase db, Connection c, Dump dump, String target, boolean clean,
-      List<String> prelude) throws SQLException {
+  private static void runRestore(ConfiguredDatabase db, Connection c, Dump dump, String target, List<String> prelude)
+      throws SQLException {
     Heartbeat heartbeat = Heartbeat.current();
     heartbeat.phase("restore");
     try (PreparedStatement size = c.prepareStatement(
@@ -138,7 +197,7 @@ final class Restores {
       size.setString(1, target);
       Runnable tick = () -> heartbeat.beat(sizeOf(size));
       if (dump.format().archive()) {
-        db.tools().run(db.tools().restore(dump.path(), dump.format(), target, clean), "pg_restore into " + target,
+        db.tools().run(db.tools().restore(dump.path(), dump.format(), target), "pg_restore into " + target,
             tick);
       } else {
         PlainLoads.load(db, dump.backupId(), dump.format(), dump.path(), dump.sha256(), target, prelude, tick);

@@ -45,7 +45,10 @@ public interface DatabaseActivities {
   /** The reverse of {@link #swap}: the safety copy becomes live again. */
   SwapResult swapBack(SwapRequest request);
 
-  /** {@code pg_restore --clean} into the live database (after a safety backup). */
+  /**
+   * Restores into the live database (after a safety backup): its schemas dropped, then the
+   * backup restored; a plain dump loads in one transaction with the drops.
+   */
   RestoreResult restoreInPlace(InPlaceRestoreRequest request);
 
   /** Drops this run's staging database, if any; never the live one. */
