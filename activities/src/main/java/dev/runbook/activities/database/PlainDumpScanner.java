@@ -380,6 +380,9 @@ final class PlainDumpScanner {
     while (end < text.length() && Character.isLetter(text.charAt(end))) {
       end++;
     }
+    if (end == at && at < text.length()) {
+      end++; // a one-character command: \! \? \;
+    }
     String name = "\\" + text.substring(at, end);
     if (name.equals("\\connect") || name.equals("\\c")) {
       return new Problem("line " + lineNo + " has \\connect, which would leave the database being restored:"
