@@ -138,7 +138,7 @@ public record DatabaseRollbackRequest(
     if (mode == DatabaseMode.REVERT && (backupId != null || strategy != null || crossRestore)) {
       p.add("backupId, strategy and crossRestore are for restore: drop them or use mode restore");
     }
-    if (crossRestore && backupId == null) {
+    if (crossRestore && backupId == null && backupFile == null) {
       p.add("crossRestore needs backupId: name the backup to copy into " + targetDatabase() + " (`runbook"
           + " backups DATABASE` lists every database's backups); the newest one is only ever chosen"
           + " from " + targetDatabase() + "'s own");
