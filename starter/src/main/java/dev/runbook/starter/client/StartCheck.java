@@ -1,5 +1,6 @@
 package dev.runbook.starter.client;
 
+import dev.runbook.workflows.model.BackupImportRequest;
 import dev.runbook.workflows.model.RunbookRequest;
 import java.util.List;
 
@@ -14,4 +15,12 @@ public interface StartCheck {
 
   /** What is wrong with this start, each naming the input and the fix; empty when it may start. */
   List<String> problems(RunbookRequest request);
+
+  /**
+   * What is wrong with this import for the workers (a database they do not have, a person not
+   * under people); empty when it may run. Checks nothing by default.
+   */
+  default List<String> importProblems(BackupImportRequest request) {
+    return List.of();
+  }
 }
