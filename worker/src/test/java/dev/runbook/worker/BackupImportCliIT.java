@@ -61,7 +61,8 @@ class BackupImportCliIT {
     Map<String, Object> tree = yaml.readValue(config.toFile(), java.util.LinkedHashMap.class);
     tree.put("people", List.of(
         Map.of("name", "bob", "roles", List.of("on-call"), "tokenSha256", Tokens.sha256Hex(Tokens.newToken())),
-        Map.of("name", "alice", "roles", List.of("engineering-lead"))));
+        Map.of("name", "alice", "roles", List.of("engineering-lead")),
+        Map.of("name", "carol", "roles", List.of("engineering-manager"))));
     tree.put("api", Map.of("listen", "127.0.0.1:0"));
     yaml.writeValue(config.toFile(), tree);
     env = Map.of(

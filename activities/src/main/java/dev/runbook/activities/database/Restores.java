@@ -1,6 +1,9 @@
 package dev.runbook.activities.database;
 
+import dev.runbook.activities.Failures;
+import dev.runbook.activities.exec.CommandRunner;
 import dev.runbook.activities.exec.Shell;
+import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.DatabaseActivities.RestoreResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -93,7 +96,11 @@ final class Restores {
     String marker = inPlaceMarker(backup.backupId(), key);
     List<String> drops = db.client().onLive("read the schemas of " + live, Restores::dropSchemas);
     String comment = "COMMENT ON DATABASE " + PgNames.ident(live) + " IS " + PgNames.literal(marker);
-    List<String> planned = new ArrayList<>(dump.planned(db, live, drops));
+    List<String> planned = new ArrayList<>();
+    if (dump.format().archive()) {
+      planned.add(Shell.display(db.tools().list(dump.path())));
+    }
+    planned.addAll(dump.planned(db, live, drops));
     planned.add(comment);
     if (dryRun) {
       return new RestoreResult(db.name(), live, backup.backupId(), false, "dry run", planned);
@@ -105,6 +112,8 @@ final class Restores {
             "already restored by an earlier attempt", List.of());
       }
       if (dump.format().archive()) {
+        // The drops commit before pg_restore runs: an archive it cannot even read drops nothing.
+        requireReadable(db, dump);
         db.client().onLive("drop the schemas of " + live, live2 -> inOneTransaction(live2, drops));
         runRestore(db, c, dump, live, List.of());
       } else {
@@ -168,6 +177,16 @@ final class Restores {
     }
     sql.add("COMMENT ON SCHEMA public IS 'standard public schema';");
     return sql;
+  }
+
+  private static void requireReadable(ConfiguredDatabase db, Dump dump) {
+    Heartbeat heartbeat = Heartbeat.current();
+    CommandRunner.Result listed = db.tools().attempt(db.tools().list(dump.path()), heartbeat::tick, null, null);
+    if (!listed.ok()) {
+      throw Failures.of(FailureType.BACKUP_CORRUPT, "backup " + dump.backupId() + " of databases." + db.name()
+          + " cannot be read by pg_restore --list (" + db.tools().errors(listed) + "): nothing was dropped or"
+          + " restored; pick another backup");
+    }
   }
 
   private static Void inOneTransaction(Connection c, List<String> statements) throws SQLException {

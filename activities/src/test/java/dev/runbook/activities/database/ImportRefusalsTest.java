@@ -192,6 +192,23 @@ class ImportRefusalsTest {
   }
 
   @Test
+  void anInPlaceRestoreOfAnArchiveThatBrokeSinceDropsNothing() throws Exception {
+    var adapter = adapter();
+    Path custom = RichDatabase.dump(db, Made.CUSTOM, Files.createDirectories(files.resolve("inplace")));
+    var imported = adapter.importBackup(new ImportRequest(NAME, custom.toString(), "bob", "k/r4/import", false));
+    Path stored = backups.resolve(NAME).resolve(imported.backupId()).resolve("dump").resolve("backup.dump");
+    Files.write(stored, Arrays.copyOf(Files.readAllBytes(stored), 16));
+
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      ApplicationFailure f = failure(() -> adapter.restoreInPlace(new dev.runbook.workflows.activities
+          .DatabaseActivities.InPlaceRestoreRequest(NAME, imported.backupId(), "rollback-shop/r4/restore", false)),
+          FailureType.BACKUP_CORRUPT);
+      assertThat(f.getOriginalMessage()).contains("cannot be read by pg_restore --list", "nothing was dropped");
+      assertThat(Contents.of(db)).isEqualTo(live);
+    }
+  }
+
+  @Test
   void aPsqlCommandSlippedIntoAnImportedFileLaterNeverReachesPsql() throws Exception {
     var adapter = adapter();
     var imported = adapter.importBackup(new ImportRequest(NAME, plain.toString(), "bob", "k/r3/import", false));
