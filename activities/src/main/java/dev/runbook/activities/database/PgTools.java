@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * pg_dump and pg_restore for one configured server: the argv (connection options as arguments,
+ * pg_dump, pg_restore and psql for one configured server: the argv (connection options as arguments,
  * the password only in the PGPASSWORD environment variable), running them, and reading their
  * errors into typed failures.
  */
