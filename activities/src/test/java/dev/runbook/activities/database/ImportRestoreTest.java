@@ -169,5 +169,10 @@ class ImportRestoreTest {
     assertThat(Files.exists(backups.resolve(NAME).resolve(plan.backupId()))).isFalse();
     assertThat(Fixtures.rowsUnder(backups)).isEmpty();
     assertThat(exists(db)).isTrue();
+    // A dry run of a restore from that file stops where the backup would be, saying why.
+    var notYet = Fixtures.failure(() -> adapter.resolveBackup(new ResolveBackupRequest(NAME, plan.backupId(), true)),
+        dev.runbook.workflows.activities.FailureType.UNKNOWN_BACKUP);
+    assertThat(notYet.getOriginalMessage()).contains("not imported yet", "a dry run imports nothing",
+        "runbook backup import shop FILE");
   }
 }

@@ -154,38 +154,6 @@ class RunbookCliTest {
   }
 
   @Test
-  void backupImportTakesAFileOnTheWorkersAndBackupsSaysWhoImportedItFromWhere() {
-    world.databases.get("api").files.put("/backups/db_2026-11-25.sql.gz", 2);
-
-    Result imported = run("backup", "import", "api", "/backups/db_2026-11-25.sql.gz", "--as", "erin");
-    Result again = run("backup", "import", "api", "/backups/db_2026-11-25.sql.gz", "--as", "bob", "--json");
-    Result relative = run("backup", "import", "api", "backups/db.sql.gz", "--as", "erin");
-    Result missing = run("backup", "import", "api", "/backups/none.sql.gz", "--as", "erin");
-    Result nothing = run("backup");
-
-    assertThat(imported.exit()).as(imported.err()).isZero();
-    assertThat(imported.out()).startsWith("imported /backups/db_2026-11-25.sql.gz as backup import-")
-        .contains("plain-gzip, 2.0 KiB", "schema 2", "imported by erin from /backups/db_2026-11-25.sql.gz",
-            "api on db1:5432 (system 7000000000000000001)", "runbook start database SERVICE --mode restore --backup import-");
-    assertThat(again.exit()).isZero();
-    assertThat(again.out()).contains("\"reused\" : true", "\"importedBy\" : \"erin\"");
-    assertThat(relative.exit()).isEqualTo(2);
-    assertThat(relative.err()).contains("FILE 'backups/db.sql.gz' is not an absolute path", "$(realpath backups/db.sql.gz)");
-    assertThat(missing.exit()).isEqualTo(2);
-    assertThat(missing.err()).contains("there is no /backups/none.sql.gz");
-    assertThat(nothing.exit()).isEqualTo(2);
-    assertThat(nothing.err()).contains("import DATABASE FILE");
-    assertThat(world.calls("Database.importBackup")).hasSize(3);
-
-    String id = imported.out().replaceAll("(?s).*as backup (import-[0-9a-f]+) .*", "$1");
-    backupRows.add(new BackupRecord(id, "api", "7000000000000000001", "db1", 5432, "api",
-        Instant.parse("2026-11-25T03:00:00Z"), 2048, "ab".repeat(32), "2", true, "import-api-0123456789abcdef",
-        "run-1", "import", "worker-1", "/var/backups/runbook/api/" + id, null, "plain-gzip", "erin",
-        "/backups/db_2026-11-25.sql.gz", Instant.parse("2026-11-26T09:00:00Z")));
-    assertThat(run("backups", "api").out()).contains(id, "imported by erin from /backups/db_2026-11-25.sql.gz");
-  }
-
-  @Test
   void startEmergencyThenApproveAsAnotherPersonAndWatchItEnd() {
     Result started = run("start", "emergency", "api", "-s", "P1", "-r", "errors after v2",
         "--as", "erin", "--with-database", "--monitor-for", "0m", "--incident", "INC-9");
