@@ -62,7 +62,7 @@ class SetupScriptTest {
     stub(aptGet, "echo \"$*\" >> '" + aptLog + "'\n"
         + "if [ \"$1\" = install ]; then\n"
         + "  mkdir -p '" + pgRoots + "/15/bin'\n"
-        + "  for t in initdb pg_ctl pg_dump pg_restore; do\n"
+        + "  for t in initdb pg_ctl pg_dump pg_restore psql; do\n"
         + "    printf '#!/bin/sh\\n' > '" + pgRoots + "/15/bin/'$t; chmod 755 '" + pgRoots + "/15/bin/'$t\n"
         + "  done\n"
         + "  for t in " + String.join(" ", MARIADB) + "; do\n"
@@ -141,7 +141,7 @@ class SetupScriptTest {
   private void postgresInstalled() throws IOException {
     Path v = mkdir(pgRoots.resolve("15"));
     Path b = mkdir(v.resolve("bin"));
-    for (String t : List.of("initdb", "pg_ctl", "pg_dump", "pg_restore")) {
+    for (String t : List.of("initdb", "pg_ctl", "pg_dump", "pg_restore", "psql")) {
       stub(b.resolve(t), "exit 0");
     }
   }
@@ -177,7 +177,7 @@ class SetupScriptTest {
     assertThat(r.errLines()).singleElement().asString()
         .startsWith("runbook setup: installing postgresql postgresql-contrib postgresql-client mariadb-server-core"
             + " mariadb-client with apt-get: ")
-        .contains("the PostgreSQL server", "pg_dump and pg_restore", "MariaDB's server", "mysql and mysqldump");
+        .contains("the PostgreSQL server", "pg_dump, pg_restore and psql", "MariaDB's server", "mysql and mysqldump");
     assertThat(Files.readAllLines(aptLog)).containsExactly("update -qq",
         "install -y -qq postgresql postgresql-contrib postgresql-client mariadb-server-core mariadb-client");
 
@@ -228,7 +228,7 @@ class SetupScriptTest {
   void theProductsOwnLocationsCountAndADemoAgainstAServerNeedsOnlyTheClientTools() throws Exception {
     mariadbInstalled(bin);
     Path own = mkdir(dir.resolve("own-build"));
-    for (String t : List.of("initdb", "pg_ctl", "pg_dump", "pg_restore")) {
+    for (String t : List.of("initdb", "pg_ctl", "pg_dump", "pg_restore", "psql")) {
       stub(own.resolve(t), "exit 0");
     }
     Map<String, String> env = probes();
@@ -239,6 +239,7 @@ class SetupScriptTest {
 
     stub(bin.resolve("pg_dump"), "exit 0");
     stub(bin.resolve("pg_restore"), "exit 0");
+    stub(bin.resolve("psql"), "exit 0");
     Map<String, String> server = probes();
     server.put("RUNBOOK_DATABASE_URL", "postgresql://runbook@127.0.0.1:5432/runbook");
     Run demo = setup("demo", server, root());

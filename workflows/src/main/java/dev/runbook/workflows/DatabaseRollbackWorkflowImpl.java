@@ -4,6 +4,8 @@ import dev.runbook.workflows.activities.DatabaseActivities;
 import dev.runbook.workflows.activities.DatabaseActivities.BackupInfo;
 import dev.runbook.workflows.activities.DatabaseActivities.BackupRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.BackupResult;
+import dev.runbook.workflows.activities.DatabaseActivities.ImportRequest;
+import dev.runbook.workflows.activities.DatabaseActivities.ImportResult;
 import dev.runbook.workflows.activities.DatabaseActivities.InPlaceRestoreRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.IntegrityReport;
 import dev.runbook.workflows.activities.DatabaseActivities.IntegrityRequest;
@@ -282,7 +284,7 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
                     new InPlaceRestoreRequest(database, safetyId, engine.key("compensate-restore"), dry())));
     engine.step(
         "restore",
-        "Restore " + source.backupId() + " into " + database + " (pg_restore --clean)",
+        "Restore " + source.backupId() + " into " + database + " in place",
         StepPolicy.REQUIRED,
         () ->
             db(ActivityCatalog.LONG)
@@ -300,6 +302,7 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
   }
 
   private BackupInfo resolveBackup() {
+    String named = request.backupFile() == null ? request.backupId() : importBackupFile();
     BackupInfo source =
         engine.step(
             "resolve-backup",
@@ -309,8 +312,7 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
               BackupInfo b =
                   db(ActivityCatalog.QUICK)
                       .resolveBackup(
-                          new ResolveBackupRequest(
-                              database, request.backupId(), dry(), request.crossRestore()));
+                          new ResolveBackupRequest(database, named, dry(), request.crossRestore()));
               engine.detail(
                   (dry() ? "would restore " : "") + b.backupId() + " from " + b.createdAt()
                       + ", schema " + b.schemaVersion() + ", " + b.sizeBytes() + " bytes"
@@ -325,6 +327,32 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
     backupId = source.backupId();
     schemaTo = source.schemaVersion();
     return source;
+  }
+
+  /**
+   * The dump file the request names, checked and imported as a backup of this database, asserted
+   * by the requester (a request without a file never takes this step): its backup ID.
+   */
+  private String importBackupFile() {
+    ImportResult imported =
+        engine.step(
+            "import-backup",
+            "Import " + request.backupFile() + " as a backup of " + database,
+            StepPolicy.REQUIRED,
+            () -> {
+              ImportResult r =
+                  db(ActivityCatalog.LONG)
+                      .importBackup(
+                          new ImportRequest(
+                              database, request.backupFile(), request.requestedBy(),
+                              engine.key("import-backup"), dry()));
+              engine.detail(
+                  (dry() ? "would import it as " : r.reused() ? "imported before as " : "imported as ")
+                      + r.backupId() + ": " + r.format() + ", " + r.sizeBytes() + " bytes, sha256 "
+                      + r.sha256() + ", schema " + r.schemaVersion());
+              return r;
+            });
+    return imported.backupId();
   }
 
   private BackupResult backup(String id, String title) {

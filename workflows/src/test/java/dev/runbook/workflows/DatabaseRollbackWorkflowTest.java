@@ -195,6 +195,49 @@ class DatabaseRollbackWorkflowTest extends WorkflowTest {
     assertThat(world.calls("Database.restoreStaged")).containsExactly("Database.restoreStaged api prod-copy");
   }
 
+  private static DatabaseRollbackRequest restoreFromFile(String file, boolean dryRun) {
+    return new DatabaseRollbackRequest(
+        "api", null, Severity.P1, "restore last night's dump", FakeWorld.REQUESTER, dryRun, null,
+        DatabaseMode.RESTORE, null, null, null, null, null, null, null, false, file);
+  }
+
+  @Test
+  void aRestoreFromAFileImportsItAsTheRequesterFirstThenStagesAndSwapsIt() {
+    FakeWorld.Database api = world.databases.get("api");
+    api.files.put("/backups/db_2026-11-25.sql.gz", 2);
+
+    WorkflowStub run = start(restoreFromFile("/backups/db_2026-11-25.sql.gz", false));
+    RunStatus waiting = awaitPhase(testEnv, run, Phase.AWAITING_APPROVAL);
+    assertThat(step(waiting, "import-backup").detail()).startsWith("imported as import-")
+        .contains("plain-gzip", "schema 2");
+    approve(run, "alice");
+    DatabaseRollbackResult result = run.getResult(DatabaseRollbackResult.class);
+
+    assertThat(result.report().outcome()).isEqualTo(Phase.SUCCEEDED);
+    assertThat(result.backupId()).startsWith("import-");
+    assertThat(api.schema).isEqualTo(2);
+    assertThat(api.importedBy.get(result.backupId())).isEqualTo(FakeWorld.REQUESTER);
+    List<String> order = world.calls().stream().map(c -> c.split(" ")[0])
+        .filter(c -> c.startsWith("Database.")).toList();
+    assertThat(order).containsSubsequence("Database.importBackup", "Database.resolveBackup",
+        "Database.restoreStaged", "Database.swap");
+    assertThat(world.calls("Database.resolveBackup")).containsExactly("Database.resolveBackup api " + result.backupId());
+  }
+
+  @Test
+  void aFileTheWorkersDoNotHaveStopsTheRunAtTheImportBeforeAnythingIsStaged() {
+    WorkflowStub run = start(restoreFromFile("/backups/missing.sql.gz", false));
+
+    RunStatus stuck = awaitPhase(testEnv, run, Phase.NEEDS_DECISION);
+
+    assertThat(stuck.pendingDecision().step()).isEqualTo("import-backup");
+    assertThat(step(stuck, "import-backup").error()).contains("there is no /backups/missing.sql.gz");
+    assertThat(world.calls("Database.resolveBackup")).isEmpty();
+    assertThat(world.calls("Database.restoreStaged")).isEmpty();
+    decide(run, DecisionAction.ABORT, "erin");
+    assertThat(run.getResult(DatabaseRollbackResult.class).report().outcome()).isEqualTo(Phase.ABORTED);
+  }
+
   @Test
   void revertToAGivenMigration() {
     DatabaseRollbackRequest r = new DatabaseRollbackRequest(

@@ -16,7 +16,8 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * The backups table of the rollback log (V3): one row per backup directory, written by the backup
+ * The backups table of the rollback log (V3, with imports' format and origin since V6): one row
+ * per backup directory, written by the backup
  * activity when a backup is published (and again, harmlessly, when a retry finds it done), marked
  * when retention removes the files, and read newest first by {@code runbook backups} and the API.
  */
@@ -40,12 +41,17 @@ public final class BackupCatalog {
     return dataSource;
   }
 
-  /** Records a published backup; a row for the same directory is left as it is. */
+  /**
+   * Records a published backup. A row for the same directory keeps what it says (the first
+   * import of a file keeps its origin), except that its files are there again if retention had
+   * removed them.
+   */
   void record(BackupManifest m, Path location, Origin origin) {
     String sql = "insert into backups (location, worker_host, database, backup_id, system_identifier, host, port,"
         + " physical_database, created_at, size_bytes, sha256, schema_version, verified, idempotency_key,"
-        + " workflow_id, run_id, step) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-        + " on conflict (location) do nothing";
+        + " workflow_id, run_id, step, format, imported_by, imported_from, imported_at)"
+        + " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        + " on conflict (location) do update set removed_at = null where backups.removed_at is not null";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, location.toAbsolutePath().normalize().toString());
@@ -69,6 +75,10 @@ public final class BackupCatalog {
       ps.setString(15, origin.workflowId());
       ps.setString(16, origin.runId());
       ps.setString(17, origin.step());
+      ps.setString(18, DumpFormat.of(m.format()).label());
+      ps.setString(19, m.importedBy());
+      ps.setString(20, m.importedFrom());
+      ps.setTimestamp(21, m.importedAt() == null ? null : Timestamp.from(m.importedAt()));
       ps.executeUpdate();
     } catch (SQLException e) {
       throw Failures.of(FailureType.UNAVAILABLE, "backup " + m.backupId() + " of databases." + m.database()
@@ -98,7 +108,8 @@ public final class BackupCatalog {
   public List<BackupRecord> list(String database, int limit) {
     String sql = "select backup_id, database, system_identifier, host, port, physical_database, created_at,"
         + " size_bytes, sha256, schema_version, verified, workflow_id, run_id, step, worker_host, location,"
-        + " removed_at from backups where (?::text is null or database = ?)"
+        + " removed_at, format, imported_by, imported_from, imported_at from backups"
+        + " where (?::text is null or database = ?)"
         + " order by created_at desc, backup_id limit ?";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
@@ -125,7 +136,11 @@ public final class BackupCatalog {
               rs.getString("step"),
               rs.getString("worker_host"),
               rs.getString("location"),
-              instant(rs.getTimestamp("removed_at"))));
+              instant(rs.getTimestamp("removed_at")),
+              rs.getString("format"),
+              rs.getString("imported_by"),
+              rs.getString("imported_from"),
+              instant(rs.getTimestamp("imported_at"))));
         }
       }
       return out;

@@ -19,6 +19,13 @@ import java.time.Instant;
  *     manifests written before backups recorded their source
  * @param host the address the source server was reached at
  * @param port its port
+ * @param format how {@code dump/} holds the dump ({@link DumpFormat}); null in manifests written
+ *     before imports: directory
+ * @param importedBy for an imported file, who imported it and so asserted that it holds this
+ *     database (its identity is then the database's when it was imported); null for a backup a
+ *     run took
+ * @param importedFrom the path it was imported from
+ * @param importedAt when it was imported; {@code createdAt} is when the dump was made
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record BackupManifest(
@@ -34,7 +41,30 @@ public record BackupManifest(
     boolean verified,
     String systemIdentifier,
     String host,
-    Integer port) {
+    Integer port,
+    String format,
+    String importedBy,
+    String importedFrom,
+    Instant importedAt) {
+
+  /** A backup a run took with pg_dump, in its directory format. */
+  public BackupManifest(
+      String backupId,
+      String database,
+      String physicalDatabase,
+      String key,
+      Instant createdAt,
+      long sizeBytes,
+      String sha256,
+      String schemaVersion,
+      String pgDumpVersion,
+      boolean verified,
+      String systemIdentifier,
+      String host,
+      Integer port) {
+    this(backupId, database, physicalDatabase, key, createdAt, sizeBytes, sha256, schemaVersion, pgDumpVersion,
+        verified, systemIdentifier, host, port, DumpFormat.DIRECTORY.label(), null, null, null);
+  }
 
   /** The database this backup holds, or null when the manifest does not say. */
   public DatabaseIdentity source() {

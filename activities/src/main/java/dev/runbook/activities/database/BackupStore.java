@@ -37,6 +37,8 @@ public final class BackupStore {
   public static final String MANIFEST = "manifest.json";
   public static final String DUMP = "dump";
   static final String TEMP_PREFIX = ".tmp-";
+  /** Long reads of large files report progress this often. */
+  static final long TICK_BYTES = 8L << 20;
 
   private static final ObjectMapper json = new ObjectMapper()
       .registerModule(new JavaTimeModule())
@@ -233,7 +235,8 @@ public final class BackupStore {
   /**
    * SHA-256 over the dump files in path order: each file's relative path, a NUL byte, its bytes.
    *
-   * @param perFile called after each file (heartbeat; throws when the activity was cancelled)
+   * @param perFile called after each file and every 8 MiB of a large one (heartbeat; throws when
+   *     the activity was cancelled)
    */
   static String checksum(Path dumpDir, Runnable perFile) {
     MessageDigest digest = newDigest();
@@ -247,8 +250,14 @@ public final class BackupStore {
         digest.update((byte) 0);
         try (InputStream in = Files.newInputStream(f)) {
           int n;
+          long sinceTick = 0;
           while ((n = in.read(buf)) > 0) {
             digest.update(buf, 0, n);
+            sinceTick += n;
+            if (sinceTick >= TICK_BYTES) {
+              perFile.run();
+              sinceTick = 0;
+            }
           }
         }
         perFile.run();
@@ -257,6 +266,37 @@ public final class BackupStore {
       throw new UncheckedIOException("cannot read " + dumpDir, e);
     }
     return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /**
+   * SHA-256 of one file's bytes, as {@code sha256sum} prints it.
+   *
+   * @param perChunk called after every 8 MiB (heartbeat; throws when the activity was cancelled)
+   */
+  static String fileChecksum(Path file, Runnable perChunk) {
+    MessageDigest digest = newDigest();
+    byte[] buf = new byte[1 << 16];
+    long sinceTick = 0;
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        digest.update(buf, 0, n);
+        sinceTick += n;
+        if (sinceTick >= TICK_BYTES) {
+          perChunk.run();
+          sinceTick = 0;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    perChunk.run();
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /** A fresh SHA-256 digest. */
+  static MessageDigest sha256Digest() {
+    return newDigest();
   }
 
   static void deleteTree(Path dir) {

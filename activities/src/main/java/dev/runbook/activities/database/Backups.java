@@ -111,14 +111,16 @@ final class Backups {
    * against the target's identity.
    */
   BackupInfo resolve(ConfiguredDatabase db, String backupId, boolean crossRestore, boolean dryRun) {
-    Target t = target(db, backupId);
+    Target t = target(db, backupId, dryRun);
     DatabaseIdentity target = t.identity();
     BackupEntry entry = t.entry();
-    Path dump = entry.path().resolve(BackupStore.DUMP);
+    Path dumpDir = entry.path().resolve(BackupStore.DUMP);
     if (!entry.verified()) {
       throw corrupt(db, entry.backupId(), "it has no verified manifest (an unfinished or damaged backup)");
     }
     BackupManifest m = BackupStore.readManifest(entry.path()).orElseThrow();
+    DumpFormat format = DumpFormat.of(m.format());
+    Path dump = format.in(dumpDir);
     Provenance.Verdict verdict = Provenance.check(db, m, target, crossRestore, null);
     boolean crossing = verdict == Provenance.Verdict.CROSS_RESTORE;
     List<String> planned = new ArrayList<>();
@@ -127,17 +129,21 @@ final class Backups {
           + DatabaseIdentity.describe(m.source()) + " and goes into " + target.describe());
     }
     planned.add("sha256 over " + dump);
-    planned.add(db.engine().verifyPlan(dump, m.backupId()));
+    if (format.archive()) {
+      planned.add(db.engine().verifyPlan(dump, m.backupId()));
+    }
     if (!dryRun) {
       Heartbeat heartbeat = Heartbeat.current();
       heartbeat.phase("checksum");
-      String sha256 = Files.isDirectory(dump) ? BackupStore.checksum(dump, heartbeat::tick) : "(no dump directory)";
+      String sha256 = Files.exists(dump) ? format.checksum(dumpDir, heartbeat::tick) : "(no dump)";
       if (!sha256.equals(m.sha256())) {
         throw corrupt(db, m.backupId(), "its files do not match the manifest's sha256 (" + m.sha256()
             + ", now " + sha256 + "): they were changed or damaged");
       }
-      heartbeat.phase("verify");
-      verifyArchive(db, m.backupId(), dump, heartbeat);
+      if (format.archive()) {
+        heartbeat.phase("verify");
+        verifyArchive(db, m.backupId(), dump, heartbeat);
+      }
     }
     if (crossing) {
       log.warn("cross-restore asked for: backup {} of {} was taken from {}, target is {}", m.backupId(),
@@ -155,9 +161,9 @@ final class Backups {
    * database's, whatever its age). A named backup is looked up first: an unknown ID is an answer
    * that needs no server.
    */
-  private Target target(ConfiguredDatabase db, String backupId) {
+  private Target target(ConfiguredDatabase db, String backupId, boolean dryRun) {
     if (backupId != null) {
-      BackupEntry named = named(db, backupId);
+      BackupEntry named = named(db, backupId, dryRun);
       return new Target(named, targetIdentity(db));
     }
     DatabaseIdentity target = targetIdentity(db);
@@ -166,14 +172,18 @@ final class Backups {
         .orElseThrow(() -> noOwnBackup(db, target, all)), target);
   }
 
-  private BackupEntry named(ConfiguredDatabase db, String backupId) {
+  private BackupEntry named(ConfiguredDatabase db, String backupId, boolean dryRun) {
     List<BackupEntry> all = db.store().list(db.name());
     PgNames.requireBackupId(backupId);
+    boolean notYetImported = dryRun && backupId.startsWith(Imports.ID_PREFIX);
     return all.stream().filter(e -> e.backupId().equals(backupId)).findFirst().orElseThrow(() ->
         Failures.of(FailureType.UNKNOWN_BACKUP, "there is no backup '" + backupId + "' of databases."
-            + db.name() + " on this worker (in " + db.store().root().resolve(db.name()) + "): `runbook backups "
-            + db.name() + "` lists what exists" + existing(all) + "; or leave the backup out for the"
-            + " newest verified one"));
+            + db.name() + " on this worker (in " + db.store().root().resolve(db.name()) + ")"
+            + (notYetImported
+                ? ": the file it would be is not imported yet, and a dry run imports nothing. Import it"
+                    + " (`runbook backup import " + db.name() + " FILE`) to plan the rest of the restore"
+                : ": `runbook backups " + db.name() + "` lists what exists" + existing(all)
+                    + "; or leave the backup out for the newest verified one")));
   }
 
   /**
@@ -181,7 +191,7 @@ final class Backups {
    * of the target database, unless a cross-restore was asked for.
    */
   BackupManifest restorable(ConfiguredDatabase db, String backupId, boolean crossRestore, String key) {
-    Target t = target(db, backupId);
+    Target t = target(db, backupId, false);
     DatabaseIdentity target = t.identity();
     BackupEntry entry = t.entry();
     if (!entry.verified()) {

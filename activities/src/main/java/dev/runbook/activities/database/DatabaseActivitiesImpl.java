@@ -30,6 +30,7 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
   private final Swaps swaps = new Swaps();
   private final CommandRestores commandRestores;
   private final CommandSwaps commandSwaps;
+  private final Imports imports;
 
   private final BackupCatalog catalog;
   private final Clock clock;
@@ -65,6 +66,7 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
     EngineMarkers markers = new EngineMarkers(catalog.dataSource());
     this.commandRestores = new CommandRestores(backups, markers);
     this.commandSwaps = new CommandSwaps(markers);
+    this.imports = new Imports(clock, catalog);
   }
 
   /** The backups of one configured database, for listing and pruning from the CLI. */
@@ -228,6 +230,13 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
   /** Nothing to swap back or drop where nothing was ever staged. */
   private static SwapResult unswapped(ConfiguredDatabase db) {
     return new SwapResult(db.name(), db.live(), null, false, List.of());
+  }
+
+  @Override
+  public ImportResult importBackup(ImportRequest r) {
+    ConfiguredDatabase db = db(r.database());
+    String key = key(r.key());
+    return imports.importFile(db, r.file(), r.importedBy(), Origins.of(key), r.dryRun());
   }
 
   private ConfiguredDatabase db(String name) {

@@ -44,7 +44,7 @@ import java.util.Set;
  * @param maintenanceDatabase where CREATE/DROP/ALTER DATABASE run from (default {@code postgres})
  * @param backupDir this database's backup root; backups go to {@code <backupDir>/<name>/<id>}
  * @param jobs parallel jobs for pg_dump and pg_restore (default 2)
- * @param binDir where pg_dump and pg_restore live; default: discovered, then PATH
+ * @param binDir where pg_dump, pg_restore and psql live; default: discovered, then PATH
  * @param timeout longest a pg_dump, pg_restore or migration command may run (default 2 hours)
  * @param lockTimeout longest a revert waits for a lock another session holds (default 60 s); then
  *     it rolls back and is retried

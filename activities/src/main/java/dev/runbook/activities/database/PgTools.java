@@ -12,9 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * pg_dump and pg_restore for one configured server: the argv (connection options as arguments,
+ * pg_dump, pg_restore and psql for one configured server: the argv (connection options as arguments,
  * the password only in the PGPASSWORD environment variable), running them, and reading their
  * errors into typed failures.
  */
@@ -37,15 +38,49 @@ final class PgTools {
     return argv;
   }
 
-  /** A parallel restore into {@code target}; {@code clean} drops the dumped objects first. */
-  List<String> restore(Path dumpDir, String target, boolean clean) {
+  /**
+   * A restore of an archive into {@code target} (an empty database, or one whose schemas were
+   * dropped), parallel where the format allows: pg_restore cannot restore a tar archive in
+   * parallel.
+   */
+  List<String> restore(Path archive, DumpFormat format, String target) {
     List<String> argv = program("pg_restore");
-    argv.addAll(List.of("--jobs=" + settings.jobs(), "--no-owner", "--exit-on-error"));
-    if (clean) {
-      argv.addAll(List.of("--clean", "--if-exists"));
+    if (format != DumpFormat.TAR) {
+      argv.add("--jobs=" + settings.jobs());
     }
+    argv.addAll(List.of("--no-owner", "--exit-on-error"));
     argv.addAll(connection(target));
-    argv.add(dumpDir.toString());
+    argv.add(archive.toString());
+    return argv;
+  }
+
+  /**
+   * psql loading a plain dump from its standard input into {@code target}: one transaction that
+   * stops at the first error, no psqlrc.
+   */
+  List<String> load(String target) {
+    List<String> argv = program("psql");
+    argv.addAll(List.of("--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
+        "--file=-"));
+    argv.addAll(connection(target));
+    return argv;
+  }
+
+  /** Reads every byte of an archive, as a restore would, writing the SQL nowhere. */
+  List<String> readAll(Path archive) {
+    List<String> argv = program("pg_restore");
+    argv.addAll(List.of("--file=/dev/null", archive.toString()));
+    return argv;
+  }
+
+  /** The data of one table of an archive, as SQL on stdout (the migration history's rows). */
+  List<String> tableData(Path archive, String schema, String table) {
+    List<String> argv = program("pg_restore");
+    argv.addAll(List.of("--data-only", "--table=" + table));
+    if (schema != null) {
+      argv.add("--schema=" + schema);
+    }
+    argv.addAll(List.of("--file=-", archive.toString()));
     return argv;
   }
 
@@ -73,12 +108,30 @@ final class PgTools {
 
   /** Runs a tool; a non-zero exit becomes the failure its error output describes. */
   Result run(List<String> argv, String action, Runnable tick) {
-    Command command = new Command(argv, env(), null, settings.timeout());
-    Result r = runner.run(command, tick, null);
+    return run(argv, action, tick, null, null);
+  }
+
+  /**
+   * As {@link #run(List, String, Runnable)}, with stdout handed over line by line and the tool's
+   * input written by {@code stdin} (either may be null).
+   */
+  Result run(List<String> argv, String action, Runnable tick, Consumer<String> stdoutLines,
+      CommandRunner.Feeder stdin) {
+    Result r = attempt(argv, tick, stdoutLines, stdin);
     if (!r.ok()) {
       throw failure(r, action);
     }
     return r;
+  }
+
+  /** Runs a tool and returns how it ended, whatever its exit code. */
+  Result attempt(List<String> argv, Runnable tick, Consumer<String> stdoutLines, CommandRunner.Feeder stdin) {
+    return runner.run(new Command(argv, env(), null, settings.timeout()), tick, stdoutLines, stdin);
+  }
+
+  /** The tool's error output, the password scrubbed out. */
+  String errors(Result r) {
+    return settings.password().redact(r.tail(800));
   }
 
   Map<String, String> env() {
@@ -88,7 +141,7 @@ final class PgTools {
         "PGAPPNAME", "runbook");
   }
 
-  private ApplicationFailure failure(Result r, String action) {
+  ApplicationFailure failure(Result r, String action) {
     String err = settings.password().redact(r.tail(800));
     String lower = err.toLowerCase();
     if (lower.contains("password authentication failed") || lower.contains("no password supplied")) {

@@ -1,6 +1,9 @@
 package dev.runbook.activities.database;
 
+import dev.runbook.activities.Failures;
+import dev.runbook.activities.exec.CommandRunner;
 import dev.runbook.activities.exec.Shell;
+import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.DatabaseActivities.RestoreResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,11 +22,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * pg_restore into this run's staging database, or with --clean into the live one. Each records a
- * completion marker as the database's comment (pg_dump without --create does not dump database
- * comments, so the marker never travels inside a backup); a retry that finds the marker does
- * nothing, a retry that finds an unmarked staging database drops it and restores again. Neither
- * starts before the backup is known to hold the target database, or a cross-restore was asked for.
+ * A backup restored into this run's staging database, or into the live one: an archive (what
+ * runs take, and imported custom, tar and directory dumps) with a parallel pg_restore, a plain
+ * dump with psql in one transaction ({@link PlainLoads}). In place, the live database's schemas
+ * are dropped first, so it holds what the backup holds and nothing else (pg_restore --clean
+ * would leave what the backup does not have, and cannot drop a partition's inherited
+ * constraints): in their own transaction before pg_restore, in the load's one transaction
+ * before a plain dump, which a failed load then rolls back. Each records a completion marker as the
+ * database's comment (pg_dump without --create does not dump database comments, so the marker
+ * never travels inside a backup); a retry that finds the marker does nothing, a retry that finds
+ * an unmarked staging database drops it and restores again. Neither starts before the backup is
+ * known to hold the target database, or a cross-restore was asked for.
  */
 final class Restores {
   private static final Logger log = LoggerFactory.getLogger(Restores.class);
@@ -39,9 +48,9 @@ final class Restores {
     String live = db.live();
     String staging = PgNames.staging(live, runTag);
     BackupManifest backup = backups.restorable(db, backupId, crossRestore, key);
-    Path dump = db.store().backupDir(db.name(), backup.backupId()).resolve(BackupStore.DUMP);
+    Dump dump = Dump.of(db, backup);
     String marker = stagedMarker(backup.backupId());
-    List<String> restore = db.tools().restore(dump, staging, false);
+    List<String> restore = dump.planned(db, staging, List.of());
     String comment = "COMMENT ON DATABASE " + PgNames.ident(staging) + " IS " + PgNames.literal(marker);
     // Dry runs read the state too (nothing is written), so the plan is the exact SQL.
     return db.client().onMaintenance("restore into " + staging, c -> {
@@ -58,7 +67,7 @@ final class Restores {
       }
       String create = createLike(c, live, staging);
       planned.add(create);
-      planned.add(Shell.display(restore));
+      planned.addAll(restore);
       planned.add(comment);
       if (dryRun) {
         return new RestoreResult(db.name(), staging, backup.backupId(), false, "dry run", planned);
@@ -68,7 +77,7 @@ final class Restores {
       }
       execute(c, create);
       try {
-        runRestore(db, c, restore, staging);
+        runRestore(db, c, dump, staging, List.of());
         execute(c, comment);
       } catch (SQLException | RuntimeException | Error e) {
         dropQuietly(c, staging);
@@ -83,11 +92,16 @@ final class Restores {
   RestoreResult inPlace(ConfiguredDatabase db, String backupId, String key, boolean crossRestore, boolean dryRun) {
     String live = db.live();
     BackupManifest backup = backups.restorable(db, backupId, crossRestore, key);
-    Path dump = db.store().backupDir(db.name(), backup.backupId()).resolve(BackupStore.DUMP);
+    Dump dump = Dump.of(db, backup);
     String marker = inPlaceMarker(backup.backupId(), key);
-    List<String> restore = db.tools().restore(dump, live, true);
+    List<String> drops = db.client().onLive("read the schemas of " + live, Restores::dropSchemas);
     String comment = "COMMENT ON DATABASE " + PgNames.ident(live) + " IS " + PgNames.literal(marker);
-    List<String> planned = List.of(Shell.display(restore), comment);
+    List<String> planned = new ArrayList<>();
+    if (dump.format().archive()) {
+      planned.add(Shell.display(db.tools().list(dump.path())));
+    }
+    planned.addAll(dump.planned(db, live, drops));
+    planned.add(comment);
     if (dryRun) {
       return new RestoreResult(db.name(), live, backup.backupId(), false, "dry run", planned);
     }
@@ -97,22 +111,116 @@ final class Restores {
         return new RestoreResult(db.name(), live, backup.backupId(), false,
             "already restored by an earlier attempt", List.of());
       }
-      runRestore(db, c, restore, live);
+      if (dump.format().archive()) {
+        // The drops commit before pg_restore runs: an archive it cannot even read drops nothing.
+        requireReadable(db, dump);
+        db.client().onLive("drop the schemas of " + live, live2 -> inOneTransaction(live2, drops));
+        runRestore(db, c, dump, live, List.of());
+      } else {
+        runRestore(db, c, dump, live, drops);
+      }
       execute(c, comment);
       log.info("restored backup {} of {} in place", backup.backupId(), db.name());
       return new RestoreResult(db.name(), live, backup.backupId(), true, "restored in place", planned);
     });
   }
 
-  /** Runs pg_restore, heartbeating the target's size; a cancel kills it (the runner does). */
-  private static void runRestore(ConfiguredDatabase db, Connection c, List<String> argv, String target)
+  /** A backup's dump as a restore reads it: its format and where it is. */
+  private record Dump(DumpFormat format, Path path, String backupId, String sha256) {
+    static Dump of(ConfiguredDatabase db, BackupManifest backup) {
+      DumpFormat format = DumpFormat.of(backup.format());
+      Path dir = db.store().backupDir(db.name(), backup.backupId()).resolve(BackupStore.DUMP);
+      return new Dump(format, format.in(dir), backup.backupId(), backup.sha256());
+    }
+
+    /** @param prelude what goes first: in its own transaction for an archive, in the load's for SQL */
+    List<String> planned(ConfiguredDatabase db, String target, List<String> prelude) {
+      if (format.plain()) {
+        return PlainLoads.planned(db, format, path, target, prelude);
+      }
+      List<String> planned = new ArrayList<>();
+      if (!prelude.isEmpty()) {
+        planned.add("BEGIN");
+        planned.addAll(prelude);
+        planned.add("COMMIT");
+      }
+      planned.add(Shell.display(db.tools().restore(path, format, target)));
+      return planned;
+    }
+  }
+
+  /**
+   * The statements that empty a database for an in-place restore: every schema dropped (the
+   * dump creates its own), and {@code public} made again as the server makes it.
+   */
+  static List<String> dropSchemas(Connection live) throws SQLException {
+    List<String> sql = new ArrayList<>();
+    int version;
+    try (Statement s = live.createStatement()) {
+      try (ResultSet rs = s.executeQuery("select nspname from pg_namespace where nspname not like 'pg\\_%'"
+          + " and nspname <> 'information_schema' order by nspname")) {
+        while (rs.next()) {
+          sql.add("DROP SCHEMA IF EXISTS " + PgNames.ident(rs.getString(1)) + " CASCADE;");
+        }
+      }
+      try (ResultSet rs = s.executeQuery("select current_setting('server_version_num')::int")) {
+        rs.next();
+        version = rs.getInt(1);
+      }
+    }
+    if (version >= 150000) {
+      sql.add("CREATE SCHEMA public AUTHORIZATION pg_database_owner;");
+      sql.add("GRANT USAGE ON SCHEMA public TO PUBLIC;");
+    } else {
+      sql.add("CREATE SCHEMA public;");
+      sql.add("GRANT ALL ON SCHEMA public TO PUBLIC;");
+    }
+    sql.add("COMMENT ON SCHEMA public IS 'standard public schema';");
+    return sql;
+  }
+
+  private static void requireReadable(ConfiguredDatabase db, Dump dump) {
+    Heartbeat heartbeat = Heartbeat.current();
+    CommandRunner.Result listed = db.tools().attempt(db.tools().list(dump.path()), heartbeat::tick, null, null);
+    if (!listed.ok()) {
+      throw Failures.of(FailureType.BACKUP_CORRUPT, "backup " + dump.backupId() + " of databases." + db.name()
+          + " cannot be read by pg_restore --list (" + db.tools().errors(listed) + "): nothing was dropped or"
+          + " restored; pick another backup");
+    }
+  }
+
+  private static Void inOneTransaction(Connection c, List<String> statements) throws SQLException {
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+      c.commit();
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    }
+    return null;
+  }
+
+  /**
+   * Runs pg_restore (or psql for a plain dump), heartbeating the target's size; a cancel kills it
+   * (the runner does), and a psql killed before the end of its input commits nothing.
+   */
+  private static void runRestore(ConfiguredDatabase db, Connection c, Dump dump, String target, List<String> prelude)
       throws SQLException {
     Heartbeat heartbeat = Heartbeat.current();
     heartbeat.phase("restore");
     try (PreparedStatement size = c.prepareStatement(
         "select pg_database_size(oid) from pg_database where datname = ?")) {
       size.setString(1, target);
-      db.tools().run(argv, "pg_restore into " + target, () -> heartbeat.beat(sizeOf(size)));
+      Runnable tick = () -> heartbeat.beat(sizeOf(size));
+      if (dump.format().archive()) {
+        db.tools().run(db.tools().restore(dump.path(), dump.format(), target), "pg_restore into " + target,
+            tick);
+      } else {
+        PlainLoads.load(db, dump.backupId(), dump.format(), dump.path(), dump.sha256(), target, prelude, tick);
+      }
     }
   }
 

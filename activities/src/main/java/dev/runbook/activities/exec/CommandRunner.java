@@ -4,6 +4,7 @@ import dev.runbook.activities.Failures;
 import dev.runbook.workflows.activities.FailureType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,10 +82,27 @@ public final class CommandRunner {
   }
 
   /**
+   * Writes a child's standard input, on a thread of its own. Returning means "that is all": the
+   * runner then closes the child's input. Throwing stops the child before it reads the end of
+   * its input (a psql in one transaction then never commits), and the runner throws the same
+   * exception. A write the child no longer reads (it exited) ends the feeding quietly: the
+   * child's exit code tells what happened.
+   */
+  @FunctionalInterface
+  public interface Feeder {
+    void feed(OutputStream stdin) throws IOException;
+  }
+
+  /**
    * @param tick called about once a second while the process runs; throw to stop the process
    * @param stdoutLines when not null, receives stdout line by line as it comes (progress parsing)
    */
   public Result run(Command command, Runnable tick, Consumer<String> stdoutLines) {
+    return run(command, tick, stdoutLines, null);
+  }
+
+  /** As {@link #run(Command, Runnable, Consumer)}, with the child's input written by {@code stdin}. */
+  public Result run(Command command, Runnable tick, Consumer<String> stdoutLines, Feeder stdin) {
     ProcessBuilder pb = new ProcessBuilder(command.argv());
     pb.environment().putAll(command.env());
     if (command.workDir() != null) {
@@ -100,10 +118,16 @@ public final class CommandRunner {
           "cannot run " + command.argv().get(0) + ": " + e.getMessage()
               + " (is it installed and on PATH?)");
     }
-    try {
-      process.getOutputStream().close();
-    } catch (IOException ignored) {
-      // The child may already have exited; nothing to send it anyway.
+    FeedThread feeding = null;
+    if (stdin == null) {
+      try {
+        process.getOutputStream().close();
+      } catch (IOException ignored) {
+        // The child may already have exited; nothing to send it anyway.
+      }
+    } else {
+      feeding = new FeedThread(process, stdin);
+      daemon(feeding, "cmd-in");
     }
     Tail out = new Tail(process.getInputStream(), stdoutLines);
     Tail err = new Tail(process.getErrorStream(), null);
@@ -122,6 +146,9 @@ public final class CommandRunner {
       }
       outThread.join(5000);
       errThread.join(5000);
+      if (feeding != null) {
+        feeding.rethrow();
+      }
     } catch (InterruptedException e) {
       kill(process);
       Thread.currentThread().interrupt();
@@ -169,6 +196,106 @@ public final class CommandRunner {
       Thread.currentThread().interrupt();
     }
     children.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  /** Runs a {@link Feeder}; on its failure, kills the child before its input ends. */
+  private static final class FeedThread implements Runnable {
+    private final Process process;
+    private final Feeder feeder;
+    private volatile Throwable failure;
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+
+    FeedThread(Process process, Feeder feeder) {
+      this.process = process;
+      this.feeder = feeder;
+    }
+
+    @Override
+    public void run() {
+      ChildInput in = new ChildInput(process.getOutputStream());
+      try {
+        feeder.feed(in);
+        in.closeQuietly();
+      } catch (ChildGone gone) {
+        in.closeQuietly(); // the child stopped reading; its exit code says why
+      } catch (Throwable t) {
+        failure = t;
+        kill(process); // before its input ends: it must not take what it read as complete
+      } finally {
+        done.countDown();
+      }
+    }
+
+    /** Waits for the feeding to end and throws its failure, if any. */
+    void rethrow() throws InterruptedException {
+      done.await(5, TimeUnit.SECONDS);
+      Throwable t = failure;
+      if (t instanceof RuntimeException r) {
+        throw r;
+      }
+      if (t instanceof Error e) {
+        throw e;
+      }
+      if (t != null) {
+        throw Failures.of(FailureType.COMMAND_FAILED, "writing the input of the command failed: " + t.getMessage());
+      }
+    }
+  }
+
+  /** A write to a child that no longer reads. */
+  private static final class ChildGone extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ChildGone(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /** The child's input; a failed write means the child is gone, not that the feeder failed. */
+  private static final class ChildInput extends java.io.FilterOutputStream {
+    ChildInput(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      try {
+        out.write(b);
+      } catch (IOException e) {
+        throw new ChildGone(e);
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        throw new ChildGone(e);
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        throw new ChildGone(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      // Only the runner decides when the input ends.
+    }
+
+    void closeQuietly() {
+      try {
+        out.close();
+      } catch (IOException ignored) {
+        // The child exited meanwhile.
+      }
+    }
   }
 
   /** Reads a stream to its end, keeping only the last {@link #MAX_OUTPUT} bytes. */

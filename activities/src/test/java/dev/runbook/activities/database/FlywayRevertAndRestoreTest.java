@@ -86,7 +86,8 @@ class FlywayRevertAndRestoreTest {
     var inPlace = new InPlaceRestoreRequest(NAME, backup.backupId(), "rollback-shop/restore-in-place", false);
     RestoreResult restored = adapter.restoreInPlace(inPlace);
     assertThat(restored.changed()).isTrue();
-    assertThat(restored.planned()).anySatisfy(p -> assertThat(p).contains("pg_restore", "--clean", "--if-exists", "--jobs=2"));
+    assertThat(restored.planned()).contains("DROP SCHEMA IF EXISTS \"public\" CASCADE;")
+        .anySatisfy(p -> assertThat(p).contains("pg_restore", "--jobs=2").doesNotContain("--clean"));
     assertThat(Snapshot.of(db)).isEqualTo(after3);
     assertThat(adapter.restoreInPlace(inPlace).changed()).isFalse();
 

@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.runbook.starter.BackupImports;
 import dev.runbook.starter.BackupList;
+import dev.runbook.starter.client.ImportClient;
+import dev.runbook.workflows.activities.DatabaseActivities.ImportResult;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookException;
@@ -44,7 +47,7 @@ import java.util.Map;
  * checked by the API server, never by the caller. Errors come back as the same {@link
  * RunbookException}s, with the exit codes the CLI documents.
  */
-public final class ApiClient implements Runbooks, RollbackLog, Releases, BackupList {
+public final class ApiClient implements Runbooks, RollbackLog, Releases, BackupList, BackupImports {
   /** The header that names the acting person (trusted only with a local dev's secret). */
   public static final String AS_HEADER = "X-Runbook-As";
   /** The header with the fingerprint of the configuration the workers run. */
@@ -199,6 +202,17 @@ public final class ApiClient implements Runbooks, RollbackLog, Releases, BackupL
     return out;
   }
 
+  @Override
+  public ImportResult importBackup(String database, String file, String person) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("database", database);
+    body.put("file", file);
+    // The server waits for the import up to ImportClient.WAIT; this waits a little longer.
+    Answer a = exchange("POST", BackupsApi.IMPORTS, READ.valueToTree(body), person,
+        ImportClient.WAIT.plusMinutes(5));
+    return read(a.body(), ImportResult.class);
+  }
+
   // ---------------------------------------------------------------- the wire
 
   private record Answer(int status, JsonNode body) {}
@@ -209,7 +223,11 @@ public final class ApiClient implements Runbooks, RollbackLog, Releases, BackupL
   }
 
   private Answer exchange(String method, String path, JsonNode body, String person) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
+    return exchange(method, path, body, person, Duration.ofSeconds(30));
+  }
+
+  private Answer exchange(String method, String path, JsonNode body, String person, Duration timeout) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
         .header("Authorization", "Bearer " + credentials.token())
         .header("Accept", "application/json");
     // An act names who acts (in a local dev, whoever this user says, by default their own name);
@@ -272,7 +290,8 @@ public final class ApiClient implements Runbooks, RollbackLog, Releases, BackupL
       case 409 -> code.equals("already_running")
           ? new RunbookException.Conflict(answer.path("workflowId").asText(null), message)
           : new RunbookException.Refused(RefusalKind.NOT_WAITING, message);
-      case 422 -> new RunbookException.StartRefused(message);
+      case 422 -> code.equals("import_refused")
+          ? new RunbookException.ImportRefused(message) : new RunbookException.StartRefused(message);
       case 503 -> new RunbookException.Unavailable(message);
       default -> status >= 500 ? new RunbookException.Unavailable(message) : new RunbookException.InvalidRequest(message);
     };

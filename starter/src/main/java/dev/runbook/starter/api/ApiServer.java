@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.runbook.starter.BackupList;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
+import dev.runbook.starter.client.ImportClient;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.starter.client.RunbookException;
 import dev.runbook.workflows.model.Validation;
@@ -126,6 +127,7 @@ public final class ApiServer implements AutoCloseable {
     RunsApi runs = new RunsApi(runbooks, records.rollbackLog(), Map.copyOf(settings.environments()));
     AlertmanagerWebhook alerts = new AlertmanagerWebhook(List.copyOf(settings.alertRoutes()), runbooks, runs);
     ReleasesApi ledger = new ReleasesApi(records.releases());
+    BackupsApi backups = new BackupsApi(records.backups(), new ImportClient(runbooks));
     String r = RunsApi.RUNS;
     router
         .add("POST", r + "/emergency", Router.Access.STARTER, runs::startEmergency)
@@ -140,7 +142,8 @@ public final class ApiServer implements AutoCloseable {
         .add("POST", r + "/{id}/disarm", Router.Access.PERSON, runs::disarm)
         .add("POST", ReleasesApi.DEPLOYS, Router.Access.PERSON, ledger::record)
         .add("GET", ReleasesApi.RELEASES, Router.Access.PERSON, ledger::history)
-        .add("GET", BackupsApi.PATH, Router.Access.PERSON, new BackupsApi(records.backups())::list)
+        .add("GET", BackupsApi.PATH, Router.Access.PERSON, backups::list)
+        .add("POST", BackupsApi.IMPORTS, Router.Access.STARTER, backups::importFile)
         .add("POST", AlertmanagerWebhook.PATH, Router.Access.STARTER, alerts::receive)
         .add("GET", "/openapi.json", Router.Access.PUBLIC, call -> new Response(200, Response.JSON, openApi, Map.of()))
         .add("GET", "/metrics", Router.Access.PUBLIC, call -> metrics())

@@ -77,7 +77,7 @@ final class RunsApi {
     return start(new DatabaseRollbackRequest(
         b.service(), b.database(), b.severity(), b.reason(), requester(b.requestedBy(), call.caller()),
         b.dryRun(), b.incidentId(), b.mode(), b.strategy(), b.toMigration(), b.steps(), b.backupId(),
-        b.dataCorrupted(), b.stopServices(), b.notBefore(), b.crossRestore()));
+        b.dataCorrupted(), b.stopServices(), b.notBefore(), b.crossRestore(), b.backupFile()));
   }
 
   Response startFull(Call call) throws IOException {

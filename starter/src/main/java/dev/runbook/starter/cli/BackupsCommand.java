@@ -15,8 +15,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "backups", mixinStandardHelpOptions = true,
     description = {"The backups taken, newest first, from the rollback log: the database each came from"
         + " (its server's system identifier, address and physical name), when, size, schema version,"
-        + " verified, and the run and step that took it. A restore takes a BACKUP ID from here"
-        + " (start database SERVICE --mode restore --backup ID); one of another database needs --cross-restore."})
+        + " verified, and the run and step that took it, or who imported it from which file (`runbook backup"
+        + " import`). A restore takes a BACKUP ID from here (start database SERVICE --mode restore --backup ID);"
+        + " one of another database needs --cross-restore."})
 final class BackupsCommand extends Common implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "DATABASE",
       description = "Only this configured database's backups (default: every database's).")
@@ -45,7 +46,8 @@ final class BackupsCommand extends Common implements Callable<Integer> {
     }
     if (backups.isEmpty()) {
       out().println("no backups" + (database == null ? "" : " of " + database) + " in the rollback log yet:"
-          + " a database rollback, or an emergency one with --with-database, takes one");
+          + " a database rollback, or an emergency one with --with-database, takes one; `runbook backup import"
+          + " DATABASE FILE` imports a dump you have");
       return 0;
     }
     List<List<String>> rows = new ArrayList<>();
@@ -74,6 +76,9 @@ final class BackupsCommand extends Common implements Callable<Integer> {
   }
 
   private static String origin(BackupRecord b) {
+    if (b.importedBy() != null) {
+      return b.importedDescription();
+    }
     if (b.workflowId() == null) {
       return b.step() == null ? "-" : b.step();
     }

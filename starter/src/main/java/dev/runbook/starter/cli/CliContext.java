@@ -1,5 +1,6 @@
 package dev.runbook.starter.cli;
 
+import dev.runbook.starter.BackupImports;
 import dev.runbook.starter.BackupList;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
@@ -21,6 +22,9 @@ public interface CliContext {
 
   /** The backups recorded in the rollback log. */
   BackupList backups();
+
+  /** Importing dump files people already have as backups. */
+  BackupImports imports();
 
   /** The services and databases of each configured environment, for the full runbook. */
   Map<String, Environment> environments();

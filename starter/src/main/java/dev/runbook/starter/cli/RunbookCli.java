@@ -85,6 +85,9 @@ public final class RunbookCli {
     cli.addSubcommand(new ReadCommands.ListCommand(context));
     cli.addSubcommand(new ReadCommands.LogCommand(context));
     cli.addSubcommand(new BackupsCommand(context));
+    CommandLine backup = new CommandLine(new BackupCommands.Backup());
+    backup.addSubcommand(new BackupCommands.Import(context));
+    cli.addSubcommand(backup);
     cli.addSubcommand(new ActCommands.Cancel(context));
     cli.addSubcommand(new ActCommands.Disarm(context));
     CommandLine record = new CommandLine(new LedgerCommands.Record());

@@ -189,6 +189,12 @@ final class StartCommands {
         description = "For restore: a backup ID from `runbook backups DATABASE` (default: the newest verified backup of this very database).")
     String backup;
 
+    @Option(names = "--backup-file", paramLabel = "FILE",
+        description = "For restore: a dump file you already have, as an absolute path on the workers (any pg_dump"
+            + " format; see `runbook backup import --help`). The run imports it as a backup of the database first,"
+            + " asserted by you, then restores it. Instead of --backup.")
+    String backupFile;
+
     @Option(names = "--cross-restore",
         description = "Restore --backup even though it was taken from another database (another server or physical"
             + " name): a deliberate copy, e.g. production into staging. Shown in the plan and recorded in the log.")
@@ -209,13 +215,18 @@ final class StartCommands {
     RunbookRequest request() {
       String problem = Validation.backupIdProblem("--backup", backup, database != null ? database : service);
       if (problem != null) {
-        throw new RunbookException.InvalidRequest(problem);
+        throw new RunbookException.InvalidRequest(problem.replace("as backupFile (`--backup-file",
+            "with --backup-file instead (`--backup-file"));
+      }
+      if (backup != null && backupFile != null) {
+        throw new RunbookException.InvalidRequest("--backup and --backup-file are exclusive: --backup names a backup"
+            + " `runbook backups` lists, --backup-file a dump file to import and restore");
       }
       return new DatabaseRollbackRequest(service, database, common.severity(), common.reason,
           person(common.as), common.dryRun, common.incident,
           mode == null ? null : DatabaseMode.parse(mode),
           strategy == null ? null : RestoreStrategy.parse(strategy),
-          toMigration, steps, backup, dataCorrupted, stop, common.notBefore(), crossRestore);
+          toMigration, steps, backup, dataCorrupted, stop, common.notBefore(), crossRestore, backupFile);
     }
   }
 

@@ -89,6 +89,19 @@ public final class RunbookClient implements Runbooks {
     return taskQueue;
   }
 
+  StartCheck startCheck() {
+    return startCheck;
+  }
+
+  Duration workflowTaskTimeout() {
+    return workflowTaskTimeout;
+  }
+
+  /** The same answer for a failure Temporal reported while acting on {@code workflowId}. */
+  RunbookException translateFailure(String workflowId, RuntimeException e) {
+    return translate(workflowId, e);
+  }
+
   /**
    * Starts a runbook. A real run takes its business ID: a second rollback of the same target
    * while one runs is refused with {@link RunbookException.Conflict}, naming the running one. A

@@ -214,4 +214,31 @@ public abstract class RunbookException extends RuntimeException {
       return "start_refused";
     }
   }
+
+  /**
+   * A dump file the workers will not take as a backup: not there, not readable, not a dump, cut
+   * short or damaged. Nothing was imported.
+   */
+  public static final class ImportRefused extends RunbookException {
+    private static final long serialVersionUID = 1L;
+
+    public ImportRefused(String message) {
+      super(message);
+    }
+
+    @Override
+    public int exitCode() {
+      return 2;
+    }
+
+    @Override
+    public int httpStatus() {
+      return 422;
+    }
+
+    @Override
+    public String code() {
+      return "import_refused";
+    }
+  }
 }

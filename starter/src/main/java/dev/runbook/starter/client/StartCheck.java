@@ -1,5 +1,6 @@
 package dev.runbook.starter.client;
 
+import dev.runbook.workflows.model.BackupImportRequest;
 import dev.runbook.workflows.model.RunbookRequest;
 import java.util.List;
 
@@ -21,5 +22,13 @@ public interface StartCheck {
    */
   default RunbookRequest complete(RunbookRequest request) {
     return request;
+  }
+
+  /**
+   * What is wrong with this import for the workers (a database they do not have, a person not
+   * under people); empty when it may run. Checks nothing by default.
+   */
+  default List<String> importProblems(BackupImportRequest request) {
+    return List.of();
   }
 }

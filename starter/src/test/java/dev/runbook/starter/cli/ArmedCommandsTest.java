@@ -54,7 +54,12 @@ class ArmedCommandsTest {
 
       @Override
       public dev.runbook.starter.Releases releases() {
-        throw new UnsupportedOperationException("not read by these commands");
+        return new dev.runbook.starter.MemoryReleases(List.of("api", "web"));
+      }
+
+      @Override
+      public dev.runbook.starter.BackupImports imports() {
+        return new dev.runbook.starter.client.ImportClient(client);
       }
 
       @Override

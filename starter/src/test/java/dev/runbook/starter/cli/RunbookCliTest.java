@@ -78,6 +78,11 @@ class RunbookCliTest {
       }
 
       @Override
+      public dev.runbook.starter.BackupImports imports() {
+        return new dev.runbook.starter.client.ImportClient(client);
+      }
+
+      @Override
       public Map<String, Environment> environments() {
         return Map.of("prod", new Environment(List.of("api", "web"), List.of("api")));
       }
@@ -132,7 +137,11 @@ class RunbookCliTest {
         "--mode", "restore", "--backup", "/backups/db_2026-11-25.sql.gz");
     assertThat(file.exit()).isEqualTo(2);
     assertThat(file.err()).contains("--backup takes a backup ID, not a file: '/backups/db_2026-11-25.sql.gz'",
-        "`runbook backups api`");
+        "`runbook backups api`", "with --backup-file instead (`--backup-file /backups/db_2026-11-25.sql.gz`)");
+    Result both = run("start", "database", "api", "-s", "P1", "-r", "restore last night", "--as", "erin",
+        "--mode", "restore", "--backup", "api-nightly", "--backup-file", "/backups/db_2026-11-25.sql.gz");
+    assertThat(both.exit()).isEqualTo(2);
+    assertThat(both.err()).contains("--backup and --backup-file are exclusive");
     assertThat(world.calls()).isEmpty();
 
     world.databases.get("api").backups.put("prod-copy", 2);

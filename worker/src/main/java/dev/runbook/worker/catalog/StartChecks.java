@@ -3,6 +3,7 @@ package dev.runbook.worker.catalog;
 import dev.runbook.activities.ledger.ReleaseHistory;
 import dev.runbook.activities.ledger.ReleaseLedger;
 import dev.runbook.starter.client.StartCheck;
+import dev.runbook.workflows.model.BackupImportRequest;
 import dev.runbook.workflows.model.DatabaseMode;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
@@ -42,6 +43,21 @@ public final class StartChecks implements StartCheck {
       case EMERGENCY -> emergency(p, c, (EmergencyRollbackRequest) request);
       case DATABASE -> database(p, c, (DatabaseRollbackRequest) request);
       case FULL -> full(p, c, (FullRollbackRequest) request);
+    }
+    return p;
+  }
+
+  @Override
+  public List<String> importProblems(BackupImportRequest request) {
+    Catalog c = catalog.get();
+    List<String> p = new ArrayList<>();
+    if (!c.people().contains(request.importedBy())) {
+      p.add("importedBy: '" + Validation.printable(String.valueOf(request.importedBy())) + "' is not under people in "
+          + c.source() + ": only people listed there may import backups");
+    }
+    if (!c.databases().contains(request.database())) {
+      p.add("database: '" + Validation.printable(String.valueOf(request.database())) + "' is not under databases in "
+          + c.source() + known(c.databases()) + ": name one the workers have, or configure it");
     }
     return p;
   }

@@ -280,6 +280,11 @@ public final class Demo {
       }
 
       @Override
+      public dev.runbook.starter.BackupImports imports() {
+        return new dev.runbook.starter.client.ImportClient(client);
+      }
+
+      @Override
       public Map<String, Environment> environments() {
         return Map.of();
       }

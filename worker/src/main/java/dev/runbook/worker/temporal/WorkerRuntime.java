@@ -1,5 +1,6 @@
 package dev.runbook.worker.temporal;
 
+import dev.runbook.workflows.BackupImportWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
 import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
 import dev.runbook.workflows.FullRollbackWorkflowImpl;
@@ -17,16 +18,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Temporal worker: every runbook workflow and the given activity implementations on one task
- * queue. {@link #close()} stops polling, lets running activities finish for a grace period, then
- * stops; anything cut short resumes on another worker.
+ * The Temporal worker: every runbook workflow (and the backup import) and the given activity
+ * implementations on one task queue. {@link #close()} stops polling, lets running activities
+ * finish for a grace period, then stops; anything cut short resumes on another worker.
  */
 public final class WorkerRuntime implements AutoCloseable {
   public static final Class<?>[] WORKFLOWS = {
     EmergencyRollbackWorkflowImpl.class,
     DatabaseRollbackWorkflowImpl.class,
     FullRollbackWorkflowImpl.class,
-    ServiceRollbackWorkflowImpl.class
+    ServiceRollbackWorkflowImpl.class,
+    BackupImportWorkflowImpl.class
   };
 
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);

@@ -46,11 +46,22 @@ public interface DatabaseActivities {
   /** The reverse of {@link #swap}: the safety copy becomes live again. */
   SwapResult swapBack(SwapRequest request);
 
-  /** {@code pg_restore --clean} into the live database (after a safety backup). */
+  /**
+   * Restores into the live database (after a safety backup): its schemas dropped, then the
+   * backup restored; a plain dump loads in one transaction with the drops.
+   */
   RestoreResult restoreInPlace(InPlaceRestoreRequest request);
 
   /** Drops this run's staging database, if any; never the live one. */
   SwapResult dropStaging(SwapRequest request);
+
+  /**
+   * Imports a dump file the worker can read (plain SQL, gzip'd plain SQL, or a custom, tar or
+   * directory archive, told apart by content): checks it whole, copies it into the backup store
+   * and records it as a backup of the named database, asserted by the person who imports it.
+   * The same file for the same database is one backup, however often it is imported.
+   */
+  ImportResult importBackup(ImportRequest request);
 
   /** @param key stable idempotency key; the backup ID is derived from it */
   record BackupRequest(String database, String key, boolean dryRun) {}
@@ -197,6 +208,38 @@ public interface DatabaseActivities {
       implements Planned {}
 
   record SwapRequest(String database, String runTag, String key, boolean dryRun) {}
+
+  /**
+   * @param file an absolute path on the worker: a dump file, or a directory-format dump
+   * @param importedBy the person who asserts that the file holds this database
+   * @param dryRun check the file and say what would be imported; copy and record nothing
+   */
+  record ImportRequest(String database, String file, String importedBy, String key, boolean dryRun) {}
+
+  /**
+   * @param format plain, plain-gzip, custom, tar or directory, as read from the content
+   * @param sha256 of the file's bytes ({@code sha256sum FILE}); for a directory, over its files
+   * @param createdAt when the dump was made: the archive's own time, else the file's modification
+   *     time (so an old dump imported today does not pass for today's backup)
+   * @param importedAt when it was first imported
+   * @param source the database it is bound to: the named database's identity at import time
+   * @param reused true when this file was imported for this database before
+   */
+  record ImportResult(
+      String database,
+      String backupId,
+      String format,
+      String sha256,
+      long sizeBytes,
+      String schemaVersion,
+      Instant createdAt,
+      Instant importedAt,
+      String importedBy,
+      String importedFrom,
+      DatabaseIdentity source,
+      boolean reused,
+      List<String> planned)
+      implements Planned {}
 
   /**
    * @param liveName the physical name serving the application after the call

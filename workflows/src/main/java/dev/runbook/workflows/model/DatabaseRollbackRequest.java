@@ -21,6 +21,9 @@ import java.util.List;
  *     (another server, or another physical name): a deliberate copy, e.g. production into
  *     staging. Shown in the plan and recorded in the rollback log with both databases. Without
  *     it such a restore is refused before anything changes.
+ * @param backupFile restore this dump file (an absolute path on the workers, any pg_dump format):
+ *     the run imports it as a backup of the database first, asserted by the requester, then
+ *     restores it. Instead of {@code backupId}; mode restore only.
  */
 public record DatabaseRollbackRequest(
     String service,
@@ -38,7 +41,8 @@ public record DatabaseRollbackRequest(
     Boolean dataCorrupted,
     List<String> stopServices,
     Instant notBefore,
-    boolean crossRestore)
+    boolean crossRestore,
+    String backupFile)
     implements RunbookRequest {
 
   public static final int MAX_STEPS = 100;
@@ -61,7 +65,29 @@ public record DatabaseRollbackRequest(
       List<String> stopServices,
       Instant notBefore) {
     this(service, database, severity, reason, requestedBy, dryRun, incidentId, mode, strategy,
-        toMigration, steps, backupId, dataCorrupted, stopServices, notBefore, false);
+        toMigration, steps, backupId, dataCorrupted, stopServices, notBefore, false, null);
+  }
+
+  /** A request without a backup file (every request made before they could name one). */
+  public DatabaseRollbackRequest(
+      String service,
+      String database,
+      Severity severity,
+      String reason,
+      String requestedBy,
+      boolean dryRun,
+      String incidentId,
+      DatabaseMode mode,
+      RestoreStrategy strategy,
+      String toMigration,
+      Integer steps,
+      String backupId,
+      Boolean dataCorrupted,
+      List<String> stopServices,
+      Instant notBefore,
+      boolean crossRestore) {
+    this(service, database, severity, reason, requestedBy, dryRun, incidentId, mode, strategy,
+        toMigration, steps, backupId, dataCorrupted, stopServices, notBefore, crossRestore, null);
   }
 
   /** The configured database the run acts on: the one named, else the service's own. */
@@ -118,10 +144,27 @@ public record DatabaseRollbackRequest(
     if (mode == DatabaseMode.REVERT && (backupId != null || strategy != null || crossRestore)) {
       p.add("backupId, strategy and crossRestore are for restore: drop them or use mode restore");
     }
-    if (crossRestore && backupId == null) {
+    if (crossRestore && backupId == null && backupFile == null) {
       p.add("crossRestore needs backupId: name the backup to copy into " + targetDatabase() + " (`runbook"
           + " backups DATABASE` lists every database's backups); the newest one is only ever chosen"
           + " from " + targetDatabase() + "'s own");
+    }
+    if (backupFile != null) {
+      String problem = Validation.backupFileProblem("backupFile", backupFile);
+      if (problem != null) {
+        p.add(problem);
+      }
+      if (backupId != null) {
+        p.add("give backupId or backupFile, not both: backupId names a backup `runbook backups "
+            + targetDatabase() + "` lists, backupFile a dump file to import and restore");
+      }
+      if (mode != DatabaseMode.RESTORE) {
+        p.add("backupFile is for a restore: add mode restore (`--mode restore`)");
+      }
+      if (crossRestore) {
+        p.add("crossRestore does not go with backupFile: an imported file is bound to " + targetDatabase()
+            + " itself; drop crossRestore");
+      }
     }
     if (mode == DatabaseMode.RESTORE && (toMigration != null || steps != null)) {
       p.add("toMigration and steps are for revert: drop them or use mode revert");

@@ -11,7 +11,10 @@ public enum RestoreStrategy {
    * application is down for seconds and the old database stays as the safety copy.
    */
   STAGED_SWAP,
-  /** {@code pg_restore --clean} into the live database after a fresh safety backup. */
+  /**
+   * Into the live database after a fresh safety backup: its schemas dropped, then the backup
+   * restored (a plain dump in one transaction with the drops).
+   */
   IN_PLACE;
 
   @JsonValue

@@ -79,7 +79,8 @@ public final class Validation {
     String list = "runbook backups " + (database == null ? "DATABASE" : database);
     if (looksLikeAFile(value)) {
       return field + " takes a backup ID, not a file: '" + printable(value) + "' looks like a path or"
-          + " a dump file. Pass an ID that `" + list + "` lists (restoring from a file is not supported)";
+          + " a dump file. Pass an ID that `" + list + "` lists, or give the file as backupFile"
+          + " (`--backup-file " + printable(value) + "`): the run imports it first";
     }
     if (!BACKUP_ID.matcher(value).matches()) {
       return field + " '" + printable(value) + "' is not a backup ID: use one that `" + list
@@ -92,6 +93,40 @@ public final class Validation {
     String v = value.toLowerCase(java.util.Locale.ROOT);
     return v.contains("/") || v.contains("\\") || v.endsWith(".sql") || v.endsWith(".gz")
         || v.endsWith(".dump") || v.endsWith(".tar");
+  }
+
+  /** The longest file path a request may name (Linux's PATH_MAX). */
+  public static final int MAX_PATH = 4096;
+
+  /**
+   * A dump file on the workers: an absolute path (a worker's working directory is nobody's to
+   * guess), without control characters or ".." parts.
+   *
+   * @return the problem, or null when it is one (or absent)
+   */
+  public static String backupFileProblem(String field, String value) {
+    if (value == null) {
+      return null;
+    }
+    if (value.isBlank()) {
+      return field + " is empty: give the absolute path of the dump on the workers";
+    }
+    if (value.length() > MAX_PATH || value.chars().anyMatch(Character::isISOControl)) {
+      return field + " '" + printable(value) + "' is not a path: at most " + MAX_PATH + " characters,"
+          + " no control characters";
+    }
+    if (!value.startsWith("/")) {
+      return field + " '" + printable(value) + "' is not an absolute path: give the dump's full path"
+          + " on the workers (e.g. /var/backups/db_2026-11-25.sql.gz); they resolve nothing against a"
+          + " working directory";
+    }
+    for (String part : value.split("/")) {
+      if (part.equals("..") || part.equals(".")) {
+        return field + " '" + printable(value) + "' has '" + part + "' in it: give the path without"
+            + " '.' or '..' parts";
+      }
+    }
+    return null;
   }
 
   static void migration(List<String> problems, String field, String value) {

@@ -53,6 +53,20 @@ public final class WorkflowIds {
     return DRY_RUN_PREFIX + businessId.substring(PREFIX.length()) + "-" + tag;
   }
 
+  /** Imports of dump files: {@code import-<database>-<16 hex digits of the path's sha256>}. */
+  public static final String IMPORT_PREFIX = "import-";
+
+  /** The workflow ID of an import of {@code file} into {@code database}'s backups. */
+  public static String forImport(String database, String file) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(file.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return IMPORT_PREFIX + database + "-" + java.util.HexFormat.of().formatHex(digest).substring(0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
   /** True for a dry run's own ID. */
   public static boolean isDryRun(String workflowId) {
     return workflowId != null && workflowId.startsWith(DRY_RUN_PREFIX);

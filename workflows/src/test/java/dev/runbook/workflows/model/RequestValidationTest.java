@@ -58,7 +58,8 @@ class RequestValidationTest {
         "give toMigration or steps, not both",
         "backupId, strategy and crossRestore are for restore: drop them or use mode restore",
         "backupId takes a backup ID, not a file: '../../etc' looks like a path or a dump file. Pass an ID"
-            + " that `runbook backups api` lists (restoring from a file is not supported)");
+            + " that `runbook backups api` lists, or give the file as backupFile (`--backup-file ../../etc`):"
+            + " the run imports it first");
     assertThat(r.problems()).anySatisfy(p -> assertThat(p).startsWith("stopServices[] 'Bad Name'"));
   }
 
@@ -82,6 +83,45 @@ class RequestValidationTest {
             + " (lower-case letters, digits, '-' and '_')");
     assertThat(restore(null, true).problems()).singleElement()
         .satisfies(p -> assertThat(p).startsWith("crossRestore needs backupId: name the backup to copy into orders"));
+  }
+
+  private static DatabaseRollbackRequest fromFile(DatabaseMode mode, String backupId, boolean cross, String file) {
+    return new DatabaseRollbackRequest("api", "orders", Severity.P1, "x", "erin", false, null,
+        mode, null, null, null, backupId, null, null, null, cross, file);
+  }
+
+  @Test
+  void aBackupFileIsAnAbsolutePathForARestoreInsteadOfABackupId() {
+    assertThat(fromFile(DatabaseMode.RESTORE, null, false, "/backups/db_2026-11-25.sql.gz").problems()).isEmpty();
+    assertThat(fromFile(DatabaseMode.RESTORE, "rollback-api-r1-backup-0123456789ab", false, "/backups/db.sql.gz")
+        .problems()).singleElement().satisfies(p -> assertThat(p).startsWith("give backupId or backupFile, not both"));
+    assertThat(fromFile(null, null, false, "/backups/db.sql.gz").problems())
+        .containsExactly("backupFile is for a restore: add mode restore (`--mode restore`)");
+    assertThat(fromFile(DatabaseMode.RESTORE, null, true, "/backups/db.sql.gz").problems()).singleElement()
+        .satisfies(p -> assertThat(p).startsWith("crossRestore does not go with backupFile"));
+    assertThat(fromFile(DatabaseMode.RESTORE, null, false, "backups/db.sql.gz").problems()).singleElement()
+        .satisfies(p -> assertThat(p).contains("is not an absolute path", "on the workers"));
+    assertThat(fromFile(DatabaseMode.RESTORE, null, false, "/backups/../etc/shadow").problems()).singleElement()
+        .satisfies(p -> assertThat(p).contains("has '..' in it"));
+    assertThat(fromFile(DatabaseMode.RESTORE, null, false, "/backups/db\n.sql").problems()).singleElement()
+        .satisfies(p -> assertThat(p).contains("not a path", "no control characters"));
+  }
+
+  @Test
+  void anImportNamesADatabaseAnAbsoluteFileAndThePerson() {
+    assertThat(new BackupImportRequest("orders", "/backups/db.sql.gz", "erin").problems()).isEmpty();
+    assertThat(new BackupImportRequest("Orders DB", "db.sql.gz", null).problems()).containsExactly(
+        "database 'Orders DB' is not a valid name: use lower-case letters, digits, '.', '_' or '-' (at most 63,"
+            + " starting with a letter or digit)",
+        "file 'db.sql.gz' is not an absolute path: give the dump's full path on the workers (e.g."
+            + " /var/backups/db_2026-11-25.sql.gz); they resolve nothing against a working directory",
+        "importedBy is required");
+    assertThat(new BackupImportRequest("orders", null, "erin").problems())
+        .containsExactly("file is required: the absolute path of the dump on the workers");
+    assertThat(new BackupImportRequest("orders", "/a.sql", "erin").workflowId())
+        .isEqualTo(new BackupImportRequest("orders", "/a.sql", "bob").workflowId())
+        .isNotEqualTo(new BackupImportRequest("orders", "/b.sql", "erin").workflowId())
+        .isNotEqualTo(new BackupImportRequest("shop", "/a.sql", "erin").workflowId());
   }
 
   @Test

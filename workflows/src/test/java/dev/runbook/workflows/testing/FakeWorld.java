@@ -61,6 +61,10 @@ public final class FakeWorld {
     public String stagedTag;
     public Integer stagedSchema;
     public String safetyName;
+    /** Dump files on the workers: path to the schema version each holds. */
+    public final Map<String, Integer> files = new LinkedHashMap<>();
+    /** Who imported each imported backup. */
+    public final Map<String, String> importedBy = new LinkedHashMap<>();
 
     Database(int schema) {
       this.schema = schema;
@@ -545,7 +549,30 @@ public final class FakeWorld {
           d.corrupted = false;
           mutations++;
         }
-        return new RestoreResult(r.database(), r.database(), r.backupId(), changed, "", plan(r.dryRun(), "pg_restore --clean " + r.backupId()));
+        return new RestoreResult(r.database(), r.database(), r.backupId(), changed, "", plan(r.dryRun(), "restore in place " + r.backupId()));
+      }
+    }
+
+    @Override
+    public ImportResult importBackup(ImportRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Database.importBackup", r.database() + " " + r.file() + " by " + r.importedBy(), r.dryRun());
+        Database d = database(r.database());
+        Integer schema = d.files.get(r.file());
+        if (schema == null) {
+          throw ApplicationFailure.newNonRetryableFailure("there is no " + r.file() + " on worker fake",
+              FailureType.INVALID_INPUT.name());
+        }
+        String id = "import-" + String.format("%016x", (long) (r.file() + schema).hashCode());
+        boolean reused = d.backups.containsKey(id);
+        if (!r.dryRun() && !reused) {
+          d.backups.put(id, schema);
+          d.importedBy.put(id, r.importedBy());
+          mutations++;
+        }
+        return new ImportResult(r.database(), id, "plain-gzip", "sha-" + id, 2048, Integer.toString(schema),
+            Instant.EPOCH, Instant.EPOCH, d.importedBy.getOrDefault(id, r.importedBy()), r.file(),
+            identity(r.database(), SYSTEM_ID), reused, plan(r.dryRun(), "check and copy " + r.file()));
       }
     }
 

@@ -2,6 +2,8 @@ package dev.runbook.workflows.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.runbook.workflows.BackupImportWorkflow;
+import dev.runbook.workflows.BackupImportWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflow;
 import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
 import dev.runbook.workflows.EmergencyRollbackWorkflow;
@@ -63,7 +65,8 @@ public final class Runs {
                 EmergencyRollbackWorkflowImpl.class,
                 DatabaseRollbackWorkflowImpl.class,
                 FullRollbackWorkflowImpl.class,
-                ServiceRollbackWorkflowImpl.class)
+                ServiceRollbackWorkflowImpl.class,
+                BackupImportWorkflowImpl.class)
             .setDoNotStart(true);
     RunbookSearchAttributes.ALL.forEach(b::registerSearchAttribute);
     return b.build();
@@ -126,6 +129,20 @@ public final class Runs {
         return WorkflowStub.fromTyped(w);
       }
     }
+  }
+
+  /** Starts an import the way the starter does (its ID from the database and path); recorded. */
+  public static WorkflowStub importBackup(WorkflowClient client, String taskQueue,
+      dev.runbook.workflows.model.BackupImportRequest r) {
+    WorkflowOptions options = WorkflowOptions.newBuilder()
+        .setTaskQueue(taskQueue)
+        .setWorkflowId(r.workflowId())
+        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+        .build();
+    started.add(new Started(client, r.workflowId()));
+    BackupImportWorkflow w = client.newWorkflowStub(BackupImportWorkflow.class, options);
+    WorkflowClient.start(w::importBackup, r);
+    return WorkflowStub.fromTyped(w);
   }
 
   /** A fresh dry-run tag: eight hex digits. */
