@@ -1,5 +1,6 @@
 package dev.runbook.worker;
 
+import dev.runbook.starter.BackupJobs;
 import dev.runbook.starter.BackupList;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
@@ -136,6 +137,11 @@ final class LiveContext implements CliContext, AutoCloseable {
 
   @Override
   public BackupList backups() {
+    return api();
+  }
+
+  @Override
+  public BackupJobs jobs() {
     return api();
   }
 

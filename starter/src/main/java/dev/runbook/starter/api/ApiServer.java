@@ -126,6 +126,8 @@ public final class ApiServer implements AutoCloseable {
     RunsApi runs = new RunsApi(runbooks, records.rollbackLog(), Map.copyOf(settings.environments()));
     AlertmanagerWebhook alerts = new AlertmanagerWebhook(List.copyOf(settings.alertRoutes()), runbooks, runs);
     ReleasesApi ledger = new ReleasesApi(records.releases());
+    BackupsApi backups = new BackupsApi(records.backups(),
+        new dev.runbook.starter.client.TemporalJobs(runbooks, BackupsApi.PRUNE_WAIT));
     String r = RunsApi.RUNS;
     router
         .add("POST", r + "/emergency", Router.Access.STARTER, runs::startEmergency)
@@ -139,7 +141,9 @@ public final class ApiServer implements AutoCloseable {
         .add("POST", r + "/{id}/cancel", Router.Access.PERSON, runs::cancel)
         .add("POST", ReleasesApi.DEPLOYS, Router.Access.PERSON, ledger::record)
         .add("GET", ReleasesApi.RELEASES, Router.Access.PERSON, ledger::history)
-        .add("GET", BackupsApi.PATH, Router.Access.PERSON, new BackupsApi(records.backups())::list)
+        .add("GET", BackupsApi.PATH, Router.Access.PERSON, backups::list)
+        .add("POST", BackupsApi.PATH, Router.Access.STARTER, backups::start)
+        .add("POST", BackupsApi.PRUNE, Router.Access.STARTER, backups::prune)
         .add("POST", AlertmanagerWebhook.PATH, Router.Access.STARTER, alerts::receive)
         .add("GET", "/openapi.json", Router.Access.PUBLIC, call -> new Response(200, Response.JSON, openApi, Map.of()))
         .add("GET", "/metrics", Router.Access.PUBLIC, call -> metrics())

@@ -1,5 +1,6 @@
 package dev.runbook.starter.cli;
 
+import dev.runbook.starter.BackupJobs;
 import dev.runbook.starter.BackupList;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
@@ -21,6 +22,9 @@ public interface CliContext {
 
   /** The backups recorded in the rollback log. */
   BackupList backups();
+
+  /** Backups and retention on demand, run by the workers. */
+  BackupJobs jobs();
 
   /** The services and databases of each configured environment, for the full runbook. */
   Map<String, Environment> environments();

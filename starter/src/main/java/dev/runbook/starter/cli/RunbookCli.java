@@ -84,7 +84,10 @@ public final class RunbookCli {
     cli.addSubcommand(new ReadCommands.WatchCommand(context));
     cli.addSubcommand(new ReadCommands.ListCommand(context));
     cli.addSubcommand(new ReadCommands.LogCommand(context));
-    cli.addSubcommand(new BackupsCommand(context));
+    cli.addSubcommand(new BackupCommand(context));
+    CommandLine backups = new CommandLine(new BackupsCommand(context));
+    backups.addSubcommand(new PruneCommand(context));
+    cli.addSubcommand(backups);
     cli.addSubcommand(new ActCommands.Cancel(context));
     CommandLine record = new CommandLine(new LedgerCommands.Record());
     record.addSubcommand(new LedgerCommands.Deploy(context));

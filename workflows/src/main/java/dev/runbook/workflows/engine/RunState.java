@@ -44,6 +44,8 @@ final class RunState {
   String outcomeMessage;
   String fromLabel;
   String toLabel;
+  /** What a successful run says it did, when its workflow says so (jobs do). */
+  String successMessage;
   /** In the monitoring period a cancel ends the run as succeeded: the rollback is done. */
   boolean monitoring;
   /**
@@ -70,11 +72,19 @@ final class RunState {
   /** Sets the search attributes and memo Temporal UI finds the run by. */
   void publish() {
     RunbookRequest req = request;
-    Workflow.upsertTypedSearchAttributes(
-        RunbookSearchAttributes.RUNBOOK_TYPE.valueSet(req.runbook().id()),
-        RunbookSearchAttributes.SEVERITY.valueSet(req.severity().name()),
-        RunbookSearchAttributes.SERVICE.valueSet(req.services()),
-        RunbookSearchAttributes.PHASE.valueSet(phase.label()));
+    if (req.severity() == null) {
+      // A job: nothing to approve, so no severity.
+      Workflow.upsertTypedSearchAttributes(
+          RunbookSearchAttributes.RUNBOOK_TYPE.valueSet(req.runbook().id()),
+          RunbookSearchAttributes.SERVICE.valueSet(req.services()),
+          RunbookSearchAttributes.PHASE.valueSet(phase.label()));
+    } else {
+      Workflow.upsertTypedSearchAttributes(
+          RunbookSearchAttributes.RUNBOOK_TYPE.valueSet(req.runbook().id()),
+          RunbookSearchAttributes.SEVERITY.valueSet(req.severity().name()),
+          RunbookSearchAttributes.SERVICE.valueSet(req.services()),
+          RunbookSearchAttributes.PHASE.valueSet(phase.label()));
+    }
     Map<String, Object> memo = new LinkedHashMap<>();
     memo.put("reason", req.reason());
     memo.put("requestedBy", req.requestedBy());
@@ -213,10 +223,16 @@ final class RunState {
       return;
     }
     StringBuilder b = new StringBuilder();
-    b.append("**").append(request.runbook().id()).append(" rollback** of ")
-        .append(String.join(", ", request.services()))
-        .append(" (").append(request.severity()).append(request.dryRun() ? ", dry run" : "")
-        .append("): **").append(phase.label()).append("**\n\n");
+    if (request.runbook().rollback()) {
+      b.append("**").append(request.runbook().id()).append(" rollback** of ")
+          .append(String.join(", ", request.services()))
+          .append(" (").append(request.severity()).append(request.dryRun() ? ", dry run" : "")
+          .append("): **").append(phase.label()).append("**\n\n");
+    } else {
+      b.append("**").append(request.runbook().id()).append("** of ")
+          .append(request.services().isEmpty() ? "every database" : String.join(", ", request.services()))
+          .append(request.dryRun() ? " (dry run)" : "").append(": **").append(phase.label()).append("**\n\n");
+    }
     int n = 0;
     for (StepRecord s : steps.values()) {
       n++;
