@@ -35,6 +35,11 @@ public final class BackupCatalog {
     this.dataSource = dataSource;
   }
 
+  /** The rollback log's database, where retention keeps its records beside this table. */
+  DataSource dataSource() {
+    return dataSource;
+  }
+
   /** Records a published backup; a row for the same directory is left as it is. */
   void record(BackupManifest m, Path location, Origin origin) {
     String sql = "insert into backups (location, worker_host, database, backup_id, system_identifier, host, port,"

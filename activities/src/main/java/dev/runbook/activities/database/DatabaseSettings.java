@@ -1,6 +1,7 @@
 package dev.runbook.activities.database;
 
 import dev.runbook.activities.Secret;
+import dev.runbook.workflows.model.DatabaseSchedule;
 import dev.runbook.workflows.model.Validation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,6 +31,9 @@ import java.util.Set;
  *     integrityChecks:
  *       - { name: orders have customers, sql: "select count(*) from orders o left join customers c on c.id = o.customer_id where c.id is null", equals: 0 }
  *     retention: { keep: 10, maxAge: P14D }
+ *     backup: { schedule: "0 3 * * *", timezone: Europe/Berlin }   # scheduled backups; none when left out
+ *     safetyCopies: { keep: 7d }                                   # the default
+ *     cleanup: { schedule: "15 4 * * *" }                          # the default: daily, 04:15 UTC
  * </pre>
  *
  * @param host server host name or address
@@ -48,6 +52,9 @@ import java.util.Set;
  * @param schemaVersions application version to schema version, for reverting with a deploy
  * @param integrityChecks SQL checks run after a revert or restore
  * @param retention which backups {@link BackupStore#prune} removes
+ * @param backup when scheduled backups are taken; null for none
+ * @param safetyCopies how long staged swaps' safety copies are kept; null for the default
+ * @param cleanup when retention runs; null for {@link #DEFAULT_CLEANUP}
  */
 public record DatabaseSettings(
     String host,
@@ -64,10 +71,37 @@ public record DatabaseSettings(
     MigrationSettings migrations,
     Map<String, String> schemaVersions,
     List<IntegrityCheck> integrityChecks,
-    BackupRetention retention) {
+    BackupRetention retention,
+    JobSchedule backup,
+    SafetyCopyRetention safetyCopies,
+    JobSchedule cleanup) {
 
   /** PostgreSQL truncates identifiers longer than this many bytes. */
   public static final int MAX_IDENTIFIER_BYTES = 63;
+
+  /** When retention runs unless {@code cleanup.schedule} says otherwise: daily. */
+  public static final JobSchedule DEFAULT_CLEANUP = new JobSchedule("15 4 * * *", null);
+
+  /** A database without scheduled jobs of its own (the daily cleanup, safety copies kept 7 days). */
+  public DatabaseSettings(
+      String host,
+      Integer port,
+      String database,
+      String user,
+      Secret password,
+      String maintenanceDatabase,
+      String backupDir,
+      Integer jobs,
+      String binDir,
+      Duration timeout,
+      Duration lockTimeout,
+      MigrationSettings migrations,
+      Map<String, String> schemaVersions,
+      List<IntegrityCheck> integrityChecks,
+      BackupRetention retention) {
+    this(host, port, database, user, password, maintenanceDatabase, backupDir, jobs, binDir, timeout, lockTimeout,
+        migrations, schemaVersions, integrityChecks, retention, null, null, null);
+  }
 
   public DatabaseSettings {
     host = host == null ? "localhost" : host;
@@ -79,6 +113,13 @@ public record DatabaseSettings(
     lockTimeout = lockTimeout == null ? Duration.ofSeconds(60) : lockTimeout;
     schemaVersions = schemaVersions == null ? Map.of() : Map.copyOf(schemaVersions);
     integrityChecks = integrityChecks == null ? List.of() : List.copyOf(integrityChecks);
+    safetyCopies = safetyCopies == null ? new SafetyCopyRetention(null) : safetyCopies;
+    cleanup = cleanup == null ? DEFAULT_CLEANUP : cleanup;
+  }
+
+  /** What this database's schedule runs (its scheduled backups, if any, and its cleanup). */
+  public DatabaseSchedule schedule(String name) {
+    return new DatabaseSchedule(name, backup == null ? null : backup.cron(), cleanup.cron());
   }
 
   /** Messages naming the YAML path, what is wrong and the fix; empty when valid. */
@@ -139,6 +180,11 @@ public record DatabaseSettings(
     if (retention != null) {
       p.addAll(retention.problems(path + ".retention"));
     }
+    if (backup != null) {
+      p.addAll(backup.problems(path + ".backup"));
+    }
+    p.addAll(safetyCopies.problems(path + ".safetyCopies"));
+    p.addAll(cleanup.problems(path + ".cleanup"));
     return p;
   }
 
