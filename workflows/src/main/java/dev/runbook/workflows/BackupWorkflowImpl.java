@@ -43,13 +43,17 @@ public class BackupWorkflowImpl extends AbstractRunbookWorkflow implements Backu
         () -> {
           BackupResult b = engine.databases(ActivityCatalog.LONG)
               .backup(new BackupRequest(database, engine.key("backup"), false));
-          engine.detail(b.backupId() + ", " + b.sizeBytes() + " bytes, schema " + b.schemaVersion()
+          engine.detail(b.backupId() + ", " + b.sizeBytes() + " bytes, " + schema(b)
               + (b.reused() ? " (an earlier attempt took it)" : ""));
           engine.moving(null, b.backupId());
           return b;
         });
     engine.outcome("backup " + taken.backupId() + " of " + database + " taken: " + taken.sizeBytes()
-        + " bytes, schema " + taken.schemaVersion() + ", verified");
+        + " bytes, " + schema(taken) + ", verified");
+  }
+
+  private static String schema(BackupResult b) {
+    return b.schemaVersion() == null ? "schema version unknown (no migrations configured)" : "schema " + b.schemaVersion();
   }
 
   private BackupJobResult result(RunReport report) {

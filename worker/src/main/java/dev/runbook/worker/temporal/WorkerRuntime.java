@@ -1,6 +1,9 @@
 package dev.runbook.worker.temporal;
 
+import dev.runbook.workflows.BackupWorkflowImpl;
+import dev.runbook.workflows.CleanupWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
+import dev.runbook.workflows.DatabaseScheduleWorkflowImpl;
 import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
 import dev.runbook.workflows.FullRollbackWorkflowImpl;
 import dev.runbook.workflows.ServiceRollbackWorkflowImpl;
@@ -17,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Temporal worker: every runbook workflow and the given activity implementations on one task
+ * The Temporal worker: every runbook and job workflow (and the databases' schedules) and the given activity implementations on one task
  * queue. {@link #close()} stops polling, lets running activities finish for a grace period, then
  * stops; anything cut short resumes on another worker.
  */
@@ -26,7 +29,10 @@ public final class WorkerRuntime implements AutoCloseable {
     EmergencyRollbackWorkflowImpl.class,
     DatabaseRollbackWorkflowImpl.class,
     FullRollbackWorkflowImpl.class,
-    ServiceRollbackWorkflowImpl.class
+    ServiceRollbackWorkflowImpl.class,
+    BackupWorkflowImpl.class,
+    CleanupWorkflowImpl.class,
+    DatabaseScheduleWorkflowImpl.class
   };
 
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
