@@ -116,6 +116,11 @@ class RetentionTest {
   @Test
   void expiredSafetyCopiesGoTheNewestStaysEvenExpiredAndADryRunChangesNothing() throws SQLException {
     String oldest = swapAt(T0, "aaaa0001");
+    // The swap run again (a retry) changes nothing, and its safety copy keeps the time it was made.
+    clock.set(T0.plus(Duration.ofHours(1)));
+    assertThat(adapter.swap(new SwapRequest(NAME, "aaaa0001", "k/aaaa0001", false)).changed()).isFalse();
+    assertThat(count("select count(*) from safety_copies where physical_name = '" + oldest + "' and recorded_by = 'swap'"
+        + " and created_at = '" + T0 + "'")).isEqualTo(1);
     String middle = swapAt(T0.plus(Duration.ofDays(2)), "aaaa0002");
     String newest = swapAt(T0.plus(Duration.ofDays(9)), "aaaa0003");
     clock.set(T0.plus(Duration.ofDays(10)));
