@@ -31,9 +31,11 @@ final class StartOptions {
     }
     SearchAttributes.Builder attributes = SearchAttributes.newBuilder()
         .set(RunbookSearchAttributes.RUNBOOK_TYPE, r.runbook().id())
-        .set(RunbookSearchAttributes.SERVICE, r.services())
         .set(RunbookSearchAttributes.PHASE, Phase.STARTING.label());
-    if (r.severity() != null) {
+    if (!r.services().isEmpty()) { // a cleanup of every database names none
+      attributes.set(RunbookSearchAttributes.SERVICE, r.services());
+    }
+    if (r.severity() != null) { // a backup or a cleanup has none
       attributes.set(RunbookSearchAttributes.SEVERITY, r.severity().name());
     }
     return WorkflowOptions.newBuilder()

@@ -14,6 +14,7 @@ import dev.runbook.workflows.model.StepStatus;
 import dev.runbook.workflows.policy.ApprovalRule;
 import dev.runbook.workflows.policy.PolicySnapshot;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,19 +73,16 @@ final class RunState {
   /** Sets the search attributes and memo Temporal UI finds the run by. */
   void publish() {
     RunbookRequest req = request;
-    if (req.severity() == null) {
-      // A job: nothing to approve, so no severity.
-      Workflow.upsertTypedSearchAttributes(
-          RunbookSearchAttributes.RUNBOOK_TYPE.valueSet(req.runbook().id()),
-          RunbookSearchAttributes.SERVICE.valueSet(req.services()),
-          RunbookSearchAttributes.PHASE.valueSet(phase.label()));
-    } else {
-      Workflow.upsertTypedSearchAttributes(
-          RunbookSearchAttributes.RUNBOOK_TYPE.valueSet(req.runbook().id()),
-          RunbookSearchAttributes.SEVERITY.valueSet(req.severity().name()),
-          RunbookSearchAttributes.SERVICE.valueSet(req.services()),
-          RunbookSearchAttributes.PHASE.valueSet(phase.label()));
+    List<SearchAttributeUpdate<?>> attributes = new ArrayList<>();
+    attributes.add(RunbookSearchAttributes.RUNBOOK_TYPE.valueSet(req.runbook().id()));
+    if (req.severity() != null) { // a job has none: nothing waits for an approval
+      attributes.add(RunbookSearchAttributes.SEVERITY.valueSet(req.severity().name()));
     }
+    if (!req.services().isEmpty()) { // a cleanup of every database names none
+      attributes.add(RunbookSearchAttributes.SERVICE.valueSet(req.services()));
+    }
+    attributes.add(RunbookSearchAttributes.PHASE.valueSet(phase.label()));
+    Workflow.upsertTypedSearchAttributes(attributes.toArray(new SearchAttributeUpdate<?>[0]));
     Map<String, Object> memo = new LinkedHashMap<>();
     memo.put("reason", req.reason());
     memo.put("requestedBy", req.requestedBy());
