@@ -1,6 +1,7 @@
 package dev.runbook.worker;
 
 import dev.runbook.starter.BackupImports;
+import dev.runbook.starter.BackupJobs;
 import dev.runbook.starter.BackupList;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
@@ -142,6 +143,11 @@ final class LiveContext implements CliContext, AutoCloseable {
 
   @Override
   public BackupImports imports() {
+    return api();
+  }
+
+  @Override
+  public BackupJobs jobs() {
     return api();
   }
 

@@ -12,6 +12,7 @@ import dev.runbook.worker.catalog.StartChecks;
 import dev.runbook.worker.metrics.Metrics;
 import java.time.Clock;
 import dev.runbook.worker.metrics.MetricsServer;
+import dev.runbook.worker.schedule.Schedules;
 import dev.runbook.worker.temporal.EmbeddedTemporal;
 import dev.runbook.worker.temporal.TemporalConnection;
 import dev.runbook.worker.temporal.WorkerRuntime;
@@ -93,7 +94,9 @@ final class Processes {
         TemporalConnection conn = closer.add(TemporalConnection.connect(t.address(), t.namespace(), metrics.temporalScope()));
         conn.ensureSearchAttributes();
         closer.add(WorkerRuntime.start(conn.client(), t.taskQueue(), s.config().worker().maxConcurrentActivities(),
-            s.config().worker().shutdownGrace(), interceptors, Wiring.activities(s, audit, metrics, System.out)));
+            s.config().worker().shutdownGrace(), interceptors,
+            Wiring.activities(s, audit, metrics, System.out, conn.client())));
+        schedules(s, conn).forEach(out::println);
         MetricsServer ms = closer.add(new MetricsServer(s.config().worker().metricsListen(), metrics::scrape, conn::reachable));
         out.printf("runbook worker: task queue %s on %s; metrics on http://%s/metrics (port %d). Ctrl-C stops it.%n",
             t.taskQueue(), t.address(), s.config().worker().metricsListen(), ms.port());
@@ -108,6 +111,23 @@ final class Processes {
     }
   }
 
+  /**
+   * Brings the databases' schedules in step with the configuration (see {@link Schedules}).
+   * A schedule that cannot be set up is a warning, and the worker goes on: rollbacks do not wait
+   * for it.
+   *
+   * @return a line per database saying what its schedule runs, for the process's console
+   */
+  static List<String> schedules(Settings s, TemporalConnection conn) {
+    var wanted = Schedules.of(s.config().databases());
+    try {
+      return new Schedules(conn.client(), s.config().temporal().taskQueue(), s.source()).reconcile(wanted).lines(wanted);
+    } catch (RuntimeException e) {
+      return List.of("warning: the databases' schedules could not be set up on " + conn.address() + " ("
+          + e.getMessage() + "): scheduled backups and cleanups do not run until a worker starts again");
+    }
+  }
+
   /** The embedded server (unless the config names a real one), the rollback log, a worker and the API. */
   static final class DevStack implements AutoCloseable {
     final Closer closer = new Closer();
@@ -117,6 +137,8 @@ final class Processes {
     final AuditDatabase audit;
     final TemporalConnection connection;
     final WorkerRuntime worker;
+    /** What each database's schedule runs (one line each), for the console. */
+    final List<String> schedules;
     /** Starts runs checked against this stack's configuration and release ledger. */
     final RunbookClient runbooks;
     final Releases releases;
@@ -150,7 +172,8 @@ final class Processes {
         connection.ensureSearchAttributes();
         worker = closer.add(WorkerRuntime.start(connection.client(), t.taskQueue(),
             s.config().worker().maxConcurrentActivities(), s.config().worker().shutdownGrace(),
-            Wiring.activities(s, audit, metrics, console)));
+            Wiring.activities(s, audit, metrics, console, connection.client())));
+        schedules = schedules(s, connection);
         ReleaseLedger ledger = new ReleaseLedger(audit.dataSource(), Clock.systemUTC());
         Catalog catalog = s.catalog();
         new CatalogStore(audit.dataSource(), Clock.systemUTC()).publish(catalog, CatalogStore.thisWorker());
@@ -246,6 +269,7 @@ final class Processes {
             stack.address(), stack.embedded != null ? "embedded, in memory" : "real server",
             s.config().temporal().taskQueue(), db.host(), db.port(), db.database());
         out.printf("configuration: %s (%s)%n", s.source(), s.fingerprint());
+        stack.schedules.forEach(out::println);
         out.println("HTTP API on " + apiUrl + " (OpenAPI at /openapi.json); tokens from people[].tokenSha256,"
             + " and this machine's CLI may act as anyone under people with --as");
         out.println("in another terminal: ./runbook start emergency SERVICE -s P1 -r WHY --as YOU, then ./runbook status rollback-SERVICE");

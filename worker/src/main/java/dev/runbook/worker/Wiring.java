@@ -4,6 +4,8 @@ import dev.runbook.activities.audit.AuditActivitiesImpl;
 import dev.runbook.activities.check.CheckActivitiesImpl;
 import dev.runbook.activities.database.BackupCatalog;
 import dev.runbook.activities.database.DatabaseActivitiesImpl;
+import dev.runbook.activities.database.LoggedRunLiveness;
+import dev.runbook.activities.database.RetentionActivitiesImpl;
 import dev.runbook.activities.ledger.ReleaseLedger;
 import dev.runbook.activities.notify.JdbcDeliveryLog;
 import dev.runbook.activities.notify.NotifyActivitiesImpl;
@@ -12,6 +14,8 @@ import dev.runbook.activities.service.ServiceActivitiesImpl;
 import dev.runbook.activities.service.ServiceSettings;
 import dev.runbook.worker.config.RunbookConfig;
 import dev.runbook.worker.metrics.Metrics;
+import dev.runbook.worker.temporal.TemporalRuns;
+import io.temporal.client.WorkflowClient;
 import java.io.PrintStream;
 import java.time.Clock;
 
@@ -19,14 +23,21 @@ import java.time.Clock;
 public final class Wiring {
   private Wiring() {}
 
-  public static Object[] activities(Settings settings, AuditDatabase audit, Metrics metrics, PrintStream console) {
+  /**
+   * @param temporal the server the worker polls, asked by retention whether a run still goes on
+   */
+  public static Object[] activities(
+      Settings settings, AuditDatabase audit, Metrics metrics, PrintStream console, WorkflowClient temporal) {
     RunbookConfig c = settings.config();
     ReleaseLedger ledger = new ReleaseLedger(audit.dataSource(), Clock.systemUTC());
+    DatabaseActivitiesImpl databases = new DatabaseActivitiesImpl(c.databases(), settings.backupDir(),
+        settings.baseDir(), Clock.systemUTC(), new BackupCatalog(audit.dataSource()));
     return new Object[] {
       new ServiceActivitiesImpl(c.services(), settings.baseDir(), settings.stateDir(), ledger),
       new CheckActivitiesImpl(ServiceSettings.checksByService(c.services()), settings.baseDir()),
-      new DatabaseActivitiesImpl(c.databases(), settings.backupDir(), settings.baseDir(), Clock.systemUTC(),
-          new BackupCatalog(audit.dataSource())),
+      databases,
+      new RetentionActivitiesImpl(databases,
+          new LoggedRunLiveness(audit.dataSource(), new TemporalRuns(temporal)), Clock.systemUTC()),
       new NotifyActivitiesImpl(
           c.notifications(), new JdbcDeliveryLog(audit.dataSource()), console,
           java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build()),

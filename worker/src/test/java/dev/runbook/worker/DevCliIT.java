@@ -343,6 +343,34 @@ class DevCliIT {
   }
 
   @Test
+  void backupTakesABackupAsARunOfItsOwnAndPruneShowsWhatRetentionWouldRemove() {
+    Result started = runbook("backup", "shop", "--as", "erin", "-r", "before the 2.6 migration", "--watch");
+    assertThat(started.exit()).as(started.toString()).isZero();
+    java.util.regex.Matcher id = java.util.regex.Pattern.compile("started (backup-shop-[0-9a-f]{8})").matcher(started.out());
+    assertThat(id.find()).as(started.out()).isTrue();
+    String run = id.group(1);
+    assertThat(started.out()).contains("[ok]     Back up shop with pg_dump and verify it")
+        .containsPattern("succeeded: backup " + run + "-[0-9a-f]{8}-backup-[0-9a-f]{12} of shop taken: \\d+ bytes,"
+            + " schema \\d+, verified");
+    assertThat(runbook("status", run).out()).startsWith(run + "  backup of shop\n");
+    assertThat(runbook("list").out()).containsPattern(run + " +backup +- .* succeeded +erin");
+    assertThat(runbook("log").out()).containsPattern("backup: shop +- +" + run + "-\\S+ .* succeeded +before the 2.6"
+        + " migration");
+    assertThat(runbook("backups", "shop").out()).contains(run + " backup");
+
+    Result unknown = runbook("backup", "shp", "--as", "erin");
+    assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(2);
+    assertThat(unknown.err()).contains("database: 'shp' is not under databases");
+
+    Result dry = runbook("backups", "prune", "shop", "--dry-run", "--as", "erin");
+    assertThat(dry.exit()).as(dry.toString()).isZero();
+    assertThat(dry.out()).startsWith("DRY RUN: nothing is removed; this is what would go\n")
+        .containsPattern("lock file +shop +\\." + run + "-\\S+\\.lock +nothing holds it")
+        .containsPattern("cleanup-shop-[0-9a-f]{8}: succeeded: dry run: would remove \\d+ lock files?");
+    assertThat(runbook("backups", "shop").out()).contains(run + " backup");
+  }
+
+  @Test
   @Order(5)
   void listAndLogReadTheRollbackLog() {
     Result log = runbook("log");

@@ -41,7 +41,7 @@ class DryRunTest extends WorkflowTest {
   }
 
   @ParameterizedTest
-  @EnumSource(RunbookType.class)
+  @EnumSource(value = RunbookType.class, names = {"EMERGENCY", "DATABASE", "FULL"})
   void aStepThatCannotBePlannedEndsTheDryRunAtOnceWithThePlanSoFar(RunbookType type) {
     String failing = type == RunbookType.DATABASE ? "Database.resolveSchemaTarget" : "Service.resolveTarget";
     world.fail(failing, FailureType.NOT_SUPPORTED, 1);
@@ -49,12 +49,14 @@ class DryRunTest extends WorkflowTest {
       case EMERGENCY -> "resolve-target";
       case DATABASE -> "resolve-schema";
       case FULL -> "prepare-api";
+      default -> throw new IllegalArgumentException(type + " is not a rollback runbook");
     };
     // Emergency and full find their targets before they announce anything.
     String plannedSoFar = switch (type) {
       case EMERGENCY -> "capture-evidence";
       case DATABASE -> "notify-started";
       case FULL -> "nothing";
+      default -> throw new IllegalArgumentException(type + " is not a rollback runbook");
     };
 
     WorkflowStub run = dryRun(type);
@@ -83,7 +85,7 @@ class DryRunTest extends WorkflowTest {
   }
 
   @ParameterizedTest
-  @EnumSource(RunbookType.class)
+  @EnumSource(value = RunbookType.class, names = {"EMERGENCY", "DATABASE", "FULL"})
   void everyPlannedStepSaysWhatItWouldDoNeverWhatItDid(RunbookType type) {
     RunReport report = report(dryRun(type));
 
@@ -100,6 +102,7 @@ class DryRunTest extends WorkflowTest {
       case EMERGENCY -> "verify";
       case DATABASE -> "verify";
       case FULL -> "verify-api";
+      default -> throw new IllegalArgumentException(type + " is not a rollback runbook");
     };
     assertThat(step(report, verify).detail())
         .isEqualTo(type == RunbookType.DATABASE

@@ -48,7 +48,8 @@ class ReplayTest {
       }).distinct().toList();
     }
     assertThat(types).containsExactlyInAnyOrder(
-        "EmergencyRollback", "DatabaseRollback", "FullRollback", "ServiceRollback", "BackupImport");
+        "EmergencyRollback", "DatabaseRollback", "FullRollback", "ServiceRollback", "Backup", "Cleanup",
+        "DatabaseSchedule", "BackupImport");
   }
 
   @Test

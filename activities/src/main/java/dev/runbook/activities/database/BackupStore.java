@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.runbook.workflows.model.Validation;
+import dev.runbook.workflows.policy.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,6 +41,7 @@ public final class BackupStore {
   static final String TEMP_PREFIX = ".tmp-";
   /** Long reads of large files report progress this often. */
   static final long TICK_BYTES = 8L << 20;
+  static final String LOCK_SUFFIX = ".lock";
 
   private static final ObjectMapper json = new ObjectMapper()
       .registerModule(new JavaTimeModule())
@@ -79,42 +82,120 @@ public final class BackupStore {
     return entries;
   }
 
+  /** A backup retention lets go, and why. */
+  public record Expired(BackupEntry entry, String why) {}
+
   /**
-   * Removes the backups the retention rules let go: beyond the newest {@code keep}, or older than
-   * {@code maxAge}; the newest verified backup is never removed. Leftovers of crashed attempts go
-   * too, unless an attempt is still writing them.
+   * The backups the retention rules let go: beyond the newest {@code keep}, or older than {@code
+   * maxAge}; the newest verified backup never. Leftovers of crashed attempts go too, unless an
+   * attempt is still writing them.
    *
-   * @param dryRun true lists what would be removed and removes nothing
-   * @return what was (or would be) removed
+   * @param retention the rules; null lets only the leftovers go
    */
-  public List<BackupEntry> prune(String database, BackupRetention retention, boolean dryRun) {
+  public List<Expired> expired(String database, BackupRetention retention) {
     List<BackupEntry> all = list(database);
     Optional<BackupEntry> newestVerified = all.stream().filter(BackupEntry::verified).findFirst();
-    Instant cutoff = retention.maxAge() == null ? null : clock.instant().minus(retention.maxAge());
-    List<BackupEntry> removed = new ArrayList<>();
+    Instant now = clock.instant();
+    Instant cutoff = retention == null || retention.maxAge() == null ? null : now.minus(retention.maxAge());
+    List<Expired> expired = new ArrayList<>();
     int kept = 0;
     for (BackupEntry e : all) {
-      boolean leftover = e.backupId().startsWith(TEMP_PREFIX);
-      if (leftover) {
+      if (e.backupId().startsWith(TEMP_PREFIX)) {
         String id = e.backupId().substring(TEMP_PREFIX.length());
         if (!isLocked(database, id)) {
-          removed.add(e);
+          expired.add(new Expired(e, "what an attempt that did not finish left (nothing writes it)"));
         }
+        continue;
+      }
+      if (retention == null) {
         continue;
       }
       boolean protectedOne = newestVerified.map(n -> n.path().equals(e.path())).orElse(false);
       boolean tooMany = retention.keep() != null && kept >= retention.keep();
       boolean tooOld = cutoff != null && e.createdAt().isBefore(cutoff);
       if (!protectedOne && (tooMany || tooOld)) {
-        removed.add(e);
+        expired.add(new Expired(e, tooOld
+            ? "older than " + Durations.human(retention.maxAge()) + " (taken " + e.createdAt() + ", "
+                + Durations.human(Duration.between(e.createdAt(), now).withNanos(0)) + " ago)"
+            : "beyond the newest " + retention.keep()));
       } else {
         kept++;
       }
     }
+    return expired;
+  }
+
+  /**
+   * Removes the backups the retention rules let go (see {@link #expired}).
+   *
+   * @param dryRun true lists what would be removed and removes nothing
+   * @return what was (or would be) removed
+   */
+  public List<BackupEntry> prune(String database, BackupRetention retention, boolean dryRun) {
+    List<BackupEntry> removed = expired(database, retention).stream().map(Expired::entry).toList();
     if (!dryRun) {
       removed.forEach(e -> deleteTree(e.path()));
     }
     return removed;
+  }
+
+  /**
+   * The lock files of a database's backups that nothing holds and nothing will take again: the
+   * backup is complete and verified (a retry finds it done before it locks), or gone with no
+   * attempt's files left. An attempt in progress holds its lock, so its file is never listed.
+   *
+   * @return the backup IDs whose lock files are stale
+   */
+  public List<String> staleLocks(String database) {
+    Path dir = databaseDir(database);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<String> stale = new ArrayList<>();
+    try (Stream<Path> children = Files.list(dir)) {
+      for (Path f : children.filter(Files::isRegularFile).sorted().toList()) {
+        String file = f.getFileName().toString();
+        if (!file.startsWith(".") || !file.endsWith(LOCK_SUFFIX)) {
+          continue;
+        }
+        String id = file.substring(1, file.length() - LOCK_SUFFIX.length());
+        if (!Validation.BACKUP_ID.matcher(id).matches()) {
+          continue;
+        }
+        Path backup = backupDir(database, id);
+        boolean complete = readManifest(backup).filter(m -> m.verified() && id.equals(m.backupId())).isPresent();
+        boolean gone = !Files.exists(backup) && !Files.exists(tempDir(database, id));
+        if ((complete || gone) && !isLocked(database, id)) {
+          stale.add(id);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list lock files in " + dir, e);
+    }
+    return stale;
+  }
+
+  /** The lock file of a backup ID, as {@link #tryLock} takes it. */
+  public Path lockFile(String database, String backupId) {
+    return databaseDir(database).resolve("." + PgNames.requireBackupId(backupId) + LOCK_SUFFIX);
+  }
+
+  /**
+   * Removes a stale lock file while holding it, so no attempt can hold it meanwhile.
+   *
+   * @return false when an attempt holds it now (it stays)
+   */
+  public boolean removeLock(String database, String backupId) {
+    Optional<Lock> held = tryLock(database, backupId);
+    if (held.isEmpty()) {
+      return false;
+    }
+    try (Lock lock = held.get()) {
+      Files.deleteIfExists(lockFile(database, backupId));
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + lockFile(database, backupId), e);
+    }
   }
 
   /** The backup ID for an idempotency key: readable, filesystem-safe and stable. */
@@ -180,7 +261,7 @@ public final class BackupStore {
    * @return the held lock, or empty when another attempt holds it
    */
   Optional<Lock> tryLock(String database, String backupId) {
-    Path file = databaseDir(database).resolve("." + PgNames.requireBackupId(backupId) + ".lock");
+    Path file = lockFile(database, backupId);
     try {
       Files.createDirectories(file.getParent());
       FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -214,7 +295,14 @@ public final class BackupStore {
     void close();
   }
 
+  /**
+   * Whether an attempt holds the backup's lock now. No lock file means nobody holds it (and a
+   * question asked by retention, a dry run's too, leaves no file behind).
+   */
   private boolean isLocked(String database, String backupId) {
+    if (!Files.exists(lockFile(database, backupId))) {
+      return false;
+    }
     Optional<Lock> lock = tryLock(database, backupId);
     lock.ifPresent(Lock::close);
     return lock.isEmpty();

@@ -25,6 +25,7 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
   private static final int MAX_KEY = 500;
 
   private final Map<String, ConfiguredDatabase> databases;
+  private final List<String> orderedNames;
   private final Backups backups;
   private final Restores restores;
   private final Swaps swaps = new Swaps();
@@ -33,6 +34,7 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
   private final Imports imports;
 
   private final BackupCatalog catalog;
+  private final RetentionRecords safetyCopies;
   private final Clock clock;
 
   /**
@@ -59,9 +61,11 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
     databases.forEach((name, s) -> built.put(name,
         ConfiguredDatabase.of(name, s, backupRoot.toAbsolutePath(), baseDir.toAbsolutePath(), clock, runner)));
     this.databases = Map.copyOf(built);
+    this.orderedNames = List.copyOf(built.keySet());
     this.catalog = catalog;
     this.clock = clock;
     this.backups = new Backups(clock, catalog);
+    this.safetyCopies = new RetentionRecords(catalog.dataSource());
     this.restores = new Restores(backups);
     EngineMarkers markers = new EngineMarkers(catalog.dataSource());
     this.commandRestores = new CommandRestores(backups, markers);
@@ -69,28 +73,23 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
     this.imports = new Imports(clock, catalog);
   }
 
-  /** The backups of one configured database, for listing and pruning from the CLI. */
-  public BackupStore backupStore(String database) {
-    return db(database).store();
+  /** Every configured database, in configuration order. */
+  List<ConfiguredDatabase> all() {
+    return orderedNames.stream().map(databases::get).toList();
   }
 
-  /**
-   * Applies a database's retention ({@code databases.<name>.retention}) and marks what it removed
-   * in the rollback log's catalog.
-   *
-   * @return what was (or, with dryRun, would be) removed; nothing when no retention is configured
-   */
-  public List<BackupEntry> prune(String database, boolean dryRun) {
-    ConfiguredDatabase db = db(database);
-    BackupRetention retention = db.settings().retention();
-    if (retention == null) {
-      return List.of();
-    }
-    List<BackupEntry> removed = db.store().prune(db.name(), retention, dryRun);
-    if (!dryRun) {
-      removed.forEach(e -> catalog.removed(e.path(), clock.instant()));
-    }
-    return removed;
+  /** One configured database; an unknown name is a typed failure naming the known ones. */
+  ConfiguredDatabase configured(String name) {
+    return db(name);
+  }
+
+  BackupCatalog catalog() {
+    return catalog;
+  }
+
+  /** The backups of one configured database, as its store keeps them. */
+  public BackupStore backupStore(String database) {
+    return db(database).store();
   }
 
   @Override
@@ -181,6 +180,7 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
     return restores.staged(db, r.backupId(), r.runTag(), key(r.key()), r.crossRestore(), r.dryRun());
   }
 
+  /** Swaps, and records the safety copy it leaves (its age is what retention keeps it by). */
   @Override
   public SwapResult swap(SwapRequest r) {
     ConfiguredDatabase db = db(r.database());
@@ -188,7 +188,12 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
       requireStaged(db);
       return commandSwaps.swap(db, r.runTag(), r.dryRun());
     }
-    return swaps.swap(db, r.runTag(), r.dryRun());
+    SwapResult done = swaps.swap(db, r.runTag(), r.dryRun());
+    if (!r.dryRun() && done.safetyName() != null) {
+      safetyCopies.safetyCopy(db.name(), done.safetyName(), db.live(), r.runTag(),
+          RetentionRecords.Origin.current(), clock.instant(), "swap");
+    }
+    return done;
   }
 
   @Override

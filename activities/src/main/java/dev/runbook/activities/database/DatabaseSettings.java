@@ -1,6 +1,7 @@
 package dev.runbook.activities.database;
 
 import dev.runbook.activities.Secret;
+import dev.runbook.workflows.model.DatabaseSchedule;
 import dev.runbook.workflows.model.Validation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,6 +35,9 @@ import java.util.Set;
  *     integrityChecks:
  *       - { name: orders have customers, sql: "select count(*) from orders o left join customers c on c.id = o.customer_id where c.id is null", equals: 0 }
  *     retention: { keep: 10, maxAge: P14D }
+ *     backup: { schedule: "0 3 * * *", timezone: Europe/Berlin }   # scheduled backups; none when left out
+ *     safetyCopies: { keep: 7d }                                   # the default
+ *     cleanup: { schedule: "15 4 * * *" }                          # the default: daily, 04:15 UTC
  * </pre>
  *
  * @param host server host name or address
@@ -54,6 +58,9 @@ import java.util.Set;
  * @param retention which backups {@link BackupStore#prune} removes
  * @param engine {@code postgresql} (default) or {@code command}
  * @param command the argv templates of {@code engine: command}
+ * @param backup when scheduled backups are taken; null for none
+ * @param safetyCopies how long staged swaps' safety copies are kept; null for the default
+ * @param cleanup when retention runs; null for {@link #DEFAULT_CLEANUP}
  */
 public record DatabaseSettings(
     String host,
@@ -72,13 +79,18 @@ public record DatabaseSettings(
     List<IntegrityCheck> integrityChecks,
     BackupRetention retention,
     String engine,
-    CommandEngineSettings command) {
+    CommandEngineSettings command,
+    JobSchedule backup,
+    SafetyCopyRetention safetyCopies,
+    JobSchedule cleanup) {
 
   /** PostgreSQL truncates identifiers longer than this many bytes. */
   public static final int MAX_IDENTIFIER_BYTES = 63;
 
   public static final String POSTGRESQL = "postgresql";
   public static final String COMMAND = "command";
+  /** When retention runs unless {@code cleanup.schedule} says otherwise: daily. */
+  public static final JobSchedule DEFAULT_CLEANUP = new JobSchedule("15 4 * * *", null);
 
   public DatabaseSettings {
     engine = engine == null ? POSTGRESQL : engine;
@@ -91,9 +103,19 @@ public record DatabaseSettings(
     lockTimeout = lockTimeout == null ? Duration.ofSeconds(60) : lockTimeout;
     schemaVersions = schemaVersions == null ? Map.of() : Map.copyOf(schemaVersions);
     integrityChecks = integrityChecks == null ? List.of() : List.copyOf(integrityChecks);
+    safetyCopies = safetyCopies == null ? new SafetyCopyRetention(null) : safetyCopies;
+    cleanup = cleanup == null ? DEFAULT_CLEANUP : cleanup;
   }
 
-  /** A PostgreSQL database (every database configured before engines could be chosen). */
+  /** What this database's schedule runs (its scheduled backups, if any, and its cleanup). */
+  public DatabaseSchedule schedule(String name) {
+    return new DatabaseSchedule(name, backup == null ? null : backup.cron(), cleanup.cron());
+  }
+
+  /**
+   * A PostgreSQL database without scheduled jobs of its own (the daily cleanup, safety copies
+   * kept 7 days), as every database was configured before engines and schedules could be chosen.
+   */
   public DatabaseSettings(
       String host,
       Integer port,
@@ -111,7 +133,7 @@ public record DatabaseSettings(
       List<IntegrityCheck> integrityChecks,
       BackupRetention retention) {
     this(host, port, database, user, password, maintenanceDatabase, backupDir, jobs, binDir, timeout, lockTimeout,
-        migrations, schemaVersions, integrityChecks, retention, null, null);
+        migrations, schemaVersions, integrityChecks, retention, null, null, null, null, null);
   }
 
   /** Whether the database is driven through argv templates ({@code engine: command}). */
@@ -265,6 +287,11 @@ public record DatabaseSettings(
     if (retention != null) {
       p.addAll(retention.problems(path + ".retention"));
     }
+    if (backup != null) {
+      p.addAll(backup.problems(path + ".backup"));
+    }
+    p.addAll(safetyCopies.problems(path + ".safetyCopies"));
+    p.addAll(cleanup.problems(path + ".cleanup"));
   }
 
   private static void physicalName(List<String> p, String at, String name) {

@@ -35,8 +35,9 @@ public final class MessageTemplates {
     if (n.kind() == null) {
       throw new IllegalArgumentException("a notification needs a kind");
     }
-    // A dry run's message is worded as a plan from its title on (see DryRunDrafts).
-    Draft d = n.dryRun() ? DryRunDrafts.draft(n) : draft(n);
+    // A dry run's message is worded as a plan from its title on (see DryRunDrafts); a backup's or
+    // a cleanup's as what it is (see JobDrafts).
+    Draft d = JobDrafts.isJob(n) ? JobDrafts.draft(n) : n.dryRun() ? DryRunDrafts.draft(n) : draft(n);
     String title = d.title();
     return new Message(title, text(n, d), blocks(n, title, d));
   }

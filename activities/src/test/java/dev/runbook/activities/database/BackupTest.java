@@ -211,24 +211,6 @@ class BackupTest {
     assertThat(store.list(NAME)).extracting(BackupEntry::backupId).containsExactly(c);
   }
 
-  @Test
-  void retentionThroughTheAdapterMarksWhatItRemovedInTheCatalog() {
-    var settings = Fixtures.settings(db, null);
-    settings = new DatabaseSettings(settings.host(), settings.port(), settings.database(), settings.user(),
-        settings.password(), null, null, 2, null, null, null, null, null, null, new BackupRetention(1, null));
-    var kept = new DatabaseActivitiesImpl(Map.of(NAME, settings), root, root, Clock.systemUTC(), Fixtures.catalog());
-    String older = kept.backup(new BackupRequest(NAME, "older", false)).backupId();
-    String newer = kept.backup(new BackupRequest(NAME, "newer", false)).backupId();
-
-    assertThat(kept.prune(NAME, true)).extracting(BackupEntry::backupId).containsExactly(older);
-    assertThat(Fixtures.rowsUnder(root)).allSatisfy(r -> assertThat(r.removedAt()).isNull());
-    assertThat(kept.prune(NAME, false)).extracting(BackupEntry::backupId).containsExactly(older);
-
-    assertThat(Fixtures.rowsUnder(root)).extracting(r -> r.backupId(), r -> r.removedAt() != null)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(newer, false), org.assertj.core.groups.Tuple.tuple(older, true));
-    assertThat(adapter.prune(NAME, false)).as("no retention configured: nothing goes").isEmpty();
-  }
-
   private static String systemIdentifier() {
     try (var c = TestPostgres.connect("postgres"); var rs = c.createStatement()
         .executeQuery("select system_identifier::text from pg_control_system()")) {

@@ -120,4 +120,33 @@ class DatabaseSettingsTest {
         .hasMessageContaining("databases.Shop DB: the name must be lower-case")
         .hasMessageContaining("databases.Shop DB.database is required");
   }
+
+  @Test
+  void schedulesAndSafetyCopiesReadWithTheirDefaultsAndBadOnesAreNamed() throws Exception {
+    Map<String, DatabaseSettings> dbs = read("""
+        {'a': {'database': 'a', 'user': 'u'},
+         'b': {'database': 'b', 'user': 'u', 'backup': {'schedule': '0 3 * * *', 'timezone': 'Europe/Berlin'},
+               'safetyCopies': {'keep': 'P3D'}, 'cleanup': {'schedule': '*/30 * * * *'}},
+         'c': {'database': 'c', 'user': 'u', 'backup': {'schedule': '0 3 * *', 'timezone': 'Mars/Olympus'},
+               'safetyCopies': {'keep': 'PT0S'}, 'cleanup': {'schedule': '61 * * * *'}}}""");
+
+    DatabaseSettings a = dbs.get("a");
+    assertThat(a.problems("databases.a")).isEmpty();
+    assertThat(a.schedule("a").backup()).isNull();
+    assertThat(a.schedule("a").cleanup().describe()).isEqualTo("15 4 * * * (UTC)");
+    assertThat(a.safetyCopies().keep()).isEqualTo(Duration.ofDays(7));
+
+    DatabaseSettings b = dbs.get("b");
+    assertThat(b.problems("databases.b")).isEmpty();
+    assertThat(b.schedule("b").describe()).isEqualTo("backup 0 3 * * * (Europe/Berlin), cleanup */30 * * * * (UTC)");
+    assertThat(b.safetyCopies().keep()).isEqualTo(Duration.ofDays(3));
+
+    assertThat(dbs.get("c").problems("databases.c")).containsExactly(
+        "databases.c.backup.timezone 'Mars/Olympus' is not a time zone: use a region such as Europe/Berlin or"
+            + " America/New_York, or leave it out for UTC",
+        "databases.c.backup.schedule '0 3 * *': it has 4 fields, not five: write five fields: minute hour"
+            + " day-of-month month day-of-week, e.g. \"0 3 * * *\"",
+        "databases.c.safetyCopies.keep PT0S must be positive, e.g. 7d (the newest safety copy is always kept)",
+        "databases.c.cleanup.schedule '61 * * * *': the minute 61 is out of range: use 0 to 59");
+  }
 }

@@ -127,7 +127,7 @@ class MariaDbBackupTest {
         null, null, null, null, t.env(), null);
     var s = MariaDbFixtures.settings(maria, db, false, false);
     var nothing = MariaDbFixtures.adapter(new DatabaseSettings(s.host(), s.port(), s.database(), null, null, null,
-        null, null, null, s.timeout(), null, null, null, null, null, DatabaseSettings.COMMAND, writesNothing), root);
+        null, null, null, s.timeout(), null, null, null, null, null, DatabaseSettings.COMMAND, writesNothing, null, null, null), root);
     for (int attempt = 0; attempt < 2; attempt++) {
       var empty = failure(() -> nothing.backup(new BackupRequest(NAME, "k2", false)), FailureType.INVALID_INPUT);
       assertThat(empty.getOriginalMessage()).contains("command.backup", "exited 0 but wrote nothing", "{dir}");

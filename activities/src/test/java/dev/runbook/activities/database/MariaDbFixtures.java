@@ -76,7 +76,7 @@ final class MariaDbFixtures {
     return new DatabaseSettings(s.host(), s.port(), physical, null, null, null, null, null, null,
         Duration.ofMinutes(10), null, withMigrations ? migrations(s) : null,
         withMigrations ? Map.of("2.4.0", "2") : Map.of(), withMigrations ? checks(s) : List.of(), null,
-        DatabaseSettings.COMMAND, templates(s, staged));
+        DatabaseSettings.COMMAND, templates(s, staged), null, null, null);
   }
 
   static DatabaseActivitiesImpl adapter(DatabaseSettings settings, Path backupRoot) {

@@ -46,7 +46,7 @@ class ProviderBackupTest {
         List.of("sh", cli, state.toString(), "restore", "{backup}"),
         null, null, null, null, Map.of(), null);
     var settings = new DatabaseSettings(null, null, "shop-worker-db", null, null, null, null, null, null,
-        Duration.ofMinutes(1), null, null, null, null, null, DatabaseSettings.COMMAND, templates);
+        Duration.ofMinutes(1), null, null, null, null, null, DatabaseSettings.COMMAND, templates, null, null, null);
     assertThat(settings.problems("databases." + NAME)).isEmpty();
     adapter = new DatabaseActivitiesImpl(Map.of(NAME, settings), dir.resolve("backups"), dir, Clock.systemUTC(),
         Fixtures.catalog());
@@ -91,7 +91,7 @@ class ProviderBackupTest {
         List.of("true", "{backup}"), List.of("true", "{backup}"), null, null, null, null, Map.of(), null);
     var junk = new DatabaseActivitiesImpl(Map.of(NAME, new DatabaseSettings(null, null, "shop-worker-db", null, null,
         null, null, null, null, Duration.ofMinutes(1), null, null, null, null, null, DatabaseSettings.COMMAND,
-        writesJunk)), dir.resolve("backups"), dir, Clock.systemUTC(), Fixtures.catalog());
+        writesJunk, null, null, null)), dir.resolve("backups"), dir, Clock.systemUTC(), Fixtures.catalog());
     var refused = failure(() -> junk.backup(new BackupRequest(NAME, "rollback-worker/p4/backup", false)),
         FailureType.INVALID_INPUT);
     assertThat(refused.getOriginalMessage()).contains("a provider's backup ID must be one line");

@@ -64,7 +64,7 @@ public record AlertRoute(
   }
 
   public RunbookType type() {
-    return RunbookType.parse(runbook);
+    return RunbookType.parseRunbook(runbook);
   }
 
   public String reasonAnnotationName() {

@@ -245,6 +245,8 @@ final class AlertmanagerWebhook {
       case FULL -> runs.complete(new FullRollbackRequest(
           target(alert, route.environment(), route.environmentLabel()), null, null, severity, reason,
           caller.name(), route.isDryRun(), null, null, null, null, false, route.armFor(), arming));
+      case BACKUP, CLEANUP -> throw new IllegalArgumentException("a route starts a rollback runbook, not a "
+          + route.type().id());
     };
   }
 

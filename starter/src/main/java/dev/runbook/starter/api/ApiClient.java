@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.runbook.starter.BackupImports;
+import dev.runbook.starter.BackupJobs;
 import dev.runbook.starter.BackupList;
 import dev.runbook.starter.client.ImportClient;
 import dev.runbook.workflows.activities.DatabaseActivities.ImportResult;
@@ -47,7 +48,7 @@ import java.util.Map;
  * checked by the API server, never by the caller. Errors come back as the same {@link
  * RunbookException}s, with the exit codes the CLI documents.
  */
-public final class ApiClient implements Runbooks, RollbackLog, Releases, BackupList, BackupImports {
+public final class ApiClient implements Runbooks, RollbackLog, Releases, BackupList, BackupImports, BackupJobs {
   /** The header that names the acting person (trusted only with a local dev's secret). */
   public static final String AS_HEADER = "X-Runbook-As";
   /** The header with the fingerprint of the configuration the workers run. */
@@ -99,6 +100,9 @@ public final class ApiClient implements Runbooks, RollbackLog, Releases, BackupL
 
   @Override
   public Started start(RunbookRequest request) {
+    if (!request.runbook().rollback()) {
+      throw new IllegalArgumentException("a " + request.runbook().id() + " is started with backup() or prune()");
+    }
     ObjectNode body = Json.MAPPER.valueToTree(request);
     body.remove("requestedBy");
     JsonNode answer = send("POST", "/api/v1/runs/" + request.runbook().id(), body, request.requestedBy(), null);
@@ -149,6 +153,29 @@ public final class ApiClient implements Runbooks, RollbackLog, Releases, BackupL
     }
     return read(send("POST", "/api/v1/runs/" + workflowId + "/" + action, READ.valueToTree(body), person, workflowId),
         Receipt.class);
+  }
+
+  // ---------------------------------------------------------------- backups
+
+  @Override
+  public Started backup(String database, String reason, String person) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("database", database);
+    if (reason != null) {
+      body.put("reason", reason);
+    }
+    JsonNode answer = send("POST", BackupsApi.PATH, READ.valueToTree(body), person, null);
+    return new Started(answer.path("workflowId").asText(), answer.path("runId").asText(null), false);
+  }
+
+  @Override
+  public Pruned prune(String database, boolean dryRun, String person) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (database != null) {
+      body.put("database", database);
+    }
+    body.put("dryRun", dryRun);
+    return read(send("POST", BackupsApi.PRUNE, READ.valueToTree(body), person, null), Pruned.class);
   }
 
   // ---------------------------------------------------------------- the rollback log and the ledger

@@ -7,6 +7,7 @@ import dev.runbook.starter.BackupList;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.ImportClient;
+import dev.runbook.starter.client.TemporalJobs;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.starter.client.RunbookException;
 import dev.runbook.workflows.model.Validation;
@@ -127,7 +128,8 @@ public final class ApiServer implements AutoCloseable {
     RunsApi runs = new RunsApi(runbooks, records.rollbackLog(), Map.copyOf(settings.environments()));
     AlertmanagerWebhook alerts = new AlertmanagerWebhook(List.copyOf(settings.alertRoutes()), runbooks, runs);
     ReleasesApi ledger = new ReleasesApi(records.releases());
-    BackupsApi backups = new BackupsApi(records.backups(), new ImportClient(runbooks));
+    BackupsApi backups = new BackupsApi(records.backups(), new ImportClient(runbooks),
+        new TemporalJobs(runbooks, BackupsApi.PRUNE_WAIT));
     String r = RunsApi.RUNS;
     router
         .add("POST", r + "/emergency", Router.Access.STARTER, runs::startEmergency)
@@ -144,6 +146,8 @@ public final class ApiServer implements AutoCloseable {
         .add("GET", ReleasesApi.RELEASES, Router.Access.PERSON, ledger::history)
         .add("GET", BackupsApi.PATH, Router.Access.PERSON, backups::list)
         .add("POST", BackupsApi.IMPORTS, Router.Access.STARTER, backups::importFile)
+        .add("POST", BackupsApi.PATH, Router.Access.STARTER, backups::start)
+        .add("POST", BackupsApi.PRUNE, Router.Access.STARTER, backups::prune)
         .add("POST", AlertmanagerWebhook.PATH, Router.Access.STARTER, alerts::receive)
         .add("GET", "/openapi.json", Router.Access.PUBLIC, call -> new Response(200, Response.JSON, openApi, Map.of()))
         .add("GET", "/metrics", Router.Access.PUBLIC, call -> metrics())

@@ -5,28 +5,13 @@ import dev.runbook.workflows.activities.DatabaseActivities.ImportResult;
 import dev.runbook.workflows.activities.DatabaseIdentity;
 import dev.runbook.workflows.model.Validation;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code runbook backup import DATABASE FILE}: a dump people already have becomes a backup. */
 final class BackupCommands {
   private BackupCommands() {}
-
-  @Command(name = "backup", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "WHAT",
-      description = "Backups of the configured databases: `backup import DATABASE FILE` takes a dump you already have.")
-  static final class Backup implements Runnable {
-    @Spec CommandSpec spec;
-
-    @Override
-    public void run() {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "say what to do: import DATABASE FILE (a dump you already have)");
-    }
-  }
 
   @Command(name = "import", mixinStandardHelpOptions = true,
       description = {"Import a dump file you already have as a backup of DATABASE, so a restore can take it"

@@ -1,6 +1,7 @@
 package dev.runbook.starter.cli;
 
 import dev.runbook.starter.BackupImports;
+import dev.runbook.starter.BackupJobs;
 import dev.runbook.starter.BackupList;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
@@ -25,6 +26,9 @@ public interface CliContext {
 
   /** Importing dump files people already have as backups. */
   BackupImports imports();
+
+  /** Backups and retention on demand, run by the workers. */
+  BackupJobs jobs();
 
   /** The services and databases of each configured environment, for the full runbook. */
   Map<String, Environment> environments();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.runbook.workflows.model.PendingActivity;
 import dev.runbook.workflows.model.RollbackLogEntry;
 import dev.runbook.workflows.model.RunStatus;
+import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.StepState;
 import dev.runbook.workflows.model.StepStatus;
 import dev.runbook.workflows.policy.Durations;
@@ -39,6 +40,21 @@ final class Output {
   static String state(RollbackLogEntry e) {
     String state = e.outcome() != null ? e.outcome() : e.monitoring() ? "monitoring" : "running";
     return state + (e.dryRun() ? " (dry run)" : "");
+  }
+
+  /**
+   * What a rollback-log row acted on: the services of a rollback; for a backup or a cleanup, its
+   * kind and database ("backup: shop"), so the log shows those runs for what they are.
+   */
+  static String target(RollbackLogEntry e) {
+    String services = String.join(",", e.services());
+    boolean job;
+    try {
+      job = e.runbook() != null && !RunbookType.parse(e.runbook()).rollback();
+    } catch (IllegalArgumentException newerKind) {
+      job = false;
+    }
+    return job ? e.runbook() + ": " + (services.isEmpty() ? "every database" : services) : services;
   }
 
   static void json(PrintWriter out, Object value) {
@@ -137,8 +153,13 @@ final class Output {
 
   /** The status as a person reads it: phase, what it waits for, each step, who did what. */
   static void status(PrintWriter out, RunStatus s) {
-    out.printf("%s  %s%s rollback of %s (%s)%n", s.workflowId(), s.dryRun() ? "DRY RUN of the " : "",
-        s.runbook() == null ? "?" : s.runbook().id(), String.join(", ", s.services()), s.severity());
+    if (s.runbook() != null && !s.runbook().rollback()) {
+      out.printf("%s  %s%s of %s%n", s.workflowId(), s.dryRun() ? "DRY RUN of the " : "", s.runbook().id(),
+          s.services().isEmpty() ? "every database" : String.join(", ", s.services()));
+    } else {
+      out.printf("%s  %s%s rollback of %s (%s)%n", s.workflowId(), s.dryRun() ? "DRY RUN of the " : "",
+          s.runbook() == null ? "?" : s.runbook().id(), String.join(", ", s.services()), s.severity());
+    }
     if (s.dryRun()) {
       out.println(DRY_RUN);
     }

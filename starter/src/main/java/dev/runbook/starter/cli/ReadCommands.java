@@ -109,7 +109,7 @@ final class ReadCommands {
       }
       List<List<String>> rows = new ArrayList<>();
       for (RollbackLogEntry e : runs) {
-        rows.add(List.of(Output.when(e.startedAt()), String.join(",", e.services()),
+        rows.add(List.of(Output.when(e.startedAt()), Output.target(e),
             Objects.toString(e.fromVersion(), "-"), Objects.toString(e.toVersion(), "-"),
             e.durationMs() == null ? "-" : Output.duration(Duration.ofMillis(e.durationMs())),
             Output.state(e),

@@ -84,10 +84,12 @@ public final class RunbookCli {
     cli.addSubcommand(new ReadCommands.WatchCommand(context));
     cli.addSubcommand(new ReadCommands.ListCommand(context));
     cli.addSubcommand(new ReadCommands.LogCommand(context));
-    cli.addSubcommand(new BackupsCommand(context));
-    CommandLine backup = new CommandLine(new BackupCommands.Backup());
+    CommandLine backup = new CommandLine(new BackupCommand(context));
     backup.addSubcommand(new BackupCommands.Import(context));
     cli.addSubcommand(backup);
+    CommandLine backups = new CommandLine(new BackupsCommand(context));
+    backups.addSubcommand(new PruneCommand(context));
+    cli.addSubcommand(backups);
     cli.addSubcommand(new ActCommands.Cancel(context));
     cli.addSubcommand(new ActCommands.Disarm(context));
     CommandLine record = new CommandLine(new LedgerCommands.Record());

@@ -1,11 +1,14 @@
 package dev.runbook.starter.client;
 
+import dev.runbook.workflows.BackupWorkflow;
+import dev.runbook.workflows.CleanupWorkflow;
 import dev.runbook.workflows.DatabaseRollbackWorkflow;
 import dev.runbook.workflows.EmergencyRollbackWorkflow;
 import dev.runbook.workflows.FullRollbackWorkflow;
 import dev.runbook.workflows.RunbookControl;
-import dev.runbook.workflows.engine.RunbookSearchAttributes;
+import dev.runbook.workflows.model.BackupJobRequest;
 import dev.runbook.workflows.model.CancelRequest;
+import dev.runbook.workflows.model.CleanupRequest;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.DecisionAction;
 import dev.runbook.workflows.model.AlertRef;
@@ -13,7 +16,6 @@ import dev.runbook.workflows.model.DecisionRequest;
 import dev.runbook.workflows.model.DisarmRequest;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.FullRollbackRequest;
-import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.Refusal;
 import dev.runbook.workflows.model.RefusalKind;
@@ -23,8 +25,6 @@ import dev.runbook.workflows.model.Vote;
 import dev.runbook.workflows.model.WorkflowIds;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
@@ -33,12 +33,9 @@ import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
-import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Starts runbooks and acts on runs: what the CLI and the HTTP API both use. Errors come back as
@@ -121,7 +118,8 @@ public final class RunbookClient implements Runbooks {
           "nothing was started: " + String.join("; ", refusals));
     }
     RunbookRequest request = startCheck.complete(asked);
-    if (!request.dryRun()) {
+    if (!request.dryRun() || !request.runbook().rollback()) {
+      // A job's ID carries its own tag: a dry run of it holds nothing either.
       return startAs(request, request.workflowId());
     }
     // Eight random hex digits: a clash is unlikely, and then another tag is drawn.
@@ -137,6 +135,11 @@ public final class RunbookClient implements Runbooks {
   }
 
   private static String dryRunTag() {
+    return newTag();
+  }
+
+  /** A fresh tag for a run's ID: eight random hex digits (a backup's, a cleanup's, a dry run's). */
+  public static String newTag() {
     return String.format(java.util.Locale.ROOT, "%08x", TAGS.nextInt());
   }
 
@@ -159,6 +162,14 @@ public final class RunbookClient implements Runbooks {
               FullRollbackWorkflow w = client.newWorkflowStub(FullRollbackWorkflow.class, options);
               yield WorkflowClient.start(w::rollback, (FullRollbackRequest) request);
             }
+            case BACKUP -> {
+              BackupWorkflow w = client.newWorkflowStub(BackupWorkflow.class, options);
+              yield WorkflowClient.start(w::backup, (BackupJobRequest) request);
+            }
+            case CLEANUP -> {
+              CleanupWorkflow w = client.newWorkflowStub(CleanupWorkflow.class, options);
+              yield WorkflowClient.start(w::clean, (CleanupRequest) request);
+            }
           };
       return new Started(execution.getWorkflowId(), execution.getRunId(), request.dryRun());
     } catch (WorkflowExecutionAlreadyStarted e) {
@@ -169,53 +180,36 @@ public final class RunbookClient implements Runbooks {
   }
 
   private WorkflowOptions options(RunbookRequest r, String workflowId) {
-    Map<String, Object> memo = new LinkedHashMap<>();
-    memo.put("reason", r.reason());
-    memo.put("requestedBy", r.requestedBy());
-    memo.put("dryRun", r.dryRun());
-    if (r.incidentId() != null) {
-      memo.put("incidentId", r.incidentId());
-    }
-    return WorkflowOptions.newBuilder()
-        .setTaskQueue(taskQueue)
-        .setWorkflowId(workflowId)
-        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-        .setWorkflowTaskTimeout(workflowTaskTimeout)
-        .setStaticSummary(summary(r))
-        .setStaticDetails((r.dryRun() ? "DRY RUN: a plan; nothing is changed.\n\n" : "")
-            + "Reason: " + r.reason() + "\n\nRequested by " + r.requestedBy()
-            + (r.incidentId() == null ? "" : " for " + r.incidentId()))
-        .setMemo(memo)
-        .setTypedSearchAttributes(
-            SearchAttributes.newBuilder()
-                .set(RunbookSearchAttributes.RUNBOOK_TYPE, r.runbook().id())
-                .set(RunbookSearchAttributes.SEVERITY, r.severity().name())
-                .set(RunbookSearchAttributes.SERVICE, r.services())
-                .set(RunbookSearchAttributes.PHASE, Phase.STARTING.label())
-                .build())
-        .build();
+    return StartOptions.of(r, workflowId, taskQueue, workflowTaskTimeout);
   }
 
   /** The one line Temporal UI shows for a run. */
   static String summary(RunbookRequest r) {
-    String target = String.join(", ", r.services());
-    String to = switch (r.runbook()) {
-      case EMERGENCY -> {
-        EmergencyRollbackRequest e = (EmergencyRollbackRequest) r;
-        yield (e.toVersion() == null ? "" : " to " + e.toVersion()) + (e.withDatabase() ? " with database" : "");
-      }
-      case DATABASE -> {
-        DatabaseRollbackRequest d = (DatabaseRollbackRequest) r;
-        yield d.mode() == null ? "" : " (" + d.mode().label() + ")";
-      }
-      case FULL -> " in " + ((FullRollbackRequest) r).environment();
-    };
-    return (r.dryRun() ? "DRY RUN: " : "") + r.severity() + " " + r.runbook().id() + " rollback of "
-        + target + to + " by " + r.requestedBy();
+    return StartOptions.summary(r);
+  }
+
+  /**
+   * Waits up to {@code timeout} for a run's result.
+   *
+   * @return the result, or empty when the run still goes on
+   * @throws RunbookException.UnknownRun when there is no such run
+   */
+  public <R> java.util.Optional<R> awaitResult(String workflowId, Class<R> type, Duration timeout) {
+    try {
+      return java.util.Optional.of(client.newUntypedWorkflowStub(workflowId)
+          .getResult(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS, type));
+    } catch (java.util.concurrent.TimeoutException stillRunning) {
+      return java.util.Optional.empty();
+    } catch (WorkflowNotFoundException e) {
+      throw new RunbookException.UnknownRun(workflowId);
+    }
   }
 
   private RunbookException conflict(RunbookRequest r, String id) {
+    if (!r.runbook().rollback()) {
+      return new RunbookException.Conflict(id, "a " + r.runbook().id() + " with the ID " + id + " already exists:"
+          + " start it again (it takes a new tag)");
+    }
     String what = String.join(", ", r.services());
     try {
       RunStatus running = status(id);

@@ -233,7 +233,11 @@ final class ApiHarness implements AutoCloseable {
 
   /** Every captured log line, with its exception if any. */
   List<String> logLines() {
-    return logs.list.stream()
+    List<ILoggingEvent> events;
+    synchronized (logs) { // the appender adds under this lock, from the server's and the worker's threads
+      events = List.copyOf(logs.list);
+    }
+    return events.stream()
         .map(e -> e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy())))
         .toList();
   }

@@ -66,7 +66,7 @@ class ApiOpenApiTest {
   @Test
   void everyRouteIsDocumentedAndEveryDocumentedRouteExists() {
     assertThat(doc.path("openapi").asText()).startsWith("3.0.");
-    assertThat(api.server.routes()).hasSize(17);
+    assertThat(api.server.routes()).hasSize(20);
     assertThat(documentedRoutes()).containsExactlyInAnyOrderElementsOf(api.server.routes());
   }
 
@@ -145,6 +145,11 @@ class ApiOpenApiTest {
         Map.entry("BackupImportBody", BackupsApi.ImportBody.class),
         Map.entry("ImportedBackup", dev.runbook.workflows.activities.DatabaseActivities.ImportResult.class),
         Map.entry("DatabaseIdentity", dev.runbook.workflows.activities.DatabaseIdentity.class),
+        Map.entry("BackupBody", BackupsApi.BackupBody.class),
+        Map.entry("PruneBody", BackupsApi.PruneBody.class),
+        Map.entry("Pruned", dev.runbook.starter.BackupJobs.Pruned.class),
+        Map.entry("Removal", dev.runbook.workflows.activities.RetentionActivities.Removal.class),
+        Map.entry("Kept", dev.runbook.workflows.activities.RetentionActivities.Kept.class),
         Map.entry("Receipt", Receipt.class),
         Map.entry("AlertOutcome", AlertmanagerWebhook.Outcome.class),
         Map.entry("AlertmanagerAnswer", AlertmanagerWebhook.Answer.class),

@@ -63,6 +63,11 @@ class ArmedCommandsTest {
       }
 
       @Override
+      public dev.runbook.starter.BackupJobs jobs() {
+        return new dev.runbook.starter.client.TemporalJobs(client, java.time.Duration.ofSeconds(20));
+      }
+
+      @Override
       public dev.runbook.starter.BackupList backups() {
         return (database, limit) -> List.of();
       }

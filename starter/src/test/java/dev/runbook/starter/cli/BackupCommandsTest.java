@@ -3,6 +3,7 @@ package dev.runbook.starter.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.starter.BackupImports;
+import dev.runbook.starter.BackupJobs;
 import dev.runbook.starter.BackupList;
 import dev.runbook.starter.MemoryReleases;
 import dev.runbook.starter.Releases;
@@ -10,6 +11,9 @@ import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.ImportClient;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.workflows.model.BackupRecord;
+import dev.runbook.starter.client.TemporalJobs;
+import dev.runbook.workflows.activities.RetentionActivities.Leftover;
+import dev.runbook.workflows.model.RollbackLogEntry;
 import dev.runbook.workflows.testing.FakeWorld;
 import dev.runbook.workflows.testing.Runs;
 import io.temporal.client.WorkflowClient;
@@ -18,6 +22,7 @@ import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +33,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 /**
- * {@code runbook backup import} through picocli, the import running as a workflow on the test
- * server with FakeWorld's files, and {@code runbook backups} showing who imported what from where.
+ * {@code runbook backup}, {@code runbook backup import} and {@code runbook backups prune} through
+ * picocli, the runs going as workflows on the test server with FakeWorld's databases and files;
+ * {@code runbook backups} showing who imported what from where, and backup and cleanup runs in the
+ * log.
  */
 class BackupCommandsTest {
   @RegisterExtension static final TestWorkflowExtension env = Runs.extension();
@@ -37,6 +44,7 @@ class BackupCommandsTest {
   private FakeWorld world;
   private RunbookClient client;
   private final List<BackupRecord> backupRows = new ArrayList<>();
+  private final List<RollbackLogEntry> logRows = new ArrayList<>();
 
   @BeforeEach
   void setUp(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient temporal) {
@@ -60,7 +68,7 @@ class BackupCommandsTest {
 
       @Override
       public RollbackLog log() {
-        return (limit, service, open) -> List.of();
+        return (limit, service, open) -> logRows.stream().limit(limit).toList();
       }
 
       @Override
@@ -77,6 +85,11 @@ class BackupCommandsTest {
       @Override
       public BackupImports imports() {
         return new ImportClient(client);
+      }
+
+      @Override
+      public BackupJobs jobs() {
+        return new TemporalJobs(client, Duration.ofSeconds(20));
       }
 
       @Override
@@ -121,5 +134,74 @@ class BackupCommandsTest {
         "run-1", "import", "worker-1", "/var/backups/runbook/api/" + id, null, "plain-gzip", "erin",
         "/backups/db_2026-11-25.sql.gz", Instant.parse("2026-11-26T09:00:00Z")));
     assertThat(run("backups", "api").out()).contains(id, "imported by erin from /backups/db_2026-11-25.sql.gz");
+  }
+
+  @Test
+  void backupStartsARunOfItsOwnAndWatchFollowsItToTheEnd() {
+    Result r = run("backup", "api", "--as", "erin", "-r", "before the migration", "--watch");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).containsPattern("started backup-api-[0-9a-f]{8} \\(run ")
+        .contains("[ok]     Back up api with pg_dump and verify it")
+        .containsPattern("succeeded: backup bk-[0-9a-f]+ of api taken: 1024 bytes, schema 3, verified");
+    String id = r.out().lines().findFirst().orElseThrow().split(" ")[1];
+    Result status = run("status", id);
+    assertThat(status.out()).startsWith(id + "  backup of api\n").contains("requested by erin")
+        .contains(": before the migration");
+    assertThat(world.calls("Database.backup")).containsExactly("Database.backup api");
+
+    Result bad = run("backup", "Shop DB");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("DATABASE 'Shop DB' is not a database name");
+  }
+
+  @Test
+  void pruneShowsWhatWouldGoInADryRunThenRemovesItAndSaysWhatItKept() {
+    world.retention.expired(Leftover.SAFETY_COPY, "api", "api__before_1a2b3c4d", "kept 7d; swapped out 9d ago");
+    world.retention.expired(Leftover.LOCK_FILE, "api", ".api-old.lock", "nothing holds it");
+    world.retention.kept(Leftover.SAFETY_COPY, "api", "api__before_9f8e7d6c", "the newest safety copy is always kept");
+
+    Result dry = run("backups", "prune", "api", "--dry-run", "--as", "erin");
+    assertThat(dry.exit()).as(dry.err()).isZero();
+    List<String> lines = dry.out().lines().toList();
+    assertThat(lines.subList(0, 4)).containsExactly(
+        "DRY RUN: nothing is removed; this is what would go",
+        "KIND         DATABASE  NAME                  WOULD GO BECAUSE",
+        "safety copy  api       api__before_1a2b3c4d  kept 7d; swapped out 9d ago",
+        "lock file    api       .api-old.lock         nothing holds it");
+    assertThat(lines.subList(4, 6)).containsExactly(
+        "kept on purpose:",
+        "  safety copy api__before_9f8e7d6c (api): the newest safety copy is always kept");
+    assertThat(lines.get(6)).matches("cleanup-api-[0-9a-f]{8}: succeeded: dry run: would remove 1 safety copy,"
+        + " 1 lock file; kept 1 on purpose .*");
+    assertThat(world.retention.present()).hasSize(3);
+
+    Result real = run("backups", "prune", "api", "--as", "erin");
+    assertThat(real.exit()).isZero();
+    assertThat(real.out()).contains("REMOVED BECAUSE").doesNotContain("DRY RUN");
+    assertThat(world.retention.present()).extracting(i -> i.name()).containsExactly("api__before_9f8e7d6c");
+  }
+
+  @Test
+  void theLogAndTheListShowBackupAndCleanupRunsForWhatTheyAre() {
+    logRows.add(new RollbackLogEntry("backup-shop-1a2b3c4d", "r1", "backup", null, List.of("shop"),
+        Instant.parse("2026-11-21T03:00:00Z"), Instant.parse("2026-11-21T03:00:04Z"), null,
+        "rollback-shop-1a2b-backup-0123456789ab", "scheduled backup (0 3 * * * (UTC))", "schedule", null, false,
+        4_000L, "succeeded", "backup taken", false));
+    logRows.add(new RollbackLogEntry("cleanup-0f0f0f0f", "r2", "cleanup", null, List.of(),
+        Instant.parse("2026-11-21T04:30:00Z"), Instant.parse("2026-11-21T04:30:01Z"), null, null,
+        "cleanup on demand", "erin", null, true, 1_000L, "succeeded", "dry run: nothing to remove", false));
+
+    assertThat(run("log").out().lines().toList()).containsExactly(
+        "DATE              SERVICE                  FROM  TO                                      DURATION  OUTCOME"
+            + "              REASON",
+        "2026-11-21 03:00  backup: shop             -     rollback-shop-1a2b-backup-0123456789ab  4s        succeeded"
+            + "            scheduled backup (0 3 * * * (UTC))",
+        "2026-11-21 04:30  cleanup: every database  -     -                                       1s        succeeded"
+            + " (dry run)  cleanup on demand");
+    assertThat(run("list").out().lines().toList()).containsExactly(
+        "RUN                   RUNBOOK  SEV  STARTED           STATE                BY",
+        "backup-shop-1a2b3c4d  backup   -    2026-11-21 03:00  succeeded            schedule",
+        "cleanup-0f0f0f0f      cleanup  -    2026-11-21 04:30  succeeded (dry run)  erin");
   }
 }

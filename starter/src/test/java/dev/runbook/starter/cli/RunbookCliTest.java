@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.starter.MemoryReleases;
 import dev.runbook.starter.Releases;
+import dev.runbook.starter.BackupJobs;
 import dev.runbook.starter.BackupList;
+import dev.runbook.starter.client.TemporalJobs;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.workflows.model.BackupRecord;
@@ -18,6 +20,7 @@ import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +83,11 @@ class RunbookCliTest {
       @Override
       public dev.runbook.starter.BackupImports imports() {
         return new dev.runbook.starter.client.ImportClient(client);
+      }
+
+      @Override
+      public BackupJobs jobs() {
+        return new TemporalJobs(client, Duration.ofSeconds(20));
       }
 
       @Override

@@ -5,6 +5,8 @@ import dev.runbook.activities.ledger.ReleaseLedger;
 import dev.runbook.starter.client.StartCheck;
 import dev.runbook.workflows.model.BackupImportRequest;
 import dev.runbook.workflows.model.DatabaseMode;
+import dev.runbook.workflows.model.BackupJobRequest;
+import dev.runbook.workflows.model.CleanupRequest;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.FullRollbackRequest;
@@ -43,6 +45,13 @@ public final class StartChecks implements StartCheck {
       case EMERGENCY -> emergency(p, c, (EmergencyRollbackRequest) request);
       case DATABASE -> database(p, c, (DatabaseRollbackRequest) request);
       case FULL -> full(p, c, (FullRollbackRequest) request);
+      case BACKUP -> database(p, c, ((BackupJobRequest) request).database());
+      case CLEANUP -> {
+        String db = ((CleanupRequest) request).database();
+        if (db != null) {
+          database(p, c, db);
+        }
+      }
     }
     return p;
   }
@@ -60,6 +69,14 @@ public final class StartChecks implements StartCheck {
           + c.source() + known(c.databases()) + ": name one the workers have, or configure it");
     }
     return p;
+  }
+
+  /** A backup or a cleanup names a database the workers have. */
+  private static void database(List<String> p, Catalog c, String db) {
+    if (!c.databases().contains(db)) {
+      p.add("database: '" + Validation.printable(String.valueOf(db)) + "' is not under databases in " + c.source()
+          + known(c.databases()) + ": name one of them, or configure it");
+    }
   }
 
   private static void person(List<String> p, Catalog c, String person) {

@@ -285,6 +285,11 @@ public final class Demo {
       }
 
       @Override
+      public dev.runbook.starter.BackupJobs jobs() {
+        return new dev.runbook.starter.client.TemporalJobs(client, java.time.Duration.ofSeconds(20));
+      }
+
+      @Override
       public Map<String, Environment> environments() {
         return Map.of();
       }

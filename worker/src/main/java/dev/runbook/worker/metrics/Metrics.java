@@ -48,7 +48,7 @@ public final class Metrics {
     String type = runbook.id();
     if (e.type() == AuditEventType.RUN_STARTED) {
       Counter.builder("runbook_runs_started").description("Runbook runs started")
-          .tag("runbook", type).tag("severity", String.valueOf(e.data().get("severity")))
+          .tag("runbook", type).tag("severity", e.data().getOrDefault("severity", "none")) // a backup or cleanup has none
           .register(registry).increment();
     } else if (e.type() == AuditEventType.RUN_FINISHED) {
       Counter.builder("runbook_runs_finished").description("Runbook runs finished, by outcome")

@@ -1,7 +1,10 @@
 package dev.runbook.worker.temporal;
 
 import dev.runbook.workflows.BackupImportWorkflowImpl;
+import dev.runbook.workflows.BackupWorkflowImpl;
+import dev.runbook.workflows.CleanupWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
+import dev.runbook.workflows.DatabaseScheduleWorkflowImpl;
 import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
 import dev.runbook.workflows.FullRollbackWorkflowImpl;
 import dev.runbook.workflows.ServiceRollbackWorkflowImpl;
@@ -18,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Temporal worker: every runbook workflow (and the backup import) and the given activity
- * implementations on one task queue. {@link #close()} stops polling, lets running activities
- * finish for a grace period, then stops; anything cut short resumes on another worker.
+ * The Temporal worker: every runbook and job workflow (the backup import, the databases' schedules)
+ * and the given activity implementations on one task queue. {@link #close()} stops polling, lets
+ * running activities finish for a grace period, then stops; anything cut short resumes on another
+ * worker.
  */
 public final class WorkerRuntime implements AutoCloseable {
   public static final Class<?>[] WORKFLOWS = {
@@ -28,7 +32,10 @@ public final class WorkerRuntime implements AutoCloseable {
     DatabaseRollbackWorkflowImpl.class,
     FullRollbackWorkflowImpl.class,
     ServiceRollbackWorkflowImpl.class,
-    BackupImportWorkflowImpl.class
+    BackupImportWorkflowImpl.class,
+    BackupWorkflowImpl.class,
+    CleanupWorkflowImpl.class,
+    DatabaseScheduleWorkflowImpl.class
   };
 
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);

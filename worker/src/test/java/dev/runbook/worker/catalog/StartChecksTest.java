@@ -3,6 +3,8 @@ package dev.runbook.worker.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.workflows.model.DatabaseMode;
+import dev.runbook.workflows.model.BackupJobRequest;
+import dev.runbook.workflows.model.CleanupRequest;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.FullRollbackRequest;
@@ -89,5 +91,17 @@ class StartChecksTest {
     assertThat(checks.problems(new FullRollbackRequest("prdo", List.of("shop"), List.of(), Severity.P0, "r", "erin",
         false, null, null, null, null))).singleElement().asString()
         .startsWith("environment: 'prdo' is not under environments in /srv/runbook.yaml (prod)");
+  }
+
+  @Test
+  void aBackupOrACleanupNamesADatabaseTheWorkersHave() {
+    assertThat(checks.problems(new BackupJobRequest("shop", null, "erin", "1a2b3c4d", null))).isEmpty();
+    assertThat(checks.problems(new BackupJobRequest("shp", null, "erin", "1a2b3c4d", null))).singleElement().asString()
+        .isEqualTo("database: 'shp' is not under databases in /srv/runbook.yaml (shop): name one of them, or configure it");
+    assertThat(checks.problems(new CleanupRequest(null, null, "erin", "1a2b3c4d", true, null))).isEmpty();
+    assertThat(checks.problems(new CleanupRequest("web", null, "root", "1a2b3c4d", true, null)))
+        .hasSize(2)
+        .anySatisfy(p -> assertThat(p).startsWith("requestedBy: 'root' is not under people"))
+        .anySatisfy(p -> assertThat(p).startsWith("database: 'web' is not under databases"));
   }
 }

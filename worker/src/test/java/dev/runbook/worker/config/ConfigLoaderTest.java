@@ -116,6 +116,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aBackupScheduleIsCheckedWhenTheConfigurationLoads() {
+    assertThat(problems("""
+        databases:
+          shop:
+            database: shop
+            user: runbook
+            backup: {schedule: "0 3 * * * *", timezone: Europe/Paris}
+            safetyCopies: {keep: 0s}
+        """, NO_ENV)).containsExactly(
+        "databases.shop.backup.schedule '0 3 * * * *': it has 6 fields, not five: write five fields: minute hour"
+            + " day-of-month month day-of-week, e.g. \"0 3 * * *\"",
+        "databases.shop.safetyCopies.keep PT0S must be positive, e.g. 7d (the newest safety copy is always kept)");
+    RunbookConfig ok = parse("""
+        databases:
+          shop:
+            database: shop
+            user: runbook
+            backup: {schedule: "30 2 * * 1-5", timezone: Europe/Paris}
+            safetyCopies: {keep: 3d}
+        """, NO_ENV);
+    assertThat(ok.databases().get("shop").schedule("shop").describe())
+        .isEqualTo("backup 30 2 * * 1-5 (Europe/Paris), cleanup 15 4 * * * (UTC)");
+    assertThat(ok.databases().get("shop").safetyCopies().keep()).isEqualTo(Duration.ofDays(3));
+  }
+
+  @Test
   void anUnknownAdapterKindListsTheKnownOnes() {
     assertThat(problems("""
         services:

@@ -55,6 +55,22 @@ public final class Webhook implements AutoCloseable {
     }
   }
 
+  /** The kinds of the messages taken about runs whose workflow ID starts with {@code run}, in order. */
+  public List<String> kindsAbout(String run) {
+    List<String> kinds = new ArrayList<>();
+    for (Message m : accepted()) {
+      try {
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(m.body());
+        if (doc.path("workflowId").asText().startsWith(run)) {
+          kinds.add(doc.path("kind").asText());
+        }
+      } catch (IOException notJson) {
+        throw new AssertionError("the webhook took a message that is not JSON: " + m.body(), notJson);
+      }
+    }
+    return kinds;
+  }
+
   @Override
   public void close() {
     server.stop(0);

@@ -53,6 +53,16 @@ public final class ActivityCatalog {
           HEARTBEAT_TIMEOUT,
           retry(Duration.ofSeconds(5), Duration.ofMinutes(1), 3));
 
+  /**
+   * Retention: listing and dropping leftovers, removing old backups' files. Usually seconds; a
+   * heartbeat per removal keeps a long one alive.
+   */
+  public static final ActivityOptions CLEANUP =
+      options(
+          Duration.ofMinutes(30),
+          HEARTBEAT_TIMEOUT,
+          retry(Duration.ofSeconds(5), Duration.ofMinutes(1), 3));
+
   private ActivityCatalog() {}
 
   private static RetryOptions retry(Duration initial, Duration max, int attempts) {

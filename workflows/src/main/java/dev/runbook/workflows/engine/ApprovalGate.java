@@ -243,6 +243,9 @@ final class ApprovalGate {
     if (run.ending != null) {
       return "the run is " + run.ending + ": votes no longer count";
     }
+    if (run.request != null && !run.request.runbook().rollback()) {
+      return "a " + run.request.runbook().id() + " takes no approval: there is nothing to vote on";
+    }
     ApprovalState a = approval;
     if (a == null) {
       StepRecord s = run.existingStep("approval");

@@ -116,6 +116,9 @@ final class Lifecycle {
   }
 
   private String successMessage() {
+    if (run.successMessage != null) {
+      return run.successMessage;
+    }
     if (run.request.dryRun()) {
       return "dry run: nothing was changed; " + run.plannedActions().size() + " actions planned";
     }
@@ -128,7 +131,9 @@ final class Lifecycle {
   private static Map<String, String> startData(RunbookRequest request) {
     Map<String, String> d = new LinkedHashMap<>();
     d.put("runbook", request.runbook().id());
-    d.put("severity", request.severity().name());
+    if (request.severity() != null) {
+      d.put("severity", request.severity().name());
+    }
     d.put("services", String.join(",", request.services()));
     d.put("requestedBy", request.requestedBy());
     d.put("dryRun", Boolean.toString(request.dryRun()));
@@ -157,7 +162,8 @@ final class Lifecycle {
               NotificationKind kind = endNotification(outcome);
               if (kind != null) {
                 journal.notify(kind, Audience.TEAM, null, message);
-                if (outcome == Phase.FAILED || outcome == Phase.REFUSED) {
+                // A job has no escalation path: the team hears of its failure once.
+                if ((outcome == Phase.FAILED || outcome == Phase.REFUSED) && mode == RunbookEngine.Mode.RUNBOOK) {
                   journal.notify(kind, Audience.ESCALATION, run.firstEscalation(), message);
                 }
               }

@@ -15,6 +15,7 @@ import dev.runbook.workflows.model.StepStatus;
 import dev.runbook.workflows.policy.ApprovalRule;
 import dev.runbook.workflows.policy.PolicySnapshot;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +46,8 @@ final class RunState {
   String outcomeMessage;
   String fromLabel;
   String toLabel;
+  /** What a successful run says it did, when its workflow says so (jobs do). */
+  String successMessage;
   /** In the monitoring period a cancel ends the run as succeeded: the rollback is done. */
   boolean monitoring;
   /** An armed run's fix-forward window while it lasts (see {@link FixForwardWindow}), else null. */
@@ -73,11 +76,16 @@ final class RunState {
   /** Sets the search attributes and memo Temporal UI finds the run by. */
   void publish() {
     RunbookRequest req = request;
-    Workflow.upsertTypedSearchAttributes(
-        RunbookSearchAttributes.RUNBOOK_TYPE.valueSet(req.runbook().id()),
-        RunbookSearchAttributes.SEVERITY.valueSet(req.severity().name()),
-        RunbookSearchAttributes.SERVICE.valueSet(req.services()),
-        RunbookSearchAttributes.PHASE.valueSet(phase.label()));
+    List<SearchAttributeUpdate<?>> attributes = new ArrayList<>();
+    attributes.add(RunbookSearchAttributes.RUNBOOK_TYPE.valueSet(req.runbook().id()));
+    if (req.severity() != null) { // a job has none: nothing waits for an approval
+      attributes.add(RunbookSearchAttributes.SEVERITY.valueSet(req.severity().name()));
+    }
+    if (!req.services().isEmpty()) { // a cleanup of every database names none
+      attributes.add(RunbookSearchAttributes.SERVICE.valueSet(req.services()));
+    }
+    attributes.add(RunbookSearchAttributes.PHASE.valueSet(phase.label()));
+    Workflow.upsertTypedSearchAttributes(attributes.toArray(new SearchAttributeUpdate<?>[0]));
     Map<String, Object> memo = new LinkedHashMap<>();
     memo.put("reason", req.reason());
     memo.put("requestedBy", req.requestedBy());
@@ -216,10 +224,16 @@ final class RunState {
       return;
     }
     StringBuilder b = new StringBuilder();
-    b.append("**").append(request.runbook().id()).append(" rollback** of ")
-        .append(String.join(", ", request.services()))
-        .append(" (").append(request.severity()).append(request.dryRun() ? ", dry run" : "")
-        .append("): **").append(phase.label()).append("**\n\n");
+    if (request.runbook().rollback()) {
+      b.append("**").append(request.runbook().id()).append(" rollback** of ")
+          .append(String.join(", ", request.services()))
+          .append(" (").append(request.severity()).append(request.dryRun() ? ", dry run" : "")
+          .append("): **").append(phase.label()).append("**\n\n");
+    } else {
+      b.append("**").append(request.runbook().id()).append("** of ")
+          .append(request.services().isEmpty() ? "every database" : String.join(", ", request.services()))
+          .append(request.dryRun() ? " (dry run)" : "").append(": **").append(phase.label()).append("**\n\n");
+    }
     int n = 0;
     for (StepRecord s : steps.values()) {
       n++;

@@ -8,6 +8,7 @@ import dev.runbook.workflows.activities.CheckActivities;
 import dev.runbook.workflows.activities.DatabaseActivities;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotificationKind;
+import dev.runbook.workflows.activities.RetentionActivities;
 import dev.runbook.workflows.activities.ServiceActivities;
 import dev.runbook.workflows.model.CancelRequest;
 import dev.runbook.workflows.model.DecisionRequest;
@@ -40,10 +41,15 @@ import java.util.function.Supplier;
  * call into the same instance from their own workflow threads; Temporal runs one at a time.
  */
 public final class RunbookEngine {
-  /** A top-level runbook asks for decisions, notifies and writes the log; a child does not. */
+  /**
+   * A top-level runbook asks for decisions, notifies and writes the log; a child does not. A job
+   * (a backup, a cleanup) writes the log but waits for nobody: it takes no approval and loads no
+   * policy, a step that fails for good ends it as failed, and that is what the team hears of it.
+   */
   public enum Mode {
     RUNBOOK,
-    CHILD
+    CHILD,
+    JOB
   }
 
   private final RunState run = new RunState();
@@ -175,6 +181,11 @@ public final class RunbookEngine {
   /** Records in the release ledger that {@code version} passed the run's checks on {@code service}. */
   public void verifiedHealthy(String service, String version) {
     journal.verified(service, version);
+  }
+
+  /** The message the run ends with when it succeeds (a job says what it did). */
+  public void outcome(String message) {
+    run.successMessage = message;
   }
 
   /** Marks the monitoring period, during which a cancel ends the run as succeeded. */
@@ -348,6 +359,10 @@ public final class RunbookEngine {
 
   public DatabaseActivities databases(ActivityOptions options) {
     return Workflow.newActivityStub(DatabaseActivities.class, run.summary(options, null));
+  }
+
+  public RetentionActivities retention(ActivityOptions options) {
+    return Workflow.newActivityStub(RetentionActivities.class, run.summary(options, null));
   }
 
   public CheckActivities checks() {

@@ -104,7 +104,7 @@ final class StepRunner {
         if (!run.request.dryRun() && refusals.contains(Failures.applicationType(failure))) {
           throw new RunEnded(Phase.REFUSED, "refused at " + id + ": " + Failures.innermostMessage(failure));
         }
-        if (policy == StepPolicy.PROPAGATE || mode == RunbookEngine.Mode.CHILD) {
+        if (policy == StepPolicy.PROPAGATE || mode != RunbookEngine.Mode.RUNBOOK) {
           throw failure;
         }
         if (run.request.dryRun() && Versions.dryRunsHoldNothing()) {

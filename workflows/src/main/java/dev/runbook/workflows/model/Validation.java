@@ -175,6 +175,18 @@ public final class Validation {
     }
   }
 
+  /** What a backup or cleanup request needs besides its database: a tag, who asks, a sane reason. */
+  static void job(List<String> problems, RunbookRequest r, String tag) {
+    if (tag == null || !WorkflowIds.DRY_RUN_TAG.matcher(tag).matches()) {
+      problems.add("tag '" + (tag == null ? "" : printable(tag)) + "' is not eight lower-case hex digits: the"
+          + " starter chooses it");
+    }
+    name(problems, "requestedBy", r.requestedBy());
+    if (r.reason().length() > MAX_REASON) {
+      problems.add("reason is " + r.reason().length() + " characters: keep it under " + MAX_REASON);
+    }
+  }
+
   static void positive(List<String> problems, String field, Duration d, Duration max) {
     if (d != null && (d.isNegative() || d.compareTo(max) > 0)) {
       problems.add(field + " " + d + " is out of range: use 0 to " + max);

@@ -9,24 +9,34 @@ import java.util.regex.Pattern;
  * dryrun-<service>-<tag>} or {@code dryrun-full-<environment>-<tag>}, where the tag is eight
  * random hex digits chosen by whoever starts it; it never blocks a real run, nor is blocked by one,
  * and two dry runs of one service may run side by side.
+ *
+ * <p>The jobs beside the runbooks never hold a service either: a backup is {@code
+ * backup-<database>-<tag>} and a cleanup {@code cleanup-<database>-<tag>} (or {@code cleanup-<tag>}
+ * for every database), so two backups of one database never clash and neither blocks a rollback.
+ * A database's schedule, which starts them, is {@code schedule-<database>}: one per database.
  */
 public final class WorkflowIds {
   public static final String PREFIX = "rollback-";
   public static final String FULL_PREFIX = "rollback-full-";
   public static final String DRY_RUN_PREFIX = "dryrun-";
+  public static final String BACKUP_PREFIX = "backup-";
+  public static final String CLEANUP_PREFIX = "cleanup-";
+  public static final String SCHEDULE_PREFIX = "schedule-";
 
   /** A dry run's tag: eight lower-case hex digits. */
   public static final Pattern DRY_RUN_TAG = Pattern.compile("[0-9a-f]{8}");
 
-  /** Every ID a run can have: a business ID, or a dry run's own. */
+  /** Every ID a run can have: a business ID, a dry run's own, a backup's or a cleanup's. */
   public static final Pattern RUN_ID = Pattern.compile(
       Pattern.quote(PREFIX) + Validation.NAME.pattern()
-          + "|" + Pattern.quote(DRY_RUN_PREFIX) + Validation.NAME.pattern() + "-" + DRY_RUN_TAG.pattern());
+          + "|" + Pattern.quote(DRY_RUN_PREFIX) + Validation.NAME.pattern() + "-" + DRY_RUN_TAG.pattern()
+          + "|" + Pattern.quote(BACKUP_PREFIX) + Validation.NAME.pattern() + "-" + DRY_RUN_TAG.pattern()
+          + "|" + Pattern.quote(CLEANUP_PREFIX) + "(" + Validation.NAME.pattern() + "-)?" + DRY_RUN_TAG.pattern());
 
   /** What a person is told when an ID does not have the shape of one. */
   public static final String SHAPES =
-      "rollback-<service>, rollback-full-<environment>, or for a dry run dryrun-<service>-<tag>"
-          + " or dryrun-full-<environment>-<tag>";
+      "rollback-<service>, rollback-full-<environment>, for a dry run dryrun-<service>-<tag>"
+          + " or dryrun-full-<environment>-<tag>, backup-<database>-<tag> or cleanup-<database>-<tag>";
 
   private WorkflowIds() {}
 
@@ -65,6 +75,28 @@ public final class WorkflowIds {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
+  }
+
+  /** A backup of {@code database}; the tag (eight hex digits) keeps two backups of it apart. */
+  public static String forBackup(String database, String tag) {
+    return BACKUP_PREFIX + database + "-" + requireTag(tag);
+  }
+
+  /** A cleanup of {@code database}, or of every database when it is null. */
+  public static String forCleanup(String database, String tag) {
+    return CLEANUP_PREFIX + (database == null ? "" : database + "-") + requireTag(tag);
+  }
+
+  /** The one schedule of {@code database}, which starts its scheduled backups and cleanups. */
+  public static String forSchedule(String database) {
+    return SCHEDULE_PREFIX + database;
+  }
+
+  private static String requireTag(String tag) {
+    if (tag == null || !DRY_RUN_TAG.matcher(tag).matches()) {
+      throw new IllegalArgumentException("a run's tag is eight hex digits, not '" + tag + "'");
+    }
+    return tag;
   }
 
   /** True for a dry run's own ID. */

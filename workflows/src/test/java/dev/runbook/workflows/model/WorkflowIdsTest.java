@@ -35,4 +35,20 @@ class WorkflowIdsTest {
     assertThatThrownBy(() -> WorkflowIds.forDryRun("dryrun-api-1a2b3c4d", "1a2b3c4d"))
         .hasMessageContaining("is not a business ID");
   }
+
+  @Test
+  void backupsAndCleanupsTakeIdsOfTheirOwnThatHoldNoService() {
+    assertThat(WorkflowIds.forBackup("shop", "1a2b3c4d")).isEqualTo("backup-shop-1a2b3c4d");
+    assertThat(WorkflowIds.forCleanup("shop", "1a2b3c4d")).isEqualTo("cleanup-shop-1a2b3c4d");
+    assertThat(WorkflowIds.forCleanup(null, "1a2b3c4d")).isEqualTo("cleanup-1a2b3c4d");
+    assertThat(WorkflowIds.forSchedule("shop")).isEqualTo("schedule-shop");
+    assertThat(WorkflowIds.isRunId("backup-shop-1a2b3c4d")).isTrue();
+    assertThat(WorkflowIds.isRunId("cleanup-shop-1a2b3c4d")).isTrue();
+    assertThat(WorkflowIds.isRunId("cleanup-1a2b3c4d")).isTrue();
+    assertThat(WorkflowIds.isRunId("backup-shop")).isFalse();
+    assertThat(WorkflowIds.isRunId("schedule-shop")).isFalse();
+    assertThat(WorkflowIds.isDryRun("cleanup-shop-1a2b3c4d")).isFalse();
+    assertThatThrownBy(() -> WorkflowIds.forBackup("shop", "nightly"))
+        .hasMessageContaining("eight hex digits, not 'nightly'");
+  }
 }

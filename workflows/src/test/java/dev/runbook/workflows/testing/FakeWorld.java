@@ -75,6 +75,8 @@ public final class FakeWorld {
 
   public final Map<String, Service> services = new TreeMap<>();
   public final Map<String, Database> databases = new TreeMap<>();
+  /** What rollbacks left behind, for the cleanup's retention. */
+  public final FakeRetention retention = new FakeRetention();
   private final List<String> calls = new ArrayList<>();
   private final List<Notification> notifications = new ArrayList<>();
   private final List<Notification> plannedNotifications = new ArrayList<>();
@@ -214,7 +216,7 @@ public final class FakeWorld {
   /** The activity implementations, to register on a test worker. */
   public Object[] activities() {
     return new Object[] {
-      new Services(), new Checks(), new Databases(), new Notify(), new Audit(), new Policy()
+      new Services(), new Checks(), new Databases(), new Notify(), new Audit(), new Policy(), retention
     };
   }
 

@@ -1,7 +1,10 @@
 package dev.runbook.workflows.testing;
 
 import dev.runbook.workflows.BackupImportWorkflowImpl;
+import dev.runbook.workflows.BackupWorkflowImpl;
+import dev.runbook.workflows.CleanupWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
+import dev.runbook.workflows.DatabaseScheduleWorkflowImpl;
 import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
 import dev.runbook.workflows.FullRollbackWorkflowImpl;
 import dev.runbook.workflows.ServiceRollbackWorkflowImpl;
@@ -32,7 +35,10 @@ public final class RecordHistories implements AfterEachCallback {
     DatabaseRollbackWorkflowImpl.class,
     FullRollbackWorkflowImpl.class,
     ServiceRollbackWorkflowImpl.class,
-    BackupImportWorkflowImpl.class
+    BackupImportWorkflowImpl.class,
+    BackupWorkflowImpl.class,
+    CleanupWorkflowImpl.class,
+    DatabaseScheduleWorkflowImpl.class
   };
 
   private static final Path OUT = Path.of("target", "recorded-histories");
@@ -50,7 +56,7 @@ public final class RecordHistories implements AfterEachCallback {
     Files.createDirectories(OUT);
     int n = 0;
     for (Runs.Started run : started) {
-      for (WorkflowExecutionHistory h : withChildren(run.client(), run.workflowId())) {
+      for (WorkflowExecutionHistory h : withChildren(run.client(), run.workflowId(), run.runId())) {
         WorkflowReplayer.replayWorkflowExecution(h, WORKFLOWS[0], rest());
         String type = h.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getWorkflowType().getName();
         write(OUT.resolve(test + "-" + (n++) + "-" + type + ".json"), h.toJson(true));
@@ -65,9 +71,9 @@ public final class RecordHistories implements AfterEachCallback {
   }
 
   /** The run's history and the histories of the child runs it started. */
-  private static List<WorkflowExecutionHistory> withChildren(WorkflowClient client, String workflowId) {
+  private static List<WorkflowExecutionHistory> withChildren(WorkflowClient client, String workflowId, String runId) {
     List<WorkflowExecutionHistory> all = new ArrayList<>();
-    WorkflowExecutionHistory parent = client.fetchHistory(workflowId);
+    WorkflowExecutionHistory parent = runId == null ? client.fetchHistory(workflowId) : client.fetchHistory(workflowId, runId);
     all.add(parent);
     for (HistoryEvent e : parent.getEvents()) {
       if (e.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) {

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.runbook.workflows.BackupImportWorkflow;
 import dev.runbook.workflows.BackupImportWorkflowImpl;
+import dev.runbook.workflows.BackupWorkflow;
+import dev.runbook.workflows.BackupWorkflowImpl;
+import dev.runbook.workflows.CleanupWorkflow;
+import dev.runbook.workflows.CleanupWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflow;
+import dev.runbook.workflows.DatabaseScheduleWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
 import dev.runbook.workflows.EmergencyRollbackWorkflow;
 import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
@@ -13,7 +18,9 @@ import dev.runbook.workflows.FullRollbackWorkflowImpl;
 import dev.runbook.workflows.RunbookControl;
 import dev.runbook.workflows.ServiceRollbackWorkflowImpl;
 import dev.runbook.workflows.engine.RunbookSearchAttributes;
+import dev.runbook.workflows.model.BackupJobRequest;
 import dev.runbook.workflows.model.CancelRequest;
+import dev.runbook.workflows.model.CleanupRequest;
 import dev.runbook.workflows.model.DatabaseMode;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.DecisionAction;
@@ -43,12 +50,25 @@ import java.util.Map;
 
 /** Starting and driving runbooks in tests, the way the CLI and the API do. */
 public final class Runs {
-  /** A run a test started, so its history can be recorded and replayed afterwards. */
-  public record Started(WorkflowClient client, String workflowId) {}
+  /**
+   * A run a test started, so its history can be recorded and replayed afterwards.
+   *
+   * @param runId one run of the workflow (a run that continued as new); null for its latest
+   */
+  public record Started(WorkflowClient client, String workflowId, String runId) {
+    public Started(WorkflowClient client, String workflowId) {
+      this(client, workflowId, null);
+    }
+  }
 
   private static final List<Started> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private Runs() {}
+
+  /** Records one run of a workflow a test started some other way (a schedule's first run). */
+  public static void recordRun(WorkflowClient client, String workflowId, String runId) {
+    started.add(new Started(client, workflowId, runId));
+  }
 
   /** The runs started since the last call. */
   public static List<Started> drainStarted() {
@@ -66,7 +86,10 @@ public final class Runs {
                 DatabaseRollbackWorkflowImpl.class,
                 FullRollbackWorkflowImpl.class,
                 ServiceRollbackWorkflowImpl.class,
-                BackupImportWorkflowImpl.class)
+                BackupImportWorkflowImpl.class,
+                BackupWorkflowImpl.class,
+                CleanupWorkflowImpl.class,
+                DatabaseScheduleWorkflowImpl.class)
             .setDoNotStart(true);
     RunbookSearchAttributes.ALL.forEach(b::registerSearchAttribute);
     return b.build();
@@ -87,6 +110,7 @@ public final class Runs {
           new FullRollbackRequest(
               "prod", List.of("api", "web"), List.of("api"), severity, "release 42 is broken",
               FakeWorld.REQUESTER, dryRun, "INC-7", null, null, null);
+      default -> throw new IllegalArgumentException(type + " is not a rollback runbook: see backup() and cleanup()");
     };
   }
 
@@ -103,13 +127,14 @@ public final class Runs {
    * dry-run ID of its own; conflict policy FAIL.
    */
   public static WorkflowStub start(WorkflowClient client, String taskQueue, RunbookRequest r) {
-    String id = r.dryRun() ? WorkflowIds.forDryRun(r.workflowId(), dryRunTag()) : r.workflowId();
+    String id = r.dryRun() && r.runbook().rollback() ? WorkflowIds.forDryRun(r.workflowId(), dryRunTag()) : r.workflowId();
     WorkflowOptions options =
         WorkflowOptions.newBuilder()
             .setTaskQueue(taskQueue)
             .setWorkflowId(id)
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-            .setStaticSummary(r.runbook().id() + " rollback of " + String.join(", ", r.services()))
+            .setStaticSummary(r.runbook().id() + (r.runbook().rollback() ? " rollback" : "") + " of "
+                + String.join(", ", r.services()))
             .build();
     started.add(new Started(client, id));
     switch (r.runbook()) {
@@ -121,6 +146,16 @@ public final class Runs {
       case DATABASE -> {
         DatabaseRollbackWorkflow w = client.newWorkflowStub(DatabaseRollbackWorkflow.class, options);
         WorkflowClient.start(w::rollback, (DatabaseRollbackRequest) r);
+        return WorkflowStub.fromTyped(w);
+      }
+      case BACKUP -> {
+        BackupWorkflow w = client.newWorkflowStub(BackupWorkflow.class, options);
+        WorkflowClient.start(w::backup, (BackupJobRequest) r);
+        return WorkflowStub.fromTyped(w);
+      }
+      case CLEANUP -> {
+        CleanupWorkflow w = client.newWorkflowStub(CleanupWorkflow.class, options);
+        WorkflowClient.start(w::clean, (CleanupRequest) r);
         return WorkflowStub.fromTyped(w);
       }
       default -> {
@@ -143,6 +178,16 @@ public final class Runs {
     BackupImportWorkflow w = client.newWorkflowStub(BackupImportWorkflow.class, options);
     WorkflowClient.start(w::importBackup, r);
     return WorkflowStub.fromTyped(w);
+  }
+
+  /** A backup of the api database on demand, as {@code runbook backup api} asks for one. */
+  public static BackupJobRequest backup() {
+    return new BackupJobRequest("api", null, FakeWorld.REQUESTER, dryRunTag(), null);
+  }
+
+  /** A cleanup of the api database, as {@code runbook backups prune api [--dry-run]} asks for one. */
+  public static CleanupRequest cleanup(boolean dryRun) {
+    return new CleanupRequest("api", null, FakeWorld.REQUESTER, dryRunTag(), dryRun, null);
   }
 
   /** A fresh dry-run tag: eight hex digits. */
