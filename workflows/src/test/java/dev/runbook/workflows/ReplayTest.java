@@ -48,7 +48,7 @@ class ReplayTest {
       }).distinct().toList();
     }
     assertThat(types).containsExactlyInAnyOrder(
-        "EmergencyRollback", "DatabaseRollback", "FullRollback", "ServiceRollback");
+        "EmergencyRollback", "DatabaseRollback", "FullRollback", "ServiceRollback", "ConfigSnapshot");
   }
 
   @Test

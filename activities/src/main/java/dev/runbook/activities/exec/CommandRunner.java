@@ -85,6 +85,18 @@ public final class CommandRunner {
    * @param stdoutLines when not null, receives stdout line by line as it comes (progress parsing)
    */
   public Result run(Command command, Runnable tick, Consumer<String> stdoutLines) {
+    return run(command, null, tick, stdoutLines);
+  }
+
+  /**
+   * Runs the command with {@code input} on its standard input (a value that must not be an
+   * argument, where other users could read it in the process list).
+   */
+  public Result run(Command command, byte[] input, Runnable tick) {
+    return run(command, input, tick, null);
+  }
+
+  private Result run(Command command, byte[] input, Runnable tick, Consumer<String> stdoutLines) {
     ProcessBuilder pb = new ProcessBuilder(command.argv());
     pb.environment().putAll(command.env());
     if (command.workDir() != null) {
@@ -100,10 +112,12 @@ public final class CommandRunner {
           "cannot run " + command.argv().get(0) + ": " + e.getMessage()
               + " (is it installed and on PATH?)");
     }
-    try {
-      process.getOutputStream().close();
+    try (var stdin = process.getOutputStream()) {
+      if (input != null) {
+        stdin.write(input);
+      }
     } catch (IOException ignored) {
-      // The child may already have exited; nothing to send it anyway.
+      // The child may already have exited (or not read its input); what it did is in its result.
     }
     Tail out = new Tail(process.getInputStream(), stdoutLines);
     Tail err = new Tail(process.getErrorStream(), null);

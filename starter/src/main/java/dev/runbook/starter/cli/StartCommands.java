@@ -106,7 +106,8 @@ final class StartCommands {
   }
 
   @Command(name = "emergency", mixinStandardHelpOptions = true,
-      description = "Roll a service back to a known good version, optionally with its schema change.")
+      description = "Roll a service back to a known good version, optionally with its schema change and its"
+          + " configuration; or only its configuration (--config-only).")
   static final class Emergency extends Start {
     @Parameters(index = "0", paramLabel = "SERVICE", description = "The service to roll back.")
     String service;
@@ -121,6 +122,14 @@ final class StartCommands {
 
     @Option(names = "--with-database", description = "Also back up and revert the schema.")
     boolean withDatabase;
+
+    @Option(names = "--config-only", description = "Restore the last known good configuration (the release ledger's:"
+        + " of the newest release verified healthy, never rolled back from), restart and verify; the version stays.")
+    boolean configOnly;
+
+    @Option(names = "--with-config", description = "Also restore the configuration the target version last ran"
+        + " healthy with: version and configuration together.")
+    boolean withConfig;
 
     @Option(names = "--database", description = "The database to revert (default: the service's own).")
     String database;
@@ -139,7 +148,7 @@ final class StartCommands {
     RunbookRequest request() {
       return new EmergencyRollbackRequest(service, common.severity(), common.reason,
           person(common.as), common.dryRun, common.incident, toVersion, withDatabase, database,
-          toMigration, duration("--monitor-for", monitorFor), common.notBefore(), force);
+          toMigration, duration("--monitor-for", monitorFor), common.notBefore(), force, configOnly, withConfig);
     }
   }
 
@@ -199,7 +208,8 @@ final class StartCommands {
   }
 
   @Command(name = "full", mixinStandardHelpOptions = true,
-      description = "Roll back every service of an environment, its databases and configuration.")
+      description = "Roll back every service of an environment, its databases and the configuration of the services"
+          + " that have one (the one each target version last ran healthy with).")
   static final class Full extends Start {
     @Parameters(index = "0", paramLabel = "ENV", description = "The environment, as configured.")
     String environment;

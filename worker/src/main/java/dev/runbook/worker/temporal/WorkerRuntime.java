@@ -1,5 +1,6 @@
 package dev.runbook.worker.temporal;
 
+import dev.runbook.workflows.ConfigSnapshotWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
 import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
 import dev.runbook.workflows.FullRollbackWorkflowImpl;
@@ -26,7 +27,8 @@ public final class WorkerRuntime implements AutoCloseable {
     EmergencyRollbackWorkflowImpl.class,
     DatabaseRollbackWorkflowImpl.class,
     FullRollbackWorkflowImpl.class,
-    ServiceRollbackWorkflowImpl.class
+    ServiceRollbackWorkflowImpl.class,
+    ConfigSnapshotWorkflowImpl.class
   };
 
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);

@@ -15,6 +15,8 @@ import java.util.List;
  * @param toMigration the schema version to revert to; null means the one the target version needs
  * @param monitorFor how long to watch health after the rollback; null means 15 minutes
  * @param force deploy {@code toVersion} even though it was rolled back from (recorded)
+ * @param configOnly restore the last known good configuration (the version stays), restart, verify
+ * @param withConfig restore the configuration the target version last ran healthy with, with it
  */
 public record EmergencyRollbackRequest(
     String service,
@@ -29,8 +31,17 @@ public record EmergencyRollbackRequest(
     String toMigration,
     Duration monitorFor,
     Instant notBefore,
-    boolean force)
+    boolean force,
+    boolean configOnly,
+    boolean withConfig)
     implements RunbookRequest {
+
+  public EmergencyRollbackRequest(String service, Severity severity, String reason, String requestedBy,
+      boolean dryRun, String incidentId, String toVersion, boolean withDatabase, String database,
+      String toMigration, Duration monitorFor, Instant notBefore, boolean force) {
+    this(service, severity, reason, requestedBy, dryRun, incidentId, toVersion, withDatabase, database,
+        toMigration, monitorFor, notBefore, force, false, false);
+  }
 
   public EmergencyRollbackRequest(String service, Severity severity, String reason, String requestedBy,
       boolean dryRun, String incidentId, String toVersion, boolean withDatabase, String database,
@@ -75,6 +86,14 @@ public record EmergencyRollbackRequest(
     Validation.positive(p, "monitorFor", monitorFor, MAX_MONITOR);
     if (force && toVersion == null) {
       p.add("force needs toVersion: --force only lets you name a version that was rolled back from");
+    }
+    if (configOnly && withConfig) {
+      p.add("configOnly and withConfig exclude each other: --config-only keeps the version, --with-config"
+          + " moves both; pick one");
+    }
+    if (configOnly && (toVersion != null || withDatabase)) {
+      p.add("configOnly keeps the version and the schema: drop --to-version and --with-database, or use"
+          + " --with-config to move the version and its configuration together");
     }
     return p;
   }

@@ -1,5 +1,6 @@
 package dev.runbook.workflows.testing;
 
+import dev.runbook.workflows.ConfigSnapshotWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
 import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
 import dev.runbook.workflows.FullRollbackWorkflowImpl;
@@ -30,7 +31,8 @@ public final class RecordHistories implements AfterEachCallback {
     EmergencyRollbackWorkflowImpl.class,
     DatabaseRollbackWorkflowImpl.class,
     FullRollbackWorkflowImpl.class,
-    ServiceRollbackWorkflowImpl.class
+    ServiceRollbackWorkflowImpl.class,
+    ConfigSnapshotWorkflowImpl.class
   };
 
   private static final Path OUT = Path.of("target", "recorded-histories");

@@ -62,7 +62,8 @@ public final class Runs {
                 EmergencyRollbackWorkflowImpl.class,
                 DatabaseRollbackWorkflowImpl.class,
                 FullRollbackWorkflowImpl.class,
-                ServiceRollbackWorkflowImpl.class)
+                ServiceRollbackWorkflowImpl.class,
+                dev.runbook.workflows.ConfigSnapshotWorkflowImpl.class)
             .setDoNotStart(true);
     RunbookSearchAttributes.ALL.forEach(b::registerSearchAttribute);
     return b.build();
@@ -125,6 +126,16 @@ public final class Runs {
         return WorkflowStub.fromTyped(w);
       }
     }
+  }
+
+  /** Takes a configuration snapshot through its workflow, as the API server does for a recorded deploy. */
+  public static dev.runbook.workflows.activities.ConfigActivities.ConfigSnapshot snapshot(
+      WorkflowClient client, String taskQueue, String service, String by) {
+    String id = dev.runbook.workflows.ConfigSnapshotWorkflow.ID_PREFIX + service + "-" + dryRunTag();
+    var w = client.newWorkflowStub(dev.runbook.workflows.ConfigSnapshotWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(taskQueue).setWorkflowId(id).build());
+    started.add(new Started(client, id));
+    return w.snapshot(new dev.runbook.workflows.activities.ConfigActivities.SnapshotRequest(service, by, false));
   }
 
   /** A fresh dry-run tag: eight hex digits. */
