@@ -172,7 +172,6 @@ public final class ConfigActivitiesImpl implements ConfigActivities {
             "configuration " + now.id() + " -> " + stored.id() + ": " + diff.describe(), planned);
       }
       for (ConfigSource.Write w : writes) {
-        trace.note(w.display());
         w.effect().accept(trace);
       }
       Named after = name(s, s.source().read(trace));

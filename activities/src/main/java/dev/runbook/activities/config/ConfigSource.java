@@ -9,7 +9,10 @@ import java.util.function.Consumer;
  * shows the exact commands (values masked) and can change nothing.
  */
 interface ConfigSource {
-  /** One write; {@code display} never holds a value. */
+  /**
+   * One write; {@code display} never holds a value. The effect notes what it runs on the trace (a
+   * command run through the trace is noted by it).
+   */
   record Write(String display, Consumer<ConfigTrace> effect) {}
 
   /** The configuration as it is now. */

@@ -45,9 +45,11 @@ final class EnvFileSource implements ConfigSource {
 
   @Override
   public List<Write> planWrite(ConfigContent target, ConfigContent current, ConfigTrace reads) {
-    return List.of(new Write("write " + file + " (" + target.file().length + " bytes, atomically, its mode kept)",
+    String display = "write " + file + " (" + target.file().length + " bytes, atomically, its mode kept)";
+    return List.of(new Write(display,
         trace -> {
           trace.progress("writing " + file);
+          trace.note(display);
           try {
             StateFiles.write(file, target.file());
           } catch (UncheckedIOException e) {

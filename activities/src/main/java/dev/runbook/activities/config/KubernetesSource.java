@@ -139,7 +139,10 @@ final class KubernetesSource implements ConfigSource {
       Map<String, Object> manifest = new LinkedHashMap<>();
       manifest.put("apiVersion", "v1");
       manifest.put("kind", "ConfigMap");
-      manifest.put("metadata", Map.of("name", settings.configMap(), "namespace", settings.namespace()));
+      Map<String, String> metadata = new LinkedHashMap<>();
+      metadata.put("name", settings.configMap());
+      metadata.put("namespace", settings.namespace());
+      manifest.put("metadata", metadata);
       manifest.put("data", target.configMap() == null ? Map.of() : target.configMap());
       String shown = display("replace", "-f", "<ConfigMap " + settings.configMap() + ", "
           + (target.configMap() == null ? 0 : target.configMap().size()) + " keys>");
@@ -150,8 +153,11 @@ final class KubernetesSource implements ConfigSource {
     }
     if (settings.env() && !java.util.Objects.equals(target.env(), current.env())) {
       int index = containerIndex(reads);
-      List<Map<String, Object>> patch = List.of(Map.of("op", "add",
-          "path", "/spec/template/spec/containers/" + index + "/env", "value", target.envEntries()));
+      Map<String, Object> add = new LinkedHashMap<>();
+      add.put("op", "add");
+      add.put("path", "/spec/template/spec/containers/" + index + "/env");
+      add.put("value", target.envEntries());
+      List<Map<String, Object>> patch = List.of(add);
       String shown = display("patch", "deployment/" + settings.deployment(), "--type=json", "--patch-file",
           "<env of " + settings.containerName() + ", " + target.envEntries().size() + " entries>");
       writes.add(new Write(shown, trace -> {
