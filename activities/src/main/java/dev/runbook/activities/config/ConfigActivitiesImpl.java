@@ -139,8 +139,9 @@ public final class ConfigActivitiesImpl implements ConfigActivities {
       throw Failures.of(FailureType.NO_GOOD_CONFIG, s.name() + ": no configuration is known good"
           + (version == null ? "" : " for " + version) + " (it has " + now.id() + " now). The release ledger says: "
           + history.whyNoGoodConfig(now.id()) + ". Record a deploy CI has checked with `runbook record deploy "
-          + s.name() + " VERSION --verified` (it snapshots the configuration), or roll back without the"
-          + " configuration");
+          + s.name() + " VERSION --verified` (it snapshots the configuration), or "
+          + (version == null ? "roll the version back instead (without --config-only)"
+              : "roll the version back without its configuration (without --with-config)"));
     }
     ConfigSnapshots.Stored target = stored(s, choice.get().snapshot());
     return new ConfigTarget(s.name(), target.id(), now.id(), choice.get().why(), diff(now.names(), target.names()),
