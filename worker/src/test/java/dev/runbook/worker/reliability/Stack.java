@@ -171,7 +171,9 @@ public final class Stack implements AutoCloseable {
     edit.accept(tree);
     yaml.writeValue(setup.configFile().toFile(), tree);
 
-    Map<String, String> env = Map.of("RUNBOOK_DEMO_DB_PASSWORD", pg.password().reveal());
+    // Every worker gets the same key, as production's do: services with a configuration need it.
+    Map<String, String> env = Map.of("RUNBOOK_DEMO_DB_PASSWORD", pg.password().reveal(),
+        dev.runbook.activities.config.ConfigKey.ENV, dev.runbook.activities.config.ConfigKey.newKey());
     return new Stack(dir, temporal, pg, webhook, setup.configFile(), env, demo, setup.servicePort(), logDbName);
   }
 
