@@ -111,8 +111,7 @@ public final class ConfigActivitiesImpl implements ConfigActivities {
     ConfigTrace trace = trace();
     Named now = name(s, s.source().read(trace));
     if (!request.dryRun()) {
-      store.save(new ConfigSnapshots.Stored(now.id(), s.name(), s.kind(), now.names(),
-          key.seal(now.content().toBytes(), now.id()), key.id(), clock.instant(), request.takenBy()));
+      keep(s, now, request.takenBy());
     }
     return new ConfigSnapshot(s.name(), true, now.id(), s.kind(), List.copyOf(now.names().keySet()), trace.ran());
   }
@@ -126,6 +125,9 @@ public final class ConfigActivitiesImpl implements ConfigActivities {
     }
     ConfigTrace trace = trace();
     Named now = name(s, s.source().read(trace));
+    if (!request.dryRun()) {
+      keep(s, now, "before a rollback");
+    }
     trace.progress("reading the release ledger of " + s.name());
     ReleaseHistory history = ledger.history(s.name(), s.soak());
     String version = request.version();
@@ -166,6 +168,10 @@ public final class ConfigActivitiesImpl implements ConfigActivities {
             s.name() + " has configuration " + stored.id() + " already: nothing to write", trace.ran());
       }
       List<ConfigSource.Write> writes = s.source().planWrite(target.keeping(s.kept(), current), current, trace);
+      if (!request.dryRun()) {
+        // What is about to be overwritten is kept first: nothing is lost, whoever restores.
+        keep(s, now, "before restoring " + stored.id());
+      }
       if (request.dryRun()) {
         List<String> planned = new ArrayList<>(trace.ran());
         writes.forEach(w -> planned.add(w.display()));
@@ -186,6 +192,12 @@ public final class ConfigActivitiesImpl implements ConfigActivities {
     } finally {
       s.lock().unlock();
     }
+  }
+
+  /** Seals and keeps a snapshot; the same configuration again changes nothing. */
+  private void keep(Service s, Named now, String takenBy) {
+    store.save(new ConfigSnapshots.Stored(now.id(), s.name(), s.kind(), now.names(),
+        key.seal(now.content().toBytes(), now.id()), key.id(), clock.instant(), takenBy));
   }
 
   /** Changes from one configuration's hashed names to another's, sorted by name. */

@@ -228,6 +228,20 @@ class EnvFileConfigTest {
   }
 
   @Test
+  void whatARestoreOverwritesIsKeptFirstSoItCanBeRestoredInTurn() throws Exception {
+    String good = snapshot().snapshotId();
+    Files.writeString(env, BAD);
+    long before = rows("select count(*) from config_snapshots");
+
+    ConfigRestoreResult r = configs.restore(new RestoreRequest("shop", good, "k/5", false));
+    String overwritten = r.detail().substring(r.detail().indexOf("(was ") + 5, r.detail().indexOf("):"));
+
+    assertThat(rows("select count(*) from config_snapshots")).isEqualTo(before + 1);
+    configs.restore(new RestoreRequest("shop", overwritten, "k/6", false));
+    assertThat(Files.readString(env)).isEqualTo(BAD);
+  }
+
+  @Test
   void aComposeEnvFileKeepsTheVersionsTagOutOfTheConfiguration() throws Exception {
     Files.writeString(env, "IMAGE_TAG=v1\n" + GOOD);
     ServiceSettings api = new ServiceSettings("docker-compose", null, null,
