@@ -14,6 +14,9 @@ public interface Releases {
    *
    * @param state what the ledger says of the version now: running, verified healthy, rolled back
    *     from, superseded, or never verified
+   * @param config the configuration snapshot it ran with, or null (a service without one)
+   * @param configState what the ledger says of that configuration: running now, verified healthy,
+   *     rolled back from, or never verified
    */
   record Release(
       String service,
@@ -29,13 +32,25 @@ public interface Releases {
       Instant rolledBackAt,
       String rolledBackBy,
       String rollbackReason,
-      String state) {}
+      String state,
+      String config,
+      String configState) {
+
+    /** A release of a service without configuration. */
+    public Release(String service, String version, String schemaVersion, Instant deployedAt, String deployedBy,
+        String source, String workflowId, boolean forced, Instant verifiedAt, String verifiedBy,
+        Instant rolledBackAt, String rolledBackBy, String rollbackReason, String state) {
+      this(service, version, schemaVersion, deployedAt, deployedBy, source, workflowId, forced, verifiedAt,
+          verifiedBy, rolledBackAt, rolledBackBy, rollbackReason, state, null, null);
+    }
+  }
 
   /** @param created false when the ledger already had this deploy (a retried record) */
   record Recorded(Release release, boolean created) {}
 
   /**
-   * Records a deploy made outside the product.
+   * Records a deploy made outside the product; for a service with a configuration, with a
+   * snapshot of it taken by a worker.
    *
    * @param verified CI's own checks passed after the deploy: the version counts as good now
    * @param key makes a retried record change nothing, or null

@@ -36,6 +36,11 @@ public final class MemoryReleases implements Releases {
     return new Recorded(r, true);
   }
 
+  /** Puts a release on top, as the ledger would have it. */
+  public synchronized void add(Release r) {
+    rows.add(0, r);
+  }
+
   @Override
   public synchronized List<Release> history(String service, int limit) {
     return rows.stream().filter(r -> r.service().equals(service)).limit(limit).toList();

@@ -35,6 +35,7 @@ public final class Main {
     processes.put("worker", new Processes.WorkerCommand(context::settings));
     processes.put("serve", new ServeCommand(context::settings));
     processes.put("token", new TokenCommand());
+    processes.put("key", new KeyCommand());
     return RunbookCli.build(context, processes);
   }
 

@@ -86,6 +86,7 @@ final class Processes {
             + s.source() + " or " + AuditDatabase.ENV_URL);
         return 2;
       }
+      var configKey = ConfigKeys.required(s, System::getenv);
       Shutdown shutdown = new Shutdown(s.config().worker().shutdownGrace());
       try (Closer closer = new Closer()) {
         Metrics metrics = new Metrics();
@@ -95,7 +96,7 @@ final class Processes {
         conn.ensureSearchAttributes();
         closer.add(WorkerRuntime.start(conn.client(), t.taskQueue(), s.config().worker().maxConcurrentActivities(),
             s.config().worker().shutdownGrace(), interceptors,
-            Wiring.activities(s, audit, metrics, System.out, conn.client())));
+            Wiring.activities(s, audit, metrics, System.out, conn.client(), configKey)));
         schedules(s, conn).forEach(out::println);
         MetricsServer ms = closer.add(new MetricsServer(s.config().worker().metricsListen(), metrics::scrape, conn::reachable));
         out.printf("runbook worker: task queue %s on %s; metrics on http://%s/metrics (port %d). Ctrl-C stops it.%n",
@@ -158,7 +159,14 @@ final class Processes {
      *     --as; null trusts tokens only
      */
     DevStack(Settings s, AuditDatabase audit, java.io.PrintStream console, String localSecret) {
+      this(s, audit, console, localSecret, System::getenv);
+    }
+
+    /** @param env where the worker's secrets come from ({@code RUNBOOK_CONFIG_KEY}) */
+    DevStack(Settings s, AuditDatabase audit, java.io.PrintStream console, String localSecret,
+        java.util.function.Function<String, String> env) {
       this.settings = s;
+      var configKey = ConfigKeys.required(s, env);
       try {
         var t = s.config().temporal();
         embedded = t.embedded() ? closer.add(EmbeddedTemporal.start(t.embeddedPort())) : null;
@@ -172,12 +180,13 @@ final class Processes {
         connection.ensureSearchAttributes();
         worker = closer.add(WorkerRuntime.start(connection.client(), t.taskQueue(),
             s.config().worker().maxConcurrentActivities(), s.config().worker().shutdownGrace(),
-            Wiring.activities(s, audit, metrics, console, connection.client())));
+            Wiring.activities(s, audit, metrics, console, connection.client(), configKey)));
         schedules = schedules(s, connection);
         ReleaseLedger ledger = new ReleaseLedger(audit.dataSource(), Clock.systemUTC());
         Catalog catalog = s.catalog();
         new CatalogStore(audit.dataSource(), Clock.systemUTC()).publish(catalog, CatalogStore.thisWorker());
-        releases = new LedgerReleases(ledger, () -> catalog);
+        releases = new LedgerReleases(ledger, () -> catalog,
+            new dev.runbook.worker.catalog.WorkerSnapshots(connection.client(), t.taskQueue()));
         runbooks = new RunbookClient(connection.client(), t.taskQueue(), StartChecks.of(catalog, ledger));
         var apiSettings = s.config().apiSettings();
         ApiServer.LocalDev local = localSecret == null ? null : new ApiServer.LocalDev(localSecret,

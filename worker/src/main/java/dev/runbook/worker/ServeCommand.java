@@ -12,6 +12,7 @@ import dev.runbook.worker.catalog.Catalog;
 import dev.runbook.worker.catalog.CatalogStore;
 import dev.runbook.worker.catalog.LedgerReleases;
 import dev.runbook.worker.catalog.StartChecks;
+import dev.runbook.worker.catalog.WorkerSnapshots;
 import dev.runbook.worker.metrics.Metrics;
 import dev.runbook.worker.temporal.TemporalConnection;
 import java.io.IOException;
@@ -67,7 +68,8 @@ final class ServeCommand implements Callable<Integer> {
       ReleaseLedger ledger = new ReleaseLedger(db, Clock.systemUTC());
       RunbookClient runbooks = new RunbookClient(temporal.client(), t.taskQueue(), new StartChecks(workers, ledger));
       RollbackLogStore log = new RollbackLogStore(db);
-      ApiServer.Records records = new ApiServer.Records(log::recent, new LedgerReleases(ledger, workers),
+      ApiServer.Records records = new ApiServer.Records(log::recent,
+          new LedgerReleases(ledger, workers, new WorkerSnapshots(temporal.client(), t.taskQueue())),
           new BackupCatalog(db)::list);
       ApiServer server = closer.add(new ApiServer(apiSettings, null, () -> workers.get().fingerprint(), runbooks,
           records, metrics::scrape, temporal::reachable).start());

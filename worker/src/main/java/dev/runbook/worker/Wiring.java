@@ -2,6 +2,8 @@ package dev.runbook.worker;
 
 import dev.runbook.activities.audit.AuditActivitiesImpl;
 import dev.runbook.activities.check.CheckActivitiesImpl;
+import dev.runbook.activities.config.ConfigActivitiesImpl;
+import dev.runbook.activities.config.ConfigKey;
 import dev.runbook.activities.database.BackupCatalog;
 import dev.runbook.activities.database.DatabaseActivitiesImpl;
 import dev.runbook.activities.database.LoggedRunLiveness;
@@ -25,15 +27,18 @@ public final class Wiring {
 
   /**
    * @param temporal the server the worker polls, asked by retention whether a run still goes on
+   * @param configKey the key configuration snapshots are sealed with ({@link ConfigKeys}), or null
+   *     when no service keeps a configuration
    */
-  public static Object[] activities(
-      Settings settings, AuditDatabase audit, Metrics metrics, PrintStream console, WorkflowClient temporal) {
+  public static Object[] activities(Settings settings, AuditDatabase audit, Metrics metrics, PrintStream console,
+      WorkflowClient temporal, ConfigKey configKey) {
     RunbookConfig c = settings.config();
     ReleaseLedger ledger = new ReleaseLedger(audit.dataSource(), Clock.systemUTC());
     DatabaseActivitiesImpl databases = new DatabaseActivitiesImpl(c.databases(), settings.backupDir(),
         settings.baseDir(), Clock.systemUTC(), new BackupCatalog(audit.dataSource()));
     return new Object[] {
       new ServiceActivitiesImpl(c.services(), settings.baseDir(), settings.stateDir(), ledger),
+      new ConfigActivitiesImpl(c.services(), settings.baseDir(), configKey, audit.dataSource(), ledger),
       new CheckActivitiesImpl(ServiceSettings.checksByService(c.services()), settings.baseDir()),
       databases,
       new RetentionActivitiesImpl(databases,

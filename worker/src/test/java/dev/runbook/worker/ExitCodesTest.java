@@ -123,4 +123,34 @@ class ExitCodesTest {
     assertThat(r.exit()).as(r.err()).isEqualTo(6);
     assertThat(r.err()).startsWith("error: Temporal is not reachable at 127.0.0.1:" + port + " (");
   }
+
+  @Test
+  void aWorkerWhoseServicesKeepAConfigurationRefusesToStartWithoutTheKeyAndSaysHowToMakeOne() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("RUNBOOK_CONFIG_KEY") == null,
+        "this JVM has a RUNBOOK_CONFIG_KEY of its own");
+    int port = closedPort();
+    Path keyless = config("keyless.yaml", "temporal:\n  address: 127.0.0.1:" + port + "\n"
+        + "audit:\n  url: jdbc:postgresql://127.0.0.1:" + port + "/runbook\n  user: runbook\n"
+        + "services:\n  shop:\n    adapter: process\n    process: {argv: [shop, \"{version}\"]}\n"
+        + "    healthUrl: http://127.0.0.1:1/health\n    config: {envFile: shop.env}\n");
+
+    Result r = runbook(keyless, "worker");
+
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("error: " + keyless + " has a problem:\n  RUNBOOK_CONFIG_KEY is not set, and"
+        + " services.shop.config keeps its snapshots sealed with it: make one with `runbook key new` and give every"
+        + " worker the same RUNBOOK_CONFIG_KEY\n");
+  }
+
+  @Test
+  void keyNewPrintsAKeyTheWorkersAccept() throws IOException {
+    Result r = runbook(config("any.yaml", ""), "key", "new");
+
+    assertThat(r.exit()).isZero();
+    String line = r.out().lines().findFirst().orElseThrow();
+    assertThat(line).matches("RUNBOOK_CONFIG_KEY=[A-Za-z0-9+/]{43}=");
+    assertThat(dev.runbook.activities.config.ConfigKey.parse(line.substring(line.indexOf('=') + 1)).id())
+        .matches("k[0-9a-f]{8}");
+    assertThat(runbook(config("any2.yaml", ""), "key", "new").out()).isNotEqualTo(r.out());
+  }
 }

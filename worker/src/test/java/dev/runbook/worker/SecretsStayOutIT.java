@@ -40,8 +40,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a real rollback (through the API, with a database revert and webhook messages) with every
- * kind of secret configured, then searches everything the product wrote for them: every log line,
- * every workflow history, every API answer, the console messages. None may appear.
+ * kind of secret configured, then a configuration-only rollback of the service's env file, whose
+ * variables hold secrets too, with deploys recorded through the API (a worker snapshots the
+ * configuration). Then it searches everything the product wrote for them: every log line, every
+ * workflow history, every API answer, the console and webhook messages, and every table of the
+ * rollback log. None may appear.
  */
 class SecretsStayOutIT {
   @TempDir Path dir;
@@ -88,12 +91,26 @@ class SecretsStayOutIT {
         Map.of("name", "alice", "roles", List.of("engineering-lead"), "tokenSha256", Tokens.sha256Hex(approverToken)),
         Map.of("name", "carol", "roles", List.of("engineering-manager"))));
     config.put("api", Map.of("listen", "127.0.0.1:0"));
+    // The service reads an env file, which is its configuration: its values are secrets too.
+    Path shopEnv = dir.resolve("shop.env");
+    Files.writeString(shopEnv, GOOD_ENV);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> shop = (Map<String, Object>) ((Map<String, Object>) config.get("services")).get("shop");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> process = (Map<String, Object>) shop.get("process");
+    @SuppressWarnings("unchecked")
+    List<Object> argv = (List<Object>) process.get("argv");
+    argv.addAll(List.of("--env-file", shopEnv.toString()));
+    process.put("startTimeout", "3s");
+    shop.put("config", Map.of("envFile", shopEnv.toString()));
     config.put("notify", Map.of(
         "channels", Map.of("hook", Map.of("kind", "webhook", "url", "${HOOK_URL}", "token", "${HOOK_TOKEN}"),
             "terminal", Map.of("kind", "console")),
         "routing", Map.of("team", List.of("hook", "terminal"), "approvers", List.of("hook"), "escalation", List.of("hook"))));
     yaml.writeValue(setup.configFile().toFile(), config);
-    Map<String, String> env = Map.of("RUNBOOK_DEMO_DB_PASSWORD", dbPassword, "HOOK_URL", hookUrl, "HOOK_TOKEN", hookBearer);
+    String configKey = dev.runbook.activities.config.ConfigKey.newKey();
+    Map<String, String> env = Map.of("RUNBOOK_DEMO_DB_PASSWORD", dbPassword, "HOOK_URL", hookUrl, "HOOK_TOKEN", hookBearer,
+        dev.runbook.activities.config.ConfigKey.ENV, configKey);
     Settings settings = new Settings(ConfigLoader.load(setup.configFile(), env::get), setup.configFile().getParent(), "test");
 
     ServiceActivitiesImpl services = new ServiceActivitiesImpl(settings.config().services(), settings.baseDir(), settings.stateDir());
@@ -101,11 +118,17 @@ class SecretsStayOutIT {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     List<String> answers = new ArrayList<>();
     List<String> histories = new ArrayList<>();
+    List<String> rollbackLog = new ArrayList<>();
     String logDb = TestPostgres.freshDatabase("secrets_log");
     try (AuditDatabase audit = AuditDatabase.open(new AuditDatabase.Server(pg.host(), pg.port(), pg.user(), pg.password(), logDb));
-        Processes.DevStack stack = new Processes.DevStack(settings, audit, new PrintStream(console, true, StandardCharsets.UTF_8))) {
+        Processes.DevStack stack = new Processes.DevStack(settings, audit, new PrintStream(console, true, StandardCharsets.UTF_8),
+            null, env::get)) {
       String base = "http://127.0.0.1:" + stack.api.port();
       HttpClient http = HttpClient.newHttpClient();
+      // CI records its deploys; a worker snapshots the configuration of each.
+      answers.add(call(http, base + "/api/v1/deploys", apiToken, "{\"service\":\"shop\",\"version\":\"v1\",\"verified\":true,\"key\":\"ci-1\"}"));
+      answers.add(call(http, base + "/api/v1/deploys", apiToken, "{\"service\":\"shop\",\"version\":\"v2\",\"key\":\"ci-2\"}"));
+      assertThat(answers.get(0)).startsWith("201 ").contains("\"config\":\"cfg-");
       answers.add(call(http, base + "/api/v1/runs/emergency", apiToken, """
           {"service":"shop","severity":"P1","reason":"orders failing since v2","withDatabase":true,"monitorFor":"PT0S"}"""));
       answers.add(call(http, base + "/api/v1/runs", "wrong-" + apiToken, null));
@@ -141,6 +164,28 @@ class SecretsStayOutIT {
           .filter(e -> e.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED)
           .forEach(e -> histories.add(readable(client.fetchHistory(
               e.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution().getWorkflowId()).toJson(false))));
+
+      // A bad configuration deployed and recorded, then rolled back on its own.
+      Files.writeString(shopEnv, BAD_ENV);
+      services.restart(new dev.runbook.workflows.activities.ServiceActivities.ServiceAction("shop", "ci/restart", false));
+      answers.add(call(http, base + "/api/v1/deploys", apiToken, "{\"service\":\"shop\",\"version\":\"v1\",\"key\":\"ci-3\"}"));
+      answers.add(call(http, base + "/api/v1/runs/emergency", apiToken, """
+          {"service":"shop","severity":"P0","reason":"payments broken since the configuration change","configOnly":true,"monitorFor":"PT0S","dryRun":true}"""));
+      answers.add(call(http, base + "/api/v1/runs/emergency", apiToken, """
+          {"service":"shop","severity":"P0","reason":"payments broken since the configuration change","configOnly":true,"monitorFor":"PT0S"}"""));
+      String configRun = "";
+      for (int i = 0; i < 200 && !configRun.contains("\"phase\":\"succeeded\""); i++) {
+        Thread.sleep(200);
+        configRun = call(http, base + "/api/v1/runs/rollback-shop", approverToken, null);
+      }
+      assertThat(configRun).as("the configuration-only run ends succeeded").contains("\"phase\":\"succeeded\"")
+          .contains("NEW_FLAG removed");
+      answers.add(configRun);
+      answers.add(call(http, base + "/api/v1/releases?service=shop", approverToken, null));
+      answers.add(call(http, base + "/api/v1/runs", approverToken, null));
+      assertThat(Files.readString(shopEnv)).isEqualTo(GOOD_ENV);
+      histories.addAll(everyHistory(client));
+      rollbackLog.addAll(dump(audit.dataSource()));
     } finally {
       demo.stopSampleService(services);
       hook.stop(0);
@@ -149,7 +194,7 @@ class SecretsStayOutIT {
     }
 
     assertThat(webhookBodies).as("the webhook got the run's messages").hasSizeGreaterThanOrEqualTo(3);
-    assertThat(answers.get(1)).contains("401");
+    assertThat(answers.get(3)).as("the wrong token").contains("401");
     List<String> logLines = new ArrayList<>();
     for (ILoggingEvent e : logs.list) {
       logLines.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())));
@@ -161,7 +206,18 @@ class SecretsStayOutIT {
     outputs.put("API answers", answers);
     outputs.put("console messages", List.of(console.toString(StandardCharsets.UTF_8)));
     outputs.put("webhook bodies", webhookBodies);
-    for (String secret : List.of(dbPassword, hookUrl, hookPath, "xoxbSecretHookToken77", "T0SECRETTEAM", hookBearer, apiToken, approverToken)) {
+    outputs.put("the rollback log's tables", rollbackLog);
+    assertThat(rollbackLog).as("the tables were read").anySatisfy(t -> assertThat(t).contains("cfg-"));
+    assertThat(histories).as("the snapshot workflows' histories were read")
+        .anySatisfy(t -> assertThat(t).contains("ConfigSnapshot"));
+    assertThat(histories).as("the configuration runs' histories were read, diffs by name included")
+        .anySatisfy(t -> assertThat(t).contains("NEW_FLAG removed").contains("\"configOnly\":true"));
+    assertThat(rollbackLog).as("the run's events hold the diff by name")
+        .anySatisfy(t -> assertThat(t).startsWith("run_events").contains("NEW_FLAG removed"));
+    List<String> secrets = new ArrayList<>(List.of(dbPassword, hookUrl, hookPath, "xoxbSecretHookToken77", "T0SECRETTEAM",
+        hookBearer, apiToken, approverToken, configKey));
+    secrets.addAll(CONFIG_VALUES);
+    for (String secret : secrets) {
       outputs.forEach((where, texts) -> assertThat(texts)
           .as("%s must not contain a secret", where)
           .noneSatisfy(t -> assertThat(t).contains(secret)));
@@ -169,6 +225,52 @@ class SecretsStayOutIT {
     assertThat(histories.get(0)).as("payloads were decoded, so the search saw them")
         .contains("orders failing since v2").contains("\"outcome\":\"succeeded\"").contains("rollback-shop");
     assertThat(histories).hasSizeGreaterThanOrEqualTo(1);
+  }
+
+  private static final String GOOD_ENV = "# shop\nPAYMENTS_URL=https://payments.internal/pay?token=pt_secret_5e6f\n"
+      + "STRIPE_KEY=sk_live_secretsstayout_77aa\nSESSION_SECRET=s3ss10n-s3cr3t-9911\n";
+  private static final String BAD_ENV = "# shop\nPAYMENTS_URL=htps://payments.internal/pay?token=pt_secret_5e6f\n"
+      + "STRIPE_KEY=sk_live_badsecret_88bb\nSESSION_SECRET=s3ss10n-s3cr3t-9911\nNEW_FLAG=flag-secret-1234\n";
+  private static final List<String> CONFIG_VALUES = List.of("pt_secret_5e6f", "payments.internal",
+      "sk_live_secretsstayout_77aa", "s3ss10n-s3cr3t-9911", "sk_live_badsecret_88bb", "flag-secret-1234");
+
+  /** Every workflow the server has run (the snapshot workflows' IDs are random), decoded. */
+  private static List<String> everyHistory(io.temporal.client.WorkflowClient client) {
+    var stub = client.getWorkflowServiceStubs().blockingStub();
+    var closed = stub.listClosedWorkflowExecutions(io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest
+        .newBuilder().setNamespace(client.getOptions().getNamespace()).setMaximumPageSize(1000).build());
+    List<String> out = new ArrayList<>();
+    for (var info : closed.getExecutionsList()) {
+      out.add(info.getType().getName() + "\n" + readable(client.fetchHistory(info.getExecution().getWorkflowId(),
+          info.getExecution().getRunId()).toJson(false)));
+    }
+    return out;
+  }
+
+  /** Every text of every table of the rollback log, sealed bytes included. */
+  private static List<String> dump(javax.sql.DataSource db) throws java.sql.SQLException {
+    List<String> out = new ArrayList<>();
+    try (var c = db.getConnection(); var tables = c.createStatement().executeQuery(
+        "select table_name from information_schema.tables where table_schema = 'public'")) {
+      List<String> names = new ArrayList<>();
+      while (tables.next()) {
+        names.add(tables.getString(1));
+      }
+      for (String table : names) {
+        try (var rs = c.createStatement().executeQuery("select * from " + table)) {
+          int columns = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            StringBuilder row = new StringBuilder(table);
+            for (int i = 1; i <= columns; i++) {
+              Object v = rs.getObject(i);
+              row.append(" | ").append(v instanceof byte[] b ? new String(b, StandardCharsets.ISO_8859_1) : v);
+            }
+            out.add(row.toString());
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** The history JSON with every payload (inputs, results, memo, search attributes) decoded. */

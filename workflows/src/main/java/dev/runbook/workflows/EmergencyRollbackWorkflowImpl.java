@@ -1,6 +1,5 @@
 package dev.runbook.workflows;
 
-import dev.runbook.workflows.activities.Audience;
 import dev.runbook.workflows.activities.CheckActivities.CheckRequest;
 import dev.runbook.workflows.activities.CheckActivities.ErrorRateReading;
 import dev.runbook.workflows.activities.CheckActivities.ErrorRateRequest;
@@ -14,14 +13,12 @@ import dev.runbook.workflows.activities.DatabaseActivities.SchemaTargetRequest;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;
-import dev.runbook.workflows.activities.ServiceActivities.HealthReading;
 import dev.runbook.workflows.activities.ServiceActivities.ServiceEvidence;
 import dev.runbook.workflows.activities.ServiceActivities.ServiceQuery;
 import dev.runbook.workflows.activities.ServiceActivities.TargetVersion;
 import dev.runbook.workflows.activities.ServiceActivities.TargetVersionRequest;
 import dev.runbook.workflows.activities.ServiceActivities.VerifyRequest;
 import dev.runbook.workflows.engine.AbstractRunbookWorkflow;
-import dev.runbook.workflows.engine.Failures;
 import dev.runbook.workflows.engine.ActivityCatalog;
 import dev.runbook.workflows.engine.RunbookEngine;
 import dev.runbook.workflows.engine.StepPolicy;
@@ -31,9 +28,6 @@ import dev.runbook.workflows.model.EmergencyRollbackResult;
 import dev.runbook.workflows.model.RunReport;
 import dev.runbook.workflows.policy.ApprovalRule;
 import dev.runbook.workflows.policy.Durations;
-import io.temporal.failure.ActivityFailure;
-import io.temporal.workflow.TimerOptions;
-import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -46,8 +40,6 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
   /** The backend SLA from the source runbooks' drills. */
   static final Duration ETA = Duration.ofMinutes(10);
 
-  static final Duration MONITOR_INTERVAL = Duration.ofMinutes(1);
-
   private EmergencyRollbackRequest request;
   private String fromVersion;
   private String toVersion;
@@ -55,6 +47,7 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
   private String schemaFrom;
   private String schemaTo;
   private boolean healthyAfterMonitoring = true;
+  private ServiceConfig config;
 
   public EmergencyRollbackWorkflowImpl() {
     super(RunbookEngine.Mode.RUNBOOK);
@@ -69,6 +62,7 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
   private void execute() {
     String service = request.service();
     boolean dry = request.dryRun();
+    config = new ServiceConfig(engine, service, dry);
     // Version 1: the target is resolved before anyone is told, so a run that cannot know where to
     // go back to is refused before it says or changes anything.
     boolean targetFirst = Versions.targetBeforeNotify();
@@ -91,13 +85,18 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
                           .captureEvidence(new ServiceQuery(service, dry)));
               ErrorRateReading rate =
                   engine.note(engine.checks().errorRate(new ErrorRateRequest(service, false, dry)));
+              String configuration = config.snapshotWithEvidence();
               // Reading is not changing: a dry run reads the evidence too.
               engine.detail(
                   "running " + e.currentVersion() + ", " + (e.healthy() ? "healthy" : "unhealthy")
-                      + ", error rate " + rate(rate));
+                      + ", error rate " + rate(rate) + configuration);
               return e;
             });
     fromVersion = evidence == null ? null : evidence.currentVersion();
+    if (request.configOnly()) {
+      restoreConfigOnly(service, targetFirst);
+      return;
+    }
 
     Supplier<TargetVersion> resolve =
         () -> {
@@ -120,8 +119,16 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
                 FailureType.ROLLED_BACK_VERSION)
             : engine.step("resolve-target", "Resolve the target version", StepPolicy.REQUIRED, resolve);
     toVersion = target.version();
+    String withConfiguration = "";
+    if (request.withConfig()) {
+      config.resolve(toVersion);
+      engine.moving(
+          ServiceConfig.label(fromVersion, config.current()),
+          ServiceConfig.label(toVersion, config.target().snapshotId()));
+      withConfiguration = " with configuration " + config.target().snapshotId();
+    }
     if (targetFirst && !armed) {
-      announceStarted(" from " + fromVersion + " to " + toVersion);
+      announceStarted(" from " + fromVersion + " to " + toVersion + withConfiguration);
     }
 
     SchemaTarget schema = null;
@@ -155,10 +162,10 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
     ApprovalRule rule = engine.policy().policy().ruleFor(request.severity(), false);
     if (armed) {
       engine.armedWindow(
-          service + " " + fromVersion + " -> " + toVersion
+          service + " " + fromVersion + " -> " + toVersion + withConfiguration
               + (schemaTo == null ? "" : ", schema " + schemaFrom + " -> " + schemaTo),
           rule);
-      announceStarted(" from " + fromVersion + " to " + toVersion + ": its armed window of "
+      announceStarted(" from " + fromVersion + " to " + toVersion + withConfiguration + ": its armed window of "
           + Durations.human(request.armFor()) + " ended without a fix");
       engine.awaitApproval();
     } else {
@@ -169,6 +176,7 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
       revertDatabase(schema);
     }
 
+    boolean mustRestart = request.withConfig() && config.restore(fromVersion, false);
     String previous = fromVersion;
     if (previous != null) {
       engine.compensation(
@@ -177,56 +185,124 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
           () -> {
             engine.services(ActivityCatalog.SERVICE)
                 .deploy(new DeployRequest(service, previous, engine.key("compensate-deploy"), dry));
-            engine.restored(service, previous, schemaFrom);
+            if (config.current() == null) {
+              engine.restored(service, previous, schemaFrom);
+            } else {
+              engine.restored(service, previous, schemaFrom, config.current());
+            }
           });
     }
-    engine.step(
-        "deploy",
-        "Deploy " + toVersion,
-        StepPolicy.REQUIRED,
-        () -> {
-          var d =
-              engine.services(ActivityCatalog.SERVICE)
-                  .deploy(new DeployRequest(service, toVersion, engine.key("deploy"), dry));
-          if (dry) {
-            engine.detail("would deploy " + toVersion + " (running now: " + fromVersion + ")");
-          }
-          engine.released(service, toVersion, fromVersion, schemaTo, request.force());
-          return d;
-        });
+    var deployed =
+        engine.step(
+            "deploy",
+            "Deploy " + toVersion,
+            StepPolicy.REQUIRED,
+            () -> {
+              var d =
+                  engine.services(ActivityCatalog.SERVICE)
+                      .deploy(new DeployRequest(service, toVersion, engine.key("deploy"), dry));
+              if (dry) {
+                engine.detail("would deploy " + toVersion + " (running now: " + fromVersion + ")");
+              }
+              if (config.running() == null) {
+                engine.released(service, toVersion, fromVersion, schemaTo, request.force());
+              } else {
+                engine.released(
+                    service, toVersion, fromVersion, schemaTo, request.force(), config.running(), config.left());
+              }
+              return d;
+            });
+    // A deploy that changed nothing did not restart the service: the configuration needs one.
+    if (mustRestart && (dry || deployed == null || !deployed.changed())) {
+      config.restart();
+    }
 
+    verify(service, toVersion);
+    finish(
+        service,
+        (dry
+                ? service + ": would roll back from " + fromVersion + " to " + toVersion
+                    + configChange(true) + ", then check health, version, smoke checks and error rate"
+                : service + " rolled back from " + fromVersion + " to " + toVersion + configChange(false))
+            + (schemaTo == null ? "" : ", schema " + schemaFrom + " -> " + schemaTo));
+  }
+
+  /**
+   * {@code --config-only}: the last known good configuration back, the version as it is; restart
+   * and verify.
+   */
+  private void restoreConfigOnly(String service, boolean targetFirst) {
+    boolean dry = request.dryRun();
+    toVersion = fromVersion;
+    config.resolve(null);
+    String to = config.target().snapshotId();
+    engine.moving(ServiceConfig.label(fromVersion, config.current()), ServiceConfig.label(fromVersion, to));
+    ApprovalRule rule = engine.policy().policy().ruleFor(request.severity(), false);
+    if (engine.armed()) {
+      engine.armedWindow(service + " configuration " + config.current() + " -> " + to, rule);
+      announceStarted(" (configuration only) from " + config.current() + " to " + to + ": its armed window of "
+          + Durations.human(request.armFor()) + " ended without a fix");
+      engine.awaitApproval();
+    } else {
+      if (targetFirst) {
+        announceStarted(" (configuration only) from " + config.current() + " to " + to);
+      }
+      engine.approvalGate(rule);
+    }
+    if (config.restore(fromVersion, true)) {
+      config.restart();
+    }
+    verify(service, fromVersion);
+    finish(
+        service,
+        dry
+            ? service + ": would restore configuration " + to + " (" + config.target().diff().describe()
+                + "), then check health, version, smoke checks and error rate"
+            : service + " configuration rolled back from " + config.current() + " to " + to + " ("
+                + config.target().diff().describe() + "), version " + fromVersion + " kept");
+  }
+
+  /** What the configuration does in this run, for the resolved message. */
+  private String configChange(boolean dry) {
+    if (!request.withConfig() || config.target() == null) {
+      return "";
+    }
+    if (!config.changes()) {
+      return ", configuration " + config.current() + " kept (" + config.target().snapshotId() + " already)";
+    }
+    return (dry ? " and would restore configuration " : " with configuration ") + config.current() + " -> "
+        + config.target().snapshotId() + " (" + config.target().diff().describe() + ")";
+  }
+
+  private void verify(String service, String version) {
+    boolean dry = request.dryRun();
     engine.step(
         "verify",
-        "Verify health, version " + toVersion + ", smoke checks, error rate",
+        "Verify health, version " + version + ", smoke checks, error rate",
         StepPolicy.SKIPPABLE,
         () -> {
           engine.note(
               engine.services(ActivityCatalog.VERIFY)
-                  .verify(new VerifyRequest(service, toVersion, dry)));
+                  .verify(new VerifyRequest(service, version, dry)));
           engine.note(engine.checks().smokeChecks(new CheckRequest(service, dry)));
           ErrorRateReading rate =
               engine.note(engine.checks().errorRate(new ErrorRateRequest(service, true, dry)));
           // A dry run deployed nothing, so it checked nothing: it says what it would check.
           engine.detail(
               dry
-                  ? "would check health, version " + toVersion + ", smoke checks and error rate"
-                  : "healthy on " + toVersion + ", error rate " + rate(rate));
-          engine.verifiedHealthy(service, toVersion);
+                  ? "would check health, version " + version + ", smoke checks and error rate"
+                  : "healthy on " + version + ", error rate " + rate(rate));
+          engine.verifiedHealthy(service, version);
           return null;
         });
+  }
 
+  /** Announces the result, then watches health. */
+  private void finish(String service, String resolved) {
     engine.rollbackApplied(request.monitorPeriod());
     engine.announce(
-        "notify-resolved",
-        "Notify: resolved, append the rollback log",
-        NotificationKind.RESOLVED,
-        (dry
-                ? service + ": would roll back from " + fromVersion + " to " + toVersion
-                    + ", then check health, version, smoke checks and error rate"
-                : service + " rolled back from " + fromVersion + " to " + toVersion)
-            + (schemaTo == null ? "" : ", schema " + schemaFrom + " -> " + schemaTo));
-
-    monitor(service);
+        "notify-resolved", "Notify: resolved, append the rollback log", NotificationKind.RESOLVED, resolved);
+    healthyAfterMonitoring = new HealthWatch(engine, service, request.dryRun()).watch(request.monitorPeriod());
   }
 
   private void announceStarted(String versions) {
@@ -297,84 +373,6 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
         });
   }
 
-  /** Re-checks health every minute for the monitoring period; tells the team on a change. */
-  private void monitor(String service) {
-    Duration period = request.monitorPeriod();
-    long checks = period.toMinutes() / MONITOR_INTERVAL.toMinutes();
-    if (checks <= 0) {
-      return;
-    }
-    if (request.dryRun()) {
-      engine.step(
-          "monitor",
-          "Monitor health for " + Durations.human(period),
-          StepPolicy.SKIPPABLE,
-          () -> {
-            engine.plan(
-                "check health of " + service + " every " + Durations.human(MONITOR_INTERVAL)
-                    + " for " + Durations.human(period) + "; notify on regression");
-            engine.detail(
-                "would check health every " + Durations.human(MONITOR_INTERVAL) + " for "
-                    + Durations.human(period));
-            return null;
-          });
-      return;
-    }
-    engine.monitoring(true);
-    engine.step(
-        "monitor",
-        "Monitor health for " + Durations.human(period),
-        StepPolicy.SKIPPABLE,
-        () -> {
-          boolean healthy = true;
-          int bad = 0;
-          for (long i = 1; i <= checks; i++) {
-            Workflow.newTimer(
-                    MONITOR_INTERVAL,
-                    TimerOptions.newBuilder().setSummary("monitor " + i + "/" + checks).build())
-                .get();
-            HealthReading reading = readHealth(service);
-            if (!reading.healthy()) {
-              bad++;
-            }
-            if (healthy && !reading.healthy()) {
-              engine.notify(
-                  NotificationKind.REGRESSION,
-                  Audience.TEAM,
-                  null,
-                  service + " unhealthy " + i + " min after the rollback: " + reading.detail());
-              engine.notify(
-                  NotificationKind.REGRESSION,
-                  Audience.ESCALATION,
-                  null,
-                  service + " unhealthy " + i + " min after the rollback: " + reading.detail());
-            } else if (!healthy && reading.healthy()) {
-              engine.notify(
-                  NotificationKind.RECOVERED,
-                  Audience.TEAM,
-                  null,
-                  service + " healthy again " + i + " min after the rollback");
-            }
-            healthy = reading.healthy();
-            engine.detail(i + "/" + checks + " checks, " + bad + " unhealthy");
-          }
-          healthyAfterMonitoring = healthy;
-          return null;
-        });
-    engine.monitoring(false);
-  }
-
-  private HealthReading readHealth(String service) {
-    try {
-      return engine.services(ActivityCatalog.QUICK).health(new ServiceQuery(service, false));
-    } catch (ActivityFailure f) {
-      if (Failures.isCancellation(f)) {
-        throw f;
-      }
-      return new HealthReading(service, false, null, "health check failed: " + f.getCause().getMessage());
-    }
-  }
-
   private static String rate(ErrorRateReading r) {
     if (r == null || r.rate() == null) {
       return "not measured";
@@ -391,6 +389,8 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
         backupId,
         schemaFrom,
         schemaTo,
-        healthyAfterMonitoring);
+        healthyAfterMonitoring,
+        config == null ? null : config.current(),
+        config == null || !config.changes() ? null : config.target().snapshotId());
   }
 }

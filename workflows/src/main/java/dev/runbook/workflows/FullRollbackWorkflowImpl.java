@@ -45,6 +45,12 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
   private final Map<String, String> toVersions = new LinkedHashMap<>();
   private final Map<String, Boolean> healthy = new LinkedHashMap<>();
   private final Map<String, String> backups = new LinkedHashMap<>();
+  /** The configuration each service had when the run started (services with one only). */
+  private final Map<String, String> fromConfigs = new LinkedHashMap<>();
+  /** The configuration each service is to get, where it differs from what it has. */
+  private final Map<String, String> toConfigs = new LinkedHashMap<>();
+  /** The configuration each service has now, as far as the run knows. */
+  private final Map<String, String> runningConfigs = new LinkedHashMap<>();
 
   public FullRollbackWorkflowImpl() {
     super(RunbookEngine.Mode.RUNBOOK);
@@ -85,6 +91,13 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
               : engine.step("prepare-" + s, title, StepPolicy.REQUIRED, prepare);
       fromVersions.put(s, r.fromVersion());
       toVersions.put(s, r.toVersion());
+      if (r.fromConfig() != null) {
+        fromConfigs.put(s, r.fromConfig());
+        runningConfigs.put(s, r.fromConfig());
+        if (r.toConfig() != null && !r.toConfig().equals(r.fromConfig())) {
+          toConfigs.put(s, r.toConfig());
+        }
+      }
     }
     if (targetsFirst && !armed) {
       announceStarted();
@@ -130,15 +143,23 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
                       .backup(new BackupRequest(d, engine.key("backup-" + d), dry)));
       backups.put(d, b.backupId());
     }
+    if (!toConfigs.isEmpty() && Versions.fullConfig()) {
+      restoreConfigs(services);
+    }
     for (String s : services) {
       String from = fromVersions.get(s);
+      String fromConfig = fromConfigs.get(s);
       if (from != null) {
         engine.compensation(
             "deploy-" + s,
             "Redeploy " + from + " to " + s,
             () -> {
               child(s, ServiceStep.DEPLOY, from);
-              engine.restored(s, from, null);
+              if (fromConfig == null) {
+                engine.restored(s, from, null);
+              } else {
+                engine.restored(s, from, null, fromConfig);
+              }
             });
       }
       engine.step(
@@ -147,7 +168,13 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
           StepPolicy.REQUIRED,
           () -> {
             ServiceStepResult r = child(s, ServiceStep.DEPLOY, toVersions.get(s));
-            engine.released(s, toVersions.get(s), from, null, request.force());
+            String config = runningConfigs.get(s);
+            if (config == null) {
+              engine.released(s, toVersions.get(s), from, null, request.force());
+            } else {
+              engine.released(s, toVersions.get(s), from, null, request.force(), config,
+                  config.equals(fromConfig) ? null : fromConfig);
+            }
             return r;
           });
     }
@@ -192,6 +219,39 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
     engine.announce("report", "Status report", NotificationKind.REPORT, dry ? plan() : report());
   }
 
+  /**
+   * Writes back, while the services are stopped, the configuration each target version last ran
+   * healthy with; each restore registers the restore of the one before as its compensation.
+   */
+  private void restoreConfigs(List<String> services) {
+    for (String s : services) {
+      String to = toConfigs.get(s);
+      if (to == null) {
+        continue;
+      }
+      String from = fromConfigs.get(s);
+      engine.compensation(
+          "restore-config-" + s,
+          "Restore configuration " + from + " of " + s,
+          () -> {
+            child(s, ServiceStep.RESTORE_CONFIG, null, from);
+            runningConfigs.put(s, from);
+          });
+      engine.step(
+          "restore-config-" + s,
+          "Restore configuration " + to + " of " + s,
+          StepPolicy.REQUIRED,
+          () -> {
+            ServiceStepResult r = child(s, ServiceStep.RESTORE_CONFIG, null, to);
+            engine.detail((request.dryRun() ? "would write " : "") + r.detail());
+            if (!request.dryRun()) {
+              runningConfigs.put(s, to);
+            }
+            return r;
+          });
+    }
+  }
+
   private void announceStarted() {
     List<String> databases = request.databaseList();
     engine.announce(
@@ -204,6 +264,11 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
   }
 
   private ServiceStepResult child(String service, ServiceStep step, String version) {
+    return child(service, step, version, null);
+  }
+
+  /** @param config RESTORE_CONFIG: the configuration snapshot to write back */
+  private ServiceStepResult child(String service, ServiceStep step, String version, String config) {
     ServiceRollbackWorkflow child =
         Workflow.newChildWorkflowStub(
             ServiceRollbackWorkflow.class,
@@ -212,7 +277,7 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                 .setStaticSummary(
                     step.label() + " " + service + (version == null ? "" : " " + version)
-                        + " for " + engine.workflowId())
+                        + (config == null ? "" : " " + config) + " for " + engine.workflowId())
                 .build());
     return engine.note(
         child.run(
@@ -226,7 +291,8 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
                 request.requestedBy(),
                 request.incidentId(),
                 request.dryRun(),
-                request.force())));
+                request.force(),
+                config)));
   }
 
   /**
@@ -246,7 +312,11 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
     StringBuilder b = new StringBuilder();
     for (String s : request.services()) {
       b.append(s).append(": would roll back from ").append(fromVersions.get(s)).append(" to ")
-          .append(toVersions.get(s)).append(", then check health, version, smoke checks and error rate\n");
+          .append(toVersions.get(s));
+      if (toConfigs.containsKey(s)) {
+        b.append(" and restore configuration ").append(fromConfigs.get(s)).append(" -> ").append(toConfigs.get(s));
+      }
+      b.append(", then check health, version, smoke checks and error rate\n");
     }
     for (String d : request.databaseList()) {
       b.append(d).append(": would back up, then revert the schema\n");
@@ -257,8 +327,13 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
   private String report() {
     StringBuilder b = new StringBuilder();
     for (String s : request.services()) {
-      b.append(s).append(": ").append(fromVersions.get(s)).append(" -> ").append(toVersions.get(s))
-          .append(Boolean.TRUE.equals(healthy.get(s)) ? ", healthy" : ", NOT verified").append('\n');
+      b.append(s).append(": ").append(fromVersions.get(s)).append(" -> ").append(toVersions.get(s));
+      String config = runningConfigs.get(s);
+      if (config != null) {
+        b.append(config.equals(fromConfigs.get(s)) ? ", configuration " + config + " kept"
+            : ", configuration " + fromConfigs.get(s) + " -> " + config);
+      }
+      b.append(Boolean.TRUE.equals(healthy.get(s)) ? ", healthy" : ", NOT verified").append('\n');
     }
     backups.forEach((d, id) -> b.append(d).append(": backup ").append(id).append('\n'));
     return b.toString().strip();
@@ -275,7 +350,8 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
     for (String s : request.services()) {
       list.add(
           new ServiceVersions(
-              s, fromVersions.get(s), toVersions.get(s), Boolean.TRUE.equals(healthy.get(s))));
+              s, fromVersions.get(s), toVersions.get(s), Boolean.TRUE.equals(healthy.get(s)), fromConfigs.get(s),
+              toConfigs.containsKey(s) && toConfigs.get(s).equals(runningConfigs.get(s)) ? toConfigs.get(s) : null));
     }
     return new FullRollbackResult(report, request.environment(), list, List.copyOf(backups.values()));
   }

@@ -1,6 +1,12 @@
 package dev.runbook.workflows;
 
 import dev.runbook.workflows.activities.CheckActivities.CheckRequest;
+import dev.runbook.workflows.activities.ConfigActivities.ConfigRestoreResult;
+import dev.runbook.workflows.activities.ConfigActivities.ConfigSnapshot;
+import dev.runbook.workflows.activities.ConfigActivities.ConfigTarget;
+import dev.runbook.workflows.activities.ConfigActivities.ConfigTargetRequest;
+import dev.runbook.workflows.activities.ConfigActivities.RestoreRequest;
+import dev.runbook.workflows.activities.ConfigActivities.SnapshotRequest;
 import dev.runbook.workflows.activities.CheckActivities.ErrorRateRequest;
 import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;
 import dev.runbook.workflows.activities.ServiceActivities.ServiceAction;
@@ -14,6 +20,7 @@ import dev.runbook.workflows.engine.AbstractRunbookWorkflow;
 import dev.runbook.workflows.engine.ActivityCatalog;
 import dev.runbook.workflows.engine.RunbookEngine;
 import dev.runbook.workflows.engine.StepPolicy;
+import dev.runbook.workflows.engine.Versions;
 import dev.runbook.workflows.model.RunReport;
 import dev.runbook.workflows.model.ServiceStepRequest;
 import dev.runbook.workflows.model.ServiceStepResult;
@@ -29,6 +36,8 @@ public class ServiceRollbackWorkflowImpl extends AbstractRunbookWorkflow
   private String toVersion;
   private boolean healthy;
   private String detail;
+  private String fromConfig;
+  private String toConfig;
 
   public ServiceRollbackWorkflowImpl() {
     super(RunbookEngine.Mode.CHILD);
@@ -67,6 +76,22 @@ public class ServiceRollbackWorkflowImpl extends AbstractRunbookWorkflow
         toVersion = t.version();
         healthy = e.healthy();
         detail = service + ": " + fromVersion + " -> " + t.describe();
+        if (Versions.configSnapshots()) {
+          prepareConfig(service, dry);
+        }
+      }
+      case RESTORE_CONFIG -> {
+        ConfigRestoreResult r =
+            engine.step(
+                "restore-config",
+                "Restore configuration " + request.configSnapshot() + " of " + service,
+                StepPolicy.PROPAGATE,
+                () ->
+                    engine.configs(ActivityCatalog.SERVICE)
+                        .restore(new RestoreRequest(service, request.configSnapshot(),
+                            key + "/" + request.configSnapshot(), dry)));
+        toConfig = request.configSnapshot();
+        detail = r.detail();
       }
       case STOP ->
           engine.step(
@@ -112,10 +137,40 @@ public class ServiceRollbackWorkflowImpl extends AbstractRunbookWorkflow
     }
   }
 
+  /**
+   * Snapshots the configuration and resolves the one the target version last ran healthy with;
+   * when the ledger knows none, the configuration stays as it is.
+   */
+  private void prepareConfig(String service, boolean dry) {
+    ConfigSnapshot snapshot =
+        engine.step(
+            "snapshot-config",
+            "Snapshot the configuration of " + service,
+            StepPolicy.PROPAGATE,
+            () ->
+                engine.configs(ActivityCatalog.QUICK)
+                    .snapshot(new SnapshotRequest(service, request.parentWorkflowId(), dry)));
+    if (!snapshot.configured()) {
+      return;
+    }
+    fromConfig = snapshot.snapshotId();
+    ConfigTarget target =
+        engine.step(
+            "resolve-config",
+            "Resolve the configuration " + toVersion + " last ran healthy with",
+            StepPolicy.PROPAGATE,
+            () ->
+                engine.configs(ActivityCatalog.QUICK)
+                    .resolveConfig(new ConfigTargetRequest(service, toVersion, true, dry)));
+    toConfig = target.snapshotId();
+    detail += "; configuration " + (toConfig.equals(fromConfig) ? fromConfig + " kept (" + target.why() + ")"
+        : fromConfig + " -> " + target.describe());
+  }
+
   private ServiceStepResult result(RunReport report) {
     List<String> planned = new ArrayList<>();
     report.steps().forEach(s -> planned.addAll(s.planned()));
     return new ServiceStepResult(
-        request.service(), request.step(), fromVersion, toVersion, healthy, detail, planned);
+        request.service(), request.step(), fromVersion, toVersion, healthy, detail, planned, fromConfig, toConfig);
   }
 }

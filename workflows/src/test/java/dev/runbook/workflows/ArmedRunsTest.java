@@ -49,7 +49,7 @@ class ArmedRunsTest extends WorkflowTest {
 
   private static EmergencyRollbackRequest emergency(Severity severity, boolean dryRun, AlertRef alert) {
     return new EmergencyRollbackRequest("api", severity, "error rate 12% on api", FakeWorld.REQUESTER, dryRun,
-        null, null, false, null, null, Duration.ZERO, null, false, WINDOW, alert);
+        null, null, false, null, null, Duration.ZERO, null, false, WINDOW, alert, false, false);
   }
 
   private WorkflowStub start(EmergencyRollbackRequest r) {
@@ -375,21 +375,21 @@ class ArmedRunsTest extends WorkflowTest {
         .contains("armFor PT25H is out of range: give a window longer than 0 and at most 24h, e.g. 15m");
     assertThat(withWindow(WINDOW).problems()).isEmpty();
     assertThat(new EmergencyRollbackRequest("api", Severity.P1, "errors", "erin", false, null, null, false, null,
-        null, null, null, false, null, ALERT).problems())
+        null, null, null, false, null, ALERT, false, false).problems())
         .contains("armingAlert needs armFor: only an armed run is disarmed by its alert");
     assertThat(new EmergencyRollbackRequest("api", Severity.P2, "errors", "erin", false, null, null, false, null,
-        null, null, Instant.parse("2030-01-01T00:00:00Z"), false, WINDOW, null).problems())
+        null, null, Instant.parse("2030-01-01T00:00:00Z"), false, WINDOW, null, false, false).problems())
         .contains("armFor and notBefore do not go together: an armed run waits its window, then goes;"
             + " drop one of them");
     assertThat(new EmergencyRollbackRequest("api", Severity.P1, "errors", "erin", false, null, null, false, null,
-        null, null, null, false, WINDOW, new AlertRef("r", "A", "bad fingerprint;")).problems())
+        null, null, null, false, WINDOW, new AlertRef("r", "A", "bad fingerprint;"), false, false).problems())
         .contains("armingAlert.fingerprint 'bad fingerprint;' is not an alert fingerprint: use letters, digits,"
             + " ':', '_' or '-'");
   }
 
   private static EmergencyRollbackRequest withWindow(Duration window) {
     return new EmergencyRollbackRequest("api", Severity.P1, "errors", "erin", false, null, null, false, null,
-        null, null, null, false, window, null);
+        null, null, null, false, window, null, false, false);
   }
 
   private List<String> timerSummaries(WorkflowStub run) {

@@ -49,7 +49,7 @@ class ReplayTest {
     }
     assertThat(types).containsExactlyInAnyOrder(
         "EmergencyRollback", "DatabaseRollback", "FullRollback", "ServiceRollback", "Backup", "Cleanup",
-        "DatabaseSchedule", "BackupImport");
+        "DatabaseSchedule", "BackupImport", "ConfigSnapshot");
   }
 
   @Test

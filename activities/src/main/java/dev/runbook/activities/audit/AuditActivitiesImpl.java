@@ -136,7 +136,8 @@ public final class AuditActivitiesImpl implements AuditActivities {
       case RELEASE_DEPLOYED -> ReleaseLedger.deployed(c, new ReleaseLedger.Deployed(
           d.get("service"), d.get("version"), d.get("schema"), e.at(), d.get("by"),
           d.getOrDefault("source", "rollback"), batch.workflowId(), batch.runId(), e.detail(),
-          Boolean.parseBoolean(d.get("forced")), d.get("from"), batch.runId() + "/" + e.seq()));
+          Boolean.parseBoolean(d.get("forced")), d.get("from"), batch.runId() + "/" + e.seq(), d.get("config"),
+          d.get("configFrom")));
       case RELEASE_VERIFIED -> ReleaseLedger.verified(c, d.get("service"), d.get("version"), e.at(),
           batch.workflowId());
       default -> {

@@ -1,5 +1,6 @@
 package dev.runbook.activities.demo;
 
+import dev.runbook.activities.config.DotEnv;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
@@ -19,12 +21,15 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java -cp &lt;classpath&gt; dev.runbook.activities.demo.SampleService --port 8081 --version v2
- *     [--unhealthy] [--unhealthy-file PATH]
+ *     [--unhealthy] [--unhealthy-file PATH] [--env-file PATH]
  * </pre>
  *
  * <p>{@code --unhealthy} makes {@code /health} answer 503 from the start (a bad release); {@code
  * --unhealthy-file} makes it answer 503 while that file exists, so a test can make a running
- * service flap. It prints one startup line and nothing else, and stops on SIGTERM.
+ * service flap. {@code --env-file} is its configuration, read once at start as an application
+ * reads its {@code .env}: a {@code PAYMENTS_URL} that is not an http(s) URL (a bad variable) makes
+ * {@code /health} answer 503 until it is started again with a good one. It prints one startup
+ * line (never a value) and nothing else, and stops on SIGTERM.
  */
 public final class SampleService {
   private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
@@ -35,19 +40,29 @@ public final class SampleService {
     this.server = server;
   }
 
-  /** The options of one run, parsed from the command line. */
-  record Options(int port, String version, boolean unhealthy, Path unhealthyFile) {
+  /**
+   * The options of one run, parsed from the command line.
+   *
+   * @param config the variables of {@code --env-file}, read at start (empty without one)
+   */
+  record Options(int port, String version, boolean unhealthy, Path unhealthyFile, Map<String, String> config) {
+    Options(int port, String version, boolean unhealthy, Path unhealthyFile) {
+      this(port, version, unhealthy, unhealthyFile, Map.of());
+    }
+
     static Options parse(String[] args) {
       Integer port = null;
       String version = null;
       boolean unhealthy = false;
       Path unhealthyFile = null;
+      Map<String, String> config = Map.of();
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
           case "--version" -> version = value(args, ++i, "--version");
           case "--unhealthy" -> unhealthy = true;
           case "--unhealthy-file" -> unhealthyFile = Path.of(value(args, ++i, "--unhealthy-file"));
+          case "--env-file" -> config = readEnv(Path.of(value(args, ++i, "--env-file")));
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
@@ -57,7 +72,24 @@ public final class SampleService {
       if (version == null || !VERSION.matcher(version).matches()) {
         throw new IllegalArgumentException("--version is required: letters, digits, . _ + -");
       }
-      return new Options(port, version, unhealthy, unhealthyFile);
+      return new Options(port, version, unhealthy, unhealthyFile, config);
+    }
+
+    private static Map<String, String> readEnv(Path file) {
+      try {
+        return DotEnv.parse(Files.readString(file));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("--env-file " + file + " cannot be read: " + e.getMessage());
+      }
+    }
+
+    /** What is wrong with the configuration it read, or null. */
+    String configProblem() {
+      String url = config.get("PAYMENTS_URL");
+      if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
+        return "PAYMENTS_URL is not an http(s) URL";
+      }
+      return null;
     }
 
     private static String value(String[] args, int i, String option) {
@@ -68,7 +100,7 @@ public final class SampleService {
     }
 
     boolean healthy() {
-      return !unhealthy && (unhealthyFile == null || !Files.exists(unhealthyFile));
+      return !unhealthy && (unhealthyFile == null || !Files.exists(unhealthyFile)) && configProblem() == null;
     }
   }
 
@@ -80,14 +112,15 @@ public final class SampleService {
       System.err.println("SampleService: " + e.getMessage());
       System.err.println(
           "usage: SampleService --port PORT --version VERSION [--unhealthy]"
-              + " [--unhealthy-file PATH]");
+              + " [--unhealthy-file PATH] [--env-file PATH]");
       System.exit(2);
       return;
     }
     SampleService service = start(options);
     Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "sample-service-stop"));
     System.out.println(
-        "SampleService " + options.version() + " listening on http://127.0.0.1:" + service.port());
+        "SampleService " + options.version() + " listening on http://127.0.0.1:" + service.port()
+            + (options.config().isEmpty() ? "" : " with " + options.config().size() + " variables from its env file"));
     System.out.flush();
   }
 
@@ -99,8 +132,9 @@ public final class SampleService {
         "/health",
         exchange -> {
           boolean healthy = options.healthy();
-          answer(exchange, healthy ? 200 : 503,
-              healthy ? "{\"status\":\"ok\"}" : "{\"status\":\"unhealthy\"}");
+          String problem = options.configProblem();
+          answer(exchange, healthy ? 200 : 503, healthy ? "{\"status\":\"ok\"}"
+              : "{\"status\":\"unhealthy\"" + (problem == null ? "" : ",\"problem\":\"" + problem + "\"") + "}");
         });
     server.createContext(
         "/version",

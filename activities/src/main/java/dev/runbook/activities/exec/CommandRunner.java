@@ -101,6 +101,14 @@ public final class CommandRunner {
     return run(command, tick, stdoutLines, null);
   }
 
+  /**
+   * Runs the command with {@code input} on its standard input (a value that must not be an
+   * argument, where other users could read it in the process list).
+   */
+  public Result run(Command command, byte[] input, Runnable tick) {
+    return run(command, tick, null, input == null ? null : stdin -> stdin.write(input));
+  }
+
   /** As {@link #run(Command, Runnable, Consumer)}, with the child's input written by {@code stdin}. */
   public Result run(Command command, Runnable tick, Consumer<String> stdoutLines, Feeder stdin) {
     ProcessBuilder pb = new ProcessBuilder(command.argv());

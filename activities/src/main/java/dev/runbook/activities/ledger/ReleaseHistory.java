@@ -13,6 +13,10 @@ import java.util.Optional;
  * What the ledger knows of one service, and the rules that read it (DESIGN §10): last known good
  * is the newest version verified healthy (by a run's checks, by CI, or by running the service's
  * soak time) and never rolled back from. A version rolled back from is never chosen automatically.
+ *
+ * <p>The same for configurations: the last known good configuration is the one of the newest
+ * release verified healthy (or that ran its soak time) whose configuration was never rolled back
+ * from; a configuration rolled back from is never chosen again on its own.
  */
 public final class ReleaseHistory {
   private final String service;
@@ -127,21 +131,112 @@ public final class ReleaseHistory {
 
   private Optional<String> goodBecause(String version) {
     for (int i = 0; i < newestFirst.size(); i++) {
-      Release r = newestFirst.get(i);
-      if (!r.version().equals(version)) {
-        continue;
-      }
-      if (r.verified()) {
-        return Optional.of("verified healthy" + (r.verifiedBy() == null ? "" : " by " + r.verifiedBy())
-            + " at " + r.verifiedAt());
-      }
-      Instant until = i == 0 ? now : newestFirst.get(i - 1).deployedAt();
-      if (soak != null && !Duration.between(r.deployedAt(), until).minus(soak).isNegative()) {
-        return Optional.of("ran " + Durations.human(Duration.between(r.deployedAt(), until))
-            + " from " + r.deployedAt() + " (soak time " + Durations.human(soak) + ")");
+      if (newestFirst.get(i).version().equals(version)) {
+        Optional<String> why = goodBecause(i);
+        if (why.isPresent()) {
+          return why;
+        }
       }
     }
     return Optional.empty();
+  }
+
+  /** Why the row at {@code i} counts as good (verified, or ran the soak time), if it does. */
+  private Optional<String> goodBecause(int i) {
+    Release r = newestFirst.get(i);
+    if (r.verified()) {
+      return Optional.of("verified healthy" + (r.verifiedBy() == null ? "" : " by " + r.verifiedBy())
+          + " at " + r.verifiedAt());
+    }
+    Instant until = i == 0 ? now : newestFirst.get(i - 1).deployedAt();
+    if (soak != null && !Duration.between(r.deployedAt(), until).minus(soak).isNegative()) {
+      return Optional.of("ran " + Durations.human(Duration.between(r.deployedAt(), until))
+          + " from " + r.deployedAt() + " (soak time " + Durations.human(soak) + ")");
+    }
+    return Optional.empty();
+  }
+
+  // ---------------------------------------------------------------- configurations
+
+  /** The release that marks this configuration as rolled back from, if any. */
+  public Optional<Release> configRolledBack(String snapshot) {
+    return newestFirst.stream()
+        .filter(r -> snapshot.equals(r.configSnapshot()) && r.configRolledBackFrom())
+        .findFirst();
+  }
+
+  /**
+   * A configuration the ledger would restore, and why.
+   *
+   * @param version the version it ran with in that release
+   */
+  public record ConfigChoice(String snapshot, String version, String why) {}
+
+  /**
+   * The last known good configuration other than {@code current}: the one of the newest release
+   * verified healthy (or that ran its soak time) whose configuration was never rolled back from.
+   */
+  public Optional<ConfigChoice> lastKnownGoodConfig(String current) {
+    return goodConfig(r -> !r.configSnapshot().equals(current), "newest configuration");
+  }
+
+  /**
+   * The configuration {@code version} last ran healthy with (a rollback of the version and its
+   * configuration together): its newest release verified healthy, or that ran its soak time, with
+   * a configuration never rolled back from.
+   */
+  public Optional<ConfigChoice> configOf(String version) {
+    return goodConfig(r -> r.version().equals(version), "configuration " + version + " last ran");
+  }
+
+  private Optional<ConfigChoice> goodConfig(java.util.function.Predicate<Release> wanted, String what) {
+    for (int i = 0; i < newestFirst.size(); i++) {
+      Release r = newestFirst.get(i);
+      if (r.configSnapshot() == null || !wanted.test(r) || configRolledBack(r.configSnapshot()).isPresent()) {
+        continue;
+      }
+      Optional<String> why = goodBecause(i);
+      if (why.isPresent()) {
+        return Optional.of(new ConfigChoice(r.configSnapshot(), r.version(), "release ledger: " + what
+            + " " + why.get() + " (with " + r.version() + ") and never rolled back from"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Why no configuration is good: each one and what the ledger says of it, newest first. */
+  public String whyNoGoodConfig(String current) {
+    Map<String, Boolean> seen = new LinkedHashMap<>();
+    newestFirst.stream().map(Release::configSnapshot).filter(java.util.Objects::nonNull)
+        .forEach(c -> seen.putIfAbsent(c, true));
+    if (seen.isEmpty()) {
+      return "no release of " + service + " has a configuration snapshot yet";
+    }
+    List<String> parts = new ArrayList<>();
+    for (String snapshot : seen.keySet()) {
+      parts.add(snapshot + " " + configState(snapshot, current));
+    }
+    return String.join("; ", parts);
+  }
+
+  /** One word or phrase for what the ledger says of a configuration. */
+  public String configState(String snapshot, String current) {
+    Optional<Release> bad = configRolledBack(snapshot);
+    if (bad.isPresent()) {
+      Release r = bad.get();
+      return "rolled back from" + (r.configRolledBackBy() == null ? "" : " by " + r.configRolledBackBy())
+          + (r.configRollbackReason() == null ? "" : " (" + r.configRollbackReason() + ")");
+    }
+    String running = snapshot.equals(current) ? "running now" : null;
+    for (int i = 0; i < newestFirst.size(); i++) {
+      if (snapshot.equals(newestFirst.get(i).configSnapshot())) {
+        Optional<String> why = goodBecause(i);
+        if (why.isPresent()) {
+          return running == null ? why.get() : running + ", " + why.get();
+        }
+      }
+    }
+    return running == null ? "never verified healthy" : running + ", never verified healthy";
   }
 
   private List<String> versionsNewestFirst() {

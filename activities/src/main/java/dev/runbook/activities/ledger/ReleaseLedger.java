@@ -30,7 +30,14 @@ public final class ReleaseLedger {
     this.clock = clock;
   }
 
-  /** A deploy a rollback made (or undid), as its run recorded it. */
+  /**
+   * A deploy a rollback made (or undid), as its run recorded it.
+   *
+   * @param rolledBackFrom the version the rollback moved away from (marked rolled back from)
+   * @param configSnapshot the configuration the service runs with from now on, or null
+   * @param configRolledBackFrom the configuration the rollback moved away from (marked rolled back
+   *     from; a configuration-only rollback leaves a configuration, not a version), or null
+   */
   public record Deployed(
       String service,
       String version,
@@ -43,10 +50,30 @@ public final class ReleaseLedger {
       String reason,
       boolean forced,
       String rolledBackFrom,
-      String key) {}
+      String key,
+      String configSnapshot,
+      String configRolledBackFrom) {
 
-  /** A deploy CI/CD made and records: {@code runbook record deploy}, {@code POST /api/v1/deploys}. */
-  public record Recorded(String service, String version, String schemaVersion, String by, boolean verified, String key) {}
+    public Deployed(String service, String version, String schemaVersion, Instant at, String by, String source,
+        String workflowId, String runId, String reason, boolean forced, String rolledBackFrom, String key) {
+      this(service, version, schemaVersion, at, by, source, workflowId, runId, reason, forced, rolledBackFrom, key,
+          null, null);
+    }
+  }
+
+  /**
+   * A deploy CI/CD made and records: {@code runbook record deploy}, {@code POST /api/v1/deploys}.
+   *
+   * @param configSnapshot the configuration a worker snapshotted when the deploy was recorded, or
+   *     null for a service without configuration
+   */
+  public record Recorded(String service, String version, String schemaVersion, String by, boolean verified, String key,
+      String configSnapshot) {
+
+    public Recorded(String service, String version, String schemaVersion, String by, boolean verified, String key) {
+      this(service, version, schemaVersion, by, verified, key, null);
+    }
+  }
 
   /** What {@link #record} did: the release, and whether it was new. */
   public record RecordResult(Release release, boolean created) {}
@@ -61,7 +88,8 @@ public final class ReleaseLedger {
 
   /**
    * Records a deploy made outside the product. Recording the version that is already the newest
-   * release again changes nothing (a retried CI job), but may mark it verified.
+   * release again, with the same configuration, changes nothing (a retried CI job), but may mark
+   * it verified; the same version with another configuration is a new release.
    */
   public RecordResult record(Recorded r) {
     try (Connection c = dataSource.getConnection()) {
@@ -73,11 +101,13 @@ public final class ReleaseLedger {
         boolean created = false;
         if (r.key() != null && exists(c, "recorded/" + r.key())) {
           created = false;
-        } else if (newest.isPresent() && newest.get().version().equals(r.version()) && !newest.get().rolledBackFrom()) {
+        } else if (newest.isPresent() && newest.get().version().equals(r.version()) && !newest.get().rolledBackFrom()
+            && java.util.Objects.equals(newest.get().configSnapshot(), r.configSnapshot())) {
           created = false;
         } else {
           insert(c, new Deployed(r.service(), r.version(), r.schemaVersion(), now, r.by(), "recorded", null, null,
-              null, false, null, "recorded/" + (r.key() != null ? r.key() : r.service() + "/" + r.version() + "/" + now)));
+              null, false, null, "recorded/" + (r.key() != null ? r.key() : r.service() + "/" + r.version() + "/" + now),
+              r.configSnapshot(), null));
           created = true;
         }
         if (r.verified()) {
@@ -97,13 +127,15 @@ public final class ReleaseLedger {
   }
 
   /**
-   * Records a rollback's deploy, in the caller's transaction: the new release, and the version it
-   * moved away from as rolled back from. Does nothing when the key is already there.
+   * Records a rollback's deploy, in the caller's transaction: the new release, and the version (or
+   * the configuration) it moved away from as rolled back from. Does nothing when the key is
+   * already there.
    */
   public static void deployed(Connection c, Deployed d) throws SQLException {
     if (exists(c, d.key())) {
       return;
     }
+    leaveConfig(c, d);
     String from = d.rolledBackFrom();
     if (from != null && !from.equals(d.version())) {
       int marked = update(c,
@@ -124,6 +156,39 @@ public final class ReleaseLedger {
     insert(c, d);
   }
 
+  /**
+   * Marks the configuration the rollback left rolled back from: on the newest release that ran
+   * it, or on a row noting that it ran (observed) when no release had it, as for versions.
+   */
+  private static void leaveConfig(Connection c, Deployed d) throws SQLException {
+    String from = d.configRolledBackFrom();
+    if (from == null || from.equals(d.configSnapshot())) {
+      return;
+    }
+    String mark = "update releases set config_rolled_back_at = ?, config_rolled_back_by = ?, config_rolled_back_run = ?,"
+        + " config_rollback_reason = ? where ";
+    int marked = update(c, mark + "id = (select id from releases where service = ? and config_snapshot = ?"
+            + " order by deployed_at desc, id desc limit 1) and config_rolled_back_at is null",
+        Timestamp.from(d.at()), d.workflowId(), d.runId(), d.reason(), d.service(), from);
+    if (marked == 0 && !configKnown(c, d.service(), from)) {
+      String running = d.rolledBackFrom() != null ? d.rolledBackFrom() : d.version();
+      insert(c, new Deployed(d.service(), running, null, d.at(), "unknown", "observed", null, null, null, false,
+          null, d.key() + "/observed-config", from, null));
+      update(c, mark + "record_key = ?", Timestamp.from(d.at()), d.workflowId(), d.runId(), d.reason(),
+          d.key() + "/observed-config");
+    }
+  }
+
+  private static boolean configKnown(Connection c, String service, String snapshot) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("select 1 from releases where service = ? and config_snapshot = ?")) {
+      ps.setString(1, service);
+      ps.setString(2, snapshot);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   /** Marks the newest release of a version verified healthy, in the caller's transaction. */
   public static void verified(Connection c, String service, String version, Instant at, String by) throws SQLException {
     markVerified(c, service, version, at, by);
@@ -140,9 +205,10 @@ public final class ReleaseLedger {
   private static void insert(Connection c, Deployed d) throws SQLException {
     update(c,
         "insert into releases (service, version, schema_version, deployed_at, deployed_by, source, workflow_id,"
-            + " run_id, reason, forced, record_key) values (?,?,?,?,?,?,?,?,?,?,?) on conflict (record_key) do nothing",
+            + " run_id, reason, forced, record_key, config_snapshot) values (?,?,?,?,?,?,?,?,?,?,?,?)"
+            + " on conflict (record_key) do nothing",
         d.service(), d.version(), d.schemaVersion(), Timestamp.from(d.at()), d.by() == null ? "unknown" : d.by(),
-        d.source(), d.workflowId(), d.runId(), d.reason(), d.forced(), d.key());
+        d.source(), d.workflowId(), d.runId(), d.reason(), d.forced(), d.key(), d.configSnapshot());
   }
 
   private static boolean exists(Connection c, String key) throws SQLException {
@@ -168,7 +234,8 @@ public final class ReleaseLedger {
     List<Release> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(
         "select id, service, version, schema_version, deployed_at, deployed_by, source, workflow_id, reason,"
-            + " forced, verified_at, verified_by, rolled_back_at, rolled_back_by, rollback_reason"
+            + " forced, verified_at, verified_by, rolled_back_at, rolled_back_by, rollback_reason, config_snapshot,"
+            + " config_rolled_back_at, config_rolled_back_by, config_rollback_reason"
             + " from releases where service = ? order by deployed_at desc, id desc limit " + HISTORY_LIMIT)) {
       ps.setString(1, service);
       try (ResultSet rs = ps.executeQuery()) {
@@ -188,7 +255,11 @@ public final class ReleaseLedger {
               rs.getString("verified_by"),
               instant(rs.getTimestamp("rolled_back_at")),
               rs.getString("rolled_back_by"),
-              rs.getString("rollback_reason")));
+              rs.getString("rollback_reason"),
+              rs.getString("config_snapshot"),
+              instant(rs.getTimestamp("config_rolled_back_at")),
+              rs.getString("config_rolled_back_by"),
+              rs.getString("config_rollback_reason")));
         }
       }
     }

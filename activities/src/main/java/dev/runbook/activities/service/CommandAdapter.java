@@ -69,6 +69,20 @@ final class CommandAdapter extends BaseAdapter {
     return new Plan(List.of(commandStep(start, "starting " + service)), "start " + service);
   }
 
+  /** Stop, then start: the platform's own commands. */
+  @Override
+  public Plan planRestart(Trace reads) {
+    if (settings.stop().isEmpty() || settings.start().isEmpty()) {
+      throw Failures.of(FailureType.NOT_SUPPORTED, "services." + service + " cannot be restarted: set"
+          + " services." + service + ".config.restart to the command that restarts it (or command.stop and"
+          + " command.start)");
+    }
+    CommandRunner.Command stop = command(settings.stop(), null);
+    CommandRunner.Command start = command(settings.start(), null);
+    return new Plan(List.of(commandStep(stop, "stopping " + service), commandStep(start, "starting " + service)),
+        "restart " + service);
+  }
+
   @Override
   public Plan planDeploy(String version, Trace reads) {
     Optional<String> current = currentVersion(reads);

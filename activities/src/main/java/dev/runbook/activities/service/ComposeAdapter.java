@@ -174,6 +174,13 @@ final class ComposeAdapter extends BaseAdapter {
         + settings.tagVariable() + "=" + tag.orElse("unset") + ")");
   }
 
+  /** Recreates the service's containers, so they read the env file again (Ignition's runbook). */
+  @Override
+  public Plan planRestart(Trace reads) {
+    return new Plan(List.of(commandStep("docker compose up -d --force-recreate " + composeService, "up", "-d",
+        "--force-recreate", composeService)), "recreate " + composeService);
+  }
+
   @Override
   public List<String> previousVersions(Trace trace) {
     Set<String> versions = new LinkedHashSet<>(history.versions());

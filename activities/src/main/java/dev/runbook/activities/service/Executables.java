@@ -13,16 +13,16 @@ import java.util.Optional;
  * is run by the absolute path found here: {@code ProcessBuilder} would otherwise look it up on
  * the JVM's own PATH, which may hold a different one.
  */
-final class Executables {
+public final class Executables {
   private final String searchPath;
   private final Path baseDir;
 
-  Executables(String searchPath, Path baseDir) {
+  public Executables(String searchPath, Path baseDir) {
     this.searchPath = searchPath == null ? "" : searchPath;
     this.baseDir = baseDir;
   }
 
-  Optional<Path> onPath(String name) {
+  public Optional<Path> onPath(String name) {
     for (String dir : searchPath.split(File.pathSeparator)) {
       if (dir.isEmpty()) {
         continue;
@@ -39,7 +39,7 @@ final class Executables {
    * @param configured the configured path, or null to search PATH
    * @param settingPath the YAML path of that setting, for the message
    */
-  String require(String name, String configured, String settingPath) {
+  public String require(String name, String configured, String settingPath) {
     if (configured != null) {
       Path path = baseDir.resolve(configured);
       if (Files.isRegularFile(path) && Files.isExecutable(path)) {

@@ -242,6 +242,19 @@ final class KubernetesAdapter extends BaseAdapter {
         + deploymentRef() + " (running now: " + tag.orElse("unknown") + ") with " + how);
   }
 
+  /** New pods, which read the ConfigMap and env again; a deployment scaled to 0 reads it when it starts. */
+  @Override
+  public Plan planRestart(Trace reads) {
+    Status status = status(reads);
+    if (status.replicas() == 0) {
+      return Plan.nothing(deploymentRef() + " is scaled to 0: its pods read the configuration when it starts");
+    }
+    return new Plan(List.of(
+        commandStep("restarting the pods of " + deploymentRef(), command("rollout", "restart", deploymentRef())),
+        rolloutStep()),
+        "restart the pods of " + deploymentRef());
+  }
+
   /** The deployment's revisions, newest (the current one) first. */
   List<Revision> revisions(Trace trace) {
     String out = trace.runChecked(command(revisionsArgs()), KubernetesAdapter::classify).stdout();

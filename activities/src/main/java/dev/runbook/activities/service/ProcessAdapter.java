@@ -91,6 +91,17 @@ final class ProcessAdapter extends BaseAdapter {
         + current.orElse("unknown") + ")");
   }
 
+  /** Stops the process if it runs and starts the deployed version again: it reads its env anew. */
+  @Override
+  public Plan planRestart(Trace reads) {
+    String version = history.newest().orElseThrow(() -> Failures.of(FailureType.INVALID_INPUT,
+        service + " has never been deployed, so there is nothing to restart: deploy a version first"));
+    List<Step> steps = new ArrayList<>();
+    running().ifPresent(p -> steps.add(terminateStep(p)));
+    steps.add(spawnStep(version));
+    return new Plan(steps, "restart " + service + " " + version);
+  }
+
   @Override
   public List<String> previousVersions(Trace trace) {
     return history.versions();

@@ -45,6 +45,7 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
   private final Map<String, Service> services;
   private final CommandRunner runner = new CommandRunner();
   private final ReleaseLedger ledger;
+  private final Path baseDir;
 
   /**
    * @param services the {@code services} section of {@code runbook.yaml}
@@ -80,6 +81,7 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
   public ServiceActivitiesImpl(Map<String, ServiceSettings> services, Path baseDir,
       Path stateDir, String searchPath, Clock clock, ReleaseLedger ledger) {
     this.ledger = ledger;
+    this.baseDir = baseDir;
     List<String> problems = ServiceSettings.problemsOf(services);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid services configuration: "
@@ -178,6 +180,28 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
     checkVersion(service, version, "version");
     return act(service, request.key(), request.dryRun(), "deploy " + version,
         (adapter, trace) -> adapter.planDeploy(version, trace));
+  }
+
+  /**
+   * Restarts the service so it reads its configuration: {@code config.restart} when configured,
+   * else the adapter's restart. Done once per key, like stop and start.
+   */
+  @Override
+  public ServiceActionResult restart(ServiceAction action) {
+    Service service = service(action.service());
+    List<String> configured = service.settings().config() == null ? List.of()
+        : service.settings().config().restart();
+    if (configured.isEmpty()) {
+      return act(service, action.key(), action.dryRun(), "restart", ServiceAdapter::planRestart);
+    }
+    CommandRunner.Command restart = new CommandRunner.Command(
+        Argv.substitute(configured, service.name(), null), Map.of(), baseDir, Duration.ofMinutes(5));
+    return act(service, action.key(), action.dryRun(), "restart", (adapter, reads) -> new ServiceAdapter.Plan(
+        List.of(new ServiceAdapter.Step(restart.display(), trace -> {
+          trace.progress("restarting " + service.name());
+          trace.runChecked(restart);
+          return null;
+        })), "restart " + service.name() + " with services." + service.name() + ".config.restart"));
   }
 
   private ServiceActionResult act(Service service, String key, boolean dryRun, String action,

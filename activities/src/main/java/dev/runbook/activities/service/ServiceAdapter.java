@@ -63,6 +63,9 @@ interface ServiceAdapter {
 
   Plan planDeploy(String version, Trace reads);
 
+  /** Restarts the service as it is (same version), so it reads its configuration again. */
+  Plan planRestart(Trace reads);
+
   default Change stop(Trace trace) {
     return planStop(trace).apply(trace);
   }

@@ -4,6 +4,7 @@ import dev.runbook.activities.check.CheckSettings;
 import dev.runbook.activities.check.ErrorRateSettings;
 import dev.runbook.activities.check.HttpProbe;
 import dev.runbook.activities.check.ServiceChecks;
+import dev.runbook.activities.config.ConfigSettings;
 import dev.runbook.workflows.model.Validation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.function.Function;
  *     soak: 1h                       # a recorded release unchecked for this long counts as good
  *     smokeChecks: [ ... ]           # see CheckSettings
  *     errorRate: { ... }             # see ErrorRateSettings
+ *     config: { envFile: deploy/.env }   # its configuration, see ConfigSettings
  * </pre>
  *
  * When {@code healthUrl} or {@code versionUrl} is not set, the adapter's own view is used: the
@@ -47,7 +49,8 @@ public record ServiceSettings(
     List<CheckSettings> smokeChecks,
     ErrorRateSettings errorRate,
     Duration verifyTimeout,
-    Duration soak) {
+    Duration soak,
+    ConfigSettings config) {
 
   /** How long a release must run without being rolled back to count as good without checks. */
   public static final Duration DEFAULT_SOAK = Duration.ofHours(1);
@@ -64,7 +67,21 @@ public record ServiceSettings(
       String versionUrl, String versionField, List<CheckSettings> smokeChecks,
       ErrorRateSettings errorRate, Duration verifyTimeout) {
     this(adapter, process, command, dockerCompose, kubernetes, healthUrl, versionUrl,
-        versionField, smokeChecks, errorRate, verifyTimeout, null);
+        versionField, smokeChecks, errorRate, verifyTimeout, null, null);
+  }
+
+  public ServiceSettings(String adapter, ProcessSettings process, CommandSettings command,
+      ComposeSettings dockerCompose, KubernetesSettings kubernetes, String healthUrl,
+      String versionUrl, String versionField, List<CheckSettings> smokeChecks,
+      ErrorRateSettings errorRate, Duration verifyTimeout, Duration soak) {
+    this(adapter, process, command, dockerCompose, kubernetes, healthUrl, versionUrl,
+        versionField, smokeChecks, errorRate, verifyTimeout, soak, null);
+  }
+
+  /** The same service with a configuration. */
+  public ServiceSettings withConfig(ConfigSettings config) {
+    return new ServiceSettings(adapter, process, command, dockerCompose, kubernetes, healthUrl, versionUrl,
+        versionField, smokeChecks, errorRate, verifyTimeout, soak, config);
   }
 
   Optional<AdapterKind> kind() {
@@ -135,6 +152,9 @@ public record ServiceSettings(
     }
     positive(problems, path + ".verifyTimeout", verifyTimeout);
     positive(problems, path + ".soak", soak);
+    if (config != null) {
+      problems.addAll(config.withDefaults(kubernetes).problems(path + ".config"));
+    }
     problems.addAll(checks().problems(path));
     return problems;
   }

@@ -16,10 +16,10 @@ import java.util.Set;
  * Writes small files so that a reader (or a crash) sees the old content or the new, never half:
  * a temporary file next to the target, flushed to disk, then renamed over it.
  */
-final class StateFiles {
+public final class StateFiles {
   private StateFiles() {}
 
-  static void write(Path target, byte[] content) {
+  public static void write(Path target, byte[] content) {
     try {
       Path dir = target.toAbsolutePath().getParent();
       Files.createDirectories(dir);
@@ -52,7 +52,7 @@ final class StateFiles {
     }
   }
 
-  static String readOrNull(Path file) {
+  public static String readOrNull(Path file) {
     try {
       return Files.exists(file) ? Files.readString(file) : null;
     } catch (IOException e) {

@@ -124,6 +124,26 @@ class SampleServiceTest {
   }
 
   @Test
+  void readsItsEnvFileAtStartAndABadVariableMakesItUnhealthyUntilItStartsWithAGoodOne() throws Exception {
+    Path env = dir.resolve(".env");
+    Files.writeString(env, "# payments\nPAYMENTS_URL=htps://pay.example.com\nSTRIPE_KEY=sk_live_sample_42\n");
+    int port = freePort();
+    Process bad = start(port, "v1", "--env-file", env.toString());
+    HttpResponse<String> health = get(port, "/health");
+    assertThat(health.statusCode()).isEqualTo(503);
+    assertThat(health.body()).isEqualTo("{\"status\":\"unhealthy\",\"problem\":\"PAYMENTS_URL is not an http(s) URL\"}");
+
+    Files.writeString(env, "# payments\nPAYMENTS_URL=https://pay.example.com\nSTRIPE_KEY=sk_live_sample_42\n");
+    assertThat(get(port, "/health").statusCode()).as("read once, at start").isEqualTo(503);
+    bad.destroy();
+    assertThat(bad.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    start(port, "v1", "--env-file", env.toString());
+    assertThat(get(port, "/health").statusCode()).isEqualTo(200);
+    assertThat(Files.readString(dir.resolve("out.txt"))).contains("with 2 variables from its env file")
+        .doesNotContain("sk_live_sample_42").doesNotContain("pay.example.com");
+  }
+
+  @Test
   void refusesBadArguments() throws Exception {
     Process p = new ProcessBuilder(command(freePort(), "v1; rm -rf /"))
         .redirectErrorStream(true).start();

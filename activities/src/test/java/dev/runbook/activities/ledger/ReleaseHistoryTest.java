@@ -96,4 +96,72 @@ class ReleaseHistoryTest {
     assertThat(h.knows("v1")).isTrue();
     assertThat(h.knows("v9")).isFalse();
   }
+
+  /** Adds a release with a configuration, newest first; {@code configLeft}: a rollback left its configuration. */
+  private Release addWithConfig(String version, String config, int minutes, boolean verified, boolean configLeft) {
+    Instant at = T0.plus(Duration.ofMinutes(minutes));
+    Release r = new Release(++id, "shop", version, null, at, "ci", "recorded", null, null, false,
+        verified ? at.plusSeconds(30) : null, verified ? "ci" : null, null, null, null, config,
+        configLeft ? at.plusSeconds(60) : null, configLeft ? "rollback-shop" : null, configLeft ? "bad STRIPE_KEY" : null);
+    rows.add(0, r);
+    return r;
+  }
+
+  @Test
+  void theLastKnownGoodConfigurationIsTheNewestVerifiedOneNeverRolledBackFrom() {
+    addWithConfig("v1", "cfg-a", 0, true, false);
+    addWithConfig("v1", "cfg-b", 10, true, false);
+    addWithConfig("v1", "cfg-c", 20, false, true);
+    ReleaseHistory h = history(null, 30);
+
+    assertThat(h.lastKnownGoodConfig("cfg-c")).get().satisfies(c -> {
+      assertThat(c.snapshot()).isEqualTo("cfg-b");
+      assertThat(c.version()).isEqualTo("v1");
+      assertThat(c.why()).startsWith("release ledger: newest configuration verified healthy by ci at")
+          .endsWith("(with v1) and never rolled back from");
+    });
+    assertThat(h.lastKnownGoodConfig("cfg-b")).get().extracting(ReleaseHistory.ConfigChoice::snapshot)
+        .as("never what runs now").isEqualTo("cfg-a");
+    assertThat(h.configRolledBack("cfg-c")).isPresent();
+    assertThat(h.configState("cfg-c", "cfg-b")).isEqualTo("rolled back from by rollback-shop (bad STRIPE_KEY)");
+  }
+
+  @Test
+  void aConfigurationRolledBackFromIsNeverChosenAgainEvenWhenItWasOnceVerified() {
+    addWithConfig("v1", "cfg-a", 0, true, false);
+    addWithConfig("v1", "cfg-b", 10, true, false);
+    addWithConfig("v1", "cfg-a", 20, true, false);   // rolled back to cfg-a
+    addWithConfig("v1", "cfg-b", 30, false, true);   // cfg-b again, and left again
+    ReleaseHistory h = history(null, 40);
+
+    assertThat(h.lastKnownGoodConfig("cfg-a")).isEmpty();
+    assertThat(h.whyNoGoodConfig("cfg-a")).startsWith("cfg-b rolled back from by rollback-shop (bad STRIPE_KEY); cfg-a"
+        + " running now, verified healthy by ci at");
+    assertThat(h.lastKnownGoodConfig("cfg-z")).get().extracting(ReleaseHistory.ConfigChoice::snapshot).isEqualTo("cfg-a");
+  }
+
+  @Test
+  void aVersionsConfigurationIsTheOneItLastRanHealthyWith() {
+    addWithConfig("v1", "cfg-a", 0, true, false);
+    addWithConfig("v2", "cfg-b", 10, true, false);
+    addWithConfig("v1", "cfg-c", 20, false, false);   // v1 with cfg-c, never verified
+    addWithConfig("v2", "cfg-d", 30, true, true);     // v2 with cfg-d, whose configuration was left
+    ReleaseHistory h = history(null, 40);
+
+    assertThat(h.configOf("v1")).get().extracting(ReleaseHistory.ConfigChoice::snapshot).isEqualTo("cfg-a");
+    assertThat(h.configOf("v2")).get().extracting(ReleaseHistory.ConfigChoice::snapshot).isEqualTo("cfg-b");
+    assertThat(h.configOf("v3")).isEmpty();
+    // With a soak time, v1's run with cfg-c (ten minutes until v2 replaced it) proves it good.
+    assertThat(history(Duration.ofMinutes(10), 40).configOf("v1")).get()
+        .extracting(ReleaseHistory.ConfigChoice::snapshot).isEqualTo("cfg-c");
+  }
+
+  @Test
+  void releasesWithoutConfigurationsSayTheLedgerHasNone() {
+    add("v1", 0, true, false);
+    ReleaseHistory h = history(null, 10);
+
+    assertThat(h.lastKnownGoodConfig(null)).isEmpty();
+    assertThat(h.whyNoGoodConfig(null)).isEqualTo("no release of shop has a configuration snapshot yet");
+  }
 }

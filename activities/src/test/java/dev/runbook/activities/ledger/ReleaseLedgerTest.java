@@ -144,4 +144,66 @@ class ReleaseLedgerTest {
         .satisfies(r -> assertThat(r.verified()).isFalse());
     assertThat(ledger.history("nope", null).isEmpty()).isTrue();
   }
+
+  private void snapshot(String id) {
+    new dev.runbook.activities.config.ConfigSnapshots(db).save(new dev.runbook.activities.config.ConfigSnapshots.Stored(
+        id, "shop", "envFile", Map.of("STRIPE_KEY", "0a1b2c3d"), new byte[] {1, 2, 3}, "k00000000", T0, "ci"));
+  }
+
+  private static AuditEvent configRestored(long seq, String version, String config, String configFrom, int minutes) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("service", "shop");
+    d.put("version", version);
+    d.put("from", version);
+    d.put("source", "rollback");
+    d.put("by", "erin");
+    d.put("forced", "false");
+    d.put("config", config);
+    d.put("configFrom", configFrom);
+    return new AuditEvent(seq, AuditEventType.RELEASE_DEPLOYED, T0.plus(Duration.ofMinutes(minutes)), "erin",
+        "restore-config", "bad STRIPE_KEY", d);
+  }
+
+  @Test
+  void aConfigurationOnlyRollbackLeavesTheConfigurationAndNotTheVersion() {
+    snapshot("cfg-aaaaaaaaaaaa");
+    snapshot("cfg-bbbbbbbbbbbb");
+    ledger.record(new ReleaseLedger.Recorded("shop", "v5", null, "ci", true, "job-1", "cfg-aaaaaaaaaaaa"));
+    ReleaseLedger.RecordResult bad = ledger.record(
+        new ReleaseLedger.Recorded("shop", "v5", null, "ci", false, "job-2", "cfg-bbbbbbbbbbbb"));
+    assertThat(bad.created()).as("the same version with another configuration is a new release").isTrue();
+
+    for (int i = 0; i < 2; i++) {
+      batch("run-1", configRestored(1, "v5", "cfg-aaaaaaaaaaaa", "cfg-bbbbbbbbbbbb", 5), verified(2, "v5", 6));
+    }
+
+    ReleaseHistory h = ledger.history("shop", null);
+    assertThat(h.releases()).extracting(Release::version, Release::configSnapshot).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("v5", "cfg-aaaaaaaaaaaa"),
+        org.assertj.core.groups.Tuple.tuple("v5", "cfg-bbbbbbbbbbbb"),
+        org.assertj.core.groups.Tuple.tuple("v5", "cfg-aaaaaaaaaaaa"));
+    assertThat(h.rolledBack("v5")).as("the version was not left").isEmpty();
+    assertThat(h.configRolledBack("cfg-bbbbbbbbbbbb")).get().satisfies(r -> {
+      assertThat(r.configRolledBackBy()).isEqualTo("rollback-shop");
+      assertThat(r.configRollbackReason()).isEqualTo("bad STRIPE_KEY");
+    });
+    assertThat(h.releases().get(0).verified()).isTrue();
+    assertThat(h.lastKnownGoodConfig("cfg-aaaaaaaaaaaa")).isEmpty();
+  }
+
+  @Test
+  void aConfigurationRunningBeforeAnyRecordIsNotedAsObservedWhenARollbackLeavesIt() {
+    snapshot("cfg-aaaaaaaaaaaa");
+    snapshot("cfg-cccccccccccc");
+    ledger.record(new ReleaseLedger.Recorded("shop", "v5", null, "ci", true, "job-1", "cfg-aaaaaaaaaaaa"));
+
+    batch("run-1", configRestored(1, "v5", "cfg-aaaaaaaaaaaa", "cfg-cccccccccccc", 5));
+
+    ReleaseHistory h = ledger.history("shop", null);
+    Release observed = h.releases().get(1);
+    assertThat(observed.source()).isEqualTo("observed");
+    assertThat(observed.configSnapshot()).isEqualTo("cfg-cccccccccccc");
+    assertThat(observed.configRolledBackFrom()).isTrue();
+    assertThat(observed.rolledBackFrom()).isFalse();
+  }
 }

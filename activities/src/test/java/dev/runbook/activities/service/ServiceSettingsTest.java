@@ -163,4 +163,50 @@ class ServiceSettingsTest {
         .hasMessage("invalid services configuration: services.api.kubernetes: missing: this"
             + " adapter needs namespace, deployment and image");
   }
+
+  @Test
+  void aConfigurationIsOneOfAnEnvFileKubernetesOrACommandAndItsProblemsAreNamed() throws Exception {
+    Map<String, ServiceSettings> services = read("""
+        {
+          "api": {"adapter": "docker-compose",
+                  "dockerCompose": {"file": "c.yml", "project": "shop", "envFile": ".env"},
+                  "config": {"envFile": ".env", "restart": ["systemctl", "restart", "{service}"]}},
+          "web": {"adapter": "kubernetes",
+                  "kubernetes": {"namespace": "shop", "deployment": "web", "image": "r.example.com/web"},
+                  "config": {"kubernetes": {"configMap": "web-config", "env": true}}},
+          "worker": {"adapter": "command", "command": {"deploy": ["d", "{version}"], "health": ["h"]},
+                     "config": {"command": {"get": ["heroku", "config", "--json", "--app", "w"],
+                                            "set": ["heroku", "config:set", "{name}={value}", "--app", "w"]}}}
+        }
+        """);
+    assertThat(ServiceSettings.problemsOf(services)).isEmpty();
+    assertThat(services.get("web").config().withDefaults(services.get("web").kubernetes()).kubernetes().namespace())
+        .as("taken from the adapter").isEqualTo("shop");
+    assertThat(services.get("worker").config().kind()).isEqualTo("command");
+
+    Map<String, ServiceSettings> bad = read("""
+        {
+          "api": {"adapter": "process", "process": {"argv": ["run", "{version}"]},
+                  "config": {"envFile": ".env", "command": {"get": ["x"], "set": ["y"]}}},
+          "web": {"adapter": "process", "process": {"argv": ["run", "{version}"]},
+                  "config": {"kubernetes": {"configMap": "Web Config"}, "restart": ["kick", "{version}"]}},
+          "worker": {"adapter": "process", "process": {"argv": ["run", "{version}"]},
+                     "config": {"command": {"get": ["list", "{value}"], "set": ["put"], "format": "yaml",
+                                            "unsetBeforeSet": true}}}
+        }
+        """);
+    assertThat(ServiceSettings.problemsOf(bad)).containsExactly(
+        "services.api.config: says 2 things: give exactly one of envFile (a file), kubernetes (a ConfigMap and env)"
+            + " or command (a platform's CLI)",
+        "services.api.config.command.set: no {name} placeholder: set must be told which variable to set",
+        "services.web.config.kubernetes.namespace: missing: give it here or in the service's kubernetes section",
+        "services.web.config.kubernetes.configMap: 'Web Config' is not a Kubernetes name: use lower-case letters,"
+            + " digits, '-' and '.'",
+        "services.web.config.restart[1]: unknown placeholder {version}: use {service}",
+        "services.worker.config.command.get[1]: unknown placeholder {value}: use {file}, {service}",
+        "services.worker.config.command.set: no {name} placeholder: set must be told which variable to set",
+        "services.worker.config.command.unsetBeforeSet needs unset: give the command that removes a variable",
+        "services.worker.config.command.format: 'yaml' is not known: use json (an object of names and values) or env"
+            + " (NAME=value lines)");
+  }
 }

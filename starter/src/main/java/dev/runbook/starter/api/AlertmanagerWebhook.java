@@ -238,7 +238,7 @@ final class AlertmanagerWebhook {
     return switch (route.type()) {
       case EMERGENCY -> new EmergencyRollbackRequest(
           target(alert, route.service(), route.serviceLabel()), severity, reason, caller.name(), route.isDryRun(),
-          null, null, false, null, null, null, null, false, route.armFor(), arming);
+          null, null, false, null, null, null, null, false, route.armFor(), arming, false, false);
       case DATABASE -> new DatabaseRollbackRequest(
           target(alert, route.service(), route.serviceLabel()), null, severity, reason, caller.name(),
           route.isDryRun(), null, null, null, null, null, null, null, null, null);

@@ -69,7 +69,7 @@ final class RunsApi {
     return start(new EmergencyRollbackRequest(
         b.service(), b.severity(), b.reason(), requester(b.requestedBy(), call.caller()), b.dryRun(),
         b.incidentId(), b.toVersion(), b.withDatabase(), b.database(), b.toMigration(), b.monitorFor(),
-        b.notBefore(), b.force(), b.armFor(), null));
+        b.notBefore(), b.force(), b.armFor(), null, b.configOnly(), b.withConfig()));
   }
 
   Response startDatabase(Call call) throws IOException {

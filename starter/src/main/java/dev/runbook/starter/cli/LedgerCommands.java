@@ -30,7 +30,9 @@ final class LedgerCommands {
   @Command(name = "deploy", mixinStandardHelpOptions = true,
       description = {"Record in the release ledger that VERSION now runs on SERVICE (CI/CD calls this after"
           + " each deploy). Rollbacks choose their target from the ledger: the newest version verified"
-          + " healthy and never rolled back from. Recording the same deploy again changes nothing."})
+          + " healthy and never rolled back from. For a service with a configuration, a worker snapshots it"
+          + " (sealed; the ledger shows names and short hashes only) and the release records it. Recording"
+          + " the same deploy again changes nothing."})
   static final class Deploy extends Common implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SERVICE")
     String service;
@@ -65,7 +67,8 @@ final class LedgerCommands {
       Releases.Release x = r.release();
       out().println((r.created() ? "recorded: " : "already recorded: ") + x.service() + " " + x.version()
           + " deployed " + Output.when(x.deployedAt()) + " by " + x.deployedBy()
-          + (x.schemaVersion() == null ? "" : ", schema " + x.schemaVersion()) + "; " + x.state());
+          + (x.schemaVersion() == null ? "" : ", schema " + x.schemaVersion())
+          + (x.config() == null ? "" : ", configuration " + x.config()) + "; " + x.state());
       return 0;
     }
   }
@@ -96,12 +99,22 @@ final class LedgerCommands {
             + " and `runbook record deploy " + service + " VERSION` records a deploy");
         return 0;
       }
+      boolean configs = releases.stream().anyMatch(r -> r.config() != null);
       List<List<String>> rows = new ArrayList<>();
       for (Releases.Release r : releases) {
-        rows.add(List.of(Output.when(r.deployedAt()), r.version(), Objects.toString(r.schemaVersion(), "-"),
-            r.source() + (r.forced() ? " (forced)" : ""), r.deployedBy(), r.state()));
+        List<String> row = new ArrayList<>(List.of(Output.when(r.deployedAt()), r.version(),
+            Objects.toString(r.schemaVersion(), "-"), r.source() + (r.forced() ? " (forced)" : ""), r.deployedBy(),
+            r.state()));
+        if (configs) {
+          row.add(r.config() == null ? "-" : r.config() + " (" + r.configState() + ")");
+        }
+        rows.add(row);
       }
-      Output.table(out(), List.of("DEPLOYED", "VERSION", "SCHEMA", "BY", "WHO", "STATE"), rows);
+      List<String> header = new ArrayList<>(List.of("DEPLOYED", "VERSION", "SCHEMA", "BY", "WHO", "STATE"));
+      if (configs) {
+        header.add("CONFIGURATION");
+      }
+      Output.table(out(), header, rows);
       return 0;
     }
   }

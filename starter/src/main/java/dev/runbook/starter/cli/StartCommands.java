@@ -118,7 +118,8 @@ final class StartCommands {
   }
 
   @Command(name = "emergency", mixinStandardHelpOptions = true,
-      description = "Roll a service back to a known good version, optionally with its schema change.")
+      description = "Roll a service back to a known good version, optionally with its schema change and its"
+          + " configuration; or only its configuration (--config-only).")
   static final class Emergency extends Start {
     @Parameters(index = "0", paramLabel = "SERVICE", description = "The service to roll back.")
     String service;
@@ -133,6 +134,14 @@ final class StartCommands {
 
     @Option(names = "--with-database", description = "Also back up and revert the schema.")
     boolean withDatabase;
+
+    @Option(names = "--config-only", description = "Restore the last known good configuration (the release ledger's:"
+        + " of the newest release verified healthy, never rolled back from), restart and verify; the version stays.")
+    boolean configOnly;
+
+    @Option(names = "--with-config", description = "Also restore the configuration the target version last ran"
+        + " healthy with: version and configuration together.")
+    boolean withConfig;
 
     @Option(names = "--database", description = "The database to revert (default: the service's own).")
     String database;
@@ -155,7 +164,7 @@ final class StartCommands {
       return new EmergencyRollbackRequest(service, common.severity(), common.reason,
           person(common.as), common.dryRun, common.incident, toVersion, withDatabase, database,
           toMigration, duration("--monitor-for", monitorFor), common.notBefore(), force,
-          duration("--arm", arm), null);
+          duration("--arm", arm), null, configOnly, withConfig);
     }
 
     @Override
@@ -231,7 +240,8 @@ final class StartCommands {
   }
 
   @Command(name = "full", mixinStandardHelpOptions = true,
-      description = "Roll back every service of an environment, its databases and configuration.")
+      description = "Roll back every service of an environment, its databases and the configuration of the services"
+          + " that have one (the one each target version last ran healthy with).")
   static final class Full extends Start {
     @Parameters(index = "0", paramLabel = "ENV", description = "The environment, as configured.")
     String environment;

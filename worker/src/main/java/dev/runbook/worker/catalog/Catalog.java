@@ -27,8 +27,15 @@ public record Catalog(
     List<String> people,
     List<String> inPlaceRestores) {
 
-  /** @param soak how long an unchecked release must run to count as good */
-  public record Service(String adapter, Duration soak) {}
+  /**
+   * @param soak how long an unchecked release must run to count as good
+   * @param config the kind of configuration it keeps (envFile, kubernetes, command), or null
+   */
+  public record Service(String adapter, Duration soak, String config) {
+    public Service(String adapter, Duration soak) {
+      this(adapter, soak, null);
+    }
+  }
 
   public record Environment(List<String> services, List<String> databases) {}
 
@@ -49,7 +56,8 @@ public record Catalog(
 
   public static Catalog of(RunbookConfig config, String fingerprint, String source) {
     Map<String, Service> services = new LinkedHashMap<>();
-    config.services().forEach((name, s) -> services.put(name, new Service(s.adapter(), s.soak())));
+    config.services().forEach((name, s) -> services.put(name,
+        new Service(s.adapter(), s.soak(), s.config() == null ? null : s.config().kind())));
     Map<String, Environment> environments = new LinkedHashMap<>();
     config.environments().forEach((name, e) -> environments.put(name, new Environment(e.services(), e.databaseList())));
     return new Catalog(

@@ -91,6 +91,16 @@ public final class StartChecks implements StartCheck {
     if (!service(p, c, "service", r.service())) {
       return;
     }
+    if (r.configOnly() || r.withConfig()) {
+      String option = r.configOnly() ? "configOnly (--config-only)" : "withConfig (--with-config)";
+      if (c.services().get(r.service()).config() == null) {
+        p.add(option + ": " + r.service() + " has no config section in " + c.source() + ", so it has no"
+            + " configuration to restore: give it one (envFile, kubernetes or command), or roll back the version only");
+      } else if (r.configOnly()) {
+        configTarget(p, c, r.service());
+        return;
+      }
+    }
     if (r.withDatabase()) {
       String db = r.database() != null ? r.database() : r.service();
       if (!c.databases().contains(db)) {
@@ -184,6 +194,21 @@ public final class StartChecks implements StartCheck {
     } else if (!force && history.rolledBack(toVersion).isPresent()) {
       p.add(service + ": " + toVersion + " was rolled back from (" + history.state(toVersion, null)
           + "): pass --force to deploy it anyway (recorded with the run's reason), or pick another version");
+    }
+  }
+
+  /** The ledger's word on a configuration-only rollback: some configuration must be known good. */
+  private void configTarget(List<String> p, Catalog c, String service) {
+    if (ledger == null) {
+      return;
+    }
+    ReleaseHistory history = ledger.history(service, c.services().get(service).soak());
+    // What the service has now is the run's to read; before it starts, only a ledger with no good
+    // configuration at all is a sure refusal.
+    if (history.lastKnownGoodConfig(null).isEmpty()) {
+      p.add(service + ": no configuration is known good; the release ledger says: " + history.whyNoGoodConfig(null)
+          + ". Record a deploy CI has checked with `runbook record deploy " + service + " VERSION --verified` (it"
+          + " snapshots the configuration), or roll back the version only");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.runbook.worker.temporal;
 import dev.runbook.workflows.BackupImportWorkflowImpl;
 import dev.runbook.workflows.BackupWorkflowImpl;
 import dev.runbook.workflows.CleanupWorkflowImpl;
+import dev.runbook.workflows.ConfigSnapshotWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
 import dev.runbook.workflows.DatabaseScheduleWorkflowImpl;
 import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
@@ -35,7 +36,8 @@ public final class WorkerRuntime implements AutoCloseable {
     BackupImportWorkflowImpl.class,
     BackupWorkflowImpl.class,
     CleanupWorkflowImpl.class,
-    DatabaseScheduleWorkflowImpl.class
+    DatabaseScheduleWorkflowImpl.class,
+    ConfigSnapshotWorkflowImpl.class
   };
 
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** A start judged against what the workers run, before anything exists (the ledger aside). */
 class StartChecksTest {
   private final Catalog catalog = new Catalog("abc", "/srv/runbook.yaml", "runbook",
-      Map.of("shop", new Catalog.Service("process", Duration.ofHours(1)),
+      Map.of("shop", new Catalog.Service("process", Duration.ofHours(1), "envFile"),
           "web", new Catalog.Service("command", Duration.ofHours(1))),
       List.of("shop"), Map.of("prod", new Catalog.Environment(List.of("shop", "web"), List.of("shop"))),
       List.of("erin", "alice"));
@@ -103,5 +103,29 @@ class StartChecksTest {
         .hasSize(2)
         .anySatisfy(p -> assertThat(p).startsWith("requestedBy: 'root' is not under people"))
         .anySatisfy(p -> assertThat(p).startsWith("database: 'web' is not under databases"));
+  }
+
+  private static EmergencyRollbackRequest config(String service, boolean configOnly, boolean withConfig) {
+    return new EmergencyRollbackRequest(service, Severity.P0, "bad STRIPE_KEY", "erin", false, null, null, false, null,
+        null, null, null, false, null, null, configOnly, withConfig);
+  }
+
+  @Test
+  void aConfigurationRollbackOfAServiceWithoutConfigurationIsRefusedBeforeAnythingExists() {
+    assertThat(checks.problems(config("shop", true, false))).isEmpty();
+    assertThat(checks.problems(config("shop", false, true))).isEmpty();
+    assertThat(checks.problems(config("web", true, false))).singleElement().asString()
+        .isEqualTo("configOnly (--config-only): web has no config section in /srv/runbook.yaml, so it has no"
+            + " configuration to restore: give it one (envFile, kubernetes or command), or roll back the version only");
+    assertThat(checks.problems(config("web", false, true))).singleElement().asString()
+        .startsWith("withConfig (--with-config): web has no config section");
+  }
+
+  @Test
+  void aCatalogPublishedBeforeConfigurationsReadsAsServicesWithoutOne() throws Exception {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().registerModule(
+        new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule());
+    Catalog.Service old = json.readValue("{\"adapter\":\"process\",\"soak\":3600.0}", Catalog.Service.class);
+    assertThat(old.config()).isNull();
   }
 }

@@ -179,6 +179,8 @@ public final class Stack implements AutoCloseable {
 
     Map<String, String> env = new LinkedHashMap<>(extraEnv);
     env.put("RUNBOOK_DEMO_DB_PASSWORD", pg.password().reveal());
+    // Every worker gets the same key, as production's do: services with a configuration need it.
+    env.putIfAbsent(dev.runbook.activities.config.ConfigKey.ENV, dev.runbook.activities.config.ConfigKey.newKey());
     return new Stack(dir, temporal, pg, webhook, setup.configFile(), env, demo, setup.servicePort(), logDbName);
   }
 

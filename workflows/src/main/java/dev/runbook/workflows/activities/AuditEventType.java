@@ -23,7 +23,11 @@ public enum AuditEventType {
   /** The rollback is applied and verified (data: from, to; monitorFor while health is watched). */
   ROLLBACK_APPLIED,
   NOTIFICATION_FAILED,
-  /** A rollback deployed a version (data: service, version, from, schema, source, by, forced). */
+  /**
+   * A rollback deployed a version, or restored a configuration (data: service, version, from,
+   * schema, source, by, forced; config, the snapshot the service runs with now, and configFrom,
+   * the one the rollback left).
+   */
   RELEASE_DEPLOYED,
   /** A version passed the run's checks (data: service, version). */
   RELEASE_VERIFIED,

@@ -32,6 +32,8 @@ public enum FailureType {
   NO_GOOD_VERSION(false),
   /** The requested version was rolled back from; deploying it needs an explicit force. */
   ROLLED_BACK_VERSION(false),
+  /** The release ledger knows no good configuration to go back to. */
+  NO_GOOD_CONFIG(false),
   /** Health, version or a smoke check did not pass (yet). */
   VERIFICATION_FAILED(true),
   /** The error rate is above its threshold (yet). */

@@ -23,6 +23,13 @@ public interface ServiceActivities {
   ServiceActionResult deploy(DeployRequest request);
 
   /**
+   * Restarts the service so it reads its configuration again: the configured {@code
+   * config.restart} command, else the adapter's restart (stop and start a process, recreate a
+   * compose service, roll a deployment's pods).
+   */
+  ServiceActionResult restart(ServiceAction action);
+
+  /**
    * Health up and version as expected, polling until a deadline while heartbeating; throws
    * {@link FailureType#VERIFICATION_FAILED} when they do not hold.
    */

@@ -89,8 +89,12 @@ final class Journal {
    * next batch and adds no command to the run's history. A dry run deploys nothing.
    *
    * @param source "rollback", or "compensation" when the run undoes its own deploy
+   * @param config the configuration snapshot the service runs with from now on, or null
+   * @param configFrom the configuration snapshot the run moved away from (the ledger marks it
+   *     rolled back from), or null
    */
-  void released(String service, String version, String from, String schema, boolean forced, String source) {
+  void released(String service, String version, String from, String schema, boolean forced, String source,
+      String config, String configFrom) {
     if (run.request.dryRun() || version == null) {
       return;
     }
@@ -106,6 +110,12 @@ final class Journal {
     d.put("source", source);
     d.put("by", run.request.requestedBy());
     d.put("forced", Boolean.toString(forced));
+    if (config != null) {
+      d.put("config", config);
+    }
+    if (configFrom != null && !configFrom.equals(config)) {
+      d.put("configFrom", configFrom);
+    }
     audit(AuditEventType.RELEASE_DEPLOYED, run.request.requestedBy(), run.currentStepId(), run.request.reason(), d);
   }
 

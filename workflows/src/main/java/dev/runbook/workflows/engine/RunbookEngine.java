@@ -5,6 +5,7 @@ import static dev.runbook.workflows.engine.Failures.blank;
 import dev.runbook.workflows.activities.Audience;
 import dev.runbook.workflows.activities.AuditEventType;
 import dev.runbook.workflows.activities.CheckActivities;
+import dev.runbook.workflows.activities.ConfigActivities;
 import dev.runbook.workflows.activities.DatabaseActivities;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotificationKind;
@@ -170,12 +171,31 @@ public final class RunbookEngine {
    * moving away from {@code from} (which the ledger then marks rolled back from).
    */
   public void released(String service, String version, String from, String schema, boolean forced) {
-    journal.released(service, version, from, schema, forced, "rollback");
+    journal.released(service, version, from, schema, forced, "rollback", null, null);
+  }
+
+  /**
+   * Records in the release ledger that the service runs {@code version} with the configuration
+   * {@code config} from now on, moving away from version {@code from} and configuration {@code
+   * configFrom} (either may be the same as before: a configuration-only rollback leaves a
+   * configuration, not a version).
+   */
+  public void released(String service, String version, String from, String schema, boolean forced, String config,
+      String configFrom) {
+    journal.released(service, version, from, schema, forced, "rollback", config, configFrom);
   }
 
   /** Records in the release ledger that a compensation put {@code version} back. */
   public void restored(String service, String version, String schema) {
-    journal.released(service, version, null, schema, false, "compensation");
+    journal.released(service, version, null, schema, false, "compensation", null, null);
+  }
+
+  /**
+   * Records in the release ledger that a compensation put {@code version} back, with the
+   * configuration {@code config}.
+   */
+  public void restored(String service, String version, String schema, String config) {
+    journal.released(service, version, null, schema, false, "compensation", config, null);
   }
 
   /** Records in the release ledger that {@code version} passed the run's checks on {@code service}. */
@@ -363,6 +383,10 @@ public final class RunbookEngine {
 
   public RetentionActivities retention(ActivityOptions options) {
     return Workflow.newActivityStub(RetentionActivities.class, run.summary(options, null));
+  }
+
+  public ConfigActivities configs(ActivityOptions options) {
+    return Workflow.newActivityStub(ConfigActivities.class, run.summary(options, null));
   }
 
   public CheckActivities checks() {

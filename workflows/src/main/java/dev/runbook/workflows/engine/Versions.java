@@ -35,7 +35,30 @@ public final class Versions {
    */
   public static final String ARMED_RUNS = "armed-runs";
 
+  /**
+   * Runs snapshot the service's configuration with the evidence (version 1): an emergency run in
+   * its capture-evidence step, a full run's per-service prepare step. The snapshot is what the
+   * release ledger records the run's releases with, and what a compensation restores.
+   */
+  public static final String CONFIG_SNAPSHOTS = "config-snapshots";
+
+  /**
+   * The full runbook restores, while the services are stopped, the configuration each target
+   * version last ran healthy with, for the services that have a configuration (version 1).
+   */
+  public static final String FULL_CONFIG = "full-config";
+
   private Versions() {}
+
+  /** True in runs that snapshot the configuration (see {@link #CONFIG_SNAPSHOTS}). */
+  public static boolean configSnapshots() {
+    return Workflow.getVersion(CONFIG_SNAPSHOTS, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /** True in full runs that restore configurations (see {@link #FULL_CONFIG}). */
+  public static boolean fullConfig() {
+    return Workflow.getVersion(FULL_CONFIG, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
 
   /** True in armed runs that wait their window (see {@link #ARMED_RUNS}). */
   static boolean armedRuns() {

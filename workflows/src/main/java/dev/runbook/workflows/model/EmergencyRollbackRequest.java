@@ -19,6 +19,8 @@ import java.util.List;
  *     unless disarmed; null goes at once
  * @param armingAlert the Alertmanager alert whose route armed the run, or null (set only by the
  *     webhook: its resolution disarms the run)
+ * @param configOnly restore the last known good configuration (the version stays), restart, verify
+ * @param withConfig restore the configuration the target version last ran healthy with, with it
  */
 public record EmergencyRollbackRequest(
     String service,
@@ -35,14 +37,16 @@ public record EmergencyRollbackRequest(
     Instant notBefore,
     boolean force,
     Duration armFor,
-    AlertRef armingAlert)
+    AlertRef armingAlert,
+    boolean configOnly,
+    boolean withConfig)
     implements RunbookRequest {
 
   public EmergencyRollbackRequest(String service, Severity severity, String reason, String requestedBy,
       boolean dryRun, String incidentId, String toVersion, boolean withDatabase, String database,
       String toMigration, Duration monitorFor, Instant notBefore, boolean force) {
     this(service, severity, reason, requestedBy, dryRun, incidentId, toVersion, withDatabase, database,
-        toMigration, monitorFor, notBefore, force, null, null);
+        toMigration, monitorFor, notBefore, force, null, null, false, false);
   }
 
   public EmergencyRollbackRequest(String service, Severity severity, String reason, String requestedBy,
@@ -90,6 +94,14 @@ public record EmergencyRollbackRequest(
       p.add("force needs toVersion: --force only lets you name a version that was rolled back from");
     }
     Validation.arm(p, this);
+    if (configOnly && withConfig) {
+      p.add("configOnly and withConfig exclude each other: --config-only keeps the version, --with-config"
+          + " moves both; pick one");
+    }
+    if (configOnly && (toVersion != null || withDatabase)) {
+      p.add("configOnly keeps the version and the schema: drop --to-version and --with-database, or use"
+          + " --with-config to move the version and its configuration together");
+    }
     return p;
   }
 }

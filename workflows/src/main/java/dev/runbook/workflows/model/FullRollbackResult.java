@@ -10,6 +10,13 @@ public record FullRollbackResult(
    *
    * @param healthy verified healthy on {@code toVersion} after the run; always false in a dry run,
    *     which deploys and verifies nothing
+   * @param fromConfig the configuration snapshot it had before, or null (no configuration)
+   * @param toConfig the configuration snapshot the run restored, or null when it restored none
    */
-  public record ServiceVersions(String service, String fromVersion, String toVersion, boolean healthy) {}
+  public record ServiceVersions(String service, String fromVersion, String toVersion, boolean healthy,
+      String fromConfig, String toConfig) {
+    public ServiceVersions(String service, String fromVersion, String toVersion, boolean healthy) {
+      this(service, fromVersion, toVersion, healthy, null, null);
+    }
+  }
 }

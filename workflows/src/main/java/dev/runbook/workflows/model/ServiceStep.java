@@ -6,10 +6,15 @@ import java.util.Locale;
 
 /** The per-service phases of a full rollback. */
 public enum ServiceStep {
-  /** Capture evidence and resolve the target version. */
+  /**
+   * Capture evidence and resolve the target version, and for a service with configuration, the
+   * configuration that version last ran healthy with.
+   */
   PREPARE,
   STOP,
   DEPLOY,
+  /** Write back the configuration snapshot named in the request (the service is stopped). */
+  RESTORE_CONFIG,
   START,
   /** Health, version, smoke checks and error rate. */
   VERIFY;

@@ -10,6 +10,7 @@ import java.util.List;
  * @param version DEPLOY: the version to deploy; VERIFY: the version that must run; PREPARE: the
  *     requested target (null: last known good)
  * @param parentWorkflowId the full rollback this is part of
+ * @param configSnapshot RESTORE_CONFIG: the configuration snapshot to write back
  */
 public record ServiceStepRequest(
     String service,
@@ -21,8 +22,14 @@ public record ServiceStepRequest(
     String requestedBy,
     String incidentId,
     boolean dryRun,
-    boolean force)
+    boolean force,
+    String configSnapshot)
     implements RunbookRequest {
+
+  public ServiceStepRequest(String service, ServiceStep step, String version, String parentWorkflowId,
+      Severity severity, String reason, String requestedBy, String incidentId, boolean dryRun, boolean force) {
+    this(service, step, version, parentWorkflowId, severity, reason, requestedBy, incidentId, dryRun, force, null);
+  }
 
   public ServiceStepRequest(String service, ServiceStep step, String version, String parentWorkflowId,
       Severity severity, String reason, String requestedBy, String incidentId, boolean dryRun) {
@@ -57,6 +64,9 @@ public record ServiceStepRequest(
       p.add("step is required");
     }
     Validation.version(p, "version", version);
+    if (step == ServiceStep.RESTORE_CONFIG && configSnapshot == null) {
+      p.add("configSnapshot is required to restore a configuration");
+    }
     return p;
   }
 }

@@ -50,6 +50,24 @@ class RequestValidationTest {
   }
 
   @Test
+  void aConfigurationOnlyRollbackKeepsTheVersionAndTheSchemaAndExcludesWithConfig() {
+    EmergencyRollbackRequest ok = new EmergencyRollbackRequest("api", Severity.P1, "bad STRIPE_KEY", "erin", false, null,
+        null, false, null, null, null, null, false, null, null, true, false);
+    assertThat(ok.problems()).isEmpty();
+    EmergencyRollbackRequest both = new EmergencyRollbackRequest("api", Severity.P1, "x", "erin", false, null,
+        null, false, null, null, null, null, false, null, null, true, true);
+    assertThat(both.problems()).containsExactly("configOnly and withConfig exclude each other: --config-only keeps the"
+        + " version, --with-config moves both; pick one");
+    EmergencyRollbackRequest moving = new EmergencyRollbackRequest("api", Severity.P1, "x", "erin", false, null,
+        "v1", true, null, null, null, null, false, null, null, true, false);
+    assertThat(moving.problems()).containsExactly("configOnly keeps the version and the schema: drop --to-version and"
+        + " --with-database, or use --with-config to move the version and its configuration together");
+    EmergencyRollbackRequest together = new EmergencyRollbackRequest("api", Severity.P1, "x", "erin", false, null,
+        "v1", true, null, null, null, null, false, null, null, false, true);
+    assertThat(together.problems()).isEmpty();
+  }
+
+  @Test
   void databaseRequestsCheckTheirModeSpecificFields() {
     DatabaseRollbackRequest r = new DatabaseRollbackRequest(
         "api", null, Severity.P0, "x", "erin", false, null, DatabaseMode.REVERT, RestoreStrategy.IN_PLACE,

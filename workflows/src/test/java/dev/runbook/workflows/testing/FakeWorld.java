@@ -77,6 +77,8 @@ public final class FakeWorld {
   public final Map<String, Database> databases = new TreeMap<>();
   /** What rollbacks left behind, for the cleanup's retention. */
   public final FakeRetention retention = new FakeRetention();
+  /** The services that have a configuration (none unless a test gives one). */
+  public final FakeConfigs configs = new FakeConfigs(this);
   private final List<String> calls = new ArrayList<>();
   private final List<Notification> notifications = new ArrayList<>();
   private final List<Notification> plannedNotifications = new ArrayList<>();
@@ -110,6 +112,11 @@ public final class FakeWorld {
 
   public synchronized void policy(PolicySnapshot snapshot) {
     this.policy = snapshot;
+  }
+
+  /** Gives a service a configuration: the snapshot it has now. */
+  public FakeConfigs.Config config(String service, String current) {
+    return configs.give(service, current);
   }
 
   /** Flips a service's health, as a real one would flap. */
@@ -216,11 +223,16 @@ public final class FakeWorld {
   /** The activity implementations, to register on a test worker. */
   public Object[] activities() {
     return new Object[] {
-      new Services(), new Checks(), new Databases(), new Notify(), new Audit(), new Policy(), retention
+      new Services(), new Checks(), new Databases(), new Notify(), new Audit(), new Policy(), retention, configs
     };
   }
 
-  private synchronized void enter(String activity, String args, boolean dryRun) {
+  /** Counts a call that changed something. */
+  synchronized void mutated() {
+    mutations++;
+  }
+
+  synchronized void enter(String activity, String args, boolean dryRun) {
     calls.add(activity + " " + args + (dryRun ? " dry" : ""));
     Failure f = failures.get(activity);
     if (f != null) {
@@ -236,7 +248,7 @@ public final class FakeWorld {
     }
   }
 
-  private Service service(String name) {
+  Service service(String name) {
     Service s = services.get(name);
     if (s == null) {
       throw ApplicationFailure.newNonRetryableFailure("unknown service " + name, FailureType.UNKNOWN_SERVICE.name());
@@ -324,6 +336,20 @@ public final class FakeWorld {
         }
         return new ServiceActionResult(
             r.service(), changed, "deployed " + r.version(), plan(r.dryRun(), "deploy " + r.service() + " " + r.version()));
+      }
+    }
+
+    @Override
+    public ServiceActionResult restart(ServiceAction a) {
+      synchronized (FakeWorld.this) {
+        enter("Service.restart", a.service(), a.dryRun());
+        Service s = service(a.service());
+        boolean changed = !a.dryRun();
+        if (changed) {
+          s.running = true;
+          mutations++;
+        }
+        return new ServiceActionResult(a.service(), changed, "restarted", plan(a.dryRun(), "restart " + a.service()));
       }
     }
 

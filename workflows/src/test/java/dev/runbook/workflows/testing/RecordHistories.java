@@ -3,6 +3,7 @@ package dev.runbook.workflows.testing;
 import dev.runbook.workflows.BackupImportWorkflowImpl;
 import dev.runbook.workflows.BackupWorkflowImpl;
 import dev.runbook.workflows.CleanupWorkflowImpl;
+import dev.runbook.workflows.ConfigSnapshotWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
 import dev.runbook.workflows.DatabaseScheduleWorkflowImpl;
 import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
@@ -38,7 +39,8 @@ public final class RecordHistories implements AfterEachCallback {
     BackupImportWorkflowImpl.class,
     BackupWorkflowImpl.class,
     CleanupWorkflowImpl.class,
-    DatabaseScheduleWorkflowImpl.class
+    DatabaseScheduleWorkflowImpl.class,
+    ConfigSnapshotWorkflowImpl.class
   };
 
   private static final Path OUT = Path.of("target", "recorded-histories");

@@ -89,7 +89,8 @@ public final class Runs {
                 BackupImportWorkflowImpl.class,
                 BackupWorkflowImpl.class,
                 CleanupWorkflowImpl.class,
-                DatabaseScheduleWorkflowImpl.class)
+                DatabaseScheduleWorkflowImpl.class,
+                dev.runbook.workflows.ConfigSnapshotWorkflowImpl.class)
             .setDoNotStart(true);
     RunbookSearchAttributes.ALL.forEach(b::registerSearchAttribute);
     return b.build();
@@ -188,6 +189,16 @@ public final class Runs {
   /** A cleanup of the api database, as {@code runbook backups prune api [--dry-run]} asks for one. */
   public static CleanupRequest cleanup(boolean dryRun) {
     return new CleanupRequest("api", null, FakeWorld.REQUESTER, dryRunTag(), dryRun, null);
+  }
+
+  /** Takes a configuration snapshot through its workflow, as the API server does for a recorded deploy. */
+  public static dev.runbook.workflows.activities.ConfigActivities.ConfigSnapshot snapshot(
+      WorkflowClient client, String taskQueue, String service, String by) {
+    String id = dev.runbook.workflows.ConfigSnapshotWorkflow.ID_PREFIX + service + "-" + dryRunTag();
+    var w = client.newWorkflowStub(dev.runbook.workflows.ConfigSnapshotWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(taskQueue).setWorkflowId(id).build());
+    started.add(new Started(client, id));
+    return w.snapshot(new dev.runbook.workflows.activities.ConfigActivities.SnapshotRequest(service, by, false));
   }
 
   /** A fresh dry-run tag: eight hex digits. */
