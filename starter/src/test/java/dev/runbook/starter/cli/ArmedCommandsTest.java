@@ -1,5 +1,6 @@
 package dev.runbook.starter.cli;
 
+import dev.runbook.starter.cli.CliHarness.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.starter.client.RunbookClient;
@@ -10,14 +11,11 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
 /** {@code start --arm}, {@code status} and {@code watch} of an armed run, and {@code disarm}. */
 class ArmedCommandsTest {
@@ -36,52 +34,8 @@ class ArmedCommandsTest {
     client = new RunbookClient(temporal, worker.getTaskQueue());
   }
 
-  record Result(int exit, String out, String err) {}
-
   private Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CliContext context = new CliContext() {
-      @Override
-      public RunbookClient client() {
-        return client;
-      }
-
-      @Override
-      public dev.runbook.starter.RollbackLog log() {
-        return (limit, service, open) -> List.of();
-      }
-
-      @Override
-      public dev.runbook.starter.Releases releases() {
-        return new dev.runbook.starter.MemoryReleases(List.of("api", "web"));
-      }
-
-      @Override
-      public dev.runbook.starter.BackupImports imports() {
-        return new dev.runbook.starter.client.ImportClient(client);
-      }
-
-      @Override
-      public dev.runbook.starter.BackupJobs jobs() {
-        return new dev.runbook.starter.client.TemporalJobs(client, java.time.Duration.ofSeconds(20));
-      }
-
-      @Override
-      public dev.runbook.starter.BackupList backups() {
-        return (database, limit) -> List.of();
-      }
-
-      @Override
-      public Map<String, Environment> environments() {
-        return Map.of("prod", new Environment(List.of("api", "web"), List.of("api")));
-      }
-    };
-    CommandLine cli = RunbookCli.build(context, Map.of());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
+    return new CliHarness(client, new dev.runbook.starter.MemoryReleases(List.of("api", "web")), Map.of("prod", new CliContext.Environment(List.of("api", "web"), List.of("api"))), List.of(), List.of()).run(args);
   }
 
   private void awaitPhase(String id, Phase phase) {

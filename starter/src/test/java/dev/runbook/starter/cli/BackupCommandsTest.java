@@ -1,17 +1,11 @@
 package dev.runbook.starter.cli;
 
+import dev.runbook.starter.cli.CliHarness.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runbook.starter.BackupImports;
-import dev.runbook.starter.BackupJobs;
-import dev.runbook.starter.BackupList;
 import dev.runbook.starter.MemoryReleases;
-import dev.runbook.starter.Releases;
-import dev.runbook.starter.RollbackLog;
-import dev.runbook.starter.client.ImportClient;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.workflows.model.BackupRecord;
-import dev.runbook.starter.client.TemporalJobs;
 import dev.runbook.workflows.activities.RetentionActivities.Leftover;
 import dev.runbook.workflows.model.RollbackLogEntry;
 import dev.runbook.workflows.testing.FakeWorld;
@@ -20,9 +14,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +21,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
 /**
  * {@code runbook backup}, {@code runbook backup import} and {@code runbook backups prune} through
@@ -54,54 +44,8 @@ class BackupCommandsTest {
     client = new RunbookClient(temporal, worker.getTaskQueue());
   }
 
-  /** What one invocation printed and returned. */
-  record Result(int exit, String out, String err) {}
-
   private Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CliContext context = new CliContext() {
-      @Override
-      public RunbookClient client() {
-        return client;
-      }
-
-      @Override
-      public RollbackLog log() {
-        return (limit, service, open) -> logRows.stream().limit(limit).toList();
-      }
-
-      @Override
-      public Releases releases() {
-        return new MemoryReleases(List.of("api"));
-      }
-
-      @Override
-      public BackupList backups() {
-        return (database, limit) -> backupRows.stream()
-            .filter(b -> database == null || b.database().equals(database)).limit(limit).toList();
-      }
-
-      @Override
-      public BackupImports imports() {
-        return new ImportClient(client);
-      }
-
-      @Override
-      public BackupJobs jobs() {
-        return new TemporalJobs(client, Duration.ofSeconds(20));
-      }
-
-      @Override
-      public Map<String, Environment> environments() {
-        return Map.of();
-      }
-    };
-    CommandLine cli = RunbookCli.build(context, Map.of());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
+    return new CliHarness(client, new MemoryReleases(List.of("api")), Map.of(), logRows, backupRows).run(args);
   }
 
   @Test

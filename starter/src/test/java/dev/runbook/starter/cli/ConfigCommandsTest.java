@@ -1,11 +1,10 @@
 package dev.runbook.starter.cli;
 
+import dev.runbook.starter.cli.CliHarness.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.runbook.starter.BackupList;
 import dev.runbook.starter.MemoryReleases;
 import dev.runbook.starter.Releases;
-import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.workflows.testing.FakeWorld;
 import dev.runbook.workflows.testing.Runs;
@@ -13,15 +12,12 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
 /** A service's configuration from the command line: rolling it back, and what the ledger shows of it. */
 class ConfigCommandsTest {
@@ -39,51 +35,8 @@ class ConfigCommandsTest {
     client = new RunbookClient(temporal, worker.getTaskQueue());
   }
 
-  record Result(int exit, String out, String err) {}
-
   private Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CliContext context = new CliContext() {
-      @Override
-      public RunbookClient client() {
-        return client;
-      }
-
-      @Override
-      public RollbackLog log() {
-        return (limit, service, open) -> List.of();
-      }
-
-      @Override
-      public Releases releases() {
-        return releases;
-      }
-
-      @Override
-      public BackupList backups() {
-        return (database, limit) -> List.of();
-      }
-
-      @Override
-      public dev.runbook.starter.BackupImports imports() {
-        return new dev.runbook.starter.client.ImportClient(client);
-      }
-
-      @Override
-      public dev.runbook.starter.BackupJobs jobs() {
-        return new dev.runbook.starter.client.TemporalJobs(client, java.time.Duration.ofSeconds(20));
-      }
-
-      @Override
-      public Map<String, Environment> environments() {
-        return Map.of();
-      }
-    };
-    CommandLine cli = RunbookCli.build(context, Map.of());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return new Result(cli.execute(args), out.toString(), err.toString());
+    return new CliHarness(client, releases, Map.of(), List.of(), List.of()).run(args);
   }
 
   @Test

@@ -1,13 +1,9 @@
 package dev.runbook.starter.cli;
 
+import dev.runbook.starter.cli.CliHarness.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.starter.MemoryReleases;
-import dev.runbook.starter.Releases;
-import dev.runbook.starter.BackupJobs;
-import dev.runbook.starter.BackupList;
-import dev.runbook.starter.client.TemporalJobs;
-import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.workflows.model.BackupRecord;
 import dev.runbook.workflows.model.Phase;
@@ -18,8 +14,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +21,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
 /** Every CLI command, run through picocli against the time-skipping test server. */
 class RunbookCliTest {
@@ -49,57 +42,8 @@ class RunbookCliTest {
     client = new RunbookClient(temporal, worker.getTaskQueue());
   }
 
-  /** What one invocation printed and returned. */
-  record Result(int exit, String out, String err) {}
-
   private Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    RollbackLog log = (limit, service, open) -> logRows.stream()
-        .filter(e -> service == null || e.services().contains(service))
-        .filter(e -> !open || e.outcome() == null).limit(limit).toList();
-    CliContext context = new CliContext() {
-      @Override
-      public RunbookClient client() {
-        return client;
-      }
-
-      @Override
-      public RollbackLog log() {
-        return log;
-      }
-
-      @Override
-      public Releases releases() {
-        return releases;
-      }
-
-      @Override
-      public BackupList backups() {
-        return (database, limit) -> backupRows.stream()
-            .filter(b -> database == null || b.database().equals(database)).limit(limit).toList();
-      }
-
-      @Override
-      public dev.runbook.starter.BackupImports imports() {
-        return new dev.runbook.starter.client.ImportClient(client);
-      }
-
-      @Override
-      public BackupJobs jobs() {
-        return new TemporalJobs(client, Duration.ofSeconds(20));
-      }
-
-      @Override
-      public Map<String, Environment> environments() {
-        return Map.of("prod", new Environment(List.of("api", "web"), List.of("api")));
-      }
-    };
-    CommandLine cli = RunbookCli.build(context, Map.of());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
+    return new CliHarness(client, releases, Map.of("prod", new CliContext.Environment(List.of("api", "web"), List.of("api"))), logRows, backupRows).run(args);
   }
 
   private void awaitPhase(String id, Phase phase) {

@@ -1,0 +1,90 @@
+package dev.runbook.starter.cli;
+
+import dev.runbook.starter.BackupImports;
+import dev.runbook.starter.BackupJobs;
+import dev.runbook.starter.BackupList;
+import dev.runbook.starter.Releases;
+import dev.runbook.starter.RollbackLog;
+import dev.runbook.starter.client.ImportClient;
+import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.starter.client.TemporalJobs;
+import dev.runbook.workflows.model.BackupRecord;
+import dev.runbook.workflows.model.RollbackLogEntry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the CLI tests share: the CLI through picocli, acting through a test server's client, with
+ * the rollback log and the backups kept in the lists the test fills.
+ */
+final class CliHarness implements CliContext {
+  /** What one invocation printed and returned. */
+  record Result(int exit, String out, String err) {}
+
+  private final RunbookClient client;
+  private final Releases releases;
+  private final Map<String, Environment> environments;
+  private final List<RollbackLogEntry> logRows;
+  private final List<BackupRecord> backupRows;
+
+  CliHarness(RunbookClient client, Releases releases, Map<String, Environment> environments,
+      List<RollbackLogEntry> logRows, List<BackupRecord> backupRows) {
+    this.client = client;
+    this.releases = releases;
+    this.environments = environments;
+    this.logRows = logRows;
+    this.backupRows = backupRows;
+  }
+
+  /** Runs one command line, as {@code runbook ARGS} would. */
+  Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cli = RunbookCli.build(this, Map.of());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Override
+  public RunbookClient client() {
+    return client;
+  }
+
+  @Override
+  public RollbackLog log() {
+    return (limit, service, open) -> logRows.stream()
+        .filter(e -> service == null || e.services().contains(service))
+        .filter(e -> !open || e.outcome() == null).limit(limit).toList();
+  }
+
+  @Override
+  public Releases releases() {
+    return releases;
+  }
+
+  @Override
+  public BackupList backups() {
+    return (database, limit) -> backupRows.stream()
+        .filter(b -> database == null || b.database().equals(database)).limit(limit).toList();
+  }
+
+  @Override
+  public BackupImports imports() {
+    return new ImportClient(client);
+  }
+
+  @Override
+  public BackupJobs jobs() {
+    return new TemporalJobs(client, Duration.ofSeconds(20));
+  }
+
+  @Override
+  public Map<String, Environment> environments() {
+    return environments;
+  }
+}
