@@ -27,6 +27,7 @@ import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.DatabaseRollbackResult;
 import dev.runbook.workflows.model.RestoreStrategy;
 import dev.runbook.workflows.model.RunReport;
+import dev.runbook.workflows.model.Shown;
 import dev.runbook.workflows.policy.ApprovalRule;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
@@ -94,9 +95,9 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
         "Notify: resolved, append the rollback log",
         NotificationKind.RESOLVED,
         (dry()
-                ? database + ": would " + mode.label() + ", schema " + schemaFrom + " -> " + schemaTo
+                ? database + ": would " + mode.label() + ", schema " + Shown.schema(schemaFrom) + " -> " + Shown.schema(schemaTo)
                     + ", then check it"
-                : database + " " + mode.label() + "d: schema " + schemaFrom + " -> " + schemaTo)
+                : database + " " + mode.label() + "d: schema " + Shown.schema(schemaFrom) + " -> " + Shown.schema(schemaTo))
             + (backupId == null ? "" : " (backup " + backupId + ")"));
   }
 
@@ -314,14 +315,14 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
                       .resolveBackup(
                           new ResolveBackupRequest(database, named, dry(), request.crossRestore()));
               engine.detail(
-                  (dry() ? "would restore " : "") + b.backupId() + " from " + b.createdAt()
-                      + ", schema " + b.schemaVersion() + ", " + b.sizeBytes() + " bytes"
+                  (dry() ? "would restore " : "") + b.backupId() + " from " + Shown.time(b.createdAt())
+                      + ", schema " + Shown.schema(b.schemaVersion()) + ", " + b.sizeBytes() + " bytes"
                       + (b.crossRestore()
                           ? "; CROSS-RESTORE asked for: taken from "
                               + DatabaseIdentity.describe(b.source()) + ", restored into "
                               + DatabaseIdentity.describe(b.target())
                           : ""));
-              engine.moving("schema " + schemaFrom, "backup " + b.backupId());
+              engine.moving("schema " + Shown.schema(schemaFrom), "backup " + b.backupId());
               return b;
             });
     backupId = source.backupId();
@@ -349,7 +350,7 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
               engine.detail(
                   (dry() ? "would import it as " : r.reused() ? "imported before as " : "imported as ")
                       + r.backupId() + ": " + r.format() + ", " + r.sizeBytes() + " bytes, sha256 "
-                      + r.sha256() + ", schema " + r.schemaVersion());
+                      + r.sha256() + ", schema " + Shown.schema(r.schemaVersion()));
               return r;
             });
     return imported.backupId();
@@ -366,7 +367,7 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
           engine.detail(
               dry()
                   ? "would back up " + database + " into " + b.backupId()
-                  : b.backupId() + ", " + b.sizeBytes() + " bytes, schema " + b.schemaVersion());
+                  : b.backupId() + ", " + b.sizeBytes() + " bytes, schema " + Shown.schema(b.schemaVersion()));
           return b;
         });
   }

@@ -26,6 +26,7 @@ import dev.runbook.workflows.engine.Versions;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.EmergencyRollbackResult;
 import dev.runbook.workflows.model.RunReport;
+import dev.runbook.workflows.model.Shown;
 import dev.runbook.workflows.policy.ApprovalRule;
 import dev.runbook.workflows.policy.Durations;
 import java.time.Duration;
@@ -329,7 +330,7 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
               engine.detail(
                   dry
                       ? "would back up " + database + " into " + b.backupId()
-                      : b.backupId() + ", " + b.sizeBytes() + " bytes, schema " + b.schemaVersion());
+                      : b.backupId() + ", " + b.sizeBytes() + " bytes, schema " + Shown.schema(b.schemaVersion()));
               return b;
             });
     backupId = backup.backupId();

@@ -6,6 +6,7 @@ import dev.runbook.workflows.activities.DatabaseActivities.BackupInfo;
 import dev.runbook.workflows.activities.DatabaseActivities.BackupResult;
 import dev.runbook.workflows.activities.DatabaseIdentity;
 import dev.runbook.workflows.activities.FailureType;
+import dev.runbook.workflows.model.Shown;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -93,7 +94,7 @@ final class Backups {
           source.port());
       BackupStore.writeManifest(tempDir, manifest);
       BackupStore.publish(tempDir, finalDir);
-      log.info("backup {} of {} ({}): {} bytes, schema {}", id, db.name(), source.describe(), size, schemaVersion);
+      log.info("backup {} of {} ({}): {} bytes, schema {}", id, db.name(), source.describe(), size, Shown.schema(schemaVersion));
       return new BackupResult(db.name(), id, finalDir.toString(), size, sha256, schemaVersion, created,
           false, planned, source);
     } catch (IOException e) {
@@ -242,7 +243,7 @@ final class Backups {
       return " (there are no backups)";
     }
     return "; backups: " + all.stream()
-        .map(e -> e.backupId() + " (" + e.createdAt() + ", schema " + e.schemaVersion() + ", "
+        .map(e -> e.backupId() + " (" + Shown.time(e.createdAt()) + ", schema " + Shown.schema(e.schemaVersion()) + ", "
             + (e.verified() ? "verified" : "NOT verified") + ", of " + DatabaseIdentity.describe(e.source()) + ")")
         .collect(Collectors.joining(", "));
   }

@@ -1,5 +1,6 @@
 package dev.runbook.activities.ledger;
 
+import dev.runbook.workflows.model.Shown;
 import dev.runbook.workflows.policy.Durations;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,7 +147,7 @@ public final class ReleaseHistory {
     Release r = newestFirst.get(i);
     if (r.verified()) {
       return Optional.of("verified healthy" + (r.verifiedBy() == null ? "" : " by " + r.verifiedBy())
-          + " at " + r.verifiedAt());
+          + " at " + Shown.time(r.verifiedAt()));
     }
     Instant until = i == 0 ? now : newestFirst.get(i - 1).deployedAt();
     if (soak != null && !Duration.between(r.deployedAt(), until).minus(soak).isNegative()) {

@@ -5,6 +5,7 @@ import dev.runbook.activities.ledger.Release;
 import dev.runbook.activities.ledger.ReleaseHistory;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.ServiceActivities.TargetVersion;
+import dev.runbook.workflows.model.Shown;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,7 +37,7 @@ final class TargetChooser {
       if (bad.isPresent()) {
         Release r = bad.get();
         String what = service + ": " + requested + " was rolled back from"
-            + (r.rolledBackBy() == null ? "" : " by " + r.rolledBackBy()) + " at " + r.rolledBackAt()
+            + (r.rolledBackBy() == null ? "" : " by " + r.rolledBackBy()) + " at " + Shown.time(r.rolledBackAt())
             + (r.rollbackReason() == null ? "" : " (" + r.rollbackReason() + ")");
         if (!force) {
           throw Failures.of(FailureType.ROLLED_BACK_VERSION, what + ": a rollback never goes back"

@@ -73,8 +73,8 @@ class ApiInputTest {
     assertThat(r.error()).isEqualTo("unknown_field");
     assertThat(r.json().path("field").asText()).isEqualTo("rollbackTo");
     assertThat(r.message()).isEqualTo("unknown field 'rollbackTo': the accepted fields are armFor, armingAlert,"
-        + " database, dryRun, force, incidentId, monitorFor, notBefore, reason, requestedBy, service, severity,"
-        + " toMigration, toVersion, withDatabase");
+        + " configOnly, database, dryRun, force, incidentId, monitorFor, notBefore, reason, requestedBy, service,"
+        + " severity, toMigration, toVersion, withConfig, withDatabase");
   }
 
   @Test
