@@ -20,6 +20,7 @@ import dev.runbook.workflows.model.RefusalKind;
 import dev.runbook.workflows.model.RunReport;
 import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.model.Severity;
+import dev.runbook.workflows.model.Shown;
 import dev.runbook.workflows.model.StepState;
 import dev.runbook.workflows.model.StepStatus;
 import dev.runbook.workflows.testing.FakeWorld;
@@ -83,7 +84,7 @@ class ArmedRunsTest extends WorkflowTest {
     assertThat(armed.armed().armedBy()).isEqualTo(FakeWorld.REQUESTER);
     assertThat(armed.armed().plan()).isEqualTo("api v2 -> v1");
     assertThat(Duration.between(started, armed.armed().endsAt())).isBetween(WINDOW, WINDOW.plusSeconds(5));
-    assertThat(armed.waitingFor()).startsWith("the armed window to end at " + armed.armed().endsAt())
+    assertThat(armed.waitingFor()).startsWith("the armed window to end at " + Shown.time(armed.armed().endsAt()))
         .endsWith("then api v2 -> v1 unless disarmed");
     assertThat(armed.steps()).extracting(StepStatus::id)
         .containsExactly("load-policy", "capture-evidence", "resolve-target", "armed", "approval");
@@ -98,7 +99,7 @@ class ArmedRunsTest extends WorkflowTest {
     assertThat(run.describe().getTypedSearchAttributes().get(RunbookSearchAttributes.PHASE)).isEqualTo("armed");
     String details = client.newUntypedWorkflowStub(run.getExecution().getWorkflowId())
         .query(WorkflowClient.QUERY_TYPE_WORKFLOW_METADATA, WorkflowMetadata.class).getCurrentDetails();
-    assertThat(details).contains("**Armed** by " + FakeWorld.REQUESTER + ": api v2 -> v1 at " + armed.armed().endsAt())
+    assertThat(details).contains("**Armed** by " + FakeWorld.REQUESTER + ": api v2 -> v1 at " + Shown.time(armed.armed().endsAt()))
         .contains("runbook disarm rollback-api");
     assertThat(timerSummaries(run)).containsExactly("armed: api v2 -> v1 at " + armed.armed().endsAt() + " unless disarmed");
 
@@ -127,7 +128,7 @@ class ArmedRunsTest extends WorkflowTest {
     RunStatus armed = awaitPhase(testEnv, run, Phase.ARMED);
     // A P1 run asks its approvers at once; their clock starts when the window ends.
     assertThat(kinds()).containsExactly(NotificationKind.ARMED, NotificationKind.APPROVAL_REQUESTED);
-    assertThat(world.notifications().get(1).detail()).contains("the armed rollback is due at " + armed.armed().endsAt());
+    assertThat(world.notifications().get(1).detail()).contains("the armed rollback is due at " + Shown.time(armed.armed().endsAt()));
     assertThat(armed.pendingApproval().nextEscalationAt()).isEqualTo(armed.armed().endsAt().plus(Duration.ofMinutes(15)));
     assertThat(armed.pendingApproval().abortsAt()).isEqualTo(armed.armed().endsAt().plus(Duration.ofHours(1)));
     testEnv.sleep(Duration.ofMinutes(4));
@@ -252,7 +253,7 @@ class ArmedRunsTest extends WorkflowTest {
     assertThat(status(approved).steps()).filteredOn(s -> s.id().equals("approval")).singleElement()
         .satisfies(s -> assertThat(s.state()).isEqualTo(StepState.RUNNING));
     assertThat(vote.message()).isEqualTo("approved by alice; the rollback goes ahead when the armed window ends at "
-        + armed.armed().endsAt() + " unless disarmed");
+        + Shown.time(armed.armed().endsAt()) + " unless disarmed");
     assertThat(status(approved).phase()).isEqualTo(Phase.ARMED);
     RunReport report = report(approved);
     assertThat(report.outcome()).isEqualTo(Phase.SUCCEEDED);

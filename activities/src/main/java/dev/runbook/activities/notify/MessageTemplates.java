@@ -3,6 +3,7 @@ package dev.runbook.activities.notify;
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
 import dev.runbook.workflows.model.Armed;
 import dev.runbook.workflows.model.DecisionAction;
+import dev.runbook.workflows.model.Shown;
 import java.time.Duration;
 import dev.runbook.workflows.policy.Durations;
 import java.util.ArrayList;
@@ -75,9 +76,9 @@ public final class MessageTemplates {
         yield new Draft(
             "ARMED: rollback of " + services + " " + in + " unless fixed" + sevTag,
             "The " + rollback + " of " + services + " is armed: " + (detail == null ? "it" : detail)
-                + " goes ahead " + (a == null ? "when its window ends" : "at " + a.endsAt())
+                + " goes ahead " + (a == null ? "when its window ends" : "at " + Shown.time(a.endsAt()))
                 + " unless it is fixed forward and disarmed first.",
-            with(facts("Rolls back", detail, "At", a == null ? null : a.endsAt().toString(),
+            with(facts("Rolls back", detail, "At", a == null ? null : Shown.time(a.endsAt()),
                 "Window", a == null ? null : window(a.window()), "Armed by", a == null ? null : a.by()), context),
             null,
             List.of(new Fact("Disarm", "./runbook disarm " + run + " --as NAME --reason \"fixed forward\""

@@ -63,7 +63,7 @@ class ReleaseHistoryTest {
 
     assertThat(h.lastKnownGood("v1")).isEmpty();
     assertThat(h.whyNoneGood("v1")).isEqualTo("v1 running now, verified healthy by rollback-shop at "
-        + T0.plusSeconds(30));
+        + dev.runbook.workflows.model.Shown.time(T0.plusSeconds(30)));
   }
 
   @Test

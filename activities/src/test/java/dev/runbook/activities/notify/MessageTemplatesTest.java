@@ -202,9 +202,9 @@ class MessageTemplatesTest {
     Message m = MessageTemplates.render(Samples.armed(null));
     assertThat(m.title()).isEqualTo("ARMED: rollback of api in 15 min unless fixed (P1)");
     assertThat(m.text()).contains(
-        "The emergency rollback of api is armed: api v2 -> v1 goes ahead at 2026-03-01T02:15:00Z unless it is"
+        "The emergency rollback of api is armed: api v2 -> v1 goes ahead at 2026-03-01 02:15:00 UTC unless it is"
             + " fixed forward and disarmed first.",
-        "Rolls back: api v2 -> v1", "At: 2026-03-01T02:15:00Z", "Window: 15 min", "Armed by: alice",
+        "Rolls back: api v2 -> v1", "At: 2026-03-01 02:15:00 UTC", "Window: 15 min", "Armed by: alice",
         "Disarm: ./runbook disarm rollback-api --as NAME --reason \"fixed forward\"", "Follow: ./runbook watch rollback-api");
     assertRunContext(m);
 

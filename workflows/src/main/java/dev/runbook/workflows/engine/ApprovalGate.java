@@ -11,6 +11,7 @@ import dev.runbook.workflows.model.PendingApproval;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.RefusalKind;
+import dev.runbook.workflows.model.Shown;
 import dev.runbook.workflows.model.StepState;
 import dev.runbook.workflows.model.Vote;
 import dev.runbook.workflows.policy.ApprovalRule;
@@ -84,7 +85,7 @@ final class ApprovalGate {
         Audience.APPROVERS,
         String.join(",", rule.roles()),
         "needs " + rule.describe()
-            + (dueAt == null ? "" : "; the armed rollback is due at " + dueAt
+            + (dueAt == null ? "" : "; the armed rollback is due at " + Shown.time(dueAt)
                 + ": approve before then and it goes ahead as soon as the window ends unless disarmed"));
     journal.audit(
         AuditEventType.APPROVAL_REQUESTED, null, s.id, rule.describe(), Map.of("roles", String.join(",", rule.roles())));
@@ -288,7 +289,7 @@ final class ApprovalGate {
       return run.receipt("approval counted (" + a.approvedBy.size() + " of " + a.rule.approvals() + ")");
     }
     String next = run.armed != null
-        ? "; the rollback goes ahead when the armed window ends at " + run.armed.endsAt() + " unless disarmed"
+        ? "; the rollback goes ahead when the armed window ends at " + Shown.time(run.armed.endsAt()) + " unless disarmed"
         : run.phase == Phase.SCHEDULED ? "; the run starts at " + run.request.notBefore() : "; the run goes on";
     return run.receipt("approved by " + vote.person() + next);
   }

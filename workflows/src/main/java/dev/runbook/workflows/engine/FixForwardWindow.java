@@ -14,6 +14,7 @@ import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.RefusalKind;
 import dev.runbook.workflows.model.RunbookRequest;
+import dev.runbook.workflows.model.Shown;
 import dev.runbook.workflows.model.StepState;
 import dev.runbook.workflows.policy.ApprovalRule;
 import dev.runbook.workflows.policy.Durations;
@@ -96,13 +97,13 @@ final class FixForwardWindow {
     state = State.OPEN;
     run.armed = armed;
     s.state = StepState.RUNNING;
-    s.detail = plan + " at " + endsAt + " unless disarmed";
-    run.waitingFor = "the armed window to end at " + endsAt + " (" + Durations.human(window) + "), then " + plan
+    s.detail = plan + " at " + Shown.time(endsAt) + " unless disarmed";
+    run.waitingFor = "the armed window to end at " + Shown.time(endsAt) + " (" + Durations.human(window) + "), then " + plan
         + " unless disarmed";
     run.setPhase(Phase.ARMED);
     journal.notify(NotificationKind.ARMED, Audience.TEAM, null, plan, null, armed);
     journal.audit(AuditEventType.ARMED, req.armingAlert() == null ? req.requestedBy() : null, s.id,
-        plan + " at " + endsAt + " unless disarmed", armedData(armed));
+        plan + " at " + Shown.time(endsAt) + " unless disarmed", armedData(armed));
     gate.open(rule, endsAt);
     journal.flush();
     run.refreshDetails();

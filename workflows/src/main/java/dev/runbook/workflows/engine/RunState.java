@@ -10,6 +10,7 @@ import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.RunReport;
 import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.model.RunbookRequest;
+import dev.runbook.workflows.model.Shown;
 import dev.runbook.workflows.model.StepState;
 import dev.runbook.workflows.model.StepStatus;
 import dev.runbook.workflows.policy.ApprovalRule;
@@ -251,7 +252,7 @@ final class RunState {
     }
     if (armed != null) {
       b.append("\n**Armed** by ").append(armed.by()).append(": ").append(armed.plan()).append(" at ")
-          .append(armed.endsAt()).append(" unless disarmed (`runbook disarm ").append(workflowId)
+          .append(Shown.time(armed.endsAt())).append(" unless disarmed (`runbook disarm ").append(workflowId)
           .append("` or `runbook cancel ").append(workflowId).append("`)\n");
     }
     if (outcomeMessage != null) {
