@@ -65,8 +65,8 @@ final class Backups {
         return reused(db, finalDir, done.get(), source, origin);
       }
       // What a crashed attempt left: a temp dir, or (by hand) a final dir without a verified manifest.
-      BackupStore.deleteTree(tempDir);
-      BackupStore.deleteTree(finalDir);
+      BackupFiles.deleteTree(tempDir);
+      BackupFiles.deleteTree(finalDir);
       BackupResult taken = take(db, key, id, tempDir, finalDir, planned, source);
       catalog.record(BackupStore.readManifest(finalDir).orElseThrow(), finalDir, origin);
       return taken;
@@ -84,9 +84,9 @@ final class Backups {
       String pgDumpVersion = db.engine().toolVersion(heartbeat);
       heartbeat.phase("dump");
       db.engine().dump(dump, id, key, heartbeat);
-      long size = BackupStore.size(dump);
+      long size = BackupFiles.size(dump);
       heartbeat.phase("checksum");
-      String sha256 = BackupStore.checksum(dump, () -> heartbeat.beat(size));
+      String sha256 = BackupFiles.checksum(dump, () -> heartbeat.beat(size));
       heartbeat.phase("verify");
       verifyArchive(db, id, dump, heartbeat);
       BackupManifest manifest = new BackupManifest(id, db.name(), source.physicalDatabase(), key, created,
@@ -273,7 +273,7 @@ final class Backups {
 
   private static void removeQuietly(Path dir) {
     try {
-      BackupStore.deleteTree(dir);
+      BackupFiles.deleteTree(dir);
     } catch (RuntimeException e) {
       log.warn("could not remove the partial backup {}: {}", dir, e.getMessage());
     }

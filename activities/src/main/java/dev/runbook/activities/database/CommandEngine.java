@@ -96,7 +96,7 @@ final class CommandEngine implements BackupEngine {
       throw new UncheckedIOException("cannot create the backup directory " + dump, e);
     }
     Map<String, String> values = backupValues(dump, backupId, key);
-    run("backup", templates.backup(), values, () -> heartbeat.beat(BackupStore.size(dump)));
+    run("backup", templates.backup(), values, () -> heartbeat.beat(BackupFiles.size(dump)));
     if (isEmpty(dump)) {
       throw Failures.of(FailureType.INVALID_INPUT, "databases." + name + ".command.backup ("
           + display(templates.backup(), values) + ") exited 0 but wrote nothing into " + dump + ": it must write"

@@ -79,7 +79,7 @@ final class DumpChecks {
   private static Checked plain(DumpFormat format, Path file, DumpHistory history, Heartbeat heartbeat)
       throws Refused, IOException {
     heartbeat.phase("check");
-    MessageDigest digest = BackupStore.sha256Digest();
+    MessageDigest digest = BackupFiles.sha256Digest();
     PlainDumpScanner scanner = new PlainDumpScanner(history);
     try (InputStream raw = new DigestInputStream(Files.newInputStream(file), digest);
         InputStream in = format == DumpFormat.PLAIN_GZIP ? new GZIPInputStream(raw, 1 << 16) : raw) {
@@ -91,7 +91,7 @@ final class DumpChecks {
         scanner.feed(buf, 0, n);
         read += n;
         sinceTick += n;
-        if (sinceTick >= BackupStore.TICK_BYTES) {
+        if (sinceTick >= BackupFiles.TICK_BYTES) {
           heartbeat.beat(read);
           sinceTick = 0;
         }
@@ -125,8 +125,8 @@ final class DumpChecks {
     }
     heartbeat.phase("checksum");
     String sha256 = format == DumpFormat.DIRECTORY
-        ? BackupStore.checksum(file, heartbeat::tick) : BackupStore.fileChecksum(file, heartbeat::tick);
-    long size = format == DumpFormat.DIRECTORY ? BackupStore.size(file) : Files.size(file);
+        ? BackupFiles.checksum(file, heartbeat::tick) : BackupFiles.fileChecksum(file, heartbeat::tick);
+    long size = format == DumpFormat.DIRECTORY ? BackupFiles.size(file) : Files.size(file);
     Instant created = created(toc).orElse(Files.getLastModifiedTime(file).toInstant());
     String pgDump = toc.stream().filter(l -> l.startsWith(DUMPED_BY)).map(l -> l.substring(DUMPED_BY.length()).strip())
         .findFirst().orElse(null);

@@ -66,7 +66,7 @@ enum DumpFormat {
    * prints the same); for a directory, {@link BackupStore#checksum} over its files.
    */
   String checksum(Path dumpDir, Runnable perChunk) {
-    return this == DIRECTORY ? BackupStore.checksum(dumpDir, perChunk) : BackupStore.fileChecksum(in(dumpDir), perChunk);
+    return this == DIRECTORY ? BackupFiles.checksum(dumpDir, perChunk) : BackupFiles.fileChecksum(in(dumpDir), perChunk);
   }
 
   /** Why a path is not a dump this product can import, as a person reads it (no file content). */

@@ -90,8 +90,8 @@ final class Imports {
         return reused(db, finalDir, done.get(), checked, live, origin, false);
       }
       Path tempDir = db.store().tempDir(db.name(), id);
-      BackupStore.deleteTree(tempDir);
-      BackupStore.deleteTree(finalDir);
+      BackupFiles.deleteTree(tempDir);
+      BackupFiles.deleteTree(finalDir);
       Instant importedAt = clock.instant();
       BackupManifest m = new BackupManifest(id, db.name(), live.physicalDatabase(), "import:" + checked.sha256(),
           checked.createdAt(), checked.sizeBytes(), checked.sha256(), checked.schemaVersion(),
@@ -190,9 +190,9 @@ final class Imports {
             copyFile(f, to, null, heartbeat);
           }
         }
-        copied = BackupStore.checksum(dumpDir, heartbeat::tick);
+        copied = BackupFiles.checksum(dumpDir, heartbeat::tick);
       } else {
-        MessageDigest digest = BackupStore.sha256Digest();
+        MessageDigest digest = BackupFiles.sha256Digest();
         copyFile(from, format.in(dumpDir), digest, heartbeat);
         copied = HexFormat.of().formatHex(digest.digest());
       }
@@ -219,7 +219,7 @@ final class Imports {
         }
         done += n;
         sinceTick += n;
-        if (sinceTick >= BackupStore.TICK_BYTES) {
+        if (sinceTick >= BackupFiles.TICK_BYTES) {
           heartbeat.beat(done);
           sinceTick = 0;
         }
@@ -229,7 +229,7 @@ final class Imports {
 
   private static void removeQuietly(Path dir) {
     try {
-      BackupStore.deleteTree(dir);
+      BackupFiles.deleteTree(dir);
     } catch (RuntimeException e) {
       log.warn("could not remove the partial import {}: {}", dir, e.getMessage());
     }

@@ -38,7 +38,7 @@ final class PgEngine implements BackupEngine {
 
   @Override
   public void dump(Path dump, String backupId, String key, Heartbeat heartbeat) {
-    tools.run(tools.dump(dump), "pg_dump of databases." + name, () -> heartbeat.beat(BackupStore.size(dump)));
+    tools.run(tools.dump(dump), "pg_dump of databases." + name, () -> heartbeat.beat(BackupFiles.size(dump)));
   }
 
   @Override

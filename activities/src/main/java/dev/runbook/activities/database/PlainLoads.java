@@ -67,7 +67,7 @@ final class PlainLoads {
 
   private static void stream(ConfiguredDatabase db, String backupId, DumpFormat format, Path dump, String sha256,
       List<String> prelude, OutputStream stdin) throws IOException {
-    MessageDigest digest = BackupStore.sha256Digest();
+    MessageDigest digest = BackupFiles.sha256Digest();
     PlainDumpScanner scanner = new PlainDumpScanner(null);
     try (InputStream raw = new DigestInputStream(Files.newInputStream(dump), digest);
         InputStream in = format == DumpFormat.PLAIN_GZIP ? new GZIPInputStream(raw, 1 << 16) : raw) {

@@ -76,7 +76,7 @@ public final class RetentionActivitiesImpl implements RetentionActivities {
     for (BackupStore.Expired e : db.store().expired(db.name(), db.settings().retention())) {
       Path dir = e.entry().path();
       remove(pass, Leftover.BACKUP, db, e.entry().backupId(), e.why(), dir, "rm -r " + dir, () -> {
-        BackupStore.deleteTree(dir);
+        BackupFiles.deleteTree(dir);
         catalog.removed(dir, clock.instant());
         return true;
       });

@@ -49,7 +49,7 @@ class BackupTest {
     BackupManifest m = BackupStore.readManifest(Path.of(first.path())).orElseThrow();
     assertThat(m.verified()).isTrue();
     assertThat(m.sha256()).isEqualTo(first.sha256()).hasSize(64);
-    assertThat(m.sizeBytes()).isEqualTo(BackupStore.size(Path.of(first.path(), "dump")));
+    assertThat(m.sizeBytes()).isEqualTo(BackupFiles.size(Path.of(first.path(), "dump")));
     assertThat(m.schemaVersion()).isEqualTo("2");
     assertThat(m.physicalDatabase()).isEqualTo(db);
     assertThat(m.pgDumpVersion()).startsWith("pg_dump (PostgreSQL)");
@@ -135,7 +135,7 @@ class BackupTest {
     BackupManifest m = BackupStore.readManifest(Path.of(r.path())).orElseThrow();
     BackupStore.writeManifest(Path.of(r.path()), new BackupManifest(m.backupId(), m.database(),
         m.physicalDatabase(), m.key(), m.createdAt(), m.sizeBytes(),
-        BackupStore.checksum(Path.of(r.path(), "dump"), () -> {}), m.schemaVersion(), m.pgDumpVersion(), true,
+        BackupFiles.checksum(Path.of(r.path(), "dump"), () -> {}), m.schemaVersion(), m.pgDumpVersion(), true,
         m.systemIdentifier(), m.host(), m.port()));
 
     var f = failure(() -> adapter.resolveBackup(new ResolveBackupRequest(NAME, r.backupId(), false)),

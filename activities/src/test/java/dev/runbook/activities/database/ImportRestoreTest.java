@@ -66,7 +66,7 @@ class ImportRestoreTest {
     assertThat(again.importedBy()).as("the first import's origin stays").isEqualTo("bob");
     assertThat(again.sha256()).isEqualTo(first.sha256());
     if (made != Made.DIRECTORY) {
-      assertThat(first.sha256()).isEqualTo(BackupStore.fileChecksum(file, () -> { }));
+      assertThat(first.sha256()).isEqualTo(BackupFiles.fileChecksum(file, () -> { }));
       assertThat(first.sizeBytes()).isEqualTo(Files.size(file));
     }
     List<BackupRecord> rows = Fixtures.rowsUnder(backups);

@@ -58,7 +58,7 @@ class MariaDbBackupTest {
     assertThat(Files.readString(dir.resolve("dump/dump.sql"))).contains("CREATE TABLE `orders`", "-- Dump completed");
     BackupManifest m = BackupStore.readManifest(dir).orElseThrow();
     assertThat(m.verified()).isTrue();
-    assertThat(m.sha256()).isEqualTo(BackupStore.checksum(dir.resolve("dump"), () -> {}));
+    assertThat(m.sha256()).isEqualTo(BackupFiles.checksum(dir.resolve("dump"), () -> {}));
     assertThat(m.source()).isEqualTo(first.source());
     try (Stream<Path> s = Files.list(root.resolve(NAME))) {
       assertThat(s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))).containsExactly(first.backupId());
@@ -99,7 +99,7 @@ class MariaDbBackupTest {
     Files.writeString(cutDir.resolve("dump/dump.sql"), text.substring(0, text.indexOf("-- Dump completed")));
     BackupManifest m = BackupStore.readManifest(cutDir).orElseThrow();
     BackupStore.writeManifest(cutDir, new BackupManifest(m.backupId(), m.database(), m.physicalDatabase(), m.key(),
-        m.createdAt(), m.sizeBytes(), BackupStore.checksum(cutDir.resolve("dump"), () -> {}), m.schemaVersion(),
+        m.createdAt(), m.sizeBytes(), BackupFiles.checksum(cutDir.resolve("dump"), () -> {}), m.schemaVersion(),
         m.pgDumpVersion(), true, m.systemIdentifier(), m.host(), m.port()));
     Files.writeString(Path.of(changed.path()).resolve("dump/dump.sql"), "-- Dump completed\n");
 
