@@ -9,6 +9,9 @@ import dev.runbook.workflows.activities.DatabaseActivities.InPlaceRestoreRequest
 import dev.runbook.workflows.activities.DatabaseActivities.ResolveBackupRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.RestoreResult;
 import dev.runbook.workflows.activities.FailureType;
+import dev.runbook.workflows.activities.RetentionActivities.Leftover;
+import dev.runbook.workflows.activities.RetentionActivities.PruneRequest;
+import dev.runbook.workflows.activities.RetentionActivities.Removal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +49,8 @@ class ProviderBackupTest {
         List.of("sh", cli, state.toString(), "restore", "{backup}"),
         null, null, null, null, Map.of(), null);
     var settings = new DatabaseSettings(null, null, "shop-worker-db", null, null, null, null, null, null,
-        Duration.ofMinutes(1), null, null, null, null, null, DatabaseSettings.COMMAND, templates, null, null, null);
+        Duration.ofMinutes(1), null, null, null, null, new BackupRetention(1, null), DatabaseSettings.COMMAND,
+        templates, null, null, null);
     assertThat(settings.problems("databases." + NAME)).isEmpty();
     adapter = new DatabaseActivitiesImpl(Map.of(NAME, settings), dir.resolve("backups"), dir, Clock.systemUTC(),
         Fixtures.catalog());
@@ -95,5 +99,29 @@ class ProviderBackupTest {
     var refused = failure(() -> junk.backup(new BackupRequest(NAME, "rollback-worker/p4/backup", false)),
         FailureType.INVALID_INPUT);
     assertThat(refused.getOriginalMessage()).contains("a provider's backup ID must be one line");
+  }
+
+  @Test
+  void retentionRemovesTheOlderBackupsFilesAndLockFilesOnlyAndNeverConnectsAsIfItWerePostgresql() throws IOException {
+    BackupResult older = adapter.backup(new BackupRequest(NAME, "rollback-worker/r1/backup", false));
+    BackupResult newer = adapter.backup(new BackupRequest(NAME, "rollback-worker/r2/backup", false));
+    // No PostgreSQL answers for this database (its port is 0): looking for staged copies there
+    // would fail the prune. They are the engine's own.
+    var retention = new RetentionActivitiesImpl(adapter, tag -> new RunLiveness.Run(RunLiveness.State.UNKNOWN, null,
+        "no such run"), Clock.systemUTC());
+
+    var first = retention.prune(new PruneRequest(NAME, "cleanup-worker-1a2b3c4d/prune", false));
+    var again = retention.prune(new PruneRequest(NAME, "cleanup-worker-1a2b3c4d/prune", false));
+
+    assertThat(first.removed()).extracting(Removal::kind, Removal::name).contains(
+        org.assertj.core.groups.Tuple.tuple(Leftover.BACKUP, older.backupId()));
+    assertThat(first.removed()).extracting(Removal::kind)
+        .containsOnly(Leftover.BACKUP, Leftover.LOCK_FILE)
+        .doesNotContain(Leftover.SAFETY_COPY, Leftover.STAGING_DATABASE);
+    assertThat(Files.exists(Path.of(older.path()))).isFalse();
+    assertThat(Files.exists(Path.of(newer.path()))).as("the newest verified backup stays").isTrue();
+    assertThat(again.removed()).extracting(Removal::name).containsExactlyElementsOf(
+        first.removed().stream().map(Removal::name).toList());
+    assertThat(state.resolve("restores")).as("the provider was never asked to restore").doesNotExist();
   }
 }
