@@ -46,8 +46,9 @@ final class BackupsCommand extends Common implements Callable<Integer> {
     }
     if (backups.isEmpty()) {
       out().println("no backups" + (database == null ? "" : " of " + database) + " in the rollback log yet:"
-          + " a database rollback, or an emergency one with --with-database, takes one; `runbook backup import"
-          + " DATABASE FILE` imports a dump you have");
+          + " `runbook backup DATABASE` takes one now (and databases.NAME.backup.schedule on a schedule), as does"
+          + " a database rollback or an emergency one with --with-database; `runbook backup import DATABASE FILE`"
+          + " imports a dump you have");
       return 0;
     }
     List<List<String>> rows = new ArrayList<>();
