@@ -50,6 +50,8 @@ public final class ApiServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ThreadPoolExecutor pool;
+  /** How long close waits for requests already answered to finish before it judges the server idle. */
+  private static final java.time.Duration SETTLE = java.time.Duration.ofMillis(250);
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Router router = new Router();
@@ -187,7 +189,17 @@ public final class ApiServer implements AutoCloseable {
       return;
     }
     // HttpServer.stop(n) on Java 17 waits the full n seconds when nothing is in flight, so only
-    // wait when something is.
+    // wait when something is. A request answered a moment ago may still be logging its line: give
+    // it a moment to finish before judging.
+    long settled = System.nanoTime() + SETTLE.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() < settled) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     server.stop(inFlight.get() == 0 ? 0 : GRACE_SECONDS);
     pool.shutdown();
     try {
