@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.runbook.activities.database.DatabaseSettings;
 import dev.runbook.activities.notify.NotifySettings;
 import dev.runbook.activities.service.ServiceSettings;
+import dev.runbook.activities.service.TargetKind;
 import dev.runbook.starter.api.ApiSettings;
 import dev.runbook.workflows.policy.PolicySnapshot;
 import java.util.ArrayList;
@@ -95,6 +96,7 @@ public record RunbookConfig(
         p.add(path + ".services is empty: list the environment's services in start order");
         return;
       }
+      TargetKind.problem(path + ".kind", e.kind()).ifPresent(p::add);
       e.services().forEach(s -> {
         if (!services.containsKey(s)) {
           p.add(path + ".services: '" + s + "' is not under services: add it there or remove it here");
