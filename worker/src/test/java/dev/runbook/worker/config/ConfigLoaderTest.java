@@ -7,6 +7,7 @@ import dev.runbook.workflows.model.Severity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import dev.runbook.workflows.model.RunbookType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,8 @@ class ConfigLoaderTest {
     assertThat(c.environments().get("prod").kind()).isEqualTo("production");
     assertThat(c.environments().get("staging").kind()).isEqualTo("staging");
     assertThat(c.services().get("checkout-staging").kind()).isEqualTo("staging");
+    assertThat(c.slas().forRun(RunbookType.EMERGENCY, List.of("checkout"))).contains(Duration.ofMinutes(10));
+    assertThat(c.slas().forRun(RunbookType.EMERGENCY, List.of("storefront"))).contains(Duration.ofMinutes(5));
     assertThat(c.policySnapshot().policy().ruleFor(Severity.P1, false).timeout()).isEqualTo(Duration.ofMinutes(15));
     assertThat(c.policySnapshot().people()).extracting(p -> p.name()).contains("alice", "carol");
     assertThat(c.worker().shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
