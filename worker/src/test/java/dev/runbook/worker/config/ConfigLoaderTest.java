@@ -181,6 +181,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void slasAreCheckedWhereTheyAreWritten() {
+    assertThat(problems("""
+        services:
+          api: {adapter: command, command: {deploy: [deploy, "{version}"]}, healthUrl: "http://127.0.0.1:1/h"}
+        slas:
+          emergency: 0s
+          services: {api: 5m, shop: 10m}
+        """, NO_ENV)).containsExactlyInAnyOrder(
+            "slas.emergency: PT0S is not a positive duration: write how long a rollback may take, e.g. 10m",
+            "slas.services: 'shop' is not under services: add it there or remove it here");
+    assertThat(problems("slas: {database: soon}\n", NO_ENV)).singleElement().asString().startsWith("slas.database: ");
+  }
+
+  @Test
   void aBadDurationSaysHowToWriteOne() {
     assertThat(problems("""
         policy:

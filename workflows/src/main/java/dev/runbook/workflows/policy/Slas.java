@@ -4,8 +4,10 @@ import dev.runbook.workflows.model.RunbookType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How long a rollback may take, from its start to rolled back and verified (the health watch after
@@ -22,7 +24,8 @@ import java.util.Optional;
  */
 public record Slas(Duration emergency, Duration database, Duration full, Map<String, Duration> services) {
   public Slas {
-    services = services == null ? Map.of() : Map.copyOf(services);
+    // A service written without a value stays, as null, for problems() to name.
+    services = services == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(services));
   }
 
   public static Slas none() {
@@ -54,7 +57,7 @@ public record Slas(Duration emergency, Duration database, Duration full, Map<Str
   }
 
   /** @param path the YAML path of the section, {@code slas} */
-  public List<String> problems(String path, java.util.Set<String> knownServices) {
+  public List<String> problems(String path, Set<String> knownServices) {
     List<String> p = new ArrayList<>();
     positive(p, path + ".emergency", emergency);
     positive(p, path + ".database", database);
@@ -62,6 +65,9 @@ public record Slas(Duration emergency, Duration database, Duration full, Map<Str
     services.forEach((name, d) -> {
       if (!knownServices.contains(name)) {
         p.add(path + ".services: '" + name + "' is not under services: add it there or remove it here");
+      }
+      if (d == null) {
+        p.add(path + ".services." + name + ": empty: write how long a rollback of this service may take, e.g. 5m");
       }
       positive(p, path + ".services." + name, d);
     });
@@ -71,8 +77,6 @@ public record Slas(Duration emergency, Duration database, Duration full, Map<Str
   private static void positive(List<String> p, String path, Duration d) {
     if (d != null && (d.isNegative() || d.isZero())) {
       p.add(path + ": " + d + " is not a positive duration: write how long a rollback may take, e.g. 10m");
-    } else if (path.contains(".services.") && d == null) {
-      p.add(path + ": empty: write how long a rollback of this service may take, e.g. 5m");
     }
   }
 
@@ -94,10 +98,10 @@ public record Slas(Duration emergency, Duration database, Duration full, Map<Str
     long m = s % 3600 / 60;
     long sec = s % 60;
     if (h > 0) {
-      return h + "h" + (m == 0 && sec == 0 ? "" : String.format("%02dm", m)) + (sec == 0 ? "" : String.format("%02ds", sec));
+      return h + "h" + (m == 0 && sec == 0 ? "" : String.format(Locale.ROOT, "%02dm", m)) + (sec == 0 ? "" : String.format(Locale.ROOT, "%02ds", sec));
     }
     if (m > 0) {
-      return m + "m" + (sec == 0 ? "" : String.format("%02ds", sec));
+      return m + "m" + (sec == 0 ? "" : String.format(Locale.ROOT, "%02ds", sec));
     }
     return sec + "s";
   }

@@ -27,4 +27,13 @@ class SlasTest {
         "slas.emergency: PT0S is not a positive duration: write how long a rollback may take, e.g. 10m",
         "slas.services: 'shop' is not under services: add it there or remove it here");
   }
+
+  @Test
+  void aServiceWrittenWithoutItsDurationIsNamed() {
+    Map<String, Duration> services = new java.util.HashMap<>();
+    services.put("web", null);
+
+    assertThat(new Slas(null, null, null, services).problems("slas", Set.of("web"))).containsExactly(
+        "slas.services.web: empty: write how long a rollback of this service may take, e.g. 5m");
+  }
 }
