@@ -9,6 +9,8 @@ import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.EmergencyRollbackResult;
+import dev.runbook.workflows.model.FullRollbackRequest;
+import dev.runbook.workflows.model.FullRollbackResult;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.Severity;
 import dev.runbook.workflows.policy.ApprovalPolicy;
@@ -18,6 +20,7 @@ import dev.runbook.workflows.testing.Runs;
 import dev.runbook.workflows.testing.WorkflowTest;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A real run compares its time to rolled back and verified with the SLA its policy snapshot carries. */
@@ -64,6 +67,20 @@ class SlaTest extends WorkflowTest {
 
     assertThat(resolved().detail()).containsPattern("; over SLA by 3m0\\ds \\(13m0\\ds of 10m\\)$");
     assertThat(measured().data()).containsEntry("withinSla", "false");
+  }
+
+  @Test
+  void theFullRunbooksStatusReportSaysHowItComparedWithItsSla() {
+    sla(Duration.ofMinutes(30));
+
+    Runs.start(client, queue, new FullRollbackRequest("prod", List.of("api", "web"), List.of(), Severity.P0,
+        "release 42", FakeWorld.REQUESTER, false, null, null, null, null)).getResult(FullRollbackResult.class);
+
+    Notification report = world.notifications().stream().filter(n -> n.kind() == NotificationKind.REPORT)
+        .findFirst().orElseThrow();
+    assertThat(report.detail()).endsWith("; within SLA (0s of 30m)");
+    assertThat(world.audit()).filteredOn(e -> e.type() == AuditEventType.SLA_MEASURED).singleElement()
+        .satisfies(e -> assertThat(e.step()).isEqualTo("report"));
   }
 
   @Test
