@@ -47,7 +47,7 @@ public final class Wiring {
           c.notifications(), new JdbcDeliveryLog(audit.dataSource()), console,
           java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build()),
       new AuditActivitiesImpl(audit.dataSource(), metrics::onEvent),
-      new PolicyActivitiesImpl(c::policySnapshot)
+      new PolicyActivitiesImpl(c::policySnapshot, c::slas)
     };
   }
 }

@@ -127,6 +127,8 @@ public final class AuditActivitiesImpl implements AuditActivities {
           "update runs set from_version = coalesce(?, from_version), to_version = coalesce(?, to_version)"
               + " where run_id = ?",
           d.get("from"), d.get("to"), batch.runId());
+      case SLA_MEASURED -> update(c, "update runs set sla = ?, within_sla = ? where run_id = ?",
+          d.get("sla"), d.get("withinSla") == null ? null : Boolean.valueOf(d.get("withinSla")), batch.runId());
       case RUN_FINISHED -> update(c,
           "update runs set finished_at = ?, outcome = ?, duration_ms = ?, from_version = coalesce(?, from_version),"
               + " to_version = coalesce(?, to_version), message = ? where run_id = ?",

@@ -37,7 +37,7 @@ public final class RollbackLogStore {
    */
   public List<RollbackLogEntry> recent(int limit, String service, boolean openOnly) {
     String sql = "select workflow_id, run_id, runbook, severity, services, started_at, finished_at,"
-        + " from_version, to_version, reason, requested_by, incident_id, dry_run, duration_ms, outcome, message,"
+        + " from_version, to_version, reason, requested_by, incident_id, dry_run, duration_ms, outcome, message, sla,"
         + " " + MONITORING + " as monitoring"
         + " from runs where (?::text is null or ? = any(services))"
         + (openOnly ? " and finished_at is null" : "")
@@ -69,7 +69,8 @@ public final class RollbackLogStore {
               duration,
               rs.getString("outcome"),
               rs.getString("message"),
-              rs.getBoolean("monitoring")));
+              rs.getBoolean("monitoring"),
+              rs.getString("sla")));
         }
       }
       return out;

@@ -103,7 +103,7 @@ public final class ServiceActivitiesImpl implements ServiceActivities {
     Endpoints endpoints = new Endpoints(settings.healthUrl(), settings.versionUrl(),
         settings.versionField());
     VersionHistory history = new VersionHistory(stateDir.resolve("history.json"), clock);
-    AdapterKind kind = settings.kind().orElseThrow();
+    AdapterKind kind = settings.adapterKind().orElseThrow();
     return switch (kind) {
       case PROCESS -> new ProcessAdapter(name, settings.process(), endpoints,
           workDir(baseDir, settings.process().workDir()), stateDir, history, executables);

@@ -31,6 +31,7 @@ import java.util.function.Function;
  *     smokeChecks: [ ... ]           # see CheckSettings
  *     errorRate: { ... }             # see ErrorRateSettings
  *     config: { envFile: deploy/.env }   # its configuration, see ConfigSettings
+ *     kind: staging                  # production (the default), staging or another lower-case word
  * </pre>
  *
  * When {@code healthUrl} or {@code versionUrl} is not set, the adapter's own view is used: the
@@ -50,7 +51,8 @@ public record ServiceSettings(
     ErrorRateSettings errorRate,
     Duration verifyTimeout,
     Duration soak,
-    ConfigSettings config) {
+    ConfigSettings config,
+    String kind) {
 
   /** How long a release must run without being rolled back to count as good without checks. */
   public static final Duration DEFAULT_SOAK = Duration.ofHours(1);
@@ -60,6 +62,15 @@ public record ServiceSettings(
     smokeChecks = smokeChecks == null ? List.of() : List.copyOf(smokeChecks);
     verifyTimeout = verifyTimeout == null ? Duration.ofMinutes(2) : verifyTimeout;
     soak = soak == null ? DEFAULT_SOAK : soak;
+    kind = TargetKind.orDefault(kind);
+  }
+
+  public ServiceSettings(String adapter, ProcessSettings process, CommandSettings command,
+      ComposeSettings dockerCompose, KubernetesSettings kubernetes, String healthUrl,
+      String versionUrl, String versionField, List<CheckSettings> smokeChecks,
+      ErrorRateSettings errorRate, Duration verifyTimeout, Duration soak, ConfigSettings config) {
+    this(adapter, process, command, dockerCompose, kubernetes, healthUrl, versionUrl,
+        versionField, smokeChecks, errorRate, verifyTimeout, soak, config, null);
   }
 
   public ServiceSettings(String adapter, ProcessSettings process, CommandSettings command,
@@ -67,7 +78,7 @@ public record ServiceSettings(
       String versionUrl, String versionField, List<CheckSettings> smokeChecks,
       ErrorRateSettings errorRate, Duration verifyTimeout) {
     this(adapter, process, command, dockerCompose, kubernetes, healthUrl, versionUrl,
-        versionField, smokeChecks, errorRate, verifyTimeout, null, null);
+        versionField, smokeChecks, errorRate, verifyTimeout, null, null, null);
   }
 
   public ServiceSettings(String adapter, ProcessSettings process, CommandSettings command,
@@ -75,16 +86,16 @@ public record ServiceSettings(
       String versionUrl, String versionField, List<CheckSettings> smokeChecks,
       ErrorRateSettings errorRate, Duration verifyTimeout, Duration soak) {
     this(adapter, process, command, dockerCompose, kubernetes, healthUrl, versionUrl,
-        versionField, smokeChecks, errorRate, verifyTimeout, soak, null);
+        versionField, smokeChecks, errorRate, verifyTimeout, soak, null, null);
   }
 
   /** The same service with a configuration. */
   public ServiceSettings withConfig(ConfigSettings config) {
     return new ServiceSettings(adapter, process, command, dockerCompose, kubernetes, healthUrl, versionUrl,
-        versionField, smokeChecks, errorRate, verifyTimeout, soak, config);
+        versionField, smokeChecks, errorRate, verifyTimeout, soak, config, kind);
   }
 
-  Optional<AdapterKind> kind() {
+  Optional<AdapterKind> adapterKind() {
     return AdapterKind.parse(adapter);
   }
 
@@ -122,7 +133,7 @@ public record ServiceSettings(
   /** @param path the YAML path of this service, e.g. {@code services.api} */
   public List<String> problems(String path) {
     List<String> problems = new ArrayList<>();
-    Optional<AdapterKind> kind = kind();
+    Optional<AdapterKind> kind = adapterKind();
     if (adapter == null) {
       problems.add(path + ".adapter: missing: use " + AdapterKind.CHOICES);
     } else if (kind.isEmpty()) {
@@ -152,6 +163,7 @@ public record ServiceSettings(
     }
     positive(problems, path + ".verifyTimeout", verifyTimeout);
     positive(problems, path + ".soak", soak);
+    TargetKind.problem(path + ".kind", this.kind).ifPresent(problems::add);
     if (config != null) {
       problems.addAll(config.withDefaults(kubernetes).problems(path + ".config"));
     }

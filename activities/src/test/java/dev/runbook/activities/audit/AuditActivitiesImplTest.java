@@ -144,6 +144,23 @@ class AuditActivitiesImplTest {
   }
 
   @Test
+  void theRollbackLogRecordsHowARunComparedWithItsSla() throws Exception {
+    world.policy(new dev.runbook.workflows.policy.PolicySnapshot(
+        dev.runbook.workflows.policy.ApprovalPolicy.defaults(), FakeWorld.people(), java.time.Duration.ofMinutes(10)));
+    WorkflowStub run = Runs.start(client, queue, Runs.request(RunbookType.EMERGENCY, Severity.P1, false));
+    Runs.awaitPhase(testEnv, run, Phase.AWAITING_APPROVAL);
+    assertThat(new RollbackLogStore(db).recent(5, "api", true)).singleElement()
+        .satisfies(e -> assertThat(e.sla()).as("not rolled back yet").isNull());
+    testEnv.sleep(java.time.Duration.ofMinutes(13));
+    Runs.approve(run, "alice");
+    Runs.awaitPhase(testEnv, run, Phase.MONITORING);
+
+    assertThat(new RollbackLogStore(db).recent(5, "api", true)).singleElement()
+        .satisfies(e -> assertThat(e.sla()).matches("over SLA by 3m0\\ds \\(13m0\\ds of 10m\\)"));
+    assertThat(rows("select within_sla from runs")).containsExactly("false");
+  }
+
+  @Test
   void aRunWritesItsStepsVotesDecisionsAndOutcomeAsItGoes() throws Exception {
     world.fail("Service.deploy", FailureType.NOT_SUPPORTED, 1);
     WorkflowStub run = Runs.start(client, queue, Runs.request(RunbookType.EMERGENCY, Severity.P1, false));

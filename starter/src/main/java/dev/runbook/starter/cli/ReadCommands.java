@@ -88,7 +88,7 @@ final class ReadCommands {
   }
 
   @Command(name = "log", mixinStandardHelpOptions = true,
-      description = "The rollback log: date, service, from, to, reason, duration, outcome.")
+      description = "The rollback log: date, service, from, to, duration, SLA (once a run has one), outcome, reason.")
   static final class LogCommand extends Common implements Callable<Integer> {
     @Option(names = "--service", description = "Only this service.")
     String service;
@@ -107,15 +107,26 @@ final class ReadCommands {
         Output.json(out(), runs);
         return 0;
       }
+      // The SLA column appears once some run has been measured against an SLA.
+      boolean slas = runs.stream().anyMatch(e -> e.sla() != null);
       List<List<String>> rows = new ArrayList<>();
       for (RollbackLogEntry e : runs) {
-        rows.add(List.of(Output.when(e.startedAt()), Output.target(e),
+        List<String> row = new ArrayList<>(List.of(Output.when(e.startedAt()), Output.target(e),
             Objects.toString(e.fromVersion(), "-"), Objects.toString(e.toVersion(), "-"),
-            e.durationMs() == null ? "-" : Output.duration(Duration.ofMillis(e.durationMs())),
-            Output.state(e),
-            e.reason() == null ? "-" : e.reason()));
+            e.durationMs() == null ? "-" : Output.duration(Duration.ofMillis(e.durationMs()))));
+        if (slas) {
+          row.add(Objects.toString(e.sla(), "-"));
+        }
+        row.add(Output.state(e));
+        row.add(e.reason() == null ? "-" : e.reason());
+        rows.add(row);
       }
-      Output.table(out(), List.of("DATE", "SERVICE", "FROM", "TO", "DURATION", "OUTCOME", "REASON"), rows);
+      List<String> header = new ArrayList<>(List.of("DATE", "SERVICE", "FROM", "TO", "DURATION"));
+      if (slas) {
+        header.add("SLA");
+      }
+      header.addAll(List.of("OUTCOME", "REASON"));
+      Output.table(out(), header, rows);
       return 0;
     }
   }

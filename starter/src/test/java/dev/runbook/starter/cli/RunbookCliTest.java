@@ -284,6 +284,27 @@ class RunbookCliTest {
   }
 
   @Test
+  void theLogShowsHowEachRunComparedWithItsSla() {
+    logRows.add(new RollbackLogEntry("rollback-api", "r1", "emergency", "P0", List.of("api"),
+        Instant.parse("2026-11-21T03:04:00Z"), Instant.parse("2026-11-21T03:31:00Z"), "v2", "v1",
+        "checkout errors", "erin", null, false, 1_620_000L, "succeeded", "rolled back", false,
+        "over SLA by 3m05s (13m05s of 10m)"));
+    logRows.add(new RollbackLogEntry("rollback-web", "r2", "emergency", "P0", List.of("web"),
+        Instant.parse("2026-11-21T04:00:00Z"), null, "v3", "v2", "5xx", "bob", null, false,
+        null, null, null, true, "within SLA (4m12s of 5m)"));
+    logRows.add(new RollbackLogEntry("rollback-shop", "r3", "database", "P0", List.of("shop"),
+        Instant.parse("2026-11-21T05:00:00Z"), null, null, null, "bad index", "bob", null, false,
+        null, null, null, false));
+
+    assertThat(run("log").out().lines().toList()).containsExactly(
+        "DATE              SERVICE  FROM  TO  DURATION  SLA                                OUTCOME     REASON",
+        "2026-11-21 03:04  api      v2    v1  27m       over SLA by 3m05s (13m05s of 10m)  succeeded   checkout errors",
+        "2026-11-21 04:00  web      v3    v2  -         within SLA (4m12s of 5m)           monitoring  5xx",
+        "2026-11-21 05:00  shop     -     -   -         -                                  running     bad index");
+    assertThat(run("log", "--json").out()).contains("\"sla\" : \"over SLA by 3m05s (13m05s of 10m)\"");
+  }
+
+  @Test
   void statusAndWatchShowAStepBeingRetriedOnOneLine() {
     world.fail("Service.deploy", dev.runbook.workflows.activities.FailureType.COMMAND_FAILED, 2);
     run("start", "emergency", "api", "-s", "P0", "-r", "errors after v2", "--as", "erin", "--monitor-for", "0m");

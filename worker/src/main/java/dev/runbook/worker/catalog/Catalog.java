@@ -30,14 +30,25 @@ public record Catalog(
   /**
    * @param soak how long an unchecked release must run to count as good
    * @param config the kind of configuration it keeps (envFile, kubernetes, command), or null
+   * @param kind production, staging, ...; null in catalogs published before kinds, read as
+   *     production
    */
-  public record Service(String adapter, Duration soak, String config) {
+  public record Service(String adapter, Duration soak, String config, String kind) {
+    public Service(String adapter, Duration soak, String config) {
+      this(adapter, soak, config, null);
+    }
+
     public Service(String adapter, Duration soak) {
-      this(adapter, soak, null);
+      this(adapter, soak, null, null);
     }
   }
 
-  public record Environment(List<String> services, List<String> databases) {}
+  /** @param kind as {@link Service#kind()} */
+  public record Environment(List<String> services, List<String> databases, String kind) {
+    public Environment(List<String> services, List<String> databases) {
+      this(services, databases, null);
+    }
+  }
 
   @com.fasterxml.jackson.annotation.JsonCreator
   public Catalog {
@@ -57,9 +68,9 @@ public record Catalog(
   public static Catalog of(RunbookConfig config, String fingerprint, String source) {
     Map<String, Service> services = new LinkedHashMap<>();
     config.services().forEach((name, s) -> services.put(name,
-        new Service(s.adapter(), s.soak(), s.config() == null ? null : s.config().kind())));
+        new Service(s.adapter(), s.soak(), s.config() == null ? null : s.config().kind(), s.kind())));
     Map<String, Environment> environments = new LinkedHashMap<>();
-    config.environments().forEach((name, e) -> environments.put(name, new Environment(e.services(), e.databaseList())));
+    config.environments().forEach((name, e) -> environments.put(name, new Environment(e.services(), e.databaseList(), e.kind())));
     return new Catalog(
         fingerprint,
         source,

@@ -2,6 +2,7 @@ package dev.runbook.worker.catalog;
 
 import dev.runbook.activities.ledger.ReleaseHistory;
 import dev.runbook.activities.ledger.ReleaseLedger;
+import dev.runbook.activities.service.TargetKind;
 import dev.runbook.starter.client.StartCheck;
 import dev.runbook.workflows.model.BackupImportRequest;
 import dev.runbook.workflows.model.DatabaseMode;
@@ -209,6 +210,47 @@ public final class StartChecks implements StartCheck {
       p.add(service + ": no configuration is known good; the release ledger says: " + history.whyNoGoodConfig(null)
           + ". Record a deploy CI has checked with `runbook record deploy " + service + " VERSION --verified` (it"
           + " snapshots the configuration), or roll back the version only");
+    }
+  }
+
+  /**
+   * Whether a drill may run on this service or environment: it must be one the workers run, and
+   * neither it nor (for an environment) any of its services may be of kind production, so that a
+   * drill is refused before anything of it starts.
+   *
+   * @param target a service or an environment name
+   */
+  public List<String> drillTargetProblems(String target) {
+    Catalog c = catalog.get();
+    List<String> p = new ArrayList<>();
+    Catalog.Service service = c.services().get(target);
+    Catalog.Environment env = c.environments().get(target);
+    if (service == null && env == null) {
+      List<String> names = new ArrayList<>(c.services().keySet());
+      names.addAll(c.environments().keySet());
+      p.add("target: '" + Validation.printable(String.valueOf(target)) + "' is neither a service nor an environment in "
+          + c.source() + known(names) + ": name a staging one, or configure it");
+      return p;
+    }
+    if (service != null) {
+      production(p, c, "service " + target, service.kind());
+    }
+    if (env != null) {
+      production(p, c, "environment " + target, env.kind());
+      for (String s : env.services()) {
+        Catalog.Service member = c.services().get(s);
+        if (member != null) {
+          production(p, c, "service " + s + " of environment " + target, member.kind());
+        }
+      }
+    }
+    return p;
+  }
+
+  private static void production(List<String> p, Catalog c, String what, String kind) {
+    if (TargetKind.isProduction(kind)) {
+      p.add("target: drills never touch production: " + what + " is kind production in " + c.source()
+          + ": give a staging one, or write its kind (kind: staging) if it is not production");
     }
   }
 

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.runbook.activities.database.DatabaseSettings;
 import dev.runbook.activities.notify.NotifySettings;
 import dev.runbook.activities.service.ServiceSettings;
+import dev.runbook.activities.service.TargetKind;
 import dev.runbook.starter.api.ApiSettings;
 import dev.runbook.workflows.policy.PolicySnapshot;
+import dev.runbook.workflows.policy.Slas;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +27,8 @@ public record RunbookConfig(
     @JsonProperty("notify") NotifySettings notifications,
     Map<String, EnvironmentSettings> environments,
     ApiSection api,
-    WorkerSettings worker) {
+    WorkerSettings worker,
+    Slas slas) {
 
   public RunbookConfig {
     temporal = temporal == null ? TemporalSettings.defaults() : temporal.withDefaults();
@@ -35,12 +38,13 @@ public record RunbookConfig(
     databases = databases == null ? Map.of() : new LinkedHashMap<>(databases);
     notifications = notifications == null ? NotifySettings.console() : notifications;
     environments = environments == null ? Map.of() : new LinkedHashMap<>(environments);
+    slas = slas == null ? Slas.none() : slas;
     worker = (worker == null ? new WorkerSettings(null, null, null, null, null) : worker).withDefaults();
   }
 
   /** No file: the embedded server, console messages, the default policy, nobody configured. */
   public static RunbookConfig defaults() {
-    return new RunbookConfig(null, null, null, null, null, null, null, null, null, null);
+    return new RunbookConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The policy and people the runs snapshot at their start. */
@@ -95,6 +99,7 @@ public record RunbookConfig(
         p.add(path + ".services is empty: list the environment's services in start order");
         return;
       }
+      TargetKind.problem(path + ".kind", e.kind()).ifPresent(p::add);
       e.services().forEach(s -> {
         if (!services.containsKey(s)) {
           p.add(path + ".services: '" + s + "' is not under services: add it there or remove it here");
@@ -107,6 +112,7 @@ public record RunbookConfig(
       });
     });
     p.addAll(worker.problems("worker"));
+    p.addAll(slas.problems("slas", services.keySet()));
     // people and environments are checked above, where they are written; the rest of the API here
     apiSettings().problems("api").stream()
         .filter(m -> !m.startsWith("api.people") && !m.startsWith("api.environments"))

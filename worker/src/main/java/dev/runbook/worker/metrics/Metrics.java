@@ -16,7 +16,8 @@ import java.time.format.DateTimeParseException;
 
 /**
  * The process's metrics in Prometheus format: the Temporal SDK's own (through Micrometer) and the
- * runbook's: runs started and finished by outcome, and how long each step took.
+ * runbook's: runs started and finished by outcome, how long each step took, and how rollbacks
+ * compared with their SLA.
  */
 public final class Metrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -66,6 +67,13 @@ public final class Metrics {
       Counter.builder("runbook_decisions").description("Operator decisions on failed steps")
           .tag("runbook", type).tag("action", String.valueOf(e.data().get("action")))
           .register(registry).increment();
+    } else if (e.type() == AuditEventType.SLA_MEASURED && e.data().get("tookMs") != null) {
+      boolean within = Boolean.parseBoolean(e.data().get("withinSla"));
+      Counter.builder("runbook_sla_runs").description("Rollbacks measured against their SLA, within or over it")
+          .tag("runbook", type).tag("result", within ? "within" : "over")
+          .register(registry).increment();
+      Timer.builder("runbook_time_to_rollback").description("From a run's start to rolled back and verified")
+          .tag("runbook", type).register(registry).record(Duration.ofMillis(Long.parseLong(e.data().get("tookMs"))));
     } else if (e.type() == AuditEventType.REFUSED) {
       Counter.builder("runbook_refusals").description("Votes and decisions refused")
           .tag("runbook", type).register(registry).increment();

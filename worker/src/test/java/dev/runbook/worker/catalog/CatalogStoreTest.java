@@ -34,8 +34,8 @@ class CatalogStoreTest {
 
   private static Catalog catalog(String fingerprint, String service) {
     return new Catalog(fingerprint, "/etc/runbook/runbook.yaml", "runbook",
-        Map.of(service, new Catalog.Service("process", Duration.ofMinutes(30))), List.of("shop"),
-        Map.of("prod", new Catalog.Environment(List.of(service), List.of("shop"))), List.of("erin", "alice"));
+        Map.of(service, new Catalog.Service("process", Duration.ofMinutes(30), null, "staging")), List.of("shop"),
+        Map.of("prod", new Catalog.Environment(List.of(service), List.of("shop"), "staging")), List.of("erin", "alice"));
   }
 
   @Test
@@ -53,6 +53,8 @@ class CatalogStoreTest {
     assertThat(current.services()).containsOnlyKeys("cart");
     assertThat(current.services().get("cart").soak()).isEqualTo(Duration.ofMinutes(30));
     assertThat(current.environments().get("prod").databases()).containsExactly("shop");
+    assertThat(current.services().get("cart").kind()).as("a drill checks it before it starts").isEqualTo("staging");
+    assertThat(current.environments().get("prod").kind()).isEqualTo("staging");
     assertThat(current.people()).containsExactly("erin", "alice");
     assertThat(early.current("other-queue")).isEmpty();
   }

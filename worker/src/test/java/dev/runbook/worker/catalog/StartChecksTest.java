@@ -128,4 +128,31 @@ class StartChecksTest {
     Catalog.Service old = json.readValue("{\"adapter\":\"process\",\"soak\":3600.0}", Catalog.Service.class);
     assertThat(old.config()).isNull();
   }
+
+  @Test
+  void aDrillOnAProductionTargetIsRefusedAndOnAStagingOneIsNot() {
+    Catalog kinds = new Catalog("abc", "/srv/runbook.yaml", "runbook",
+        Map.of("shop", new Catalog.Service("process", Duration.ofHours(1), null, "production"),
+            "shop-staging", new Catalog.Service("process", Duration.ofHours(1), null, "staging"),
+            "web-staging", new Catalog.Service("command", Duration.ofHours(1), null, "staging"),
+            "legacy", new Catalog.Service("command", Duration.ofHours(1))),
+        List.of(), Map.of(
+            "staging", new Catalog.Environment(List.of("shop-staging", "web-staging"), List.of(), "staging"),
+            "mixed", new Catalog.Environment(List.of("shop-staging", "shop"), List.of(), "staging")),
+        List.of("erin"));
+    StartChecks drills = StartChecks.of(kinds, null);
+
+    assertThat(drills.drillTargetProblems("shop-staging")).isEmpty();
+    assertThat(drills.drillTargetProblems("staging")).isEmpty();
+    assertThat(drills.drillTargetProblems("shop")).singleElement().asString()
+        .isEqualTo("target: drills never touch production: service shop is kind production in /srv/runbook.yaml:"
+            + " give a staging one, or write its kind (kind: staging) if it is not production");
+    assertThat(drills.drillTargetProblems("legacy")).as("a catalog published before kinds reads as production")
+        .singleElement().asString().contains("service legacy is kind production");
+    assertThat(drills.drillTargetProblems("mixed")).singleElement().asString()
+        .contains("service shop of environment mixed is kind production");
+    assertThat(drills.drillTargetProblems("stagin")).singleElement().asString()
+        .startsWith("target: 'stagin' is neither a service nor an environment in /srv/runbook.yaml (legacy, mixed,"
+            + " shop, shop-staging, staging, web-staging)");
+  }
 }

@@ -7,6 +7,7 @@ import dev.runbook.workflows.model.Severity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import dev.runbook.workflows.model.RunbookType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class ConfigLoaderTest {
 
     assertThat(c.temporal().embedded()).isTrue();
     assertThat(c.services()).containsOnlyKeys("checkout", "web", "worker", "storefront", "landing", "payments",
-        "notifier");
+        "notifier", "checkout-staging");
     assertThat(c.databases().get("checkout").jobs()).isEqualTo(4);
     assertThat(c.databases().get("orders").commandEngine()).isTrue();
     assertThat(c.databases().get("orders").command().restore()).contains("\\. {dir}/dump.sql");
@@ -41,6 +42,11 @@ class ConfigLoaderTest {
     assertThat(c.databases().get("worker").command().restore())
         .containsExactly("render", "postgres:restore", "--backup-id", "{backup}", "--confirm");
     assertThat(c.environments().get("prod").services()).containsExactly("checkout", "web", "worker");
+    assertThat(c.environments().get("prod").kind()).isEqualTo("production");
+    assertThat(c.environments().get("staging").kind()).isEqualTo("staging");
+    assertThat(c.services().get("checkout-staging").kind()).isEqualTo("staging");
+    assertThat(c.slas().forRun(RunbookType.EMERGENCY, List.of("checkout"))).contains(Duration.ofMinutes(10));
+    assertThat(c.slas().forRun(RunbookType.EMERGENCY, List.of("storefront"))).contains(Duration.ofMinutes(5));
     assertThat(c.policySnapshot().policy().ruleFor(Severity.P1, false).timeout()).isEqualTo(Duration.ofMinutes(15));
     assertThat(c.policySnapshot().people()).extracting(p -> p.name()).contains("alice", "carol");
     assertThat(c.worker().shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
@@ -149,6 +155,43 @@ class ConfigLoaderTest {
             adapter: dokcer
         """, NO_ENV)).anySatisfy(p -> assertThat(p)
             .isEqualTo("services.api.adapter: unknown kind 'dokcer': use process, command, docker-compose or kubernetes"));
+  }
+
+  @Test
+  void aKindIsProductionUnlessWrittenAndAWrongOneIsNamedWithItsPath() {
+    String yaml = """
+        services:
+          api: {adapter: command, command: {deploy: [deploy, "{version}"]}, healthUrl: "http://127.0.0.1:1/h", kind: %s}
+          api-staging: {adapter: command, command: {deploy: [deploy, "{version}"]}, healthUrl: "http://127.0.0.1:1/h", kind: staging}
+        environments:
+          prod: {services: [api]}
+          stage: {services: [api-staging], kind: %s}
+        """;
+    RunbookConfig ok = parse(yaml.formatted("production", "staging"), NO_ENV);
+    assertThat(ok.services().get("api").kind()).isEqualTo("production");
+    assertThat(ok.services().get("api-staging").kind()).isEqualTo("staging");
+    assertThat(ok.environments().get("prod").kind()).as("the default").isEqualTo("production");
+    assertThat(ok.environments().get("stage").kind()).isEqualTo("staging");
+
+    assertThat(problems(yaml.formatted("Staging", "qa env"), NO_ENV)).containsExactlyInAnyOrder(
+        "services.api.kind: 'Staging' is not a kind: use production, staging or another lower-case word (letters,"
+            + " digits and '-', up to 32), or leave it out for production",
+        "environments.stage.kind: 'qa env' is not a kind: use production, staging or another lower-case word"
+            + " (letters, digits and '-', up to 32), or leave it out for production");
+  }
+
+  @Test
+  void slasAreCheckedWhereTheyAreWritten() {
+    assertThat(problems("""
+        services:
+          api: {adapter: command, command: {deploy: [deploy, "{version}"]}, healthUrl: "http://127.0.0.1:1/h"}
+        slas:
+          emergency: 0s
+          services: {api: 5m, shop: 10m}
+        """, NO_ENV)).containsExactlyInAnyOrder(
+            "slas.emergency: PT0S is not a positive duration: write how long a rollback may take, e.g. 10m",
+            "slas.services: 'shop' is not under services: add it there or remove it here");
+    assertThat(problems("slas: {database: soon}\n", NO_ENV)).singleElement().asString().startsWith("slas.database: ");
   }
 
   @Test

@@ -22,6 +22,11 @@ public enum AuditEventType {
   TARGET_RESOLVED,
   /** The rollback is applied and verified (data: from, to; monitorFor while health is watched). */
   ROLLBACK_APPLIED,
+  /**
+   * The run is rolled back and verified, and its time so far is compared with its SLA (data: sla,
+   * the verdict; slaMs; tookMs; withinSla).
+   */
+  SLA_MEASURED,
   NOTIFICATION_FAILED,
   /**
    * A rollback deployed a version, or restored a configuration (data: service, version, from,

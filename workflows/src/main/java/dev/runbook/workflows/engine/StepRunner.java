@@ -154,12 +154,34 @@ final class StepRunner {
         title,
         StepPolicy.SKIPPABLE,
         () -> {
-          journal.notify(kind, Audience.TEAM, null, detail);
+          journal.notify(kind, Audience.TEAM, null, withSla(kind, detail));
           if (run.request.dryRun()) {
             run.detail("would send the " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                 + " message (marked DRY RUN)");
           }
           return null;
         });
+  }
+
+  /**
+   * The resolved message (the full runbook's status report) says how the run compares with its
+   * SLA, and the rollback log records it with the step's own write. Only values the run already
+   * has are read, so no command is added: runs whose policy snapshot has no SLA (none configured,
+   * or taken before SLAs) say nothing of it.
+   */
+  private String withSla(NotificationKind kind, String detail) {
+    java.time.Duration sla = run.policy == null ? null : run.policy.sla();
+    if (sla == null || run.request.dryRun() || (kind != NotificationKind.RESOLVED && kind != NotificationKind.REPORT)) {
+      return detail;
+    }
+    java.time.Duration took = run.elapsed();
+    String verdict = dev.runbook.workflows.policy.Slas.verdict(took, sla);
+    Map<String, String> data = new java.util.LinkedHashMap<>();
+    data.put("sla", verdict);
+    data.put("slaMs", Long.toString(sla.toMillis()));
+    data.put("tookMs", Long.toString(took.toMillis()));
+    data.put("withinSla", Boolean.toString(took.compareTo(sla) <= 0));
+    journal.audit(AuditEventType.SLA_MEASURED, null, run.currentStepId(), verdict, data);
+    return detail == null ? verdict : detail + "; " + verdict;
   }
 }

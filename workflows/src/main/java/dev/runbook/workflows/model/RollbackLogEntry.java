@@ -10,6 +10,8 @@ import java.util.List;
  * @param outcome the terminal phase label, or null while the run is going
  * @param monitoring while the run is going: its rollback is applied and verified, and it only
  *     watches health now
+ * @param sla how the run compared with its SLA once rolled back and verified ("within SLA (4m12s
+ *     of 10m)"), or null (no SLA, a dry run, not that far yet, or a run from before SLAs)
  */
 public record RollbackLogEntry(
     String workflowId,
@@ -28,4 +30,13 @@ public record RollbackLogEntry(
     Long durationMs,
     String outcome,
     String message,
-    boolean monitoring) {}
+    boolean monitoring,
+    String sla) {
+
+  public RollbackLogEntry(String workflowId, String runId, String runbook, String severity, List<String> services,
+      Instant startedAt, Instant finishedAt, String fromVersion, String toVersion, String reason, String requestedBy,
+      String incidentId, boolean dryRun, Long durationMs, String outcome, String message, boolean monitoring) {
+    this(workflowId, runId, runbook, severity, services, startedAt, finishedAt, fromVersion, toVersion, reason,
+        requestedBy, incidentId, dryRun, durationMs, outcome, message, monitoring, null);
+  }
+}
