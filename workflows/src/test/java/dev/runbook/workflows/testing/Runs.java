@@ -90,7 +90,8 @@ public final class Runs {
                 BackupWorkflowImpl.class,
                 CleanupWorkflowImpl.class,
                 DatabaseScheduleWorkflowImpl.class,
-                dev.runbook.workflows.ConfigSnapshotWorkflowImpl.class)
+                dev.runbook.workflows.ConfigSnapshotWorkflowImpl.class,
+                dev.runbook.workflows.DrillWorkflowImpl.class)
             .setDoNotStart(true);
     RunbookSearchAttributes.ALL.forEach(b::registerSearchAttribute);
     return b.build();

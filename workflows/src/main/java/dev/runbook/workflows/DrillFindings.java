@@ -1,0 +1,103 @@
+package dev.runbook.workflows;
+
+import dev.runbook.workflows.model.ActionRecord;
+import dev.runbook.workflows.model.DrillReport;
+import dev.runbook.workflows.model.DrillReport.DrillOutcome;
+import dev.runbook.workflows.model.DrillReport.StepTime;
+import dev.runbook.workflows.model.DrillRequest;
+import dev.runbook.workflows.model.EmergencyRollbackResult;
+import dev.runbook.workflows.model.RunReport;
+import dev.runbook.workflows.policy.Durations;
+import java.time.Duration;
+import java.util.List;
+
+/** What a drill has found so far, and the report it makes of it. Plain computation, no workflow calls. */
+final class DrillFindings {
+  /** Actions in a runbook's report that a run records of itself, not of a person. */
+  static final String RUNBOOK_ACTOR = "runbook";
+
+  final String workflowId;
+  final DrillRequest request;
+  String before;
+  boolean restored;
+  Duration timeToDetect;
+  String rollbackWorkflowId;
+  EmergencyRollbackResult rollback;
+  String rollbackFailure;
+  Duration timeToRollBack;
+
+  DrillFindings(String workflowId, DrillRequest request) {
+    this.workflowId = workflowId;
+    this.request = request;
+  }
+
+  DrillReport report(DrillOutcome outcome) {
+    RunReport run = rollback == null ? null : rollback.report();
+    boolean met = outcome == DrillOutcome.ROLLED_BACK && timeToRollBack.compareTo(request.sla()) <= 0;
+    Duration difference = timeToRollBack == null ? null : timeToRollBack.minus(request.sla()).abs();
+    return new DrillReport(
+        workflowId,
+        request.target(),
+        outcome,
+        message(outcome, met, difference),
+        request.badVersion(),
+        before,
+        restored,
+        timeToDetect == null ? null : request.detection(),
+        timeToDetect,
+        rollbackWorkflowId,
+        run == null ? null : run.outcome(),
+        timeToRollBack,
+        run == null ? List.of() : steps(run),
+        request.sla(),
+        met,
+        difference,
+        approval(),
+        run == null ? 0 : interventions(run));
+  }
+
+  private String message(DrillOutcome outcome, boolean met, Duration difference) {
+    String restore = restored
+        ? request.target() + " restored to " + before
+        : request.target() + " NOT restored to " + before + ": put it back by hand";
+    return switch (outcome) {
+      case NOT_DETECTED -> "drill of " + request.target() + ": " + request.badVersion() + " not detected within "
+          + Durations.human(request.detectionLimit()) + " by the " + request.detection().label() + "; " + restore;
+      case ROLLBACK_FAILED -> "drill of " + request.target() + ": detected by the "
+          + request.detection().label() + " after " + Durations.human(timeToDetect) + ", but the rollback "
+          + rollbackWorkflowId + " did not succeed"
+          + (rollbackFailure == null ? "" : " (" + rollbackFailure + ")") + "; " + restore;
+      case ROLLED_BACK -> "drill of " + request.target() + ": detected by the " + request.detection().label()
+          + " after " + Durations.human(timeToDetect) + ", rolled back in " + Durations.human(timeToRollBack)
+          + (met ? ", within SLA " : ", over SLA ") + Durations.human(request.sla())
+          + (met ? " (" + Durations.human(difference) + " to spare)" : " by " + Durations.human(difference))
+          + "; " + restore;
+    };
+  }
+
+  private String approval() {
+    if (rollbackWorkflowId == null) {
+      return "no rollback run";
+    }
+    return request.approver() == null
+        ? "P0: no approval asked"
+        : "P1: approval answered by the drill approver " + request.approver();
+  }
+
+  private static List<StepTime> steps(RunReport run) {
+    return run.steps().stream()
+        .filter(s -> s.startedAt() != null && s.finishedAt() != null)
+        .map(s -> new StepTime(s.id(), s.title(), s.state(), Duration.between(s.startedAt(), s.finishedAt())))
+        .toList();
+  }
+
+  private int interventions(RunReport run) {
+    int n = 0;
+    for (ActionRecord a : run.actions()) {
+      if (!RUNBOOK_ACTOR.equals(a.actor()) && !a.actor().equals(request.approver())) {
+        n++;
+      }
+    }
+    return n;
+  }
+}

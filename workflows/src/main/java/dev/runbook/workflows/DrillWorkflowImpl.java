@@ -1,0 +1,117 @@
+package dev.runbook.workflows;
+
+import dev.runbook.workflows.activities.ServiceActivities;
+import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;
+import dev.runbook.workflows.activities.ServiceActivities.ServiceQuery;
+import dev.runbook.workflows.engine.ActivityCatalog;
+import dev.runbook.workflows.model.DrillReport;
+import dev.runbook.workflows.model.DrillReport.DrillOutcome;
+import dev.runbook.workflows.model.DrillRequest;
+import dev.runbook.workflows.model.EmergencyRollbackRequest;
+import dev.runbook.workflows.model.EmergencyRollbackResult;
+import dev.runbook.workflows.model.Phase;
+import dev.runbook.workflows.model.Vote;
+import dev.runbook.workflows.policy.Durations;
+import io.temporal.failure.ChildWorkflowFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import org.slf4j.Logger;
+
+/**
+ * A rollback drill (RachelFoods' monthly drill, VITAL's "practice rollbacks in staging"): break
+ * the staging target by deploying a known-bad version, wait until the configured signal sees it,
+ * run the real emergency runbook against it as a child run with the request a person would send,
+ * put the target back on the version it ran before, and report the times against the SLA.
+ *
+ * <p>The drill does not go through the engine: its steps wrap a runbook that already journals,
+ * asks for approval and writes the rollback log itself, and a second set of those for the drill
+ * would count the drill as an incident. Its own activities are the runbooks' idempotent ones: a
+ * read of the version, health and error-rate readings, and deploys keyed by the drill's ID.
+ *
+ * <p>With a named drill approver the runbook runs at P1 and the drill votes for it through the
+ * runbook's approve signal once the runbook has had {@link #APPROVER_AFTER} to reach its approval
+ * step (a signal, since a workflow cannot send another an update; a vote that comes too early is
+ * refused and recorded by the runbook, which then waits for a person like a real run). Without
+ * one it runs at P0, which the policy lets go without approval.
+ */
+public class DrillWorkflowImpl implements DrillWorkflow {
+  private static final Logger log = Workflow.getLogger(DrillWorkflowImpl.class);
+
+  /** How long after the runbook starts the drill approver votes. */
+  static final Duration APPROVER_AFTER = Duration.ofSeconds(10);
+
+  private final ServiceActivities quick = Workflow.newActivityStub(ServiceActivities.class, ActivityCatalog.QUICK);
+  private final ServiceActivities deploys =
+      Workflow.newActivityStub(ServiceActivities.class, ActivityCatalog.SERVICE);
+
+  @Override
+  public DrillReport drill(DrillRequest request) {
+    request.requireValid();
+    String id = Workflow.getInfo().getWorkflowId();
+    String target = request.target();
+    DrillFindings found = new DrillFindings(id, request);
+
+    // (1) break: remember what ran, then deploy the known-bad version.
+    found.before = quick.captureEvidence(new ServiceQuery(target, false)).currentVersion();
+    deploys.deploy(new DeployRequest(target, request.badVersion(), id + "-break", false));
+    long brokenAt = Workflow.currentTimeMillis();
+    log.info("drill {}: {} broken with {} (ran {})", id, target, request.badVersion(), found.before);
+
+    // (2) detect.
+    Long detectedAt = new DrillDetector().await(target, request.detection(), brokenAt, request.detectionLimit());
+    if (detectedAt != null) {
+      found.timeToDetect = Duration.ofMillis(detectedAt - brokenAt);
+      // (3) roll back and (4) verify: the runbook's own steps.
+      rollBack(request, found);
+    }
+
+    // (5) restore, whatever happened before.
+    deploys.deploy(new DeployRequest(target, found.before, id + "-restore", false));
+    found.restored = found.before.equals(quick.captureEvidence(new ServiceQuery(target, false)).currentVersion());
+
+    // (6) report.
+    return found.report(detectedAt == null
+        ? DrillOutcome.NOT_DETECTED
+        : found.rollback != null && found.rollback.report().outcome() == Phase.SUCCEEDED
+            ? DrillOutcome.ROLLED_BACK
+            : DrillOutcome.ROLLBACK_FAILED);
+  }
+
+  private void rollBack(DrillRequest request, DrillFindings found) {
+    String target = request.target();
+    EmergencyRollbackRequest rollback = new EmergencyRollbackRequest(
+        target, request.severity(),
+        "drill " + found.workflowId + ": " + request.badVersion() + " deployed on purpose, "
+            + request.detection().label() + " saw it after " + Durations.human(found.timeToDetect),
+        request.requestedBy(), false, null, null, false, null, null,
+        // The drill's clock stops when the runbook has verified; the watch after it is not rehearsed.
+        Duration.ZERO, null);
+    found.rollbackWorkflowId = rollback.workflowId();
+    EmergencyRollbackWorkflow child = Workflow.newChildWorkflowStub(
+        EmergencyRollbackWorkflow.class,
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(rollback.workflowId())
+            .setStaticSummary("rollback drill " + found.workflowId + " of " + target)
+            .build());
+    long started = Workflow.currentTimeMillis();
+    Promise<EmergencyRollbackResult> result = Async.function(child::rollback, rollback);
+    Workflow.getWorkflowExecution(child).get();
+    if (request.approver() != null) {
+      Workflow.sleep(APPROVER_AFTER);
+      if (!result.isCompleted()) {
+        Workflow.newExternalWorkflowStub(RunbookControl.class, rollback.workflowId())
+            .approveSignal(new Vote(request.approver(), "drill approver for " + found.workflowId));
+      }
+    }
+    try {
+      found.rollback = result.get();
+    } catch (ChildWorkflowFailure f) {
+      log.warn("drill {}: the runbook {} failed: {}", found.workflowId, rollback.workflowId(), f.getMessage());
+      found.rollbackFailure = f.getCause() == null ? f.getMessage() : f.getCause().getMessage();
+    }
+    found.timeToRollBack = Duration.ofMillis(Workflow.currentTimeMillis() - started);
+  }
+}
