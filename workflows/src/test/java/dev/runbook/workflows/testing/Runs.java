@@ -182,6 +182,20 @@ public final class Runs {
     return WorkflowStub.fromTyped(w);
   }
 
+  /** Starts a drill under its own ID, conflict policy FAIL; recorded with the runbook it starts. */
+  public static WorkflowStub drill(WorkflowClient client, String taskQueue, dev.runbook.workflows.model.DrillRequest r) {
+    WorkflowOptions options = WorkflowOptions.newBuilder()
+        .setTaskQueue(taskQueue)
+        .setWorkflowId(r.workflowId())
+        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+        .setStaticSummary("rollback drill of " + r.target())
+        .build();
+    started.add(new Started(client, r.workflowId()));
+    dev.runbook.workflows.DrillWorkflow w = client.newWorkflowStub(dev.runbook.workflows.DrillWorkflow.class, options);
+    WorkflowClient.start(w::drill, r);
+    return WorkflowStub.fromTyped(w);
+  }
+
   /** A backup of the api database on demand, as {@code runbook backup api} asks for one. */
   public static BackupJobRequest backup() {
     return new BackupJobRequest("api", null, FakeWorld.REQUESTER, dryRunTag(), null);
