@@ -75,13 +75,26 @@ final class DrillFindings {
     };
   }
 
+  /** Who answered the runbook's approval, as its report records the votes. */
   private String approval() {
     if (rollbackWorkflowId == null) {
       return "no rollback run";
     }
-    return request.approver() == null
-        ? "P0: no approval asked"
-        : "P1: approval answered by the drill approver " + request.approver();
+    if (request.approver() == null) {
+      return "P0: no approval asked";
+    }
+    List<String> by = rollback == null ? List.of() : rollback.report().actions().stream()
+        .filter(a -> a.action().equals("approved") || a.action().equals("rejected"))
+        .map(a -> a.action() + " by " + (a.actor().equals(request.approver()) ? "the drill approver " : "")
+            + a.actor())
+        .toList();
+    if (by.isEmpty()) {
+      return "P1: no vote recorded";
+    }
+    String votes = String.join(", ", by);
+    return by.stream().anyMatch(v -> v.contains("the drill approver"))
+        ? "P1: " + votes
+        : "P1: the drill approver " + request.approver() + "'s vote was refused; " + votes + ", like a real run";
   }
 
   private static List<StepTime> steps(RunReport run) {

@@ -16,6 +16,8 @@ import dev.runbook.workflows.model.WorkflowIds;
 import dev.runbook.workflows.testing.FakeWorld;
 import dev.runbook.workflows.testing.Runs;
 import dev.runbook.workflows.testing.WorkflowTest;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,20 @@ class DrillWorkflowTest extends WorkflowTest {
     return stub.getResult(DrillReport.class);
   }
 
+  /** The run the drill started as its child, once it has started. */
+  private WorkflowStub started(String workflowId) {
+    for (int i = 0; i < 60; i++) {
+      try {
+        WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+        Runs.status(stub);
+        return stub;
+      } catch (WorkflowNotFoundException | WorkflowServiceException e) {
+        testEnv.sleep(Duration.ofSeconds(1));
+      }
+    }
+    throw new AssertionError(workflowId + " never started");
+  }
+
   @Test
   void aDrillBreaksTheServiceSeesItFailItsHealthCheckRollsBackWithinTheSlaAndRestoresIt() {
     DrillRequest request = drill("v3-bad", DrillDetection.HEALTH_CHECK, Duration.ofMinutes(10), "alice");
@@ -58,7 +74,7 @@ class DrillWorkflowTest extends WorkflowTest {
     assertThat(r.rollbackWorkflowId()).isEqualTo("rollback-api");
     assertThat(r.rollbackOutcome()).isEqualTo(Phase.SUCCEEDED);
     // P1: it waited for the drill approver, who votes once the runbook has reached its approval.
-    assertThat(r.approval()).isEqualTo("P1: approval answered by the drill approver alice");
+    assertThat(r.approval()).isEqualTo("P1: approved by the drill approver alice");
     assertThat(r.timeToRollBack()).isBetween(DrillWorkflowImpl.APPROVER_AFTER, Duration.ofSeconds(15));
     assertThat(r.steps()).extracting(StepTime::id)
         .containsExactly("load-policy", "capture-evidence", "resolve-target", "notify-started", "approval", "deploy", "verify",
@@ -106,6 +122,30 @@ class DrillWorkflowTest extends WorkflowTest {
     assertThat(r.message()).contains(", over SLA 20s by ").endsWith("; api restored to v2");
     assertThat(r.restored()).isTrue();
     assertThat(world.services.get("api").version).isEqualTo("v2");
+  }
+
+  @Test
+  void aDrillApproverWithoutTheRoleIsRefusedAndTheRunbookWaitsForAPersonCountedAsAnIntervention() {
+    // dave develops: the runbook refuses his vote and waits for an engineering lead, as a real run.
+    DrillRequest request = drill("v3-bad", DrillDetection.HEALTH_CHECK, Duration.ofMinutes(10), "dave");
+    WorkflowStub stub = Runs.drill(client, queue, request);
+    WorkflowStub rollback = started("rollback-api");
+    Runs.awaitPhase(testEnv, rollback, Phase.AWAITING_APPROVAL);
+    testEnv.sleep(DrillWorkflowImpl.APPROVER_AFTER.plusSeconds(5));
+    assertThat(Runs.status(rollback).phase()).isEqualTo(Phase.AWAITING_APPROVAL);
+    Runs.approve(rollback, "bob");
+    DrillReport r = stub.getResult(DrillReport.class);
+
+    assertThat(r.outcome()).isEqualTo(DrillOutcome.ROLLED_BACK);
+    assertThat(r.approval()).isEqualTo("P1: the drill approver dave's vote was refused; approved by bob, like a real run");
+    assertThat(r.manualInterventions()).isEqualTo(1);
+    assertThat(Runs.report(rollback).actions()).filteredOn(a -> a.action().startsWith("refused")).singleElement()
+        .satisfies(a -> {
+          assertThat(a.actor()).isEqualTo("dave");
+          assertThat(a.detail()).contains("engineering-lead");
+        });
+    assertThat(r.timeToRollBack()).isGreaterThan(DrillWorkflowImpl.APPROVER_AFTER.plusSeconds(5));
+    assertThat(r.restored()).isTrue();
   }
 
   @Test
