@@ -1,5 +1,6 @@
 package dev.runbook.workflows;
 
+import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.ServiceActivities;
 import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;
 import dev.runbook.workflows.activities.ServiceActivities.ServiceQuery;
@@ -12,12 +13,14 @@ import dev.runbook.workflows.model.EmergencyRollbackResult;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.Vote;
 import dev.runbook.workflows.policy.Durations;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 
 /**
@@ -49,7 +52,12 @@ public class DrillWorkflowImpl implements DrillWorkflow {
 
   @Override
   public DrillReport drill(DrillRequest request) {
-    request.requireValid();
+    List<String> problems = request.problems();
+    if (!problems.isEmpty()) {
+      // Before anything is touched; an ApplicationFailure ends the run instead of retrying its task.
+      throw ApplicationFailure.newNonRetryableFailure(
+          "invalid drill request: " + String.join("; ", problems), FailureType.INVALID_INPUT.name());
+    }
     String id = Workflow.getInfo().getWorkflowId();
     String target = request.target();
     DrillFindings found = new DrillFindings(id, request);

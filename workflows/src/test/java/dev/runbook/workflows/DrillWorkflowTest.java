@@ -16,9 +16,11 @@ import dev.runbook.workflows.model.WorkflowIds;
 import dev.runbook.workflows.testing.FakeWorld;
 import dev.runbook.workflows.testing.Runs;
 import dev.runbook.workflows.testing.WorkflowTest;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -186,24 +188,17 @@ class DrillWorkflowTest extends WorkflowTest {
   }
 
   @Test
-  void badRequestsAreRefusedNamingTheFieldAndTheFix() {
-    DrillRequest bad = new DrillRequest(RunbookType.FULL, "API", null, null, Duration.ZERO, null, "erin",
-        FakeWorld.REQUESTER, "x");
-    assertThat(bad.problems()).containsExactly(
-        "runbook 'full' cannot be drilled yet: use emergency on one staging service",
-        "target 'API' is not a valid name: use lower-case letters, digits, '.', '_' or '-' (at most 63,"
-            + " starting with a letter or digit)",
-        "badVersion is required: name the known-bad version the drill deploys to break API",
-        "detection is required: use health-check or error-rate",
-        "detectionLimit PT0S is out of range: give more than 0 and at most 24h, e.g. 5m",
-        "sla is required: give a duration, e.g. 10m for a backend, 5m for a frontend",
-        "approver 'erin' also requested the drill, and nobody approves their own run: name another drill"
-            + " approver, or none to run the rollback at P0",
-        "tag 'x' is not eight lower-case hex digits: the starter chooses it");
-    assertThatThrownBy(bad::requireValid).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("invalid drill request: runbook 'full'");
-    assertThatThrownBy(() -> DrillDetection.parse("alert"))
-        .hasMessage("detection 'alert' is not known: use health-check or error-rate");
-    assertThat(DrillDetection.parse("error-rate")).isEqualTo(DrillDetection.ERROR_RATE);
+  void aBadRequestEndsTheDrillNamingTheProblemWithNothingTouched() {
+    DrillRequest bad = new DrillRequest(RunbookType.EMERGENCY, "api", "v3-bad", DrillDetection.HEALTH_CHECK,
+        Duration.ofMinutes(5), null, null, FakeWorld.REQUESTER, Runs.dryRunTag());
+    WorkflowStub stub = Runs.drill(client, queue, bad);
+
+    assertThatThrownBy(() -> stub.getResult(DrillReport.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .rootCause()
+        .isInstanceOf(ApplicationFailure.class)
+        .hasMessageContaining("invalid drill request: sla is required: give a duration, e.g. 10m for a backend")
+        .satisfies(f -> assertThat(((ApplicationFailure) f).getType()).isEqualTo(FailureType.INVALID_INPUT.name()));
+    assertThat(world.calls()).isEmpty();
   }
 }

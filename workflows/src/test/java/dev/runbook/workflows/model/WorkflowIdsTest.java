@@ -51,4 +51,12 @@ class WorkflowIdsTest {
     assertThatThrownBy(() -> WorkflowIds.forBackup("shop", "nightly"))
         .hasMessageContaining("eight hex digits, not 'nightly'");
   }
+
+  @Test
+  void aDrillTakesAnIdOfItsOwnWhileItsRunbookTakesTheTargetsBusinessId() {
+    assertThat(WorkflowIds.forDrill("api-staging", "1a2b3c4d")).isEqualTo("drill-api-staging-1a2b3c4d");
+    assertThat(WorkflowIds.isDryRun("drill-api-staging-1a2b3c4d")).isFalse();
+    assertThatThrownBy(() -> WorkflowIds.forDrill("api-staging", "monthly"))
+        .hasMessageContaining("eight hex digits, not 'monthly'");
+  }
 }

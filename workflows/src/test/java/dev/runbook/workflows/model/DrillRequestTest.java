@@ -1,0 +1,45 @@
+package dev.runbook.workflows.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A drill request is checked like the runbooks' requests: every problem named, with its fix. */
+class DrillRequestTest {
+  private static DrillRequest drill(String approver) {
+    return new DrillRequest(RunbookType.EMERGENCY, "api-staging", "v3-bad", DrillDetection.HEALTH_CHECK,
+        Duration.ofMinutes(5), Duration.ofMinutes(10), approver, "erin", "1a2b3c4d");
+  }
+
+  @Test
+  void aDrillWithAnApproverRunsItsRunbookAtP1AndWithoutOneAtP0() {
+    assertThat(drill("alice").problems()).isEmpty();
+    assertThat(drill("alice").severity()).isEqualTo(Severity.P1);
+    assertThat(drill(null).severity()).isEqualTo(Severity.P0);
+    assertThat(drill(null).workflowId()).isEqualTo("drill-api-staging-1a2b3c4d");
+  }
+
+  @Test
+  void badRequestsAreRefusedNamingTheFieldAndTheFix() {
+    DrillRequest bad = new DrillRequest(RunbookType.FULL, "API", null, null, Duration.ZERO, null, "erin",
+        "erin", "x");
+    assertThat(bad.problems()).containsExactly(
+        "runbook 'full' cannot be drilled yet: use emergency on one staging service",
+        "target 'API' is not a valid name: use lower-case letters, digits, '.', '_' or '-' (at most 63,"
+            + " starting with a letter or digit)",
+        "badVersion is required: name the known-bad version the drill deploys to break API",
+        "detection is required: use health-check or error-rate",
+        "detectionLimit PT0S is out of range: give more than 0 and at most 24h, e.g. 5m",
+        "sla is required: give a duration, e.g. 10m for a backend, 5m for a frontend",
+        "approver 'erin' also requested the drill, and nobody approves their own run: name another drill"
+            + " approver, or none to run the rollback at P0",
+        "tag 'x' is not eight lower-case hex digits: the starter chooses it");
+    assertThatThrownBy(bad::requireValid).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("invalid drill request: runbook 'full'");
+    assertThatThrownBy(() -> DrillDetection.parse("alert"))
+        .hasMessage("detection 'alert' is not known: use health-check or error-rate");
+    assertThat(DrillDetection.parse("error-rate")).isEqualTo(DrillDetection.ERROR_RATE);
+  }
+}
