@@ -64,21 +64,24 @@ public class DrillWorkflowImpl implements DrillWorkflow {
 
     // (1) break: remember what ran, then deploy the known-bad version.
     found.before = quick.captureEvidence(new ServiceQuery(target, false)).currentVersion();
-    deploys.deploy(new DeployRequest(target, request.badVersion(), id + "-break", false));
-    long brokenAt = Workflow.currentTimeMillis();
-    log.info("drill {}: {} broken with {} (ran {})", id, target, request.badVersion(), found.before);
+    Long detectedAt;
+    try {
+      deploys.deploy(new DeployRequest(target, request.badVersion(), id + "-break", false));
+      long brokenAt = Workflow.currentTimeMillis();
+      log.info("drill {}: {} broken with {} (ran {})", id, target, request.badVersion(), found.before);
 
-    // (2) detect.
-    Long detectedAt = new DrillDetector().await(target, request.detection(), brokenAt, request.detectionLimit());
-    if (detectedAt != null) {
-      found.timeToDetect = Duration.ofMillis(detectedAt - brokenAt);
-      // (3) roll back and (4) verify: the runbook's own steps.
-      rollBack(request, found);
+      // (2) detect.
+      detectedAt = new DrillDetector().await(target, request.detection(), brokenAt, request.detectionLimit());
+      if (detectedAt != null) {
+        found.timeToDetect = Duration.ofMillis(detectedAt - brokenAt);
+        // (3) roll back and (4) verify: the runbook's own steps.
+        rollBack(request, found);
+      }
+    } finally {
+      // (5) restore, whatever happened before: also when a step failed for good or the drill was
+      // cancelled (a detached scope runs on after a cancellation), since staging must not stay broken.
+      Workflow.newDetachedCancellationScope(() -> restore(target, found)).run();
     }
-
-    // (5) restore, whatever happened before.
-    deploys.deploy(new DeployRequest(target, found.before, id + "-restore", false));
-    found.restored = found.before.equals(quick.captureEvidence(new ServiceQuery(target, false)).currentVersion());
 
     // (6) report.
     return found.report(detectedAt == null
@@ -86,6 +89,11 @@ public class DrillWorkflowImpl implements DrillWorkflow {
         : found.rollback != null && found.rollback.report().outcome() == Phase.SUCCEEDED
             ? DrillOutcome.ROLLED_BACK
             : DrillOutcome.ROLLBACK_FAILED);
+  }
+
+  private void restore(String target, DrillFindings found) {
+    deploys.deploy(new DeployRequest(target, found.before, found.workflowId + "-restore", false));
+    found.restored = found.before.equals(quick.captureEvidence(new ServiceQuery(target, false)).currentVersion());
   }
 
   private void rollBack(DrillRequest request, DrillFindings found) {
