@@ -201,4 +201,18 @@ class DrillWorkflowTest extends WorkflowTest {
         .satisfies(f -> assertThat(((ApplicationFailure) f).getType()).isEqualTo(FailureType.INVALID_INPUT.name()));
     assertThat(world.calls()).isEmpty();
   }
+
+  @Test
+  void aDrillWhoseDetectionFailsForGoodStillPutsTheTargetBack() {
+    world.fail("Service.health", FailureType.NOT_SUPPORTED, 1);
+    WorkflowStub stub = Runs.drill(client, queue,
+        drill("v3-bad", DrillDetection.HEALTH_CHECK, Duration.ofMinutes(10), null));
+
+    assertThatThrownBy(() -> stub.getResult(DrillReport.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .rootCause()
+        .hasMessageContaining("Service.health failed");
+    assertThat(world.calls("Service.deploy")).containsExactly("Service.deploy api v3-bad", "Service.deploy api v2");
+    assertThat(world.services.get("api").version).isEqualTo("v2");
+  }
 }
