@@ -6,6 +6,7 @@ import dev.runbook.workflows.CleanupWorkflowImpl;
 import dev.runbook.workflows.ConfigSnapshotWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
 import dev.runbook.workflows.DatabaseScheduleWorkflowImpl;
+import dev.runbook.workflows.DrillScheduleWorkflowImpl;
 import dev.runbook.workflows.DrillWorkflowImpl;
 import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
 import dev.runbook.workflows.FullRollbackWorkflowImpl;
@@ -39,7 +40,8 @@ public final class WorkerRuntime implements AutoCloseable {
     CleanupWorkflowImpl.class,
     DatabaseScheduleWorkflowImpl.class,
     ConfigSnapshotWorkflowImpl.class,
-    DrillWorkflowImpl.class
+    DrillWorkflowImpl.class,
+    DrillScheduleWorkflowImpl.class
   };
 
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * backup-<database>-<tag>} and a cleanup {@code cleanup-<database>-<tag>} (or {@code cleanup-<tag>}
  * for every database), so two backups of one database never clash and neither blocks a rollback.
  * A database's schedule, which starts them, is {@code schedule-<database>}: one per database. A
- * rollback drill is {@code drill-<target>-<tag>}.
+ * rollback drill is {@code drill-<target>-<tag>}, and a target's drill schedule {@code drills-<target>}.
  */
 public final class WorkflowIds {
   public static final String PREFIX = "rollback-";
@@ -24,6 +24,7 @@ public final class WorkflowIds {
   public static final String CLEANUP_PREFIX = "cleanup-";
   public static final String SCHEDULE_PREFIX = "schedule-";
   public static final String DRILL_PREFIX = "drill-";
+  public static final String DRILL_SCHEDULE_PREFIX = "drills-";
 
   /** A dry run's tag: eight lower-case hex digits. */
   public static final Pattern DRY_RUN_TAG = Pattern.compile("[0-9a-f]{8}");
@@ -100,6 +101,11 @@ public final class WorkflowIds {
    */
   public static String forDrill(String target, String tag) {
     return DRILL_PREFIX + target + "-" + requireTag(tag);
+  }
+
+  /** The one drill schedule of {@code target}, which starts its scheduled drills. */
+  public static String forDrillSchedule(String target) {
+    return DRILL_SCHEDULE_PREFIX + target;
   }
 
   private static String requireTag(String tag) {

@@ -6,6 +6,7 @@ import dev.runbook.workflows.CleanupWorkflowImpl;
 import dev.runbook.workflows.ConfigSnapshotWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
 import dev.runbook.workflows.DatabaseScheduleWorkflowImpl;
+import dev.runbook.workflows.DrillScheduleWorkflowImpl;
 import dev.runbook.workflows.DrillWorkflowImpl;
 import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
 import dev.runbook.workflows.FullRollbackWorkflowImpl;
@@ -42,7 +43,8 @@ public final class RecordHistories implements AfterEachCallback {
     CleanupWorkflowImpl.class,
     DatabaseScheduleWorkflowImpl.class,
     ConfigSnapshotWorkflowImpl.class,
-    DrillWorkflowImpl.class
+    DrillWorkflowImpl.class,
+    DrillScheduleWorkflowImpl.class
   };
 
   private static final Path OUT = Path.of("target", "recorded-histories");

@@ -91,7 +91,8 @@ public final class Runs {
                 CleanupWorkflowImpl.class,
                 DatabaseScheduleWorkflowImpl.class,
                 dev.runbook.workflows.ConfigSnapshotWorkflowImpl.class,
-                dev.runbook.workflows.DrillWorkflowImpl.class)
+                dev.runbook.workflows.DrillWorkflowImpl.class,
+                dev.runbook.workflows.DrillScheduleWorkflowImpl.class)
             .setDoNotStart(true);
     RunbookSearchAttributes.ALL.forEach(b::registerSearchAttribute);
     return b.build();
