@@ -63,7 +63,7 @@ public class DrillScheduleWorkflowImpl implements DrillScheduleWorkflow {
     next = null;
     try {
       DrillReport report = child.drill(request);
-      return new DrillRun(request.workflowId(), started, report.outcome().name().toLowerCase(java.util.Locale.ROOT),
+      return new DrillRun(request.workflowId(), started, report.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
           report.slaMet());
     } catch (ChildWorkflowFailure f) {
       // The drill restored staging itself; the schedule goes on.

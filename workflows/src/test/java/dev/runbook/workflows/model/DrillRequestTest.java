@@ -42,4 +42,21 @@ class DrillRequestTest {
         .hasMessage("detection 'alert' is not known: use health-check or error-rate");
     assertThat(DrillDetection.parse("error-rate")).isEqualTo(DrillDetection.ERROR_RATE);
   }
+
+  @Test
+  void aScheduleFiresTheDrillWithATagOfItsOwnAsTheScheduleAndChecksItsCronExpression() {
+    DrillSchedule monthly = new DrillSchedule(drill("alice"), CronSchedule.utc("0 10 1 * *"));
+    assertThat(monthly.problems()).isEmpty();
+    DrillRequest fired = monthly.firing("0badcafe");
+    assertThat(fired.workflowId()).isEqualTo("drill-api-staging-0badcafe");
+    assertThat(fired.requestedBy()).isEqualTo(BackupJobRequest.SCHEDULE);
+    assertThat(fired.approver()).isEqualTo("alice");
+
+    assertThat(new DrillSchedule(drill("alice"), null).problems()).containsExactly(
+        "schedule is required: give a cron expression, e.g. \"0 10 1 * *\" for 10:00 on the 1st of each month");
+    assertThat(new DrillSchedule(drill("alice"), CronSchedule.utc("monthly")).problems()).singleElement()
+        .asString().startsWith("schedule");
+    assertThat(new DrillSchedule(drill("schedule"), CronSchedule.utc("@monthly")).problems()).singleElement()
+        .asString().startsWith("approver 'schedule' also requested the drill");
+  }
 }
