@@ -114,19 +114,24 @@ public class DrillWorkflowImpl implements DrillWorkflow {
             .build());
     long started = Workflow.currentTimeMillis();
     Promise<EmergencyRollbackResult> result = Async.function(child::rollback, rollback);
-    Workflow.getWorkflowExecution(child).get();
-    if (request.approver() != null) {
-      Workflow.sleep(APPROVER_AFTER);
-      if (!result.isCompleted()) {
-        Workflow.newExternalWorkflowStub(RunbookControl.class, rollback.workflowId())
-            .approveSignal(new Vote(request.approver(), "drill approver for " + found.workflowId));
-      }
-    }
+    boolean running = false;
     try {
+      // Fails when the runbook cannot start: a rollback of the target already runs under its ID.
+      Workflow.getWorkflowExecution(child).get();
+      running = true;
+      if (request.approver() != null) {
+        Workflow.sleep(APPROVER_AFTER);
+        if (!result.isCompleted()) {
+          Workflow.newExternalWorkflowStub(RunbookControl.class, rollback.workflowId())
+              .approveSignal(new Vote(request.approver(), "drill approver for " + found.workflowId));
+        }
+      }
       found.rollback = result.get();
     } catch (ChildWorkflowFailure f) {
       log.warn("drill {}: the runbook {} failed: {}", found.workflowId, rollback.workflowId(), f.getMessage());
-      found.rollbackFailure = f.getCause() == null ? f.getMessage() : f.getCause().getMessage();
+      found.rollbackFailure = !running
+          ? "it could not start: a rollback of " + target + " already runs as " + rollback.workflowId()
+          : f.getCause() == null ? f.getMessage() : f.getCause().getMessage();
     }
     found.timeToRollBack = Duration.ofMillis(Workflow.currentTimeMillis() - started);
   }

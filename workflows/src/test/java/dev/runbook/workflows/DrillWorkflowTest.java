@@ -11,6 +11,7 @@ import dev.runbook.workflows.model.DrillReport.StepTime;
 import dev.runbook.workflows.model.DrillRequest;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.RunbookType;
+import dev.runbook.workflows.model.Severity;
 import dev.runbook.workflows.model.StepState;
 import dev.runbook.workflows.model.WorkflowIds;
 import dev.runbook.workflows.testing.FakeWorld;
@@ -214,5 +215,39 @@ class DrillWorkflowTest extends WorkflowTest {
         .hasMessageContaining("Service.health failed");
     assertThat(world.calls("Service.deploy")).containsExactly("Service.deploy api v3-bad", "Service.deploy api v2");
     assertThat(world.services.get("api").version).isEqualTo("v2");
+  }
+
+  @Test
+  void aRollbackAPersonRejectsIsReportedAsFailedAndTheTargetIsStillRestored() {
+    DrillRequest request = drill("v3-bad", DrillDetection.HEALTH_CHECK, Duration.ofMinutes(10), "dave");
+    WorkflowStub stub = Runs.drill(client, queue, request);
+    WorkflowStub rollback = started("rollback-api");
+    Runs.awaitPhase(testEnv, rollback, Phase.AWAITING_APPROVAL);
+    Runs.reject(rollback, "bob", "not during the release freeze");
+    DrillReport r = stub.getResult(DrillReport.class);
+
+    assertThat(r.outcome()).isEqualTo(DrillOutcome.ROLLBACK_FAILED);
+    assertThat(r.rollbackOutcome()).isNotEqualTo(Phase.SUCCEEDED);
+    assertThat(r.slaMet()).isFalse();
+    assertThat(r.manualInterventions()).isEqualTo(1);
+    assertThat(r.message()).startsWith("drill of api: detected by the health check after ")
+        .contains("but the rollback rollback-api did not succeed").endsWith("; api restored to v2");
+    assertThat(r.restored()).isTrue();
+    assertThat(world.services.get("api").version).isEqualTo("v2");
+  }
+
+  @Test
+  void aDrillOnATargetARealRollbackHoldsEndsAsFailedAndPutsItBack() {
+    WorkflowStub real =
+        Runs.start(client, queue, Runs.request(RunbookType.EMERGENCY, Severity.P1, false));
+    Runs.awaitPhase(testEnv, real, Phase.AWAITING_APPROVAL);
+    DrillReport r = run(drill("v3-bad", DrillDetection.HEALTH_CHECK, Duration.ofMinutes(10), null));
+
+    assertThat(r.outcome()).isEqualTo(DrillOutcome.ROLLBACK_FAILED);
+    assertThat(r.rollbackOutcome()).isNull();
+    assertThat(r.message()).contains("but the rollback rollback-api did not succeed (it could not start: a rollback"
+        + " of api already runs as rollback-api); api restored to v2");
+    assertThat(r.restored()).isTrue();
+    assertThat(Runs.status(real).phase()).isEqualTo(Phase.AWAITING_APPROVAL);
   }
 }
