@@ -5,11 +5,12 @@ import dev.runbook.workflows.model.DrillReport;
 import dev.runbook.workflows.model.DrillReport.DrillOutcome;
 import dev.runbook.workflows.model.DrillReport.StepTime;
 import dev.runbook.workflows.model.DrillRequest;
-import dev.runbook.workflows.model.EmergencyRollbackResult;
 import dev.runbook.workflows.model.RunReport;
 import dev.runbook.workflows.policy.Durations;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** What a drill has found so far, and the report it makes of it. Plain computation, no workflow calls. */
 final class DrillFindings {
@@ -18,11 +19,14 @@ final class DrillFindings {
 
   final String workflowId;
   final DrillRequest request;
+  /** What each service the drill restores ran before it, in start order. */
+  final Map<String, String> versionsBefore = new LinkedHashMap<>();
+  /** What the broken service ran before. */
   String before;
   boolean restored;
   Duration timeToDetect;
   String rollbackWorkflowId;
-  EmergencyRollbackResult rollback;
+  RunReport rollback;
   String rollbackFailure;
   Duration timeToRollBack;
 
@@ -32,7 +36,7 @@ final class DrillFindings {
   }
 
   DrillReport report(DrillOutcome outcome) {
-    RunReport run = rollback == null ? null : rollback.report();
+    RunReport run = rollback;
     boolean met = outcome == DrillOutcome.ROLLED_BACK && timeToRollBack.compareTo(request.sla()) <= 0;
     Duration difference = timeToRollBack == null ? null : timeToRollBack.minus(request.sla()).abs();
     return new DrillReport(
@@ -57,9 +61,11 @@ final class DrillFindings {
   }
 
   private String message(DrillOutcome outcome, boolean met, Duration difference) {
+    String versions = versionsBefore.size() == 1 ? before : versionsBefore.entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", ", "(", ")"));
     String restore = restored
-        ? request.target() + " restored to " + before
-        : request.target() + " NOT restored to " + before + ": put it back by hand";
+        ? request.target() + " restored to " + versions
+        : request.target() + " NOT restored to " + versions + ": put it back by hand";
     return switch (outcome) {
       case NOT_DETECTED -> "drill of " + request.target() + ": " + request.badVersion() + " not detected within "
           + Durations.human(request.detectionLimit()) + " by the " + request.detection().label() + "; " + restore;
@@ -83,7 +89,7 @@ final class DrillFindings {
     if (request.approver() == null) {
       return "P0: no approval asked";
     }
-    List<String> by = rollback == null ? List.of() : rollback.report().actions().stream()
+    List<String> by = rollback == null ? List.of() : rollback.actions().stream()
         .filter(a -> a.action().equals("approved") || a.action().equals("rejected"))
         .map(a -> a.action() + " by " + (a.actor().equals(request.approver()) ? "the drill approver " : "")
             + a.actor())

@@ -10,9 +10,14 @@ import dev.runbook.workflows.model.DrillReport.DrillOutcome;
 import dev.runbook.workflows.model.DrillRequest;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.EmergencyRollbackResult;
+import dev.runbook.workflows.model.FullRollbackRequest;
+import dev.runbook.workflows.model.FullRollbackResult;
 import dev.runbook.workflows.model.Phase;
+import dev.runbook.workflows.model.RunReport;
+import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.Vote;
 import dev.runbook.workflows.policy.Durations;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
@@ -63,15 +68,19 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     DrillFindings found = new DrillFindings(id, request);
 
     // (1) break: remember what ran, then deploy the known-bad version.
-    found.before = quick.captureEvidence(new ServiceQuery(target, false)).currentVersion();
+    String broken = request.broken();
+    for (String service : request.restored()) {
+      found.versionsBefore.put(service, quick.captureEvidence(new ServiceQuery(service, false)).currentVersion());
+    }
+    found.before = found.versionsBefore.get(broken);
     Long detectedAt;
     try {
-      deploys.deploy(new DeployRequest(target, request.badVersion(), id + "-break", false));
+      deploys.deploy(new DeployRequest(broken, request.badVersion(), id + "-break", false));
       long brokenAt = Workflow.currentTimeMillis();
-      log.info("drill {}: {} broken with {} (ran {})", id, target, request.badVersion(), found.before);
+      log.info("drill {}: {} broken with {} (ran {})", id, broken, request.badVersion(), found.before);
 
       // (2) detect.
-      detectedAt = new DrillDetector().await(target, request.detection(), brokenAt, request.detectionLimit());
+      detectedAt = new DrillDetector().await(broken, request.detection(), brokenAt, request.detectionLimit());
       if (detectedAt != null) {
         found.timeToDetect = Duration.ofMillis(detectedAt - brokenAt);
         // (3) roll back and (4) verify: the runbook's own steps.
@@ -80,57 +89,76 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     } finally {
       // (5) restore, whatever happened before: also when a step failed for good or the drill was
       // cancelled (a detached scope runs on after a cancellation), since staging must not stay broken.
-      Workflow.newDetachedCancellationScope(() -> restore(target, found)).run();
+      Workflow.newDetachedCancellationScope(() -> restore(request, found)).run();
     }
 
     // (6) report.
     return found.report(detectedAt == null
         ? DrillOutcome.NOT_DETECTED
-        : found.rollback != null && found.rollback.report().outcome() == Phase.SUCCEEDED
+        : found.rollback != null && found.rollback.outcome() == Phase.SUCCEEDED
             ? DrillOutcome.ROLLED_BACK
             : DrillOutcome.ROLLBACK_FAILED);
   }
 
-  private void restore(String target, DrillFindings found) {
-    deploys.deploy(new DeployRequest(target, found.before, found.workflowId + "-restore", false));
-    found.restored = found.before.equals(quick.captureEvidence(new ServiceQuery(target, false)).currentVersion());
+  /** Every service back on the version it ran before the drill, in start order. */
+  private void restore(DrillRequest request, DrillFindings found) {
+    boolean one = request.restored().size() == 1;
+    for (String service : request.restored()) {
+      deploys.deploy(new DeployRequest(service, found.versionsBefore.get(service),
+          found.workflowId + "-restore" + (one ? "" : "-" + service), false));
+    }
+    boolean all = true;
+    for (String service : request.restored()) {
+      all &= found.versionsBefore.get(service)
+          .equals(quick.captureEvidence(new ServiceQuery(service, false)).currentVersion());
+    }
+    found.restored = all;
   }
 
   private void rollBack(DrillRequest request, DrillFindings found) {
-    String target = request.target();
-    EmergencyRollbackRequest rollback = new EmergencyRollbackRequest(
-        target, request.severity(),
-        "drill " + found.workflowId + ": " + request.badVersion() + " deployed on purpose, "
-            + request.detection().label() + " saw it after " + Durations.human(found.timeToDetect),
-        request.requestedBy(), false, null, null, false, null, null,
-        // The drill's clock stops when the runbook has verified; the watch after it is not rehearsed.
-        Duration.ZERO, null);
-    found.rollbackWorkflowId = rollback.workflowId();
-    EmergencyRollbackWorkflow child = Workflow.newChildWorkflowStub(
-        EmergencyRollbackWorkflow.class,
-        ChildWorkflowOptions.newBuilder()
-            .setWorkflowId(rollback.workflowId())
-            .setStaticSummary("rollback drill " + found.workflowId + " of " + target)
-            .build());
+    String reason = "drill " + found.workflowId + ": " + request.badVersion() + " deployed on purpose to "
+        + request.broken() + ", " + request.detection().label() + " saw it after " + Durations.human(found.timeToDetect);
+    ChildWorkflowOptions.Builder options = ChildWorkflowOptions.newBuilder()
+        .setStaticSummary("rollback drill " + found.workflowId + " of " + request.target());
+    Promise<RunReport> result;
+    Promise<WorkflowExecution> execution;
+    if (request.runbook() == RunbookType.FULL) {
+      FullRollbackRequest full = new FullRollbackRequest(request.target(), request.services(), List.of(),
+          request.severity(), reason, request.requestedBy(), false, null, null, null, null);
+      found.rollbackWorkflowId = full.workflowId();
+      FullRollbackWorkflow child = Workflow.newChildWorkflowStub(
+          FullRollbackWorkflow.class, options.setWorkflowId(full.workflowId()).build());
+      result = Async.function(child::rollback, full).thenApply(FullRollbackResult::report);
+      execution = Workflow.getWorkflowExecution(child);
+    } else {
+      EmergencyRollbackRequest one = new EmergencyRollbackRequest(
+          request.target(), request.severity(), reason, request.requestedBy(), false, null, null, false, null, null,
+          // The drill's clock stops when the runbook has verified; the watch after it is not rehearsed.
+          Duration.ZERO, null);
+      found.rollbackWorkflowId = one.workflowId();
+      EmergencyRollbackWorkflow child = Workflow.newChildWorkflowStub(
+          EmergencyRollbackWorkflow.class, options.setWorkflowId(one.workflowId()).build());
+      result = Async.function(child::rollback, one).thenApply(EmergencyRollbackResult::report);
+      execution = Workflow.getWorkflowExecution(child);
+    }
     long started = Workflow.currentTimeMillis();
-    Promise<EmergencyRollbackResult> result = Async.function(child::rollback, rollback);
     boolean running = false;
     try {
       // Fails when the runbook cannot start: a rollback of the target already runs under its ID.
-      Workflow.getWorkflowExecution(child).get();
+      execution.get();
       running = true;
       if (request.approver() != null) {
         Workflow.sleep(APPROVER_AFTER);
         if (!result.isCompleted()) {
-          Workflow.newExternalWorkflowStub(RunbookControl.class, rollback.workflowId())
+          Workflow.newExternalWorkflowStub(RunbookControl.class, found.rollbackWorkflowId)
               .approveSignal(new Vote(request.approver(), "drill approver for " + found.workflowId));
         }
       }
       found.rollback = result.get();
     } catch (ChildWorkflowFailure f) {
-      log.warn("drill {}: the runbook {} failed: {}", found.workflowId, rollback.workflowId(), f.getMessage());
+      log.warn("drill {}: the runbook {} failed: {}", found.workflowId, found.rollbackWorkflowId, f.getMessage());
       found.rollbackFailure = !running
-          ? "it could not start: a rollback of " + target + " already runs as " + rollback.workflowId()
+          ? "it could not start: a rollback of " + request.target() + " already runs as " + found.rollbackWorkflowId
           : f.getCause() == null ? f.getMessage() : f.getCause().getMessage();
     }
     found.timeToRollBack = Duration.ofMillis(Workflow.currentTimeMillis() - started);

@@ -11,9 +11,11 @@ import java.util.List;
  * starts takes the business ID a real rollback of the target would take, so a drill and a real
  * rollback of one service never run at once.
  *
- * @param runbook the runbook rehearsed; emergency for now (a full drill needs the environment's
- *     services, which configuration knows)
- * @param target the staging service the drill breaks and rolls back
+ * @param runbook the runbook rehearsed: emergency (one service) or full (an environment)
+ * @param target the staging service (emergency) or environment (full) the drill rolls back
+ * @param services a full drill's services, in the environment's start order; null for emergency
+ * @param brokenService the service that gets the known-bad version: one of a full drill's
+ *     services; null for emergency (the target itself)
  * @param badVersion the known-bad version the drill deploys to break the target
  * @param detection the signal that must say the target is broken
  * @param detectionLimit how long the drill waits for the signal; past it the drill ends as "not
@@ -27,6 +29,8 @@ import java.util.List;
 public record DrillRequest(
     RunbookType runbook,
     String target,
+    List<String> services,
+    String brokenService,
     String badVersion,
     DrillDetection detection,
     Duration detectionLimit,
@@ -37,6 +41,22 @@ public record DrillRequest(
 
   /** The longest a drill waits for detection, and the longest SLA it measures against. */
   public static final Duration MAX_WAIT = Duration.ofHours(24);
+
+  /** An emergency drill of one service. */
+  public DrillRequest(RunbookType runbook, String target, String badVersion, DrillDetection detection,
+      Duration detectionLimit, Duration sla, String approver, String requestedBy, String tag) {
+    this(runbook, target, null, null, badVersion, detection, detectionLimit, sla, approver, requestedBy, tag);
+  }
+
+  /** The service the known-bad version goes to, and the signal is read on. */
+  public String broken() {
+    return brokenService == null ? target : brokenService;
+  }
+
+  /** Every service the drill puts back as it was: the target, or a full drill's services. */
+  public List<String> restored() {
+    return runbook == RunbookType.FULL && services != null ? services : target == null ? List.of() : List.of(target);
+  }
 
   public String workflowId() {
     return WorkflowIds.forDrill(target, tag);
@@ -51,13 +71,18 @@ public record DrillRequest(
   public List<String> problems() {
     List<String> p = new ArrayList<>();
     if (runbook == null) {
-      p.add("runbook is required: use emergency");
-    } else if (runbook != RunbookType.EMERGENCY) {
-      p.add("runbook '" + runbook.id() + "' cannot be drilled yet: use emergency on one staging service");
+      p.add("runbook is required: use emergency (one service) or full (an environment)");
+    } else if (runbook != RunbookType.EMERGENCY && runbook != RunbookType.FULL) {
+      p.add("runbook '" + runbook.id() + "' cannot be drilled: use emergency (one service) or full (an environment)");
     }
     Validation.name(p, "target", target);
+    if (runbook == RunbookType.FULL) {
+      fullServices(p);
+    } else if (services != null || brokenService != null) {
+      p.add("services and brokenService are for a full drill: drop them, the emergency drill breaks its target");
+    }
     if (badVersion == null || badVersion.isBlank()) {
-      p.add("badVersion is required: name the known-bad version the drill deploys to break " + target);
+      p.add("badVersion is required: name the known-bad version the drill deploys to break " + broken());
     } else {
       Validation.version(p, "badVersion", badVersion);
     }
@@ -77,6 +102,29 @@ public record DrillRequest(
           + " the starter chooses it");
     }
     return p;
+  }
+
+  private void fullServices(List<String> p) {
+    if (services == null || services.isEmpty()) {
+      p.add("services is required for a full drill: list the environment's services in start order");
+      return;
+    }
+    if (services.size() > FullRollbackRequest.MAX_SERVICES) {
+      p.add("services has " + services.size() + " entries: at most " + FullRollbackRequest.MAX_SERVICES);
+    }
+    for (String s : services) {
+      Validation.name(p, "services[]", s);
+    }
+    if (services.stream().distinct().count() < services.size()) {
+      p.add("services lists a service twice: list each service once");
+    }
+    if (brokenService == null) {
+      p.add("brokenService is required for a full drill: name the service of " + target + " that gets the"
+          + " known-bad version");
+    } else if (!services.contains(brokenService)) {
+      p.add("brokenService '" + Validation.printable(brokenService) + "' is not in services: name one of "
+          + String.join(", ", services));
+    }
   }
 
   private static void required(List<String> p, String field, Duration d, String example) {

@@ -24,7 +24,8 @@ public record DrillSchedule(DrillRequest drill, CronSchedule schedule, DrillRun 
 
   /** The drill as the schedule starts it now: {@code tag} its own, the schedule its requester. */
   public DrillRequest firing(String tag) {
-    return new DrillRequest(drill.runbook(), drill.target(), drill.badVersion(), drill.detection(),
+    return new DrillRequest(drill.runbook(), drill.target(), drill.services(), drill.brokenService(),
+        drill.badVersion(), drill.detection(),
         drill.detectionLimit(), drill.sla(), drill.approver(), BackupJobRequest.SCHEDULE, tag);
   }
 

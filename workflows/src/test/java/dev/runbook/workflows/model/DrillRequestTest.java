@@ -23,10 +23,10 @@ class DrillRequestTest {
 
   @Test
   void badRequestsAreRefusedNamingTheFieldAndTheFix() {
-    DrillRequest bad = new DrillRequest(RunbookType.FULL, "API", null, null, Duration.ZERO, null, "erin",
+    DrillRequest bad = new DrillRequest(RunbookType.DATABASE, "API", null, null, Duration.ZERO, null, "erin",
         "erin", "x");
     assertThat(bad.problems()).containsExactly(
-        "runbook 'full' cannot be drilled yet: use emergency on one staging service",
+        "runbook 'database' cannot be drilled: use emergency (one service) or full (an environment)",
         "target 'API' is not a valid name: use lower-case letters, digits, '.', '_' or '-' (at most 63,"
             + " starting with a letter or digit)",
         "badVersion is required: name the known-bad version the drill deploys to break API",
@@ -37,7 +37,7 @@ class DrillRequestTest {
             + " approver, or none to run the rollback at P0",
         "tag 'x' is not eight lower-case hex digits: the starter chooses it");
     assertThatThrownBy(bad::requireValid).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("invalid drill request: runbook 'full'");
+        .hasMessageStartingWith("invalid drill request: runbook 'database'");
     assertThatThrownBy(() -> DrillDetection.parse("alert"))
         .hasMessage("detection 'alert' is not known: use health-check or error-rate");
     assertThat(DrillDetection.parse("error-rate")).isEqualTo(DrillDetection.ERROR_RATE);
@@ -58,5 +58,27 @@ class DrillRequestTest {
         .asString().startsWith("schedule");
     assertThat(new DrillSchedule(drill("schedule"), CronSchedule.utc("@monthly")).problems()).singleElement()
         .asString().startsWith("approver 'schedule' also requested the drill");
+  }
+
+  @Test
+  void aFullDrillNamesTheEnvironmentsServicesAndTheOneItBreaks() {
+    DrillRequest full = new DrillRequest(RunbookType.FULL, "staging", java.util.List.of("api", "web"), "web", "w3-bad",
+        DrillDetection.ERROR_RATE, Duration.ofMinutes(5), Duration.ofMinutes(30), null, "erin", "1a2b3c4d");
+    assertThat(full.problems()).isEmpty();
+    assertThat(full.broken()).isEqualTo("web");
+    assertThat(full.restored()).containsExactly("api", "web");
+    assertThat(full.workflowId()).isEqualTo("drill-staging-1a2b3c4d");
+
+    assertThat(new DrillRequest(RunbookType.FULL, "staging", null, null, "w3-bad", DrillDetection.ERROR_RATE,
+        Duration.ofMinutes(5), Duration.ofMinutes(30), null, "erin", "1a2b3c4d").problems()).containsExactly(
+        "services is required for a full drill: list the environment's services in start order");
+    assertThat(new DrillRequest(RunbookType.FULL, "staging", java.util.List.of("api", "api"), "db", "w3-bad",
+        DrillDetection.ERROR_RATE, Duration.ofMinutes(5), Duration.ofMinutes(30), null, "erin", "1a2b3c4d").problems())
+        .containsExactly("services lists a service twice: list each service once",
+            "brokenService 'db' is not in services: name one of api, api");
+    assertThat(new DrillRequest(RunbookType.EMERGENCY, "api", java.util.List.of("api"), null, "v3-bad",
+        DrillDetection.ERROR_RATE, Duration.ofMinutes(5), Duration.ofMinutes(30), null, "erin", "1a2b3c4d").problems())
+        .containsExactly("services and brokenService are for a full drill: drop them, the emergency drill breaks its"
+            + " target");
   }
 }
