@@ -23,6 +23,7 @@ import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -249,5 +250,32 @@ class DrillWorkflowTest extends WorkflowTest {
         + " of api already runs as rollback-api); api restored to v2");
     assertThat(r.restored()).isTrue();
     assertThat(Runs.status(real).phase()).isEqualTo(Phase.AWAITING_APPROVAL);
+  }
+
+  @Test
+  void aFullDrillBreaksOneServiceRollsTheEnvironmentBackAndPutsEveryServiceBackAsItWas() {
+    world.services.get("web").broken.add("w3-bad");
+    DrillRequest request = new DrillRequest(RunbookType.FULL, "staging", List.of("api", "web"), "web", "w3-bad",
+        DrillDetection.ERROR_RATE, Duration.ofMinutes(5), Duration.ofMinutes(30), null, FakeWorld.REQUESTER,
+        Runs.dryRunTag());
+    WorkflowStub stub = Runs.drill(client, queue, request);
+    DrillReport r = stub.getResult(DrillReport.class);
+
+    assertThat(r.outcome()).isEqualTo(DrillOutcome.ROLLED_BACK);
+    assertThat(r.target()).isEqualTo("staging");
+    assertThat(r.before()).isEqualTo("w2");
+    assertThat(r.detectedBy()).isEqualTo(DrillDetection.ERROR_RATE);
+    assertThat(r.rollbackWorkflowId()).isEqualTo("rollback-full-staging");
+    assertThat(r.rollbackOutcome()).isEqualTo(Phase.SUCCEEDED);
+    assertThat(r.slaMet()).isTrue();
+    assertThat(r.steps()).isNotEmpty();
+    // The full runbook took every service to its previous version; the drill put each back.
+    assertThat(world.calls("Service.deploy")).startsWith("Service.deploy web w3-bad")
+        .contains("Service.deploy api v1")
+        .endsWith("Service.deploy api v2", "Service.deploy web w2");
+    assertThat(world.services.get("api").version).isEqualTo("v2");
+    assertThat(world.services.get("web").version).isEqualTo("w2");
+    assertThat(r.restored()).isTrue();
+    assertThat(r.message()).endsWith("; staging restored to (api v2, web w2)");
   }
 }
