@@ -67,7 +67,8 @@ final class DrillFindings {
         ? request.target() + " restored to " + versions
         : request.target() + " NOT restored to " + versions + ": put it back by hand";
     return switch (outcome) {
-      case NOT_DETECTED -> "drill of " + request.target() + ": " + request.badVersion() + " not detected within "
+      case NOT_DETECTED -> "drill of " + request.target() + ": " + request.badVersion()
+          + (request.broken().equals(request.target()) ? "" : " on " + request.broken()) + " not detected within "
           + Durations.human(request.detectionLimit()) + " by the " + request.detection().label() + "; " + restore;
       case ROLLBACK_FAILED -> "drill of " + request.target() + ": detected by the "
           + request.detection().label() + " after " + Durations.human(timeToDetect) + ", but the rollback "

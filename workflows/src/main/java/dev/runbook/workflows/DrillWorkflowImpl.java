@@ -30,9 +30,10 @@ import org.slf4j.Logger;
 
 /**
  * A rollback drill (RachelFoods' monthly drill, VITAL's "practice rollbacks in staging"): break
- * the staging target by deploying a known-bad version, wait until the configured signal sees it,
- * run the real emergency runbook against it as a child run with the request a person would send,
- * put the target back on the version it ran before, and report the times against the SLA.
+ * a staging service by deploying a known-bad version, wait until the configured signal sees it,
+ * run the real runbook (emergency for the service, full for its environment) as a child run with
+ * the request a person would send, put every service back on the version it ran before, and
+ * report the times against the SLA.
  *
  * <p>The drill does not go through the engine: its steps wrap a runbook that already journals,
  * asks for approval and writes the rollback log itself, and a second set of those for the drill
@@ -64,7 +65,6 @@ public class DrillWorkflowImpl implements DrillWorkflow {
           "invalid drill request: " + String.join("; ", problems), FailureType.INVALID_INPUT.name());
     }
     String id = Workflow.getInfo().getWorkflowId();
-    String target = request.target();
     DrillFindings found = new DrillFindings(id, request);
 
     // (1) break: remember what ran, then deploy the known-bad version.
@@ -103,14 +103,20 @@ public class DrillWorkflowImpl implements DrillWorkflow {
   /** Every service back on the version it ran before the drill, in start order. */
   private void restore(DrillRequest request, DrillFindings found) {
     boolean one = request.restored().size() == 1;
-    for (String service : request.restored()) {
-      deploys.deploy(new DeployRequest(service, found.versionsBefore.get(service),
-          found.workflowId + "-restore" + (one ? "" : "-" + service), false));
-    }
     boolean all = true;
     for (String service : request.restored()) {
-      all &= found.versionsBefore.get(service)
-          .equals(quick.captureEvidence(new ServiceQuery(service, false)).currentVersion());
+      String version = found.versionsBefore.get(service);
+      if (version == null) {
+        // Its adapter could not say what ran: nothing to put back, and the report says so.
+        all = false;
+        continue;
+      }
+      deploys.deploy(new DeployRequest(service, version, found.workflowId + "-restore" + (one ? "" : "-" + service),
+          false));
+    }
+    for (String service : request.restored()) {
+      all &= java.util.Objects.equals(found.versionsBefore.get(service),
+          quick.captureEvidence(new ServiceQuery(service, false)).currentVersion());
     }
     found.restored = all;
   }
