@@ -278,4 +278,19 @@ class DrillWorkflowTest extends WorkflowTest {
     assertThat(r.restored()).isTrue();
     assertThat(r.message()).endsWith("; staging restored to (api v2, web w2)");
   }
+
+  @Test
+  void aDrillCancelledWhileItWaitsForDetectionStillPutsTheTargetBack() {
+    WorkflowStub stub = Runs.drill(client, queue,
+        drill("v3-quiet", DrillDetection.HEALTH_CHECK, Duration.ofMinutes(10), null));
+    for (int i = 0; i < 60 && world.calls("Service.health").isEmpty(); i++) {
+      testEnv.sleep(Duration.ofSeconds(1));
+    }
+    assertThat(world.services.get("api").version).isEqualTo("v3-quiet");
+    stub.cancel();
+
+    assertThatThrownBy(() -> stub.getResult(DrillReport.class)).isInstanceOf(WorkflowFailedException.class);
+    assertThat(world.calls("Service.deploy")).containsExactly("Service.deploy api v3-quiet", "Service.deploy api v2");
+    assertThat(world.services.get("api").version).isEqualTo("v2");
+  }
 }
