@@ -49,7 +49,8 @@ class ReplayTest {
     }
     assertThat(types).containsExactlyInAnyOrder(
         "EmergencyRollback", "DatabaseRollback", "FullRollback", "ServiceRollback", "Backup", "Cleanup",
-        "DatabaseSchedule", "BackupImport", "ConfigSnapshot");
+        "DatabaseSchedule", "BackupImport", "ConfigSnapshot", "Drill",
+        "DrillSchedule");
   }
 
   @Test

@@ -6,6 +6,8 @@ import dev.runbook.workflows.CleanupWorkflowImpl;
 import dev.runbook.workflows.ConfigSnapshotWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
 import dev.runbook.workflows.DatabaseScheduleWorkflowImpl;
+import dev.runbook.workflows.DrillScheduleWorkflowImpl;
+import dev.runbook.workflows.DrillWorkflowImpl;
 import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
 import dev.runbook.workflows.FullRollbackWorkflowImpl;
 import dev.runbook.workflows.ServiceRollbackWorkflowImpl;
@@ -37,7 +39,9 @@ public final class WorkerRuntime implements AutoCloseable {
     BackupWorkflowImpl.class,
     CleanupWorkflowImpl.class,
     DatabaseScheduleWorkflowImpl.class,
-    ConfigSnapshotWorkflowImpl.class
+    ConfigSnapshotWorkflowImpl.class,
+    DrillWorkflowImpl.class,
+    DrillScheduleWorkflowImpl.class
   };
 
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * <p>The jobs beside the runbooks never hold a service either: a backup is {@code
  * backup-<database>-<tag>} and a cleanup {@code cleanup-<database>-<tag>} (or {@code cleanup-<tag>}
  * for every database), so two backups of one database never clash and neither blocks a rollback.
- * A database's schedule, which starts them, is {@code schedule-<database>}: one per database.
+ * A database's schedule, which starts them, is {@code schedule-<database>}: one per database. A
+ * rollback drill is {@code drill-<target>-<tag>}, and a target's drill schedule {@code drills-<target>}.
  */
 public final class WorkflowIds {
   public static final String PREFIX = "rollback-";
@@ -22,6 +23,8 @@ public final class WorkflowIds {
   public static final String BACKUP_PREFIX = "backup-";
   public static final String CLEANUP_PREFIX = "cleanup-";
   public static final String SCHEDULE_PREFIX = "schedule-";
+  public static final String DRILL_PREFIX = "drill-";
+  public static final String DRILL_SCHEDULE_PREFIX = "drills-";
 
   /** A dry run's tag: eight lower-case hex digits. */
   public static final Pattern DRY_RUN_TAG = Pattern.compile("[0-9a-f]{8}");
@@ -90,6 +93,19 @@ public final class WorkflowIds {
   /** The one schedule of {@code database}, which starts its scheduled backups and cleanups. */
   public static String forSchedule(String database) {
     return SCHEDULE_PREFIX + database;
+  }
+
+  /**
+   * A drill of {@code target}; the tag (eight hex digits) keeps two drills apart. The runbook a
+   * drill starts takes the target's business ID, as a real rollback would.
+   */
+  public static String forDrill(String target, String tag) {
+    return DRILL_PREFIX + target + "-" + requireTag(tag);
+  }
+
+  /** The one drill schedule of {@code target}, which starts its scheduled drills. */
+  public static String forDrillSchedule(String target) {
+    return DRILL_SCHEDULE_PREFIX + target;
   }
 
   private static String requireTag(String tag) {

@@ -51,4 +51,13 @@ class WorkflowIdsTest {
     assertThatThrownBy(() -> WorkflowIds.forBackup("shop", "nightly"))
         .hasMessageContaining("eight hex digits, not 'nightly'");
   }
+
+  @Test
+  void aDrillTakesAnIdOfItsOwnWhileItsRunbookTakesTheTargetsBusinessId() {
+    assertThat(WorkflowIds.forDrill("api-staging", "1a2b3c4d")).isEqualTo("drill-api-staging-1a2b3c4d");
+    assertThat(WorkflowIds.isDryRun("drill-api-staging-1a2b3c4d")).isFalse();
+    assertThat(WorkflowIds.forDrillSchedule("api-staging")).isEqualTo("drills-api-staging");
+    assertThatThrownBy(() -> WorkflowIds.forDrill("api-staging", "monthly"))
+        .hasMessageContaining("eight hex digits, not 'monthly'");
+  }
 }

@@ -40,10 +40,16 @@ public final class FakeWorld {
     public final List<String> history = new ArrayList<>();
     public boolean running = true;
     public boolean healthy = true;
+    /** Known-bad versions: running one, the service is unhealthy and its error rate is high. */
+    public final java.util.Set<String> broken = new java.util.HashSet<>();
 
     Service(String version, List<String> history) {
       this.version = version;
       this.history.addAll(history);
+    }
+
+    boolean up() {
+      return running && healthy && !broken.contains(version);
     }
   }
 
@@ -71,7 +77,8 @@ public final class FakeWorld {
     }
   }
 
-  private record Failure(FailureType type, int remaining) {}
+  /** @param argsContaining only calls whose arguments contain this fail; null for every call */
+  private record Failure(FailureType type, int remaining, String argsContaining) {}
 
   public final Map<String, Service> services = new TreeMap<>();
   public final Map<String, Database> databases = new TreeMap<>();
@@ -126,7 +133,15 @@ public final class FakeWorld {
 
   /** The next {@code times} calls of {@code activity} ("Service.deploy") fail with {@code type}. */
   public synchronized void fail(String activity, FailureType type, int times) {
-    failures.put(activity, new Failure(type, times));
+    failures.put(activity, new Failure(type, times, null));
+  }
+
+  /**
+   * The next {@code times} calls of {@code activity} whose arguments contain {@code argsContaining}
+   * ("api v2") fail with {@code type}; other calls go through.
+   */
+  public synchronized void fail(String activity, String argsContaining, FailureType type, int times) {
+    failures.put(activity, new Failure(type, times, argsContaining));
   }
 
   /**
@@ -235,11 +250,11 @@ public final class FakeWorld {
   synchronized void enter(String activity, String args, boolean dryRun) {
     calls.add(activity + " " + args + (dryRun ? " dry" : ""));
     Failure f = failures.get(activity);
-    if (f != null) {
+    if (f != null && (f.argsContaining() == null || args.contains(f.argsContaining()))) {
       if (f.remaining() <= 1) {
         failures.remove(activity);
       } else {
-        failures.put(activity, new Failure(f.type(), f.remaining() - 1));
+        failures.put(activity, new Failure(f.type(), f.remaining() - 1, f.argsContaining()));
       }
       String message = activity + " failed (" + args + ")";
       throw f.type().retryable()
@@ -274,7 +289,8 @@ public final class FakeWorld {
       synchronized (FakeWorld.this) {
         enter("Service.captureEvidence", q.service(), q.dryRun());
         Service s = service(q.service());
-        return new ServiceEvidence(q.service(), s.version, s.healthy, s.healthy ? "ok" : "down", plan(q.dryRun(), "GET /version"));
+        boolean ok = s.healthy && !s.broken.contains(s.version);
+        return new ServiceEvidence(q.service(), s.version, ok, ok ? "ok" : "down", plan(q.dryRun(), "GET /version"));
       }
     }
 
@@ -359,7 +375,7 @@ public final class FakeWorld {
         enter("Service.verify", r.service() + " " + r.expectedVersion(), r.dryRun());
         Service s = service(r.service());
         if (!r.dryRun()) {
-          boolean ok = s.running && s.healthy && (r.expectedVersion() == null || r.expectedVersion().equals(s.version));
+          boolean ok = s.up() && (r.expectedVersion() == null || r.expectedVersion().equals(s.version));
           if (!ok) {
             throw ApplicationFailure.newFailure(
                 r.service() + " is not healthy on " + r.expectedVersion() + " (runs " + s.version + ")",
@@ -375,7 +391,7 @@ public final class FakeWorld {
       synchronized (FakeWorld.this) {
         enter("Service.health", q.service(), q.dryRun());
         Service s = service(q.service());
-        boolean ok = s.running && s.healthy;
+        boolean ok = s.up();
         return new HealthReading(q.service(), ok, s.version, ok ? "ok" : "503");
       }
     }
@@ -394,6 +410,10 @@ public final class FakeWorld {
     public ErrorRateReading errorRate(ErrorRateRequest r) {
       synchronized (FakeWorld.this) {
         enter("Check.errorRate", r.service(), r.dryRun());
+        Service s = services.get(r.service());
+        if (s != null && s.broken.contains(s.version)) {
+          return new ErrorRateReading(r.service(), 0.5, 0.10, false, "50%", plan(r.dryRun(), "query error rate"));
+        }
         return new ErrorRateReading(r.service(), 0.01, 0.10, true, "1%", plan(r.dryRun(), "query error rate"));
       }
     }

@@ -6,6 +6,8 @@ import dev.runbook.workflows.CleanupWorkflowImpl;
 import dev.runbook.workflows.ConfigSnapshotWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
 import dev.runbook.workflows.DatabaseScheduleWorkflowImpl;
+import dev.runbook.workflows.DrillScheduleWorkflowImpl;
+import dev.runbook.workflows.DrillWorkflowImpl;
 import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
 import dev.runbook.workflows.FullRollbackWorkflowImpl;
 import dev.runbook.workflows.ServiceRollbackWorkflowImpl;
@@ -40,7 +42,9 @@ public final class RecordHistories implements AfterEachCallback {
     BackupWorkflowImpl.class,
     CleanupWorkflowImpl.class,
     DatabaseScheduleWorkflowImpl.class,
-    ConfigSnapshotWorkflowImpl.class
+    ConfigSnapshotWorkflowImpl.class,
+    DrillWorkflowImpl.class,
+    DrillScheduleWorkflowImpl.class
   };
 
   private static final Path OUT = Path.of("target", "recorded-histories");

@@ -11,6 +11,9 @@ import dev.runbook.workflows.CleanupWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflow;
 import dev.runbook.workflows.DatabaseScheduleWorkflowImpl;
 import dev.runbook.workflows.DatabaseRollbackWorkflowImpl;
+import dev.runbook.workflows.DrillScheduleWorkflowImpl;
+import dev.runbook.workflows.DrillWorkflow;
+import dev.runbook.workflows.DrillWorkflowImpl;
 import dev.runbook.workflows.EmergencyRollbackWorkflow;
 import dev.runbook.workflows.EmergencyRollbackWorkflowImpl;
 import dev.runbook.workflows.FullRollbackWorkflow;
@@ -26,6 +29,7 @@ import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.DecisionAction;
 import dev.runbook.workflows.model.DecisionRequest;
 import dev.runbook.workflows.model.DisarmRequest;
+import dev.runbook.workflows.model.DrillRequest;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.FullRollbackRequest;
 import dev.runbook.workflows.model.Phase;
@@ -90,7 +94,9 @@ public final class Runs {
                 BackupWorkflowImpl.class,
                 CleanupWorkflowImpl.class,
                 DatabaseScheduleWorkflowImpl.class,
-                dev.runbook.workflows.ConfigSnapshotWorkflowImpl.class)
+                dev.runbook.workflows.ConfigSnapshotWorkflowImpl.class,
+                DrillWorkflowImpl.class,
+                DrillScheduleWorkflowImpl.class)
             .setDoNotStart(true);
     RunbookSearchAttributes.ALL.forEach(b::registerSearchAttribute);
     return b.build();
@@ -178,6 +184,20 @@ public final class Runs {
     started.add(new Started(client, r.workflowId()));
     BackupImportWorkflow w = client.newWorkflowStub(BackupImportWorkflow.class, options);
     WorkflowClient.start(w::importBackup, r);
+    return WorkflowStub.fromTyped(w);
+  }
+
+  /** Starts a drill under its own ID, conflict policy FAIL; recorded with the runbook it starts. */
+  public static WorkflowStub drill(WorkflowClient client, String taskQueue, DrillRequest r) {
+    WorkflowOptions options = WorkflowOptions.newBuilder()
+        .setTaskQueue(taskQueue)
+        .setWorkflowId(r.workflowId())
+        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+        .setStaticSummary("rollback drill of " + r.target())
+        .build();
+    started.add(new Started(client, r.workflowId()));
+    DrillWorkflow w = client.newWorkflowStub(DrillWorkflow.class, options);
+    WorkflowClient.start(w::drill, r);
     return WorkflowStub.fromTyped(w);
   }
 

@@ -1,0 +1,60 @@
+package dev.runbook.workflows.model;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a drill found: how long monitoring took to see the break, how long the real runbook took
+ * to roll it back, against the SLA, and whether people had to step in.
+ *
+ * @param outcome how the drill ended
+ * @param message one sentence for people
+ * @param brokenWith the known-bad version the drill deployed
+ * @param before the version that ran before the drill, which the drill put back
+ * @param restored true when the target runs {@code before} again
+ * @param detectedBy the signal that saw the break; null when it never did
+ * @param timeToDetect from the break deployed to the signal seeing it; null when it never did
+ * @param rollbackWorkflowId the runbook's run; null when the drill did not start one
+ * @param rollbackOutcome how the runbook ended; null when the drill did not start one
+ * @param timeToRollBack from the runbook's start to its end; null when it did not run
+ * @param steps the runbook's steps with their times
+ * @param sla what the rollback was measured against
+ * @param slaMet true when the rollback succeeded within the SLA
+ * @param slaDifference how much under the SLA (met) or over it (missed) the rollback took
+ * @param approval how the runbook's approval was answered
+ * @param manualInterventions votes, decisions and cancellations by people, the drill approver's
+ *     vote not counted
+ */
+public record DrillReport(
+    String workflowId,
+    String target,
+    DrillOutcome outcome,
+    String message,
+    String brokenWith,
+    String before,
+    boolean restored,
+    DrillDetection detectedBy,
+    Duration timeToDetect,
+    String rollbackWorkflowId,
+    Phase rollbackOutcome,
+    Duration timeToRollBack,
+    List<StepTime> steps,
+    Duration sla,
+    boolean slaMet,
+    Duration slaDifference,
+    String approval,
+    int manualInterventions) {
+
+  /** How a drill ended. */
+  public enum DrillOutcome {
+    /** Detected, rolled back by the runbook, restored; the SLA says met or missed. */
+    ROLLED_BACK,
+    /** The signal never said broken within the detection limit; the target was restored. */
+    NOT_DETECTED,
+    /** The runbook did not succeed; the target was restored. */
+    ROLLBACK_FAILED
+  }
+
+  /** One step of the runbook and how long it took. */
+  public record StepTime(String id, String title, StepState state, Duration took) {}
+}
