@@ -1,6 +1,7 @@
 package dev.runbook.worker;
 
 import dev.runbook.activities.audit.AuditActivitiesImpl;
+import dev.runbook.activities.audit.DrillActivitiesImpl;
 import dev.runbook.activities.check.CheckActivitiesImpl;
 import dev.runbook.activities.config.ConfigActivitiesImpl;
 import dev.runbook.activities.config.ConfigKey;
@@ -47,6 +48,7 @@ public final class Wiring {
           c.notifications(), new JdbcDeliveryLog(audit.dataSource()), console,
           java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build()),
       new AuditActivitiesImpl(audit.dataSource(), metrics::onEvent),
+      new DrillActivitiesImpl(audit.dataSource(), metrics::onDrill),
       new PolicyActivitiesImpl(c::policySnapshot, c::slas)
     };
   }

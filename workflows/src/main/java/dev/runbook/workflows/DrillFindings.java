@@ -57,7 +57,8 @@ final class DrillFindings {
         met,
         difference,
         approval(),
-        run == null ? 0 : interventions(run));
+        run == null ? 0 : interventions(run),
+        request.detectionLimit());
   }
 
   private String message(DrillOutcome outcome, boolean met, Duration difference) {

@@ -1,6 +1,11 @@
 package dev.runbook.workflows;
 
+import dev.runbook.workflows.activities.Audience;
+import dev.runbook.workflows.activities.DrillActivities;
 import dev.runbook.workflows.activities.FailureType;
+import dev.runbook.workflows.activities.NotificationKind;
+import dev.runbook.workflows.activities.NotifyActivities;
+import dev.runbook.workflows.activities.NotifyActivities.Notification;
 import dev.runbook.workflows.activities.ServiceActivities;
 import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;
 import dev.runbook.workflows.activities.ServiceActivities.ServiceQuery;
@@ -25,6 +30,7 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 
@@ -55,6 +61,8 @@ public class DrillWorkflowImpl implements DrillWorkflow {
   private final ServiceActivities quick = Workflow.newActivityStub(ServiceActivities.class, ActivityCatalog.QUICK);
   private final ServiceActivities deploys =
       Workflow.newActivityStub(ServiceActivities.class, ActivityCatalog.SERVICE);
+  private final DrillActivities drills = Workflow.newActivityStub(DrillActivities.class, ActivityCatalog.AUDIT);
+  private final NotifyActivities notify = Workflow.newActivityStub(NotifyActivities.class, ActivityCatalog.NOTIFY);
 
   @Override
   public DrillReport drill(DrillRequest request) {
@@ -66,6 +74,8 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     }
     String id = Workflow.getInfo().getWorkflowId();
     DrillFindings found = new DrillFindings(id, request);
+    // The row first, naming the runbook's ID, so that its run is marked a drill from its first event.
+    drills.started(id, request, request.rollbackWorkflowId(), Instant.ofEpochMilli(Workflow.currentTimeMillis()));
 
     // (1) break: remember what ran, then deploy the known-bad version.
     String broken = request.broken();
@@ -92,12 +102,19 @@ public class DrillWorkflowImpl implements DrillWorkflow {
       Workflow.newDetachedCancellationScope(() -> restore(request, found)).run();
     }
 
-    // (6) report.
-    return found.report(detectedAt == null
+    // (6) report: to the team, then to the drills table.
+    DrillReport report = found.report(detectedAt == null
         ? DrillOutcome.NOT_DETECTED
         : found.rollback != null && found.rollback.outcome() == Phase.SUCCEEDED
             ? DrillOutcome.ROLLED_BACK
             : DrillOutcome.ROLLBACK_FAILED);
+    Workflow.newDetachedCancellationScope(() -> {
+      notify.send(new Notification(id + "/report", NotificationKind.DRILL_REPORT, Audience.TEAM, null, id,
+          request.runbook(), null, List.of(request.target()), report.message(), request.requestedBy(), null,
+          report.verdict() + "\n" + report.figures(), report.timeToRollBack(), request.sla(), false, null));
+      drills.finished(report, Instant.ofEpochMilli(Workflow.currentTimeMillis()));
+    }).run();
+    return report;
   }
 
   /** Every service back on the version it ran before the drill, in start order. */
@@ -122,7 +139,7 @@ public class DrillWorkflowImpl implements DrillWorkflow {
   }
 
   private void rollBack(DrillRequest request, DrillFindings found) {
-    String reason = "drill " + found.workflowId + ": " + request.badVersion() + " deployed on purpose to "
+    String reason = DrillRequest.REASON_PREFIX + found.workflowId + ": " + request.badVersion() + " deployed on purpose to "
         + request.broken() + ", " + request.detection().label() + " saw it after " + Durations.human(found.timeToDetect);
     ChildWorkflowOptions.Builder options = ChildWorkflowOptions.newBuilder()
         .setStaticSummary("rollback drill " + found.workflowId + " of " + request.target());

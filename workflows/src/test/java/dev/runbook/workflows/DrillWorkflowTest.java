@@ -3,7 +3,12 @@ package dev.runbook.workflows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.runbook.workflows.activities.AuditEventType;
 import dev.runbook.workflows.activities.FailureType;
+import dev.runbook.workflows.activities.NotificationKind;
+import dev.runbook.workflows.activities.NotifyActivities.Notification;
+import dev.runbook.workflows.policy.Durations;
+import dev.runbook.workflows.testing.FakeDrills;
 import dev.runbook.workflows.model.DrillDetection;
 import dev.runbook.workflows.model.DrillReport;
 import dev.runbook.workflows.model.DrillReport.DrillOutcome;
@@ -105,6 +110,43 @@ class DrillWorkflowTest extends WorkflowTest {
   }
 
   @Test
+  void aDrillIsRecordedAndReportedToTheTeamAndItsRunbookIsMarkedADrillEverywhere() {
+    DrillRequest request = drill("v3-bad", DrillDetection.HEALTH_CHECK, Duration.ofMinutes(10), "alice");
+    DrillReport r = run(request);
+
+    // The drills table: the row written before the break names the runbook's ID; the report once.
+    FakeDrills.Row row = world.drills.row(request.workflowId());
+    assertThat(row.rollbackWorkflowId()).isEqualTo("rollback-api");
+    assertThat(row.request()).isEqualTo(request);
+    assertThat(row.report()).isEqualTo(r);
+    assertThat(world.drills.reportsCounted()).isEqualTo(1);
+    // The runbook's rollback log says whose drill it was: its start and its SLA verdict.
+    assertThat(world.audit().stream().filter(e -> e.type() == AuditEventType.RUN_STARTED))
+        .singleElement().satisfies(e -> {
+          assertThat(e.data()).containsEntry("drill", request.workflowId()).containsEntry("parent", request.workflowId());
+          assertThat(e.detail()).startsWith("DRILL " + request.workflowId() + ": v3-bad deployed on purpose to api");
+        });
+    // Every message of the runbook carries the drill's mark (its reason); the drill reports last.
+    List<Notification> sent = world.notifications();
+    Notification report = sent.get(sent.size() - 1);
+    assertThat(sent.subList(0, sent.size() - 1)).extracting(Notification::kind).containsExactly(
+        NotificationKind.STARTED, NotificationKind.APPROVAL_REQUESTED, NotificationKind.APPROVED,
+        NotificationKind.RESOLVED);
+    assertThat(sent.subList(0, sent.size() - 1)).allSatisfy(n -> {
+      assertThat(n.workflowId()).isEqualTo("rollback-api");
+      assertThat(n.reason()).startsWith(DrillRequest.REASON_PREFIX + request.workflowId());
+    });
+    assertThat(report.kind()).isEqualTo(NotificationKind.DRILL_REPORT);
+    assertThat(report.workflowId()).isEqualTo(request.workflowId());
+    assertThat(report.services()).containsExactly("api");
+    assertThat(report.detail()).startsWith("SLA met: rolled back in ").contains("\nDetected: after ")
+        .contains("Staging restored: yes, to v2");
+    assertThat(report.reason()).isEqualTo(r.message());
+    assertThat(report.duration()).isEqualTo(r.timeToRollBack());
+    assertThat(report.eta()).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
   void aDrillWhoseRollbackIsSlowerThanTheSlaIsReportedAsMissedAndByHowMuch() {
     // The runbook's deploy of v2 fails four times: its retries wait 2 + 4 + 8 + 16 s.
     world.fail("Service.deploy", "api v2", FailureType.UNAVAILABLE, 4);
@@ -124,6 +166,10 @@ class DrillWorkflowTest extends WorkflowTest {
     StepTime deploy = r.steps().stream().filter(s -> s.id().equals("deploy")).findFirst().orElseThrow();
     assertThat(deploy.took()).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
     assertThat(r.message()).contains(", over SLA 20s by ").endsWith("; api restored to v2");
+    assertThat(world.notifications()).last().satisfies(n -> {
+      assertThat(n.kind()).isEqualTo(NotificationKind.DRILL_REPORT);
+      assertThat(n.detail()).startsWith("SLA MISSED by " + Durations.human(r.slaDifference()) + ": rolled back in ");
+    });
     assertThat(r.restored()).isTrue();
     assertThat(world.services.get("api").version).isEqualTo("v2");
   }
@@ -170,9 +216,13 @@ class DrillWorkflowTest extends WorkflowTest {
     assertThat(world.services.get("api").version).isEqualTo("v2");
     // Read every 15 s over the 5 minutes: the first reading and one after each timer.
     assertThat(world.calls("Service.health")).hasSize(21);
-    // No runbook ran: nobody was told of a rollback.
+    // No runbook ran: nobody was told of a rollback, only of the drill's outcome.
     assertThat(world.calls("Service.resolveTarget")).isEmpty();
-    assertThat(world.notifications()).isEmpty();
+    assertThat(world.notifications()).singleElement().satisfies(n -> {
+      assertThat(n.kind()).isEqualTo(NotificationKind.DRILL_REPORT);
+      assertThat(n.detail()).startsWith("not detected within 5m\n");
+    });
+    assertThat(world.drills.row(request.workflowId()).report()).isEqualTo(r);
   }
 
   @Test

@@ -76,7 +76,10 @@ public final class AuditActivitiesImpl implements AuditActivities {
     Map<String, String> d = start == null ? Map.of() : start.data();
     try (PreparedStatement ps = c.prepareStatement(
         "insert into runs (workflow_id, run_id, runbook, severity, services, reason, requested_by,"
-            + " incident_id, dry_run, started_at) values (?,?,?,?,?,?,?,?,?,?)"
+            + " incident_id, dry_run, started_at, drill) values (?,?,?,?,?,?,?,?,?,?,"
+            // A drill's runbook names its drill; the service runs of a drilled full rollback, their parent.
+            + " coalesce(?, (select p.drill from runs p where p.workflow_id = ? and p.drill is not null"
+            + " order by p.started_at desc limit 1)))"
             + " on conflict (run_id) do nothing")) {
       ps.setString(1, batch.workflowId());
       ps.setString(2, batch.runId());
@@ -92,6 +95,8 @@ public final class AuditActivitiesImpl implements AuditActivities {
       ps.setBoolean(9, Boolean.parseBoolean(d.get("dryRun")));
       ps.setTimestamp(10, Timestamp.from(
           start != null ? start.at() : batch.events().isEmpty() ? java.time.Instant.now() : batch.events().get(0).at()));
+      ps.setString(11, d.get("drill"));
+      ps.setString(12, d.get("parent"));
       ps.executeUpdate();
     }
   }

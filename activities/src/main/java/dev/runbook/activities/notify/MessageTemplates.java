@@ -1,5 +1,6 @@
 package dev.runbook.activities.notify;
 
+import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
 import dev.runbook.workflows.model.Armed;
 import dev.runbook.workflows.model.DecisionAction;
@@ -38,8 +39,10 @@ public final class MessageTemplates {
     }
     // A dry run's message is worded as a plan from its title on (see DryRunDrafts); a backup's or
     // a cleanup's as what it is (see JobDrafts).
-    Draft d = JobDrafts.isJob(n) ? JobDrafts.draft(n) : n.dryRun() ? DryRunDrafts.draft(n) : draft(n);
-    String title = d.title();
+    Draft d = n.kind() == NotificationKind.DRILL_REPORT ? DrillDrafts.draft(n)
+        : JobDrafts.isJob(n) ? JobDrafts.draft(n) : n.dryRun() ? DryRunDrafts.draft(n) : draft(n);
+    // Every message of a runbook a drill started says so first: a rehearsal, not an incident.
+    String title = DrillDrafts.rehearsed(n) ? "[DRILL] " + d.title() : d.title();
     return new Message(title, text(n, d), blocks(n, title, d));
   }
 
@@ -195,6 +198,7 @@ public final class MessageTemplates {
           with(facts("Error", detail, "Duration", took), context),
           null,
           List.of(new Fact("Status", "./runbook status " + run)));
+      case DRILL_REPORT -> DrillDrafts.draft(n);
     };
   }
 

@@ -4,6 +4,7 @@ import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import dev.runbook.workflows.activities.AuditActivities.AuditEvent;
 import dev.runbook.workflows.activities.AuditEventType;
+import dev.runbook.workflows.model.DrillReport;
 import dev.runbook.workflows.model.RunbookType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -50,6 +51,7 @@ public final class Metrics {
     if (e.type() == AuditEventType.RUN_STARTED) {
       Counter.builder("runbook_runs_started").description("Runbook runs started")
           .tag("runbook", type).tag("severity", e.data().getOrDefault("severity", "none")) // a backup or cleanup has none
+          .tag("drill", Boolean.toString(e.data().containsKey("drill")))
           .register(registry).increment();
     } else if (e.type() == AuditEventType.RUN_FINISHED) {
       Counter.builder("runbook_runs_finished").description("Runbook runs finished, by outcome")
@@ -67,7 +69,9 @@ public final class Metrics {
       Counter.builder("runbook_decisions").description("Operator decisions on failed steps")
           .tag("runbook", type).tag("action", String.valueOf(e.data().get("action")))
           .register(registry).increment();
-    } else if (e.type() == AuditEventType.SLA_MEASURED && e.data().get("tookMs") != null) {
+    } else if (e.type() == AuditEventType.SLA_MEASURED && e.data().get("tookMs") != null
+        // A drill's rollback is counted as a drill (onDrill), never as an incident.
+        && !e.data().containsKey("drill")) {
       boolean within = Boolean.parseBoolean(e.data().get("withinSla"));
       Counter.builder("runbook_sla_runs").description("Rollbacks measured against their SLA, within or over it")
           .tag("runbook", type).tag("result", within ? "within" : "over")
@@ -77,6 +81,23 @@ public final class Metrics {
     } else if (e.type() == AuditEventType.REFUSED) {
       Counter.builder("runbook_refusals").description("Votes and decisions refused")
           .tag("runbook", type).register(registry).increment();
+    }
+  }
+
+  /** Counts a drill's report the first time it is stored (called once per drill). */
+  public void onDrill(DrillReport report) {
+    String outcome = report.outcome().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    Counter.builder("runbook_drills").description("Rollback drills ended, by outcome and SLA met or missed")
+        .tag("target", report.target()).tag("outcome", outcome)
+        .tag("sla", report.slaMet() ? "met" : "missed")
+        .register(registry).increment();
+    if (report.timeToRollBack() != null) {
+      Timer.builder("runbook_drill_time_to_rollback").description("A drill's rollback, from the runbook's start to its end")
+          .tag("target", report.target()).register(registry).record(report.timeToRollBack());
+    }
+    if (report.timeToDetect() != null) {
+      Timer.builder("runbook_drill_time_to_detect").description("A drill's break, from deployed to seen by its signal")
+          .tag("target", report.target()).register(registry).record(report.timeToDetect());
     }
   }
 

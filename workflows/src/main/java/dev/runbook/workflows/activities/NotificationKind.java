@@ -21,5 +21,7 @@ public enum NotificationKind {
   ABORTED,
   CANCELLED,
   REFUSED,
-  FAILED
+  FAILED,
+  /** A drill's report: how long detection and the rollback took against the SLA (DrillWorkflow). */
+  DRILL_REPORT
 }

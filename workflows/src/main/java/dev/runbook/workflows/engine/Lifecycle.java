@@ -140,6 +140,7 @@ final class Lifecycle {
     if (request.incidentId() != null) {
       d.put("incidentId", request.incidentId());
     }
+    DrillMark.mark(d);
     return d;
   }
 

@@ -181,6 +181,7 @@ final class StepRunner {
     data.put("slaMs", Long.toString(sla.toMillis()));
     data.put("tookMs", Long.toString(took.toMillis()));
     data.put("withinSla", Boolean.toString(took.compareTo(sla) <= 0));
+    DrillMark.mark(data);
     journal.audit(AuditEventType.SLA_MEASURED, null, run.currentStepId(), verdict, data);
     return detail == null ? verdict : detail + "; " + verdict;
   }

@@ -1,5 +1,6 @@
 package dev.runbook.workflows.model;
 
+import dev.runbook.workflows.policy.Durations;
 import java.time.Duration;
 import java.util.List;
 
@@ -24,6 +25,7 @@ import java.util.List;
  * @param approval how the runbook's approval was answered
  * @param manualInterventions votes, decisions and cancellations by people, the drill approver's
  *     vote not counted
+ * @param detectionLimit how long the drill waited for its signal at most
  */
 public record DrillReport(
     String workflowId,
@@ -43,7 +45,46 @@ public record DrillReport(
     boolean slaMet,
     Duration slaDifference,
     String approval,
-    int manualInterventions) {
+    int manualInterventions,
+    Duration detectionLimit) {
+
+  /** The verdict in a few words: "SLA met: rolled back in 1m20s of 10m", "SLA missed by 3m". */
+  public String verdict() {
+    return switch (outcome) {
+      case NOT_DETECTED -> "not detected within " + Durations.human(detectionLimit);
+      case ROLLBACK_FAILED -> "rollback failed" + (rollbackOutcome == null ? "" : " (" + rollbackOutcome.label() + ")");
+      case ROLLED_BACK -> slaMet
+          ? "SLA met: rolled back in " + Durations.human(timeToRollBack) + " of " + Durations.human(sla)
+          : "SLA MISSED by " + Durations.human(slaDifference) + ": rolled back in " + Durations.human(timeToRollBack)
+              + " of " + Durations.human(sla);
+    };
+  }
+
+  /** The figures, one per line, as the report message and `runbook drills RUN` show them. */
+  public String figures() {
+    StringBuilder b = new StringBuilder();
+    line(b, "Broken with", brokenWith + (before == null ? "" : " (ran " + before + ")"));
+    line(b, "Detected", timeToDetect == null ? "no" : "after " + Durations.human(timeToDetect) + " by the "
+        + detectedBy.label() + ", a monitoring signal");
+    line(b, "Rollback", rollbackWorkflowId == null ? "not started"
+        : rollbackWorkflowId + ", " + (rollbackOutcome == null ? "did not end" : rollbackOutcome.label())
+            + (timeToRollBack == null ? "" : " in " + Durations.human(timeToRollBack)));
+    for (StepTime s : steps) {
+      b.append("  ").append(s.title()).append(": ").append(Durations.human(s.took()))
+          .append(s.state() == StepState.SUCCEEDED ? "" : " (" + s.state().name().toLowerCase(java.util.Locale.ROOT) + ")")
+          .append('\n');
+    }
+    line(b, "SLA", Durations.human(sla) + (timeToRollBack == null || outcome != DrillOutcome.ROLLED_BACK ? ""
+        : slaMet ? ", met with " + Durations.human(slaDifference) + " to spare" : ", missed by " + Durations.human(slaDifference)));
+    line(b, "Approval", approval);
+    line(b, "Manual interventions", Integer.toString(manualInterventions));
+    line(b, "Staging restored", restored ? "yes, to " + before : "NO: put it back by hand");
+    return b.toString().stripTrailing();
+  }
+
+  private static void line(StringBuilder b, String label, String value) {
+    b.append(label).append(": ").append(value).append('\n');
+  }
 
   /** How a drill ended. */
   public enum DrillOutcome {

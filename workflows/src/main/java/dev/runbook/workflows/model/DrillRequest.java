@@ -39,6 +39,12 @@ public record DrillRequest(
     String requestedBy,
     String tag) {
 
+  /**
+   * How the reason of the runbook a drill starts begins, so that every message of that run reads
+   * as a rehearsal.
+   */
+  public static final String REASON_PREFIX = "DRILL ";
+
   /** The longest a drill waits for detection, and the longest SLA it measures against. */
   public static final Duration MAX_WAIT = Duration.ofHours(24);
 
@@ -60,6 +66,11 @@ public record DrillRequest(
 
   public String workflowId() {
     return WorkflowIds.forDrill(target, tag);
+  }
+
+  /** The ID of the runbook the drill starts: the one a real rollback of the target takes. */
+  public String rollbackWorkflowId() {
+    return runbook == RunbookType.FULL ? WorkflowIds.forEnvironment(target) : WorkflowIds.forService(target);
   }
 
   /** The severity of the runbook the drill starts: P1 with a drill approver, else P0. */

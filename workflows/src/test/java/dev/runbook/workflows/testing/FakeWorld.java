@@ -86,6 +86,8 @@ public final class FakeWorld {
   public final FakeRetention retention = new FakeRetention();
   /** The services that have a configuration (none unless a test gives one). */
   public final FakeConfigs configs = new FakeConfigs(this);
+  /** The drills table. */
+  public final FakeDrills drills = new FakeDrills();
   private final List<String> calls = new ArrayList<>();
   private final List<Notification> notifications = new ArrayList<>();
   private final List<Notification> plannedNotifications = new ArrayList<>();
@@ -238,7 +240,7 @@ public final class FakeWorld {
   /** The activity implementations, to register on a test worker. */
   public Object[] activities() {
     return new Object[] {
-      new Services(), new Checks(), new Databases(), new Notify(), new Audit(), new Policy(), retention, configs
+      new Services(), new Checks(), new Databases(), new Notify(), new Audit(), new Policy(), retention, configs, drills
     };
   }
 

@@ -1,0 +1,34 @@
+package dev.runbook.workflows.model;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One drill as the drills table keeps it (newest first in listings): what was rehearsed, on which
+ * staging target, and its figures once it ended.
+ *
+ * @param outcome rolled-back, not-detected or rollback-failed; null while the drill goes on
+ * @param report the whole report once it ended, per-step times included; null before
+ */
+public record DrillLogEntry(
+    String workflowId,
+    String runbook,
+    String target,
+    String requestedBy,
+    String approver,
+    String badVersion,
+    String detection,
+    Instant startedAt,
+    Instant finishedAt,
+    String outcome,
+    String message,
+    String rollbackWorkflowId,
+    Duration timeToDetect,
+    Duration timeToRollBack,
+    Duration sla,
+    Boolean slaMet,
+    Duration slaDifference,
+    Boolean restored,
+    String approval,
+    Integer manualInterventions,
+    DrillReport report) {}
