@@ -110,6 +110,24 @@ class DrillWorkflowTest extends WorkflowTest {
   }
 
   @Test
+  void theSameDrillRunTwiceInARowRollsBackToTheSameGoodVersionAndRestoresItEachTime() {
+    DrillReport first = run(drill("v3-bad", DrillDetection.HEALTH_CHECK, Duration.ofMinutes(10), null));
+    DrillReport second = run(drill("v3-bad", DrillDetection.HEALTH_CHECK, Duration.ofMinutes(10), null));
+
+    assertThat(second.workflowId()).isNotEqualTo(first.workflowId());
+    for (DrillReport r : List.of(first, second)) {
+      assertThat(r.outcome()).isEqualTo(DrillOutcome.ROLLED_BACK);
+      assertThat(r.before()).isEqualTo("v2");
+      assertThat(r.rollbackOutcome()).isEqualTo(Phase.SUCCEEDED);
+      assertThat(r.restored()).isTrue();
+    }
+    assertThat(world.services.get("api").version).isEqualTo("v2");
+    assertThat(world.drills.row(first.workflowId()).report()).isEqualTo(first);
+    assertThat(world.drills.row(second.workflowId()).report()).isEqualTo(second);
+    assertThat(world.drills.reportsCounted()).isEqualTo(2);
+  }
+
+  @Test
   void aDrillIsRecordedAndReportedToTheTeamAndItsRunbookIsMarkedADrillEverywhere() {
     DrillRequest request = drill("v3-bad", DrillDetection.HEALTH_CHECK, Duration.ofMinutes(10), "alice");
     DrillReport r = run(request);

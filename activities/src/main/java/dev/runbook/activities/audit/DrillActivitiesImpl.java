@@ -52,8 +52,8 @@ public final class DrillActivitiesImpl implements DrillActivities {
   @Override
   public void finished(DrillReport report, Instant finishedAt) {
     int changed = write("the report of drill " + report.workflowId(),
-        "update drills set finished_at = ?, outcome = ?, message = ?, rollback_workflow_id = coalesce(?,"
-            + " rollback_workflow_id), time_to_detect_ms = ?, time_to_rollback_ms = ?, sla_met = ?,"
+        "update drills set finished_at = ?, outcome = ?, message = ?, rollback_workflow_id = ?,"
+            + " time_to_detect_ms = ?, time_to_rollback_ms = ?, sla_met = ?,"
             + " sla_difference_ms = ?, restored = ?, detected_by = ?, approval = ?, manual_interventions = ?,"
             + " report = ?::jsonb where workflow_id = ? and finished_at is null",
         Timestamp.from(finishedAt), label(report.outcome().name()), report.message(), report.rollbackWorkflowId(),

@@ -21,8 +21,12 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java -cp &lt;classpath&gt; dev.runbook.activities.demo.SampleService --port 8081 --version v2
- *     [--unhealthy] [--unhealthy-file PATH] [--env-file PATH]
+ *     [--unhealthy] [--unhealthy-file PATH] [--env-file PATH] [--bad-versions V1,V2] [--start-delay-ms MS]
  * </pre>
+ *
+ * <p>{@code --bad-versions} names releases known to be bad: started as one of them, {@code /health}
+ * answers 503 (what a rollback drill deploys on staging to break it). {@code --start-delay-ms}
+ * makes it take that long before it listens, as a slow service does.
  *
  * <p>{@code --unhealthy} makes {@code /health} answer 503 from the start (a bad release); {@code
  * --unhealthy-file} makes it answer 503 while that file exists, so a test can make a running
@@ -45,9 +49,14 @@ public final class SampleService {
    *
    * @param config the variables of {@code --env-file}, read at start (empty without one)
    */
-  record Options(int port, String version, boolean unhealthy, Path unhealthyFile, Map<String, String> config) {
+  record Options(int port, String version, boolean unhealthy, Path unhealthyFile, Map<String, String> config,
+      java.util.Set<String> badVersions, long startDelayMillis) {
     Options(int port, String version, boolean unhealthy, Path unhealthyFile) {
       this(port, version, unhealthy, unhealthyFile, Map.of());
+    }
+
+    Options(int port, String version, boolean unhealthy, Path unhealthyFile, Map<String, String> config) {
+      this(port, version, unhealthy, unhealthyFile, config, java.util.Set.of(), 0);
     }
 
     static Options parse(String[] args) {
@@ -56,6 +65,8 @@ public final class SampleService {
       boolean unhealthy = false;
       Path unhealthyFile = null;
       Map<String, String> config = Map.of();
+      java.util.Set<String> badVersions = java.util.Set.of();
+      long startDelay = 0;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
@@ -63,6 +74,8 @@ public final class SampleService {
           case "--unhealthy" -> unhealthy = true;
           case "--unhealthy-file" -> unhealthyFile = Path.of(value(args, ++i, "--unhealthy-file"));
           case "--env-file" -> config = readEnv(Path.of(value(args, ++i, "--env-file")));
+          case "--bad-versions" -> badVersions = java.util.Set.of(value(args, ++i, "--bad-versions").split(","));
+          case "--start-delay-ms" -> startDelay = Long.parseLong(value(args, ++i, "--start-delay-ms"));
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
@@ -72,7 +85,10 @@ public final class SampleService {
       if (version == null || !VERSION.matcher(version).matches()) {
         throw new IllegalArgumentException("--version is required: letters, digits, . _ + -");
       }
-      return new Options(port, version, unhealthy, unhealthyFile, config);
+      if (startDelay < 0) {
+        throw new IllegalArgumentException("--start-delay-ms must be 0 or more");
+      }
+      return new Options(port, version, unhealthy, unhealthyFile, config, badVersions, startDelay);
     }
 
     private static Map<String, String> readEnv(Path file) {
@@ -100,7 +116,7 @@ public final class SampleService {
     }
 
     boolean healthy() {
-      return !unhealthy && (unhealthyFile == null || !Files.exists(unhealthyFile)) && configProblem() == null;
+      return !unhealthy && !badVersions.contains(version) && (unhealthyFile == null || !Files.exists(unhealthyFile)) && configProblem() == null;
     }
   }
 
@@ -112,9 +128,17 @@ public final class SampleService {
       System.err.println("SampleService: " + e.getMessage());
       System.err.println(
           "usage: SampleService --port PORT --version VERSION [--unhealthy]"
-              + " [--unhealthy-file PATH] [--env-file PATH]");
+              + " [--unhealthy-file PATH] [--env-file PATH] [--bad-versions V1,V2] [--start-delay-ms MS]");
       System.exit(2);
       return;
+    }
+    if (options.startDelayMillis() > 0) {
+      try {
+        Thread.sleep(options.startDelayMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
     SampleService service = start(options);
     Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "sample-service-stop"));

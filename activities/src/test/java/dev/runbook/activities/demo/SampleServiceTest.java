@@ -124,6 +124,22 @@ class SampleServiceTest {
   }
 
   @Test
+  void aVersionNamedBadIsUnhealthyAndAStartDelayKeepsItSilentThatLong() throws Exception {
+    int bad = freePort();
+    start(bad, "v3-broken", "--bad-versions", "v3-broken,v4-bad");
+    assertThat(get(bad, "/health").statusCode()).isEqualTo(503);
+    int good = freePort();
+    start(good, "v2", "--bad-versions", "v3-broken,v4-bad");
+    assertThat(get(good, "/health").statusCode()).isEqualTo(200);
+
+    int slow = freePort();
+    long before = System.nanoTime();
+    start(slow, "v2", "--start-delay-ms", "1500");
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+    assertThat(get(slow, "/health").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void readsItsEnvFileAtStartAndABadVariableMakesItUnhealthyUntilItStartsWithAGoodOne() throws Exception {
     Path env = dir.resolve(".env");
     Files.writeString(env, "# payments\nPAYMENTS_URL=htps://pay.example.com\nSTRIPE_KEY=sk_live_sample_42\n");

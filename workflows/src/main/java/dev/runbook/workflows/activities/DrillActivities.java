@@ -13,8 +13,8 @@ public interface DrillActivities {
    * is.
    *
    * @param workflowId the drill's ID, {@code drill-<target>-<tag>}
-   * @param rollbackWorkflowId the ID the runbook it starts will take, so that its run is marked
-   *     as a drill in the rollback log from its first event
+   * @param rollbackWorkflowId the ID the runbook takes if the drill gets that far (a real rollback
+   *     of the target takes the same); the report replaces it with the run really started, or none
    */
   void started(String workflowId, DrillRequest request, String rollbackWorkflowId, Instant startedAt);
 
