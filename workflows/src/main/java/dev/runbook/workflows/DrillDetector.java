@@ -1,6 +1,7 @@
 package dev.runbook.workflows;
 
 import dev.runbook.workflows.activities.CheckActivities;
+import dev.runbook.workflows.activities.CheckActivities.CheckRequest;
 import dev.runbook.workflows.activities.CheckActivities.ErrorRateRequest;
 import dev.runbook.workflows.activities.ServiceActivities;
 import dev.runbook.workflows.activities.ServiceActivities.ServiceQuery;
@@ -46,6 +47,7 @@ final class DrillDetector {
     return switch (detection) {
       case HEALTH_CHECK -> !services.health(new ServiceQuery(service, false)).healthy();
       case ERROR_RATE -> !checks.errorRate(new ErrorRateRequest(service, false, false)).withinThreshold();
+      case SMOKE_CHECK -> !checks.smokeChecks(new CheckRequest(service, false)).passed();
     };
   }
 }

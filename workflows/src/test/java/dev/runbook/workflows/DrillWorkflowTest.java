@@ -128,6 +128,17 @@ class DrillWorkflowTest extends WorkflowTest {
   }
 
   @Test
+  void aFailingSmokeCheckDetectsTheBreak() {
+    DrillReport r = run(drill("v3-bad", DrillDetection.SMOKE_CHECK, Duration.ofMinutes(10), null));
+
+    assertThat(r.outcome()).isEqualTo(DrillOutcome.ROLLED_BACK);
+    assertThat(r.detectedBy()).isEqualTo(DrillDetection.SMOKE_CHECK);
+    assertThat(r.message()).contains("detected by the smoke checks after ");
+    assertThat(world.calls("Check.smokeChecks")).first().isEqualTo("Check.smokeChecks api");
+    assertThat(r.restored()).isTrue();
+  }
+
+  @Test
   void aDrillIsRecordedAndReportedToTheTeamAndItsRunbookIsMarkedADrillEverywhere() {
     DrillRequest request = drill("v3-bad", DrillDetection.HEALTH_CHECK, Duration.ofMinutes(10), "alice");
     DrillReport r = run(request);

@@ -7,7 +7,9 @@ public enum DrillDetection {
   /** The service's health check fails. */
   HEALTH_CHECK("health check"),
   /** The service's error-rate query reads over its configured threshold. */
-  ERROR_RATE("error rate");
+  ERROR_RATE("error rate"),
+  /** One of the service's smoke checks fails. */
+  SMOKE_CHECK("smoke checks");
 
   private final String label;
 
@@ -31,6 +33,6 @@ public enum DrillDetection {
       }
     }
     throw new IllegalArgumentException(
-        "detection '" + text + "' is not known: use health-check or error-rate");
+        "detection '" + text + "' is not known: use health-check, error-rate or smoke-check");
   }
 }

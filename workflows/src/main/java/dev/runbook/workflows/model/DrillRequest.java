@@ -98,7 +98,7 @@ public record DrillRequest(
       Validation.version(p, "badVersion", badVersion);
     }
     if (detection == null) {
-      p.add("detection is required: use health-check or error-rate");
+      p.add("detection is required: use health-check, error-rate or smoke-check");
     }
     required(p, "detectionLimit", detectionLimit, "e.g. 5m");
     required(p, "sla", sla, "e.g. 10m for a backend, 5m for a frontend");

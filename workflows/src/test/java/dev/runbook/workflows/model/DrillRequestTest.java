@@ -30,7 +30,7 @@ class DrillRequestTest {
         "target 'API' is not a valid name: use lower-case letters, digits, '.', '_' or '-' (at most 63,"
             + " starting with a letter or digit)",
         "badVersion is required: name the known-bad version the drill deploys to break API",
-        "detection is required: use health-check or error-rate",
+        "detection is required: use health-check, error-rate or smoke-check",
         "detectionLimit PT0S is out of range: give more than 0 and at most 24h, e.g. 5m",
         "sla is required: give a duration, e.g. 10m for a backend, 5m for a frontend",
         "approver 'erin' also requested the drill, and nobody approves their own run: name another drill"
@@ -39,7 +39,7 @@ class DrillRequestTest {
     assertThatThrownBy(bad::requireValid).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("invalid drill request: runbook 'database'");
     assertThatThrownBy(() -> DrillDetection.parse("alert"))
-        .hasMessage("detection 'alert' is not known: use health-check or error-rate");
+        .hasMessage("detection 'alert' is not known: use health-check, error-rate or smoke-check");
     assertThat(DrillDetection.parse("error-rate")).isEqualTo(DrillDetection.ERROR_RATE);
   }
 

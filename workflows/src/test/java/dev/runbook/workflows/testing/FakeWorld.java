@@ -404,7 +404,10 @@ public final class FakeWorld {
     public CheckReport smokeChecks(CheckRequest r) {
       synchronized (FakeWorld.this) {
         enter("Check.smokeChecks", r.service(), r.dryRun());
-        return new CheckReport(r.service(), true, List.of(new CheckResult("login", true, "200")), plan(r.dryRun(), "GET /login"));
+        Service s = services.get(r.service());
+        boolean ok = s == null || !s.broken.contains(s.version);
+        return new CheckReport(r.service(), ok, List.of(new CheckResult("login", ok, ok ? "200" : "500")),
+            plan(r.dryRun(), "GET /login"));
       }
     }
 
