@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the break by the failing health check, runs the real emergency runbook with its drill approver,
  * restores staging and reports; a slow rollback is reported over its SLA and the team is told; a
  * drill fired by a real every-minute schedule whose break nothing detects ends "not detected
- * within" its limit with staging restored.
+ * within" its limit with staging restored; a worker killed right after a drill's break is
+ * replaced and the drill goes on to its report.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DrillIT {
@@ -244,6 +245,37 @@ class DrillIT {
     await(() -> stack.webhook.kindsAbout(id).contains("DRILL_REPORT"));
     assertThat(stack.webhook.accepted()).filteredOn(m -> m.body().contains("\"workflowId\":\"" + id + "\""))
         .singleElement().satisfies(m -> assertThat(m.body()).contains("not detected within 20s"));
+  }
+
+  @Test
+  @Order(4)
+  void aWorkerKilledRightAfterTheBreakIsReplacedAndTheDrillStillRollsBackAndRestoresStagingOnce()
+      throws Exception {
+    worker.stop();
+    Stack.Worker crashing = stack.startWorker("after:ServiceDeploy:1");
+    DrillRequest request = new DrillRequest(RunbookType.EMERGENCY, Demo.SERVICE, "v3-broken",
+        DrillDetection.HEALTH_CHECK, Duration.ofMinutes(2), Duration.ofMinutes(3), null, "erin", tag());
+    started.add(request.workflowId());
+    DrillWorkflow w = stack.connection.client().newWorkflowStub(DrillWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(request.workflowId()).setTaskQueue(QUEUE)
+        // A task held by the dead worker moves to the new one quickly.
+        .setWorkflowTaskTimeout(Duration.ofSeconds(2)).build());
+    WorkflowClient.start(w::drill, request);
+    assertThat(crashing.awaitExit(Duration.ofSeconds(90))).as("the worker killed itself after the break").isTrue();
+    assertThat(crashing.output()).contains("SIGKILL");
+    worker = stack.startWorker("none");
+
+    DrillReport r = stack.connection.client().newUntypedWorkflowStub(request.workflowId())
+        .getResult(DrillReport.class);
+    assertThat(r.outcome()).isEqualTo(DrillOutcome.ROLLED_BACK);
+    assertThat(r.before()).isEqualTo("v2");
+    assertThat(r.rollbackOutcome()).isEqualTo(Phase.SUCCEEDED);
+    assertThat(r.restored()).isTrue();
+    assertThat(version(Demo.SERVICE)).isEqualTo("v2");
+    assertThat(stack.logQuery("select count(*) from drills where workflow_id = ? and outcome = 'rolled-back'",
+        r.workflowId())).isEqualTo(1);
+    await(() -> stack.webhook.kindsAbout(r.workflowId()).contains("DRILL_REPORT"));
+    assertThat(stack.webhook.kindsAbout(r.workflowId())).containsExactly("DRILL_REPORT");
   }
 
   private static List<String> strings(String sql) throws Exception {
