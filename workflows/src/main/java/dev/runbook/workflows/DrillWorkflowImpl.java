@@ -64,6 +64,13 @@ public class DrillWorkflowImpl implements DrillWorkflow {
   private final DrillActivities drills = Workflow.newActivityStub(DrillActivities.class, ActivityCatalog.AUDIT);
   private final NotifyActivities notify = Workflow.newActivityStub(NotifyActivities.class, ActivityCatalog.NOTIFY);
 
+  private String progress = "starting";
+
+  @Override
+  public String progress() {
+    return progress;
+  }
+
   @Override
   public DrillReport drill(DrillRequest request) {
     List<String> problems = request.problems();
@@ -79,6 +86,7 @@ public class DrillWorkflowImpl implements DrillWorkflow {
 
     // (1) break: remember what ran, then deploy the known-bad version.
     String broken = request.broken();
+    progress = "breaking " + broken + " with " + request.badVersion();
     for (String service : request.restored()) {
       found.versionsBefore.put(service, quick.captureEvidence(new ServiceQuery(service, false)).currentVersion());
     }
@@ -90,6 +98,8 @@ public class DrillWorkflowImpl implements DrillWorkflow {
       log.info("drill {}: {} broken with {} (ran {})", id, broken, request.badVersion(), found.before);
 
       // (2) detect.
+      progress = "waiting for the " + request.detection().label() + " to see the break (limit "
+          + Durations.human(request.detectionLimit()) + ")";
       detectedAt = new DrillDetector().await(broken, request.detection(), brokenAt, request.detectionLimit());
       if (detectedAt != null) {
         found.timeToDetect = Duration.ofMillis(detectedAt - brokenAt);
@@ -114,11 +124,13 @@ public class DrillWorkflowImpl implements DrillWorkflow {
           report.verdict() + "\n" + report.figures(), report.timeToRollBack(), request.sla(), false, null));
       drills.finished(report, Instant.ofEpochMilli(Workflow.currentTimeMillis()));
     }).run();
+    progress = "reported: " + report.verdict();
     return report;
   }
 
   /** Every service back on the version it ran before the drill, in start order. */
   private void restore(DrillRequest request, DrillFindings found) {
+    progress = "restoring " + String.join(", ", request.restored());
     boolean one = request.restored().size() == 1;
     boolean all = true;
     for (String service : request.restored()) {
@@ -149,6 +161,7 @@ public class DrillWorkflowImpl implements DrillWorkflow {
       FullRollbackRequest full = new FullRollbackRequest(request.target(), request.services(), List.of(),
           request.severity(), reason, request.requestedBy(), false, null, null, null, null);
       found.rollbackWorkflowId = full.workflowId();
+      progress = "rolling back: " + full.workflowId();
       FullRollbackWorkflow child = Workflow.newChildWorkflowStub(
           FullRollbackWorkflow.class, options.setWorkflowId(full.workflowId()).build());
       result = Async.function(child::rollback, full).thenApply(FullRollbackResult::report);
@@ -159,6 +172,7 @@ public class DrillWorkflowImpl implements DrillWorkflow {
           // The drill's clock stops when the runbook has verified; the watch after it is not rehearsed.
           Duration.ZERO, null);
       found.rollbackWorkflowId = one.workflowId();
+      progress = "rolling back: " + one.workflowId();
       EmergencyRollbackWorkflow child = Workflow.newChildWorkflowStub(
           EmergencyRollbackWorkflow.class, options.setWorkflowId(one.workflowId()).build());
       result = Async.function(child::rollback, one).thenApply(EmergencyRollbackResult::report);

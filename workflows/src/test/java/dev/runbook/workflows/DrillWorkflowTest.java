@@ -173,6 +173,8 @@ class DrillWorkflowTest extends WorkflowTest {
     assertThat(report.reason()).isEqualTo(r.message());
     assertThat(report.duration()).isEqualTo(r.timeToRollBack());
     assertThat(report.eta()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(client.newUntypedWorkflowStub(request.workflowId()).query(DrillWorkflow.PROGRESS, String.class))
+        .isEqualTo("reported: " + r.verdict()).startsWith("reported: SLA met: rolled back in ");
   }
 
   @Test
@@ -366,6 +368,8 @@ class DrillWorkflowTest extends WorkflowTest {
       testEnv.sleep(Duration.ofSeconds(1));
     }
     assertThat(world.services.get("api").version).isEqualTo("v3-quiet");
+    assertThat(stub.query(DrillWorkflow.PROGRESS, String.class))
+        .isEqualTo("waiting for the health check to see the break (limit 5m)");
     stub.cancel();
 
     assertThatThrownBy(() -> stub.getResult(DrillReport.class)).isInstanceOf(WorkflowFailedException.class);
