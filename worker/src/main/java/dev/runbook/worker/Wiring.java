@@ -31,6 +31,14 @@ public final class Wiring {
    * @param configKey the key configuration snapshots are sealed with ({@link ConfigKeys}), or null
    *     when no service keeps a configuration
    */
+  /** The kind of a configured service or environment, or null for neither. */
+  static String kindOf(RunbookConfig c, String target) {
+    if (c.services().containsKey(target)) {
+      return c.services().get(target).kind();
+    }
+    return c.environments().containsKey(target) ? c.environments().get(target).kind() : null;
+  }
+
   public static Object[] activities(Settings settings, AuditDatabase audit, Metrics metrics, PrintStream console,
       WorkflowClient temporal, ConfigKey configKey) {
     RunbookConfig c = settings.config();
@@ -48,7 +56,7 @@ public final class Wiring {
           c.notifications(), new JdbcDeliveryLog(audit.dataSource()), console,
           java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build()),
       new AuditActivitiesImpl(audit.dataSource(), metrics::onEvent),
-      new DrillActivitiesImpl(audit.dataSource(), metrics::onDrill),
+      new DrillActivitiesImpl(audit.dataSource(), metrics::onDrill, target -> kindOf(c, target)),
       new PolicyActivitiesImpl(c::policySnapshot, c::slas)
     };
   }

@@ -23,6 +23,7 @@ import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.Vote;
 import dev.runbook.workflows.policy.Durations;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
@@ -81,8 +82,13 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     }
     String id = Workflow.getInfo().getWorkflowId();
     DrillFindings found = new DrillFindings(id, request);
-    // The row first, naming the runbook's ID, so that its run is marked a drill from its first event.
-    drills.started(id, request, request.rollbackWorkflowId(), Instant.ofEpochMilli(Workflow.currentTimeMillis()));
+    // The row first; the workers refuse here a target of kind production, or one they do not run.
+    try {
+      drills.started(id, request, request.rollbackWorkflowId(), Instant.ofEpochMilli(Workflow.currentTimeMillis()));
+    } catch (ActivityFailure f) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          f.getCause() == null ? f.getMessage() : f.getCause().getMessage(), FailureType.INVALID_INPUT.name());
+    }
 
     // (1) break: remember what ran, then deploy the known-bad version.
     String broken = request.broken();

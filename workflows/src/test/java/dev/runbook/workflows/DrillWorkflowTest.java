@@ -128,6 +128,19 @@ class DrillWorkflowTest extends WorkflowTest {
   }
 
   @Test
+  void aTargetTheWorkersRefuseEndsTheDrillWithTheirReasonAndNothingTouched() {
+    world.drills.refuse("drill x: drills never touch production: api is kind production");
+    WorkflowStub stub = Runs.drill(client, queue, drill("v3-bad", DrillDetection.HEALTH_CHECK,
+        Duration.ofMinutes(10), null));
+
+    assertThatThrownBy(() -> stub.getResult(DrillReport.class)).isInstanceOf(WorkflowFailedException.class)
+        .cause().hasMessageContaining("drills never touch production: api is kind production");
+    assertThat(world.calls("Service.")).isEmpty();
+    assertThat(world.services.get("api").version).isEqualTo("v2");
+    assertThat(world.notifications()).isEmpty();
+  }
+
+  @Test
   void aFailingSmokeCheckDetectsTheBreak() {
     DrillReport r = run(drill("v3-bad", DrillDetection.SMOKE_CHECK, Duration.ofMinutes(10), null));
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.runbook.activities.Failures;
+import dev.runbook.activities.service.TargetKind;
 import dev.runbook.workflows.activities.DrillActivities;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.model.DrillReport;
@@ -16,8 +17,11 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -31,15 +35,42 @@ public final class DrillActivitiesImpl implements DrillActivities {
 
   private final DataSource dataSource;
   private final Consumer<DrillReport> onFinished;
+  private final Function<String, String> kindOf;
 
-  /** @param onFinished told of each drill's report the first time it is stored (metrics) */
-  public DrillActivitiesImpl(DataSource dataSource, Consumer<DrillReport> onFinished) {
+  /**
+   * @param onFinished told of each drill's report the first time it is stored (metrics)
+   * @param kindOf the kind of a service or environment these workers run (production unless its
+   *     configuration says otherwise), or null for one they do not run
+   */
+  public DrillActivitiesImpl(DataSource dataSource, Consumer<DrillReport> onFinished,
+      Function<String, String> kindOf) {
     this.dataSource = dataSource;
     this.onFinished = onFinished;
+    this.kindOf = kindOf;
   }
 
+  /**
+   * Refuses a drill on anything of kind production, or on what these workers do not run, before
+   * its row is written and before the drill breaks anything. The starter refuses the same before a
+   * drill exists; this holds for a drill started some other way (the Temporal CLI, an old client).
+   */
   @Override
   public void started(String workflowId, DrillRequest r, String rollbackWorkflowId, Instant startedAt) {
+    List<String> targets = new ArrayList<>();
+    targets.add(r.target());
+    targets.addAll(r.restored());
+    for (String t : targets.stream().distinct().toList()) {
+      String kind = kindOf.apply(t);
+      if (kind == null) {
+        throw Failures.of(FailureType.INVALID_INPUT, "drill " + workflowId + ": " + t
+            + " is not a service or environment these workers run: name a staging one, or configure it");
+      }
+      if (TargetKind.isProduction(kind)) {
+        throw Failures.of(FailureType.INVALID_INPUT, "drill " + workflowId + ": drills never touch production: "
+            + t + " is kind production: give a staging one, or write its kind (kind: staging) if it is not"
+            + " production");
+      }
+    }
     write("the start of drill " + workflowId,
         "insert into drills (workflow_id, runbook, target, requested_by, approver, bad_version, detection,"
             + " detection_limit_ms, sla_ms, started_at, rollback_workflow_id) values (?,?,?,?,?,?,?,?,?,?,?)"

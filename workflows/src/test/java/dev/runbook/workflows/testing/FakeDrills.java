@@ -1,8 +1,10 @@
 package dev.runbook.workflows.testing;
 
 import dev.runbook.workflows.activities.DrillActivities;
+import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.model.DrillReport;
 import dev.runbook.workflows.model.DrillRequest;
+import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,10 +17,19 @@ public final class FakeDrills implements DrillActivities {
 
   private final Map<String, Row> rows = new LinkedHashMap<>();
   private int reportsCounted;
+  private String refusal;
+
+  /** The workers refuse every drill's start with this message, as they do a production target. */
+  public synchronized void refuse(String message) {
+    refusal = message;
+  }
 
   @Override
   public synchronized void started(String workflowId, DrillRequest request, String rollbackWorkflowId,
       Instant startedAt) {
+    if (refusal != null) {
+      throw ApplicationFailure.newNonRetryableFailure(refusal, FailureType.INVALID_INPUT.name());
+    }
     rows.putIfAbsent(workflowId, new Row(workflowId, request, rollbackWorkflowId, startedAt, null, null));
   }
 
