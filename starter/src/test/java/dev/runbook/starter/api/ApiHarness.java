@@ -80,6 +80,8 @@ final class ApiHarness implements AutoCloseable {
   static final class StartedRunsLog implements RollbackLog {
     private final RunbookClient runbooks;
     private final List<String> ids = new CopyOnWriteArrayList<>();
+    /** Runs drills started, as the log would have them, listed after the reported runs. */
+    final List<RollbackLogEntry> drillRuns = new CopyOnWriteArrayList<>();
 
     StartedRunsLog(RunbookClient runbooks) {
       this.runbooks = runbooks;
@@ -101,6 +103,10 @@ final class ApiHarness implements AutoCloseable {
               s.finishedAt(), null, null, s.reason(), s.requestedBy(), s.incidentId(), s.dryRun(), null,
               open ? null : s.phase().label(), s.outcomeMessage(), s.phase() == Phase.MONITORING));
         }
+      }
+      if (drills) {
+        drillRuns.stream().filter(e -> service == null || e.services().contains(service))
+            .limit(Math.max(0, limit - entries.size())).forEach(entries::add);
       }
       return entries;
     }
