@@ -28,7 +28,10 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** Builds every activity implementation from the configuration: the one place they meet. */
+/**
+ * Builds every activity implementation from the configuration: the one place they meet; and the
+ * read side of the drills table, which the CLI and the API share.
+ */
 public final class Wiring {
   private Wiring() {}
 
