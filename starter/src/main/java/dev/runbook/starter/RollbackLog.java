@@ -11,6 +11,12 @@ public interface RollbackLog {
   /**
    * @param service only runs that acted on this service, or null for all
    * @param openOnly only runs that have not finished
+   * @param drills false to leave out the runs drills started (they rehearse, they are no incidents)
    */
-  List<RollbackLogEntry> recent(int limit, String service, boolean openOnly);
+  List<RollbackLogEntry> recent(int limit, String service, boolean openOnly, boolean drills);
+
+  /** Every run, drills' runs included. */
+  default List<RollbackLogEntry> recent(int limit, String service, boolean openOnly) {
+    return recent(limit, service, openOnly, true);
+  }
 }

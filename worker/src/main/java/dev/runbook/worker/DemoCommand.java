@@ -83,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
       RunbookClient client = stack.runbooks;
       Demo.Outcome outcome = demo.rollback(client);
       RollbackLogStore store = new RollbackLogStore(audit.dataSource());
-      demo.printLog(client, store, stack.releases,
+      demo.printLog(client, store, Wiring.drillLog(audit.dataSource()), stack.releases,
           new dev.runbook.activities.database.BackupCatalog(audit.dataSource())::list);
       failures = demo.check(setup, password, outcome, store);
     } finally {

@@ -3,6 +3,7 @@ package dev.runbook.worker;
 import dev.runbook.starter.BackupImports;
 import dev.runbook.starter.BackupJobs;
 import dev.runbook.starter.BackupList;
+import dev.runbook.starter.DrillLog;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.api.ApiClient;
@@ -128,6 +129,11 @@ final class LiveContext implements CliContext, AutoCloseable {
 
   @Override
   public RollbackLog log() {
+    return api();
+  }
+
+  @Override
+  public DrillLog drills() {
     return api();
   }
 

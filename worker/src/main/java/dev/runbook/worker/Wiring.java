@@ -2,6 +2,7 @@ package dev.runbook.worker;
 
 import dev.runbook.activities.audit.AuditActivitiesImpl;
 import dev.runbook.activities.audit.DrillActivitiesImpl;
+import dev.runbook.activities.audit.DrillLogStore;
 import dev.runbook.activities.check.CheckActivitiesImpl;
 import dev.runbook.activities.config.ConfigActivitiesImpl;
 import dev.runbook.activities.config.ConfigKey;
@@ -15,16 +16,40 @@ import dev.runbook.activities.notify.NotifyActivitiesImpl;
 import dev.runbook.activities.policy.PolicyActivitiesImpl;
 import dev.runbook.activities.service.ServiceActivitiesImpl;
 import dev.runbook.activities.service.ServiceSettings;
+import dev.runbook.starter.DrillLog;
+import dev.runbook.workflows.model.DrillLogEntry;
 import dev.runbook.worker.config.RunbookConfig;
 import dev.runbook.worker.metrics.Metrics;
 import dev.runbook.worker.temporal.TemporalRuns;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
 
-/** Builds every activity implementation from the configuration: the one place they meet. */
+/**
+ * Builds every activity implementation from the configuration: the one place they meet; and the
+ * read side of the drills table, which the CLI and the API share.
+ */
 public final class Wiring {
   private Wiring() {}
+
+  /** The drills table as the CLI and the API read it. */
+  public static DrillLog drillLog(DataSource auditDatabase) {
+    DrillLogStore store = new DrillLogStore(auditDatabase);
+    return new DrillLog() {
+      @Override
+      public List<DrillLogEntry> recent(int limit, String target) {
+        return store.recent(limit, target);
+      }
+
+      @Override
+      public Optional<DrillLogEntry> find(String workflowId) {
+        return store.find(workflowId);
+      }
+    };
+  }
 
   /**
    * @param temporal the server the worker polls, asked by retention whether a run still goes on

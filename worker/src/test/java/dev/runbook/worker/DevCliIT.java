@@ -387,4 +387,18 @@ class DevCliIT {
     Result help = runbook("start", "database", "--help");
     assertThat(help.out()).startsWith("Usage: runbook start database");
   }
+
+  @Test
+  @Order(6)
+  void drillsReadTheDrillsTableThroughTheApi() {
+    Result none = runbook("drills");
+    assertThat(none.exit()).as(none.toString()).isZero();
+    assertThat(none.out()).startsWith("no drills yet: `runbook drill emergency TARGET`");
+
+    Result unknown = runbook("drills", "show", "drill-shop-12345678");
+    assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(5);
+    assertThat(unknown.err()).contains("no drill 'drill-shop-12345678'");
+
+    assertThat(runbook("log", "--no-drills").exit()).isZero();
+  }
 }

@@ -14,8 +14,9 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * Reads the rollback log: newest runs first, optionally for one service or only open runs. A run
- * shows the versions it moves between as soon as it has written them, before it ends.
+ * Reads the rollback log: newest runs first, optionally for one service, only open runs or no
+ * drills' runs. A run shows the versions it moves between as soon as it has written them, before
+ * it ends.
  */
 public final class RollbackLogStore {
   /**
@@ -36,11 +37,21 @@ public final class RollbackLogStore {
    * @param openOnly only runs that have not finished
    */
   public List<RollbackLogEntry> recent(int limit, String service, boolean openOnly) {
+    return recent(limit, service, openOnly, true);
+  }
+
+  /**
+   * @param service only runs that acted on this service, or null for all
+   * @param openOnly only runs that have not finished
+   * @param drills false to leave out the runs drills started
+   */
+  public List<RollbackLogEntry> recent(int limit, String service, boolean openOnly, boolean drills) {
     String sql = "select workflow_id, run_id, runbook, severity, services, started_at, finished_at,"
         + " from_version, to_version, reason, requested_by, incident_id, dry_run, duration_ms, outcome, message, sla,"
-        + " " + MONITORING + " as monitoring"
+        + " drill, " + MONITORING + " as monitoring"
         + " from runs where (?::text is null or ? = any(services))"
         + (openOnly ? " and finished_at is null" : "")
+        + (drills ? "" : " and drill is null")
         + " order by started_at desc limit ?";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
@@ -70,7 +81,8 @@ public final class RollbackLogStore {
               rs.getString("outcome"),
               rs.getString("message"),
               rs.getBoolean("monitoring"),
-              rs.getString("sla")));
+              rs.getString("sla"),
+              rs.getString("drill")));
         }
       }
       return out;

@@ -218,4 +218,52 @@ class AuditActivitiesImplTest {
         .endsWith("; nothing was changed");
     assertThat(rows("select count(*) from decisions")).containsExactly("0");
   }
+
+  private static AuditBatch started(String workflowId, String runId, RunbookType runbook, String services,
+      Instant at, Map<String, String> extra) {
+    Map<String, String> data = new java.util.HashMap<>(Map.of("severity", "P1", "services", services,
+        "requestedBy", "erin", "dryRun", "false"));
+    data.putAll(extra);
+    return new AuditBatch(workflowId, runId, runbook, List.of(
+        new AuditEvent(1, AuditEventType.RUN_STARTED, at, "erin", null, "DRILL checkout", data)));
+  }
+
+  @Test
+  void aDrillsRunsAreMarkedWithTheDrillAndARealRunIsNot() throws Exception {
+    Instant t = Instant.parse("2026-11-26T10:00:00Z");
+    AuditActivitiesImpl audit = new AuditActivitiesImpl(db);
+    // A drilled full rollback names its drill; its service runs only name their parent.
+    audit.record(started("rollback-full-staging", "run-full", RunbookType.FULL, "checkout,cart", t,
+        Map.of("drill", "drill-staging-1a2b3c4d")));
+    audit.record(started("rollback-checkout", "run-child", RunbookType.EMERGENCY, "checkout", t.plusSeconds(5),
+        Map.of("parent", "rollback-full-staging")));
+    audit.record(started("rollback-api", "run-real", RunbookType.EMERGENCY, "api", t.plusSeconds(10), Map.of()));
+    // The same start written again leaves the mark as it was.
+    audit.record(started("rollback-checkout", "run-child", RunbookType.EMERGENCY, "checkout", t.plusSeconds(5),
+        Map.of("parent", "rollback-full-staging")));
+
+    assertThat(rows("select workflow_id, drill from runs order by started_at")).containsExactly(
+        "rollback-full-staging|drill-staging-1a2b3c4d",
+        "rollback-checkout|drill-staging-1a2b3c4d",
+        "rollback-api|null");
+    RollbackLogStore log = new RollbackLogStore(db);
+    assertThat(log.recent(10, null, false)).extracting(RollbackLogEntry::workflowId, RollbackLogEntry::drill)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("rollback-api", null),
+            org.assertj.core.groups.Tuple.tuple("rollback-checkout", "drill-staging-1a2b3c4d"),
+            org.assertj.core.groups.Tuple.tuple("rollback-full-staging", "drill-staging-1a2b3c4d"));
+    assertThat(log.recent(10, null, false, false)).extracting(RollbackLogEntry::workflowId)
+        .containsExactly("rollback-api");
+  }
+
+  @Test
+  void aChildOfARealRunIsNotMarked() throws Exception {
+    Instant t = Instant.parse("2026-11-26T10:00:00Z");
+    AuditActivitiesImpl audit = new AuditActivitiesImpl(db);
+    audit.record(started("rollback-full-prod", "run-full", RunbookType.FULL, "api", t, Map.of()));
+    audit.record(started("rollback-api", "run-child", RunbookType.EMERGENCY, "api", t.plusSeconds(5),
+        Map.of("parent", "rollback-full-prod")));
+
+    assertThat(rows("select count(*) from runs where drill is not null")).containsExactly("0");
+  }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.runbook.starter.BackupImports;
 import dev.runbook.starter.BackupJobs;
 import dev.runbook.starter.BackupList;
+import dev.runbook.starter.DrillLog;
 import dev.runbook.starter.client.ImportClient;
 import dev.runbook.workflows.activities.DatabaseActivities.ImportResult;
 import dev.runbook.starter.Releases;
@@ -21,6 +22,7 @@ import dev.runbook.starter.client.RunbookException;
 import dev.runbook.starter.client.Runbooks;
 import dev.runbook.workflows.model.BackupRecord;
 import dev.runbook.workflows.model.DecisionAction;
+import dev.runbook.workflows.model.DrillLogEntry;
 import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.RefusalKind;
 import dev.runbook.workflows.model.RollbackLogEntry;
@@ -41,6 +43,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The HTTP API from the caller's side: what the CLI uses to act, so that every act carries
@@ -48,7 +51,8 @@ import java.util.Map;
  * checked by the API server, never by the caller. Errors come back as the same {@link
  * RunbookException}s, with the exit codes the CLI documents.
  */
-public final class ApiClient implements Runbooks, RollbackLog, Releases, BackupList, BackupImports, BackupJobs {
+public final class ApiClient
+    implements Runbooks, RollbackLog, DrillLog, Releases, BackupList, BackupImports, BackupJobs {
   /** The header that names the acting person (trusted only with a local dev's secret). */
   public static final String AS_HEADER = "X-Runbook-As";
   /** The header with the fingerprint of the configuration the workers run. */
@@ -181,7 +185,7 @@ public final class ApiClient implements Runbooks, RollbackLog, Releases, BackupL
   // ---------------------------------------------------------------- the rollback log and the ledger
 
   @Override
-  public List<RollbackLogEntry> recent(int limit, String service, boolean openOnly) {
+  public List<RollbackLogEntry> recent(int limit, String service, boolean openOnly, boolean drills) {
     StringBuilder q = new StringBuilder("?limit=").append(Math.max(1, Math.min(limit, RunsApi.MAX_LIMIT)));
     if (service != null) {
       q.append("&service=").append(encode(service));
@@ -189,10 +193,32 @@ public final class ApiClient implements Runbooks, RollbackLog, Releases, BackupL
     if (openOnly) {
       q.append("&open=true");
     }
+    if (!drills) {
+      q.append("&drills=false");
+    }
     JsonNode runs = send("GET", RunsApi.RUNS + q, null, null, null).path("runs");
     List<RollbackLogEntry> out = new ArrayList<>();
     runs.forEach(r -> out.add(read(r, RollbackLogEntry.class)));
     return out;
+  }
+
+  @Override
+  public List<DrillLogEntry> recent(int limit, String target) {
+    JsonNode list = send("GET", DrillsApi.PATH + "?limit=" + Math.max(1, Math.min(limit, RunsApi.MAX_LIMIT))
+        + (target == null ? "" : "&target=" + encode(target)), null, null, null).path("drills");
+    List<DrillLogEntry> out = new ArrayList<>();
+    list.forEach(d -> out.add(read(d, DrillLogEntry.class)));
+    return out;
+  }
+
+  @Override
+  public Optional<DrillLogEntry> find(String workflowId) {
+    try {
+      return Optional.of(read(send("GET", DrillsApi.PATH + "/" + encode(workflowId), null, null, null),
+          DrillLogEntry.class));
+    } catch (RunbookException.UnknownRun unknown) {
+      return Optional.empty();
+    }
   }
 
   @Override

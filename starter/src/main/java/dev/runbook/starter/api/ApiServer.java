@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.runbook.starter.BackupList;
+import dev.runbook.starter.DrillLog;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.ImportClient;
@@ -68,8 +69,9 @@ public final class ApiServer implements AutoCloseable {
    * @param rollbackLog the rollback log (runs, newest first)
    * @param releases the release ledger (what each service ran; deploys CI records)
    * @param backups the backups recorded in the rollback log
+   * @param drills the drills recorded in the rollback log, with their reports
    */
-  public record Records(RollbackLog rollbackLog, Releases releases, BackupList backups) {}
+  public record Records(RollbackLog rollbackLog, Releases releases, BackupList backups, DrillLog drills) {}
 
   /** An API that trusts tokens only, without the workers' fingerprint. */
   public ApiServer(
@@ -132,6 +134,7 @@ public final class ApiServer implements AutoCloseable {
     ReleasesApi ledger = new ReleasesApi(records.releases());
     BackupsApi backups = new BackupsApi(records.backups(), new ImportClient(runbooks),
         new TemporalJobs(runbooks, BackupsApi.PRUNE_WAIT));
+    DrillsApi drills = new DrillsApi(records.drills());
     String r = RunsApi.RUNS;
     router
         .add("POST", r + "/emergency", Router.Access.STARTER, runs::startEmergency)
@@ -150,6 +153,8 @@ public final class ApiServer implements AutoCloseable {
         .add("POST", BackupsApi.IMPORTS, Router.Access.STARTER, backups::importFile)
         .add("POST", BackupsApi.PATH, Router.Access.STARTER, backups::start)
         .add("POST", BackupsApi.PRUNE, Router.Access.STARTER, backups::prune)
+        .add("GET", DrillsApi.PATH, Router.Access.PERSON, drills::list)
+        .add("GET", DrillsApi.PATH + "/{id}", Router.Access.PERSON, drills::find)
         .add("POST", AlertmanagerWebhook.PATH, Router.Access.STARTER, alerts::receive)
         .add("GET", "/openapi.json", Router.Access.PUBLIC, call -> new Response(200, Response.JSON, openApi, Map.of()))
         .add("GET", "/metrics", Router.Access.PUBLIC, call -> metrics())

@@ -170,7 +170,7 @@ final class RunsApi {
   }
 
   Response list(Call call) {
-    Map<String, String> q = call.query(Set.of("service", "open", "limit"));
+    Map<String, String> q = call.query(Set.of("service", "open", "limit", "drills"));
     String service = q.get("service");
     if (service != null && !Validation.NAME.matcher(service).matches()) {
       throw ApiError.invalidField("service", "service '" + Validation.printable(service)
@@ -181,10 +181,15 @@ final class RunsApi {
       case "false" -> false;
       default -> throw ApiError.invalidField("open", "open must be true or false");
     };
+    boolean drills = switch (q.getOrDefault("drills", "true")) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw ApiError.invalidField("drills", "drills must be true or false (false leaves out the runs drills started)");
+    };
     int limit = limit(q);
     List<RollbackLogEntry> runs;
     try {
-      runs = rollbackLog.recent(limit, service, open);
+      runs = rollbackLog.recent(limit, service, open, drills);
     } catch (RuntimeException e) {
       log.error("cannot read the rollback log", e);
       throw new ApiError(503, "unavailable", "the rollback log cannot be read right now: see the server log");

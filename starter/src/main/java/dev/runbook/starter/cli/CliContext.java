@@ -3,6 +3,7 @@ package dev.runbook.starter.cli;
 import dev.runbook.starter.BackupImports;
 import dev.runbook.starter.BackupJobs;
 import dev.runbook.starter.BackupList;
+import dev.runbook.starter.DrillLog;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.Runbooks;
@@ -17,6 +18,9 @@ public interface CliContext {
   Runbooks client();
 
   RollbackLog log();
+
+  /** The drills recorded in the rollback log, with their reports. */
+  DrillLog drills();
 
   /** The release ledger: what each service ran, and deploys CI/CD records. */
   Releases releases();

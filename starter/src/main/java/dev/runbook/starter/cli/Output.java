@@ -31,15 +31,19 @@ final class Output {
 
   /** What marks a dry run wherever the CLI shows one. */
   static final String DRY_RUN = "DRY RUN: a plan; nothing is changed and no service is held";
+  /** What marks a drill's run in the log, as the drill's messages are marked. */
+  static final String DRILL = "[DRILL]";
   static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private Output() {}
 
-  /** A run's state for a table: the outcome, or running; a dry run says so. */
-  /** A rollback-log row's state: its outcome, or monitoring or running while it goes; dry runs marked. */
+  /**
+   * A rollback-log row's state: its outcome, or monitoring or running while it goes; dry runs and
+   * drills' runs marked, so a rehearsal never reads as an incident.
+   */
   static String state(RollbackLogEntry e) {
     String state = e.outcome() != null ? e.outcome() : e.monitoring() ? "monitoring" : "running";
-    return state + (e.dryRun() ? " (dry run)" : "");
+    return state + (e.dryRun() ? " (dry run)" : "") + (e.drill() != null ? " " + DRILL : "");
   }
 
   /**

@@ -62,6 +62,9 @@ final class ReadCommands {
     @Option(names = "--open", description = "Only runs that have not ended.")
     boolean open;
 
+    @Option(names = "--no-drills", description = "Leave out the runs drills started (marked [DRILL]).")
+    boolean noDrills;
+
     @Option(names = "--limit", defaultValue = "20", description = "At most this many (default ${DEFAULT-VALUE}).")
     int limit;
 
@@ -71,7 +74,7 @@ final class ReadCommands {
 
     @Override
     public Integer call() {
-      List<RollbackLogEntry> runs = context.log().recent(limit, service, open);
+      List<RollbackLogEntry> runs = context.log().recent(limit, service, open, !noDrills);
       if (json) {
         Output.json(out(), runs);
         return 0;
@@ -88,10 +91,14 @@ final class ReadCommands {
   }
 
   @Command(name = "log", mixinStandardHelpOptions = true,
-      description = "The rollback log: date, service, from, to, duration, SLA (once a run has one), outcome, reason.")
+      description = "The rollback log: date, service, from, to, duration, SLA (once a run has one), outcome, reason."
+          + " A drill's runs are marked [DRILL]; they rehearse and are no incidents.")
   static final class LogCommand extends Common implements Callable<Integer> {
     @Option(names = "--service", description = "Only this service.")
     String service;
+
+    @Option(names = "--no-drills", description = "Leave out the runs drills started (marked [DRILL]): only incidents.")
+    boolean noDrills;
 
     @Option(names = "--limit", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).")
     int limit;
@@ -102,7 +109,7 @@ final class ReadCommands {
 
     @Override
     public Integer call() {
-      List<RollbackLogEntry> runs = context.log().recent(limit, service, false);
+      List<RollbackLogEntry> runs = context.log().recent(limit, service, false, !noDrills);
       if (json) {
         Output.json(out(), runs);
         return 0;

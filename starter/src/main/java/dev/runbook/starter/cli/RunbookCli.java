@@ -84,6 +84,9 @@ public final class RunbookCli {
     cli.addSubcommand(new ReadCommands.WatchCommand(context));
     cli.addSubcommand(new ReadCommands.ListCommand(context));
     cli.addSubcommand(new ReadCommands.LogCommand(context));
+    CommandLine drills = new CommandLine(new DrillsCommand(context));
+    drills.addSubcommand(new DrillsCommand.Show(context));
+    cli.addSubcommand(drills);
     CommandLine backup = new CommandLine(new BackupCommand(context));
     backup.addSubcommand(new BackupCommands.Import(context));
     cli.addSubcommand(backup);

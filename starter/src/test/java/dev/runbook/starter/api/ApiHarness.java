@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runbook.starter.MemoryReleases;
 import dev.runbook.starter.BackupList;
+import dev.runbook.starter.DrillLog;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.workflows.model.BackupRecord;
 import dev.runbook.workflows.model.Phase;
+import dev.runbook.workflows.model.DrillLogEntry;
 import dev.runbook.workflows.model.RollbackLogEntry;
 import dev.runbook.workflows.model.RunReport;
 import dev.runbook.workflows.model.RunStatus;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -77,6 +80,8 @@ final class ApiHarness implements AutoCloseable {
   static final class StartedRunsLog implements RollbackLog {
     private final RunbookClient runbooks;
     private final List<String> ids = new CopyOnWriteArrayList<>();
+    /** Runs drills started, as the log would have them, listed after the reported runs. */
+    final List<RollbackLogEntry> drillRuns = new CopyOnWriteArrayList<>();
 
     StartedRunsLog(RunbookClient runbooks) {
       this.runbooks = runbooks;
@@ -87,7 +92,7 @@ final class ApiHarness implements AutoCloseable {
     }
 
     @Override
-    public List<RollbackLogEntry> recent(int limit, String service, boolean openOnly) {
+    public List<RollbackLogEntry> recent(int limit, String service, boolean openOnly, boolean drills) {
       List<RollbackLogEntry> entries = new ArrayList<>();
       for (String id : ids) {
         RunStatus s = runbooks.status(id);
@@ -98,6 +103,10 @@ final class ApiHarness implements AutoCloseable {
               s.finishedAt(), null, null, s.reason(), s.requestedBy(), s.incidentId(), s.dryRun(), null,
               open ? null : s.phase().label(), s.outcomeMessage(), s.phase() == Phase.MONITORING));
         }
+      }
+      if (drills) {
+        drillRuns.stream().filter(e -> service == null || e.services().contains(service))
+            .limit(Math.max(0, limit - entries.size())).forEach(entries::add);
       }
       return entries;
     }
@@ -119,7 +128,23 @@ final class ApiHarness implements AutoCloseable {
     }
   }
 
+  /** The drills a test adds, newest first. */
+  static final class Drills implements DrillLog {
+    final List<DrillLogEntry> rows = new CopyOnWriteArrayList<>();
+
+    @Override
+    public List<DrillLogEntry> recent(int limit, String target) {
+      return rows.stream().filter(d -> target == null || d.target().equals(target)).limit(limit).toList();
+    }
+
+    @Override
+    public Optional<DrillLogEntry> find(String workflowId) {
+      return rows.stream().filter(d -> d.workflowId().equals(workflowId)).findFirst();
+    }
+  }
+
   final FakeWorld world = new FakeWorld();
+  final Drills drills = new Drills();
   final Backups backups = new Backups();
   final Map<String, String> tokens = new LinkedHashMap<>();
   final RunbookClient runbooks;
@@ -147,7 +172,7 @@ final class ApiHarness implements AutoCloseable {
     FakeWorld.people().forEach(p -> people.add(person(p.name(), p.roles())));
     people.add(person(ALERTMANAGER, List.of("alerting")));
     server = new ApiServer(settings.apply(settings(people)), runbooks,
-        new ApiServer.Records(rollbackLog, releases, backups), metrics, healthy).start();
+        new ApiServer.Records(rollbackLog, releases, backups, drills), metrics, healthy).start();
   }
 
   static ApiHarness start(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client) throws IOException {

@@ -50,9 +50,9 @@ class ApiUnavailableTest {
         null, null,
         List.of(new AlertRoute("errors", Map.of("alertname", "HighErrorRate"), "emergency", "api", null, null,
             null, "P0", null, null, null)));
-    server = new ApiServer(settings, runbooks, new ApiServer.Records((limit, service, open) -> {
+    server = new ApiServer(settings, runbooks, new ApiServer.Records((limit, service, open, drills) -> {
       throw new IllegalStateException("connection refused");
-    }, null, null), () -> "", () -> false).start();
+    }, null, null, null), () -> "", () -> false).start();
   }
 
   @AfterEach

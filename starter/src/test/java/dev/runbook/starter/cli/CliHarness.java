@@ -3,18 +3,22 @@ package dev.runbook.starter.cli;
 import dev.runbook.starter.BackupImports;
 import dev.runbook.starter.BackupJobs;
 import dev.runbook.starter.BackupList;
+import dev.runbook.starter.DrillLog;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.ImportClient;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.starter.client.TemporalJobs;
 import dev.runbook.workflows.model.BackupRecord;
+import dev.runbook.workflows.model.DrillLogEntry;
 import dev.runbook.workflows.model.RollbackLogEntry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the CLI tests share: the CLI through picocli, acting through a test server's client, with
@@ -57,9 +61,28 @@ final class CliHarness implements CliContext {
 
   @Override
   public RollbackLog log() {
-    return (limit, service, open) -> logRows.stream()
+    return (limit, service, open, drills) -> logRows.stream()
         .filter(e -> service == null || e.services().contains(service))
-        .filter(e -> !open || e.outcome() == null).limit(limit).toList();
+        .filter(e -> !open || e.outcome() == null)
+        .filter(e -> drills || e.drill() == null).limit(limit).toList();
+  }
+
+  /** The drills a test adds, newest first. */
+  final List<DrillLogEntry> drillRows = new ArrayList<>();
+
+  @Override
+  public DrillLog drills() {
+    return new DrillLog() {
+      @Override
+      public List<DrillLogEntry> recent(int limit, String target) {
+        return drillRows.stream().filter(d -> target == null || d.target().equals(target)).limit(limit).toList();
+      }
+
+      @Override
+      public Optional<DrillLogEntry> find(String workflowId) {
+        return drillRows.stream().filter(d -> d.workflowId().equals(workflowId)).findFirst();
+      }
+    };
   }
 
   @Override

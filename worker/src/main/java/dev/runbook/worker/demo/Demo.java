@@ -4,6 +4,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.runbook.activities.audit.RollbackLogStore;
 import dev.runbook.activities.service.ServiceActivitiesImpl;
 import dev.runbook.starter.BackupList;
+import dev.runbook.starter.DrillLog;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.cli.CliContext;
@@ -255,7 +256,8 @@ public final class Demo {
   }
 
   /** Prints the rollback log exactly as {@code ./runbook log} does. */
-  public void printLog(RunbookClient client, RollbackLogStore store, Releases releases, BackupList backups) {
+  public void printLog(RunbookClient client, RollbackLogStore store, DrillLog drills, Releases releases,
+      BackupList backups) {
     out.printf("%nthe rollback log (./runbook log):%n");
     RollbackLog log = store::recent;
     CliContext context = new CliContext() {
@@ -267,6 +269,11 @@ public final class Demo {
       @Override
       public RollbackLog log() {
         return log;
+      }
+
+      @Override
+      public DrillLog drills() {
+        return drills;
       }
 
       @Override
