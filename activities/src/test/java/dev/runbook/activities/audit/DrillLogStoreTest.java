@@ -34,7 +34,7 @@ class DrillLogStoreTest {
   @BeforeEach
   void setUp() {
     db = TestStore.fresh();
-    drills = new DrillActivitiesImpl(db, counted::add);
+    drills = new DrillActivitiesImpl(db, counted::add, target -> "staging");
   }
 
   @AfterEach
