@@ -7,6 +7,7 @@ import dev.runbook.starter.BackupList;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.ImportClient;
+import dev.runbook.starter.client.Drills;
 import dev.runbook.starter.client.TemporalJobs;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.starter.client.RunbookException;
@@ -132,6 +133,7 @@ public final class ApiServer implements AutoCloseable {
     ReleasesApi ledger = new ReleasesApi(records.releases());
     BackupsApi backups = new BackupsApi(records.backups(), new ImportClient(runbooks),
         new TemporalJobs(runbooks, BackupsApi.PRUNE_WAIT));
+    DrillsApi drills = new DrillsApi(new Drills(runbooks, settings.drills()));
     String r = RunsApi.RUNS;
     router
         .add("POST", r + "/emergency", Router.Access.STARTER, runs::startEmergency)
@@ -150,6 +152,8 @@ public final class ApiServer implements AutoCloseable {
         .add("POST", BackupsApi.IMPORTS, Router.Access.STARTER, backups::importFile)
         .add("POST", BackupsApi.PATH, Router.Access.STARTER, backups::start)
         .add("POST", BackupsApi.PRUNE, Router.Access.STARTER, backups::prune)
+        .add("POST", DrillsApi.PATH, Router.Access.STARTER, drills::start)
+        .add("GET", DrillsApi.REPORT, Router.Access.PERSON, drills::report)
         .add("POST", AlertmanagerWebhook.PATH, Router.Access.STARTER, alerts::receive)
         .add("GET", "/openapi.json", Router.Access.PUBLIC, call -> new Response(200, Response.JSON, openApi, Map.of()))
         .add("GET", "/metrics", Router.Access.PUBLIC, call -> metrics())

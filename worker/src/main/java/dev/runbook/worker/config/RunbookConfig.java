@@ -6,6 +6,7 @@ import dev.runbook.activities.notify.NotifySettings;
 import dev.runbook.activities.service.ServiceSettings;
 import dev.runbook.activities.service.TargetKind;
 import dev.runbook.starter.api.ApiSettings;
+import dev.runbook.starter.client.DrillDefaults;
 import dev.runbook.workflows.model.DrillRequest;
 import dev.runbook.workflows.model.DrillSchedule;
 import dev.runbook.workflows.policy.PolicySnapshot;
@@ -68,7 +69,8 @@ public record RunbookConfig(
             .map(p -> new ApiSettings.PersonEntry(p.name(), p.roles(), p.tokenSha256())).toList(),
         a.starters(),
         envs,
-        a.alertRoutes());
+        a.alertRoutes(),
+        drillDefaults());
   }
 
   /** The request template of each configured drill, by drill name. */
@@ -76,6 +78,26 @@ public record RunbookConfig(
     Map<String, DrillRequest> out = new LinkedHashMap<>();
     drills.forEach((name, d) -> out.put(name, d.template(name, environments, slas)));
     return out;
+  }
+
+  /** What a drill started on demand takes from this configuration: its target's entry, slas, environments. */
+  public DrillDefaults drillDefaults() {
+    Map<String, DrillRequest> byTarget = new LinkedHashMap<>();
+    drills.forEach((name, d) -> {
+      try {
+        DrillRequest t = d.template(name, environments, slas);
+        byTarget.putIfAbsent(t.target(), t);
+      } catch (RuntimeException notValidYet) {
+        // Named by problems(), which also builds the API settings before the drills are judged.
+      }
+    });
+    Map<String, List<String>> envServices = new LinkedHashMap<>();
+    environments.forEach((name, e) -> {
+      if (e != null && e.services() != null) {
+        envServices.put(name, e.services());
+      }
+    });
+    return new DrillDefaults(byTarget, slas, envServices);
   }
 
   /** The schedule of each scheduled drill, by target (its run is {@code drills-<target>}). */
