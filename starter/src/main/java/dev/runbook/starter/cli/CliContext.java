@@ -3,6 +3,7 @@ package dev.runbook.starter.cli;
 import dev.runbook.starter.BackupImports;
 import dev.runbook.starter.BackupJobs;
 import dev.runbook.starter.BackupList;
+import dev.runbook.starter.DrillJobs;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.Runbooks;
@@ -29,6 +30,9 @@ public interface CliContext {
 
   /** Backups and retention on demand, run by the workers. */
   BackupJobs jobs();
+
+  /** Rollback drills on demand, run by the workers. */
+  DrillJobs drills();
 
   /** The services and databases of each configured environment, for the full runbook. */
   Map<String, Environment> environments();

@@ -84,6 +84,7 @@ public final class RunbookCli {
     cli.addSubcommand(new ReadCommands.WatchCommand(context));
     cli.addSubcommand(new ReadCommands.ListCommand(context));
     cli.addSubcommand(new ReadCommands.LogCommand(context));
+    cli.addSubcommand(new DrillCommand(context));
     CommandLine backup = new CommandLine(new BackupCommand(context));
     backup.addSubcommand(new BackupCommands.Import(context));
     cli.addSubcommand(backup);

@@ -290,6 +290,11 @@ public final class Demo {
       }
 
       @Override
+      public dev.runbook.starter.DrillJobs drills() {
+        return new dev.runbook.starter.client.Drills(client, dev.runbook.starter.client.DrillDefaults.none());
+      }
+
+      @Override
       public Map<String, Environment> environments() {
         return Map.of();
       }
