@@ -95,7 +95,7 @@ public final class Drills implements DrillJobs {
   }
 
   /** The request as it will start: the person's fields, else the target's {@code drills:} entry. */
-  DrillRequest request(DrillStart s, String person, String tag) {
+  public DrillRequest request(DrillStart s, String person, String tag) {
     RunbookType type = runbook(s.runbook());
     String target = s.target();
     if (target == null || target.isBlank()) {
