@@ -91,7 +91,12 @@ public final class Drills implements DrillJobs {
 
   @Override
   public Optional<DrillReport> report(String workflowId, Duration wait) {
-    return runbooks.awaitResult(workflowId, DrillReport.class, wait);
+    try {
+      return runbooks.awaitResult(workflowId, DrillReport.class, wait);
+    } catch (io.temporal.client.WorkflowFailedException ended) {
+      // Cancelled or terminated: it has no report; its status says how it ended.
+      throw runbooks.translateFailure(workflowId, ended);
+    }
   }
 
   /** The request as it will start: the person's fields, else the target's {@code drills:} entry. */

@@ -97,8 +97,14 @@ public record DrillSettings(
   static List<String> problemsOf(Map<String, DrillSettings> drills, Map<String, ServiceSettings> services,
       Map<String, EnvironmentSettings> environments, Set<String> people, Slas slas) {
     List<String> p = new ArrayList<>();
+    Map<String, String> targets = new java.util.HashMap<>();
     drills.forEach((name, d) -> {
       String path = "drills." + name;
+      String earlier = d == null ? null : targets.putIfAbsent(d.targetOr(name), name);
+      if (earlier != null) {
+        p.add(path + ".target: '" + d.targetOr(name) + "' is already drilled by drills." + earlier
+            + ": give each target one drill (its schedule and defaults are one run, drills-TARGET)");
+      }
       if (d == null) {
         p.add(path + ": empty: give at least runbook, break.version, detection and detectionLimit");
       } else {

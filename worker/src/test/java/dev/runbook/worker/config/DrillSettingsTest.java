@@ -155,4 +155,14 @@ class DrillSettingsTest {
         """)).containsExactly("drills.checkout-staging.sla: missing, and slas has no value for checkout-staging: write"
             + " sla (e.g. 10m), or add one under slas");
   }
+
+  @Test
+  void twoDrillsOfOneTargetAreRefused() {
+    assertThat(problems("""
+        drills:
+          checkout-staging: {runbook: emergency, break: {version: v1-bad}, detection: health-check, detectionLimit: 5m, sla: 10m}
+          again: {runbook: emergency, target: checkout-staging, break: {version: v2-bad}, detection: error-rate, detectionLimit: 5m, sla: 10m}
+        """)).containsExactly("drills.again.target: 'checkout-staging' is already drilled by drills.checkout-staging: give"
+            + " each target one drill (its schedule and defaults are one run, drills-TARGET)");
+  }
 }
