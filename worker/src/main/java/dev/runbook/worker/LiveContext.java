@@ -157,6 +157,11 @@ final class LiveContext implements CliContext, AutoCloseable {
     return api();
   }
 
+  @Override
+  public dev.runbook.starter.DrillJobs drillJobs() {
+    return api();
+  }
+
   /** The API completes an environment from the workers' configuration. */
   @Override
   public Map<String, Environment> environments() {

@@ -12,6 +12,7 @@ import dev.runbook.worker.catalog.StartChecks;
 import dev.runbook.worker.metrics.Metrics;
 import java.time.Clock;
 import dev.runbook.worker.metrics.MetricsServer;
+import dev.runbook.worker.schedule.DrillSchedules;
 import dev.runbook.worker.schedule.Schedules;
 import dev.runbook.worker.temporal.EmbeddedTemporal;
 import dev.runbook.worker.temporal.TemporalConnection;
@@ -113,19 +114,42 @@ final class Processes {
   }
 
   /**
-   * Brings the databases' schedules in step with the configuration (see {@link Schedules}).
+   * Brings the databases' and the drills' schedules in step with the configuration (see {@link
+   * Schedules}, {@link DrillSchedules}).
    * A schedule that cannot be set up is a warning, and the worker goes on: rollbacks do not wait
    * for it.
    *
-   * @return a line per database saying what its schedule runs, for the process's console
+   * @return a line per database and per scheduled drill saying what its schedule runs, for the process's console
    */
   static List<String> schedules(Settings s, TemporalConnection conn) {
+    List<String> lines = new java.util.ArrayList<>(databaseSchedules(s, conn));
+    lines.addAll(drillSchedules(s, conn));
+    return lines;
+  }
+
+  private static List<String> databaseSchedules(Settings s, TemporalConnection conn) {
     var wanted = Schedules.of(s.config().databases());
     try {
       return new Schedules(conn.client(), s.config().temporal().taskQueue(), s.source()).reconcile(wanted).lines(wanted);
     } catch (RuntimeException e) {
       return List.of("warning: the databases' schedules could not be set up on " + conn.address() + " ("
           + e.getMessage() + "): scheduled backups and cleanups do not run until a worker starts again");
+    }
+  }
+
+  /**
+   * Brings the drills' schedules in step with the configuration (see {@link DrillSchedules}); a
+   * target the catalog refuses for a drill (production) never gets one.
+   */
+  private static List<String> drillSchedules(Settings s, TemporalConnection conn) {
+    var wanted = s.config().drillSchedules();
+    var checks = dev.runbook.worker.catalog.StartChecks.of(s.catalog(), null);
+    try {
+      return new DrillSchedules(conn.client(), s.config().temporal().taskQueue(), s.source(), checks::drillTargetProblems)
+          .reconcile(wanted).lines(wanted);
+    } catch (RuntimeException e) {
+      return List.of("warning: the drills' schedules could not be set up on " + conn.address() + " ("
+          + e.getMessage() + "): scheduled drills do not run until a worker starts again");
     }
   }
 

@@ -51,8 +51,8 @@ import java.util.Optional;
  * checked by the API server, never by the caller. Errors come back as the same {@link
  * RunbookException}s, with the exit codes the CLI documents.
  */
-public final class ApiClient
-    implements Runbooks, RollbackLog, DrillLog, Releases, BackupList, BackupImports, BackupJobs {
+public final class ApiClient implements Runbooks, RollbackLog, DrillLog, Releases, BackupList, BackupImports,
+    BackupJobs, dev.runbook.starter.DrillJobs {
   /** The header that names the acting person (trusted only with a local dev's secret). */
   public static final String AS_HEADER = "X-Runbook-As";
   /** The header with the fingerprint of the configuration the workers run. */
@@ -170,6 +170,29 @@ public final class ApiClient
     }
     JsonNode answer = send("POST", BackupsApi.PATH, READ.valueToTree(body), person, null);
     return new Started(answer.path("workflowId").asText(), answer.path("runId").asText(null), false);
+  }
+
+  @Override
+  public Started drill(dev.runbook.starter.client.DrillStart start, String person) {
+    JsonNode answer = send("POST", DrillsApi.PATH, READ.valueToTree(start), person, null);
+    return new Started(answer.path("workflowId").asText(), answer.path("runId").asText(null), false);
+  }
+
+  @Override
+  public java.util.Optional<dev.runbook.workflows.model.DrillReport> report(String workflowId, Duration wait) {
+    long until = System.nanoTime() + wait.toNanos();
+    while (true) {
+      long left = Math.max(0, (until - System.nanoTime()) / 1_000_000_000L);
+      int seconds = (int) Math.min(DrillsApi.MAX_WAIT_SECONDS, left);
+      Answer a = exchange("GET", DrillsApi.PATH + "/" + encode(workflowId) + "/report?wait=" + seconds, null, null,
+          Duration.ofSeconds(seconds + 30L));
+      if (a.status() == 200) {
+        return java.util.Optional.of(read(a.body(), dev.runbook.workflows.model.DrillReport.class));
+      }
+      if (left <= 0) {
+        return java.util.Optional.empty();
+      }
+    }
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.runbook.starter.DrillLog;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.ImportClient;
+import dev.runbook.starter.client.Drills;
 import dev.runbook.starter.client.TemporalJobs;
 import dev.runbook.starter.client.RunbookClient;
 import dev.runbook.starter.client.RunbookException;
@@ -134,7 +135,7 @@ public final class ApiServer implements AutoCloseable {
     ReleasesApi ledger = new ReleasesApi(records.releases());
     BackupsApi backups = new BackupsApi(records.backups(), new ImportClient(runbooks),
         new TemporalJobs(runbooks, BackupsApi.PRUNE_WAIT));
-    DrillsApi drills = new DrillsApi(records.drills());
+    DrillsApi drills = new DrillsApi(records.drills(), new Drills(runbooks, settings.drills()));
     String r = RunsApi.RUNS;
     router
         .add("POST", r + "/emergency", Router.Access.STARTER, runs::startEmergency)
@@ -153,6 +154,8 @@ public final class ApiServer implements AutoCloseable {
         .add("POST", BackupsApi.IMPORTS, Router.Access.STARTER, backups::importFile)
         .add("POST", BackupsApi.PATH, Router.Access.STARTER, backups::start)
         .add("POST", BackupsApi.PRUNE, Router.Access.STARTER, backups::prune)
+        .add("POST", DrillsApi.PATH, Router.Access.STARTER, drills::start)
+        .add("GET", DrillsApi.REPORT, Router.Access.PERSON, drills::report)
         .add("GET", DrillsApi.PATH, Router.Access.PERSON, drills::list)
         .add("GET", DrillsApi.PATH + "/{id}", Router.Access.PERSON, drills::find)
         .add("POST", AlertmanagerWebhook.PATH, Router.Access.STARTER, alerts::receive)

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param starters roles allowed to start runs (also through Alertmanager); empty means anyone known
  * @param environments what a full rollback of each environment covers when the request omits it
  * @param alertRoutes which Alertmanager alerts start which runbook, first match wins
+ * @param drills what a drill started on demand takes from the configuration
  */
 public record ApiSettings(
     String listen,
@@ -30,7 +31,14 @@ public record ApiSettings(
     List<PersonEntry> people,
     List<String> starters,
     Map<String, Environment> environments,
-    List<AlertRoute> alertRoutes) {
+    List<AlertRoute> alertRoutes,
+    dev.runbook.starter.client.DrillDefaults drills) {
+
+  /** Settings without configured drills. */
+  public ApiSettings(String listen, Integer threads, List<PersonEntry> people, List<String> starters,
+      Map<String, Environment> environments, List<AlertRoute> alertRoutes) {
+    this(listen, threads, people, starters, environments, alertRoutes, null);
+  }
 
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
   public static final int DEFAULT_THREADS = 16;
@@ -38,7 +46,7 @@ public record ApiSettings(
 
   /** The same settings on another listen address. */
   public ApiSettings withListen(String address) {
-    return new ApiSettings(address, threads, people, starters, environments, alertRoutes);
+    return new ApiSettings(address, threads, people, starters, environments, alertRoutes, drills);
   }
 
   private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+):([0-9]{1,5})");
@@ -51,6 +59,7 @@ public record ApiSettings(
     starters = starters == null ? List.of() : starters;
     environments = environments == null ? Map.of() : environments;
     alertRoutes = alertRoutes == null ? List.of() : alertRoutes;
+    drills = drills == null ? dev.runbook.starter.client.DrillDefaults.none() : drills;
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.runbook.starter.BackupImports;
 import dev.runbook.starter.BackupJobs;
 import dev.runbook.starter.BackupList;
 import dev.runbook.starter.DrillLog;
+import dev.runbook.starter.DrillJobs;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.Runbooks;
@@ -33,6 +34,9 @@ public interface CliContext {
 
   /** Backups and retention on demand, run by the workers. */
   BackupJobs jobs();
+
+  /** Rollback drills on demand, run by the workers. */
+  DrillJobs drillJobs();
 
   /** The services and databases of each configured environment, for the full runbook. */
   Map<String, Environment> environments();

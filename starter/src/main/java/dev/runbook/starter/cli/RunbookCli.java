@@ -87,6 +87,7 @@ public final class RunbookCli {
     CommandLine drills = new CommandLine(new DrillsCommand(context));
     drills.addSubcommand(new DrillsCommand.Show(context));
     cli.addSubcommand(drills);
+    cli.addSubcommand(new DrillCommand(context));
     CommandLine backup = new CommandLine(new BackupCommand(context));
     backup.addSubcommand(new BackupCommands.Import(context));
     cli.addSubcommand(backup);

@@ -1,6 +1,7 @@
 package dev.runbook.starter.client;
 
 import dev.runbook.workflows.model.BackupImportRequest;
+import dev.runbook.workflows.model.DrillRequest;
 import dev.runbook.workflows.model.RunbookRequest;
 import java.util.List;
 
@@ -28,6 +29,14 @@ public interface StartCheck {
    * What is wrong with this import for the workers (a database they do not have, a person not
    * under people); empty when it may run. Checks nothing by default.
    */
+  /**
+   * What is wrong with this drill for the workers (a production or unknown target, a requester or
+   * approver not under people); empty when it may start. Checks nothing by default.
+   */
+  default List<String> drillProblems(DrillRequest request) {
+    return List.of();
+  }
+
   default List<String> importProblems(BackupImportRequest request) {
     return List.of();
   }

@@ -160,13 +160,14 @@ final class ApiHarness implements AutoCloseable {
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
   private ApiHarness(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client,
-      UnaryOperator<ApiSettings> settings, Supplier<String> metrics, BooleanSupplier healthy) throws IOException {
+      UnaryOperator<ApiSettings> settings, Supplier<String> metrics, BooleanSupplier healthy,
+      dev.runbook.starter.client.StartCheck startCheck) throws IOException {
     this.testEnv = testEnv;
     logs.start();
     root.addAppender(logs);
     worker.registerActivitiesImplementations(world.activities());
     testEnv.start();
-    runbooks = new RunbookClient(client, worker.getTaskQueue());
+    runbooks = new RunbookClient(client, worker.getTaskQueue(), startCheck);
     rollbackLog = new StartedRunsLog(runbooks);
     List<ApiSettings.PersonEntry> people = new ArrayList<>();
     FakeWorld.people().forEach(p -> people.add(person(p.name(), p.roles())));
@@ -181,7 +182,14 @@ final class ApiHarness implements AutoCloseable {
 
   static ApiHarness start(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client,
       UnaryOperator<ApiSettings> settings, Supplier<String> metrics, BooleanSupplier healthy) throws IOException {
-    return new ApiHarness(testEnv, worker, client, settings, metrics, healthy);
+    return new ApiHarness(testEnv, worker, client, settings, metrics, healthy,
+        dev.runbook.starter.client.StartCheck.REQUEST_ONLY);
+  }
+
+  /** @param startCheck judges starts as the workers' catalog would */
+  static ApiHarness start(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client,
+      UnaryOperator<ApiSettings> settings, dev.runbook.starter.client.StartCheck startCheck) throws IOException {
+    return new ApiHarness(testEnv, worker, client, settings, () -> "", () -> true, startCheck);
   }
 
   private ApiSettings.PersonEntry person(String name, List<String> roles) {

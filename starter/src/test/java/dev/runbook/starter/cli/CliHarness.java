@@ -33,6 +33,13 @@ final class CliHarness implements CliContext {
   private final Map<String, Environment> environments;
   private final List<RollbackLogEntry> logRows;
   private final List<BackupRecord> backupRows;
+  private dev.runbook.starter.client.DrillDefaults drillDefaults = dev.runbook.starter.client.DrillDefaults.none();
+
+  /** The configured drills the CLI's drill command takes its defaults from. */
+  CliHarness withDrills(dev.runbook.starter.client.DrillDefaults defaults) {
+    this.drillDefaults = defaults;
+    return this;
+  }
 
   CliHarness(RunbookClient client, Releases releases, Map<String, Environment> environments,
       List<RollbackLogEntry> logRows, List<BackupRecord> backupRows) {
@@ -104,6 +111,11 @@ final class CliHarness implements CliContext {
   @Override
   public BackupJobs jobs() {
     return new TemporalJobs(client, Duration.ofSeconds(20));
+  }
+
+  @Override
+  public dev.runbook.starter.DrillJobs drillJobs() {
+    return new dev.runbook.starter.client.Drills(client, drillDefaults);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.runbook.activities.service.TargetKind;
 import dev.runbook.starter.client.StartCheck;
 import dev.runbook.workflows.model.BackupImportRequest;
 import dev.runbook.workflows.model.DatabaseMode;
+import dev.runbook.workflows.model.DrillRequest;
 import dev.runbook.workflows.model.BackupJobRequest;
 import dev.runbook.workflows.model.CleanupRequest;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
@@ -220,6 +221,18 @@ public final class StartChecks implements StartCheck {
    *
    * @param target a service or an environment name
    */
+  @Override
+  public List<String> drillProblems(DrillRequest request) {
+    Catalog c = catalog.get();
+    List<String> p = new ArrayList<>(drillTargetProblems(request.target()));
+    person(p, c, request.requestedBy());
+    if (request.approver() != null && !c.people().contains(request.approver())) {
+      p.add("approver: '" + Validation.printable(request.approver()) + "' is not under people in " + c.source()
+          + ": name a person listed there, or none to run the drilled rollback at P0");
+    }
+    return p;
+  }
+
   public List<String> drillTargetProblems(String target) {
     Catalog c = catalog.get();
     List<String> p = new ArrayList<>();

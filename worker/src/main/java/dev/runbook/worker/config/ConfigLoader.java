@@ -84,7 +84,7 @@ public final class ConfigLoader {
       return RunbookConfig.defaults();
     }
     if (!tree.isObject()) {
-      throw new ConfigException(file, List.of("the top level must be a mapping of sections (temporal, audit, policy, people, services, databases, notify, environments, api, worker, slas)"));
+      throw new ConfigException(file, List.of("the top level must be a mapping of sections (temporal, audit, policy, people, services, databases, notify, environments, api, worker, slas, drills)"));
     }
     EnvSubstitution substitution = new EnvSubstitution(env, requireEnv);
     substitution.apply(tree, "");

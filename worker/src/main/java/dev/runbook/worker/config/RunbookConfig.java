@@ -6,6 +6,9 @@ import dev.runbook.activities.notify.NotifySettings;
 import dev.runbook.activities.service.ServiceSettings;
 import dev.runbook.activities.service.TargetKind;
 import dev.runbook.starter.api.ApiSettings;
+import dev.runbook.starter.client.DrillDefaults;
+import dev.runbook.workflows.model.DrillRequest;
+import dev.runbook.workflows.model.DrillSchedule;
 import dev.runbook.workflows.policy.PolicySnapshot;
 import dev.runbook.workflows.policy.Slas;
 import java.util.ArrayList;
@@ -28,7 +31,8 @@ public record RunbookConfig(
     Map<String, EnvironmentSettings> environments,
     ApiSection api,
     WorkerSettings worker,
-    Slas slas) {
+    Slas slas,
+    Map<String, DrillSettings> drills) {
 
   public RunbookConfig {
     temporal = temporal == null ? TemporalSettings.defaults() : temporal.withDefaults();
@@ -39,12 +43,13 @@ public record RunbookConfig(
     notifications = notifications == null ? NotifySettings.console() : notifications;
     environments = environments == null ? Map.of() : new LinkedHashMap<>(environments);
     slas = slas == null ? Slas.none() : slas;
+    drills = drills == null ? Map.of() : new LinkedHashMap<>(drills);
     worker = (worker == null ? new WorkerSettings(null, null, null, null, null) : worker).withDefaults();
   }
 
   /** No file: the embedded server, console messages, the default policy, nobody configured. */
   public static RunbookConfig defaults() {
-    return new RunbookConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new RunbookConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The policy and people the runs snapshot at their start. */
@@ -64,7 +69,43 @@ public record RunbookConfig(
             .map(p -> new ApiSettings.PersonEntry(p.name(), p.roles(), p.tokenSha256())).toList(),
         a.starters(),
         envs,
-        a.alertRoutes());
+        a.alertRoutes(),
+        drillDefaults());
+  }
+
+  /** The request template of each configured drill, by drill name. */
+  public Map<String, DrillRequest> drillTemplates() {
+    Map<String, DrillRequest> out = new LinkedHashMap<>();
+    drills.forEach((name, d) -> out.put(name, d.template(name, environments, slas)));
+    return out;
+  }
+
+  /** What a drill started on demand takes from this configuration: its target's entry, slas, environments. */
+  public DrillDefaults drillDefaults() {
+    Map<String, DrillRequest> byTarget = new LinkedHashMap<>();
+    drills.forEach((name, d) -> {
+      try {
+        DrillRequest t = d.template(name, environments, slas);
+        byTarget.putIfAbsent(t.target(), t);
+      } catch (RuntimeException notValidYet) {
+        // Named by problems(), which also builds the API settings before the drills are judged.
+      }
+    });
+    Map<String, List<String>> envServices = new LinkedHashMap<>();
+    environments.forEach((name, e) -> {
+      if (e != null && e.services() != null) {
+        envServices.put(name, e.services());
+      }
+    });
+    return new DrillDefaults(byTarget, slas, envServices);
+  }
+
+  /** The schedule of each scheduled drill, by target (its run is {@code drills-<target>}). */
+  public Map<String, DrillSchedule> drillSchedules() {
+    Map<String, DrillSchedule> out = new LinkedHashMap<>();
+    drills.forEach((name, d) -> d.drillSchedule(name, environments, slas)
+        .ifPresent(s -> out.put(s.drill().target(), s)));
+    return out;
   }
 
   /** Every problem, each naming its path and the fix. */
@@ -113,6 +154,8 @@ public record RunbookConfig(
     });
     p.addAll(worker.problems("worker"));
     p.addAll(slas.problems("slas", services.keySet()));
+    p.addAll(DrillSettings.problemsOf(drills, services, environments,
+        people.stream().map(PersonSettings::name).collect(java.util.stream.Collectors.toSet()), slas));
     // people and environments are checked above, where they are written; the rest of the API here
     apiSettings().problems("api").stream()
         .filter(m -> !m.startsWith("api.people") && !m.startsWith("api.environments"))

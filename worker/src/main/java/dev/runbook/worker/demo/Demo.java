@@ -297,6 +297,11 @@ public final class Demo {
       }
 
       @Override
+      public dev.runbook.starter.DrillJobs drillJobs() {
+        return new dev.runbook.starter.client.Drills(client, dev.runbook.starter.client.DrillDefaults.none());
+      }
+
+      @Override
       public Map<String, Environment> environments() {
         return Map.of();
       }

@@ -1,0 +1,21 @@
+package dev.runbook.starter;
+
+import dev.runbook.starter.client.DrillStart;
+import dev.runbook.starter.client.Runbooks;
+import dev.runbook.workflows.model.DrillReport;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Rollback drills on demand, as the CLI reaches them (through the API, or straight in tests). */
+public interface DrillJobs {
+  /**
+   * Starts a drill ({@code drill-<target>-<tag>}) after every check passed; nothing starts when
+   * one fails.
+   *
+   * @param person who asks (trusted only in a local dev; elsewhere the token says it)
+   */
+  Runbooks.Started drill(DrillStart start, String person);
+
+  /** The drill's report once it ended, waiting up to {@code wait}; empty while it still runs. */
+  Optional<DrillReport> report(String workflowId, Duration wait);
+}
