@@ -37,7 +37,8 @@ final class DrillDrafts {
     return new Draft(
         "DRILL " + target + ": " + (verdict.isEmpty() ? "ended" : verdict),
         blank(n.reason()) ? "The rollback drill of " + target + " ended." : n.reason(),
-        facts("Rolled back in", n.duration() == null ? null : Durations.human(n.duration()),
+        facts("Verdict", verdict.isEmpty() ? null : verdict,
+            "Rolled back in", n.duration() == null ? null : Durations.human(n.duration()),
             "SLA", n.eta() == null ? null : Durations.human(n.eta()),
             "Requested by", n.requestedBy(), "Drill", run),
         figures,

@@ -39,8 +39,8 @@ public final class MessageTemplates {
     }
     // A dry run's message is worded as a plan from its title on (see DryRunDrafts); a backup's or
     // a cleanup's as what it is (see JobDrafts).
-    Draft d = n.kind() == NotificationKind.DRILL_REPORT ? DrillDrafts.draft(n)
-        : JobDrafts.isJob(n) ? JobDrafts.draft(n) : n.dryRun() ? DryRunDrafts.draft(n) : draft(n);
+    Draft d = JobDrafts.isJob(n) ? JobDrafts.draft(n) : n.dryRun() ? DryRunDrafts.draft(n)
+        : n.kind() == NotificationKind.DRILL_REPORT ? DrillDrafts.draft(n) : draft(n);
     // Every message of a runbook a drill started says so first: a rehearsal, not an incident.
     String title = DrillDrafts.rehearsed(n) ? "[DRILL] " + d.title() : d.title();
     return new Message(title, text(n, d), blocks(n, title, d));

@@ -62,7 +62,8 @@ final class DrillsApi {
     Runbooks.Started s = drills.drill(new DrillStart(b.runbook(), b.target(), b.badVersion(), b.brokenService(),
         b.detection(), b.limit(), b.sla(), b.approver()), call.caller().name());
     log.info("{} started {} (drill of {})", call.caller().name(), s.workflowId(), b.target());
-    String url = RunsApi.statusUrl(s.workflowId());
+    // A drill answers no run status; its report is where it is followed.
+    String url = PATH + "/" + s.workflowId() + "/report";
     return Response.json(202, new RunsApi.StartedRun(s.workflowId(), s.runId(), url, false)).withHeader("Location", url);
   }
 
@@ -89,8 +90,8 @@ final class DrillsApi {
     if (report.isPresent()) {
       return Response.json(200, report.get());
     }
-    String url = RunsApi.statusUrl(id);
-    return Response.json(202, new DrillRunning(id, url, "the drill still runs: follow it with `runbook watch " + id + "`"))
+    String url = PATH + "/" + id + "/report";
+    return Response.json(202, new DrillRunning(id, url, "the drill still runs: follow it with `runbook drills show " + id + "`"))
         .withHeader("Location", url);
   }
 

@@ -2,7 +2,6 @@ package dev.runbook.starter.cli;
 
 import dev.runbook.starter.client.DrillStart;
 import dev.runbook.starter.client.Runbooks;
-import dev.runbook.starter.client.TemporalJobs;
 import dev.runbook.workflows.model.DrillReport.DrillOutcome;
 import dev.runbook.workflows.model.DrillReport;
 import java.time.Duration;
@@ -77,8 +76,12 @@ final class DrillCommand extends Common implements Callable<Integer> {
     }
     if (!json) {
       out().printf("started %s (run %s)%n", started.workflowId(), started.runId());
-      out().printf("  follow it:  runbook watch %s%n", started.workflowId());
-      out().printf("  status:     %s%n", TemporalJobs.statusUrl(started.workflowId()));
+      String rollback = "full".equalsIgnoreCase(runbook)
+          ? dev.runbook.workflows.model.WorkflowIds.forEnvironment(target)
+          : dev.runbook.workflows.model.WorkflowIds.forService(target);
+      out().printf("  follow it:  runbook drills show %s (its rollback: runbook watch %s)%n", started.workflowId(),
+          rollback);
+      out().printf("  report:     %s/%s/report%n", "/api/v1/drills", started.workflowId());
       out().flush();
     }
     if (!waitForReport) {
@@ -86,14 +89,15 @@ final class DrillCommand extends Common implements Callable<Integer> {
     }
     Optional<DrillReport> report = context.drillJobs().report(started.workflowId(), WAIT);
     if (report.isEmpty()) {
-      out().printf("%s still runs: follow it with `runbook watch %s`%n", started.workflowId(), started.workflowId());
+      out().printf("%s still runs: follow it with `runbook drills show %s`%n", started.workflowId(),
+          started.workflowId());
       return 1;
     }
     if (json) {
       Output.json(out(), report.get());
     } else {
       out().println(report.get().verdict());
-      out().print(report.get().figures());
+      out().println(report.get().figures());
     }
     out().flush();
     return report.get().outcome() == DrillOutcome.ROLLED_BACK && report.get().slaMet() ? 0 : 1;

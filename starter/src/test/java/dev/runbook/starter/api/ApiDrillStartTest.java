@@ -72,8 +72,8 @@ class ApiDrillStartTest {
     assertThat(started.status()).as(started.body()).isEqualTo(202);
     String id = started.json().path("workflowId").asText();
     assertThat(id).matches("drill-api-[0-9a-f]{8}");
-    assertThat(started.json().path("statusUrl").asText()).isEqualTo("/api/v1/runs/" + id);
-    assertThat(started.header("Location")).isEqualTo("/api/v1/runs/" + id);
+    assertThat(started.json().path("statusUrl").asText()).isEqualTo("/api/v1/drills/" + id + "/report");
+    assertThat(started.header("Location")).isEqualTo("/api/v1/drills/" + id + "/report");
 
     var report = api.get("/api/v1/drills/" + id + "/report?wait=60", FakeWorld.REQUESTER);
     assertThat(report.status()).as(report.body()).isEqualTo(200);

@@ -60,8 +60,8 @@ class DrillCommandTest {
     List<String> lines = r.out().lines().toList();
     assertThat(lines.get(0)).matches("started drill-api-[0-9a-f]{8} \\(run .+\\)");
     String id = lines.get(0).split(" ")[1];
-    assertThat(lines.get(1)).isEqualTo("  follow it:  runbook watch " + id);
-    assertThat(lines.get(2)).isEqualTo("  status:     /api/v1/runs/" + id);
+    assertThat(lines.get(1)).isEqualTo("  follow it:  runbook drills show " + id + " (its rollback: runbook watch rollback-api)");
+    assertThat(lines.get(2)).isEqualTo("  report:     /api/v1/drills/" + id + "/report");
     assertThat(lines.get(3)).startsWith("SLA met: rolled back in ").endsWith(" of 10m");
     assertThat(r.out()).contains("Broken with", "v3-bad", "Detected", "Rollback");
   }

@@ -106,7 +106,7 @@ class DrillStartTest {
     List<String> open = openWorkflows();
     assertThat(open).singleElement().satisfies(id -> assertThat(id).matches("drill-checkout-staging-[0-9a-f]{8}"));
     String id = open.get(0);
-    assertThat(r.out()).contains("started " + id, "runbook watch " + id, "/api/v1/runs/" + id);
+    assertThat(r.out()).contains("started " + id, "runbook drills show " + id, "/api/v1/drills/" + id + "/report");
     var status = temporal.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
         DescribeWorkflowExecutionRequest.newBuilder().setNamespace(temporal.getOptions().getNamespace())
             .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id)).build())
