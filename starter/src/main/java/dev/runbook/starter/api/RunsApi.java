@@ -242,6 +242,12 @@ final class RunsApi {
   /** The run ID from the path, checked against the shapes of run IDs before it goes anywhere. */
   private static String runId(Call call) {
     String id = call.param("id");
+    if (id != null && id.startsWith(WorkflowIds.DRILL_PREFIX) && !WorkflowIds.isRunId(id)
+        && id.length() <= 200) {
+      throw new ApiError(404, "unknown_run", "'" + Validation.printable(id) + "' is a drill, not a run: its"
+          + " progress and report are at `runbook drills show " + Validation.printable(id) + "` (GET /api/v1/drills/"
+          + Validation.printable(id) + ")");
+    }
     if (!WorkflowIds.isRunId(id)) {
       throw new ApiError(404, "unknown_run", "'" + Validation.printable(id)
           + "' is not a run ID: run IDs look like " + WorkflowIds.SHAPES + " (see GET " + RUNS + ")");

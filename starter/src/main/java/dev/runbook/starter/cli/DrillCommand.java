@@ -43,7 +43,7 @@ final class DrillCommand extends Common implements Callable<Integer> {
       description = "For a full drill: which service of the environment gets the bad version.")
   String breakService;
 
-  @Option(names = "--detection", paramLabel = "SIGNAL", description = "health-check or error-rate.")
+  @Option(names = "--detection", paramLabel = "SIGNAL", description = "health-check, error-rate or smoke-check.")
   String detection;
 
   @Option(names = "--limit", paramLabel = "DURATION", description = "How long to wait for detection, e.g. 5m.")

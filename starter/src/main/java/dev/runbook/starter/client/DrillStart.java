@@ -8,7 +8,7 @@ package dev.runbook.starter.client;
  * @param target the staging service or environment
  * @param badVersion the known-bad version deployed to break it
  * @param brokenService for a full drill, which service of the environment gets the bad version
- * @param detection health-check or error-rate
+ * @param detection health-check, error-rate or smoke-check
  * @param limit how long to wait for detection, e.g. 5m
  * @param sla how long the rollback may take, e.g. 10m
  * @param approver who approves the drilled runbook (then P1); none runs it at P0

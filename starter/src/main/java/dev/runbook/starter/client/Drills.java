@@ -61,7 +61,7 @@ public final class Drills implements DrillJobs {
     Optional<String> drilling = openDrill(target);
     if (drilling.isPresent()) {
       throw new RunbookException.Conflict(drilling.get(), "nothing was started: a drill of " + target + " is already"
-          + " running (" + drilling.get() + "): wait for it to end (runbook watch " + drilling.get() + ") or cancel it");
+          + " running (" + drilling.get() + "): wait for it to end (runbook drills show " + drilling.get() + ")");
     }
     String rollback = request.rollbackWorkflowId();
     if (isRunning(rollback)) {

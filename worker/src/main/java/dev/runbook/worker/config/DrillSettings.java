@@ -140,12 +140,12 @@ public record DrillSettings(
       p.add(path + ".break.version: missing: name the known-bad version the drill deploys, e.g. break: {version: v2.3.0-bad}");
     }
     if (detection == null) {
-      p.add(path + ".detection: missing: write health-check or error-rate");
+      p.add(path + ".detection: missing: write health-check, error-rate or smoke-check");
     } else {
       try {
         DrillDetection.parse(detection);
       } catch (IllegalArgumentException e) {
-        p.add(path + ".detection: '" + detection + "' is not known: write health-check or error-rate");
+        p.add(path + ".detection: '" + detection + "' is not known: write health-check, error-rate or smoke-check");
       }
     }
     within(p, path + ".detectionLimit", detectionLimit, true, "how long the drill waits to see the break, e.g. 5m");

@@ -144,7 +144,7 @@ class DrillSettingsTest {
     assertThat(problems("""
         drills:
           checkout-staging: {runbook: emergency, break: {version: v1-bad}, detection: smoke, detectionLimit: 5m, sla: 10m}
-        """)).containsExactly("drills.checkout-staging.detection: 'smoke' is not known: write health-check or error-rate");
+        """)).containsExactly("drills.checkout-staging.detection: 'smoke' is not known: write health-check, error-rate or smoke-check");
   }
 
   @Test
