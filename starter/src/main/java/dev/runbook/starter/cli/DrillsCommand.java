@@ -158,7 +158,7 @@ final class DrillsCommand extends Common implements Callable<Integer> {
       }
       PrintWriter out = out();
       out.printf("%s: %s drill of %s, started %s by %s%s%n", d.workflowId(), d.runbook(), d.target(),
-          Shown.time(d.startedAt()), d.requestedBy(), d.approver() == null ? "" : ", approved by " + d.approver());
+          Shown.time(d.startedAt()), d.requestedBy(), d.approver() == null ? "" : ", drill approver " + d.approver());
       if (d.report() == null) {
         out.println("still running: broke " + d.target() + " with " + d.badVersion() + ", watching the "
             + d.detection() + " signal for the break");

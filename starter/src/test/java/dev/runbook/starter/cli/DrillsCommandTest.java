@@ -95,7 +95,7 @@ class DrillsCommandTest {
     assertThat(missed.exit()).as(missed.err()).isZero();
     assertThat(missed.out().lines().toList()).startsWith(
         "drill-checkout-staging-00000004: emergency drill of checkout-staging, started 2026-11-24 09:00:00 UTC by erin,"
-            + " approved by alice",
+            + " drill approver alice",
         "Ended 2026-11-24 09:14:12 UTC: SLA MISSED by 3m: rolled back in 13m of 10m",
         "Broken with: v9-broken (ran v8)");
     assertThat(missed.out()).contains("SLA: 10m, missed by 3m", "Staging restored: yes, to v8");
