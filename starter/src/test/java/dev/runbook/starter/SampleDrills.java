@@ -1,5 +1,6 @@
 package dev.runbook.starter;
 
+import dev.runbook.workflows.model.DrillBreak;
 import dev.runbook.workflows.model.DrillDetection;
 import dev.runbook.workflows.model.DrillLogEntry;
 import dev.runbook.workflows.model.DrillReport;
@@ -26,7 +27,8 @@ public final class SampleDrills {
         met ? "rolled back within its SLA" : "rolled back, over its SLA", "v9-broken", "v8", true,
         DrillDetection.HEALTH_CHECK, Duration.ofSeconds(42), "rollback-" + target, Phase.SUCCEEDED, took,
         List.of(new StepTime("deploy", "Deploy v8", StepState.SUCCEEDED, Duration.ofSeconds(50))),
-        SLA, met, difference, "approved by alice", 0, Duration.ofMinutes(5));
+        SLA, met, difference, "approved by alice", 0, Duration.ofMinutes(5),
+        DrillBreak.VERSION, null, null, null, null);
     return entry(report, at, "rolled-back");
   }
 
@@ -35,7 +37,8 @@ public final class SampleDrills {
     String id = "drill-" + target + "-" + tag;
     DrillReport report = new DrillReport(id, target, DrillOutcome.NOT_DETECTED, "monitoring never saw the break",
         "v9-broken", "v8", true, null, null, null, null, null, List.of(), SLA, false, null, "not asked", 0,
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5),
+        DrillBreak.VERSION, null, null, null, null);
     return entry(report, at, "not-detected");
   }
 

@@ -1,6 +1,7 @@
 package dev.runbook.workflows;
 
 import dev.runbook.workflows.model.ActionRecord;
+import dev.runbook.workflows.model.DrillAlert;
 import dev.runbook.workflows.model.DrillReport;
 import dev.runbook.workflows.model.DrillReport.DrillOutcome;
 import dev.runbook.workflows.model.DrillReport.StepTime;
@@ -29,6 +30,18 @@ final class DrillFindings {
   RunReport rollback;
   String rollbackFailure;
   Duration timeToRollBack;
+  /** What ended the drill early: a break that did not take, a step that failed; null otherwise. */
+  String failure;
+  String cancelledBy;
+  String cancelReason;
+  /** A configuration break: the snapshot of what the service read before it, written back on restore. */
+  String configBefore;
+  /** What the configuration or command break wrote or ran, by name. */
+  String breakDetail;
+  /** A command break: the version it left the service on. */
+  String brokenVersion;
+  /** Detection by alert: the alert that came. */
+  DrillAlert alert;
 
   DrillFindings(String workflowId, DrillRequest request) {
     this.workflowId = workflowId;
@@ -44,7 +57,7 @@ final class DrillFindings {
         request.target(),
         outcome,
         message(outcome, met, difference),
-        request.badVersion(),
+        request.brokenWith(),
         before,
         restored,
         timeToDetect == null ? null : request.detection(),
@@ -58,7 +71,12 @@ final class DrillFindings {
         difference,
         approval(),
         run == null ? 0 : interventions(run),
-        request.detectionLimit());
+        request.detectionLimit(),
+        request.breaking(),
+        breakDetail,
+        alert == null ? null : alert.describe(),
+        cancelledBy == null ? null : cancelledBy + (cancelReason == null || cancelReason.isBlank() ? "" : ": " + cancelReason),
+        failure);
   }
 
   private String message(DrillOutcome outcome, boolean met, Duration difference) {
@@ -68,7 +86,10 @@ final class DrillFindings {
         ? request.target() + " restored to " + versions
         : request.target() + " NOT restored to " + versions + ": put it back by hand";
     return switch (outcome) {
-      case NOT_DETECTED -> "drill of " + request.target() + ": " + request.badVersion()
+      case CANCELLED -> "drill of " + request.target() + " cancelled by " + cancelledBy
+          + (cancelReason == null || cancelReason.isBlank() ? "" : " (" + cancelReason + ")") + "; " + restore;
+      case FAILED -> "drill of " + request.target() + " failed: " + failure + "; " + restore;
+      case NOT_DETECTED -> "drill of " + request.target() + ": " + request.brokenWith()
           + (request.broken().equals(request.target()) ? "" : " on " + request.broken()) + " not detected within "
           + Durations.human(request.detectionLimit()) + " by the " + request.detection().label() + "; " + restore;
       case ROLLBACK_FAILED -> "drill of " + request.target() + ": detected by the "
@@ -113,7 +134,7 @@ final class DrillFindings {
   }
 
   private int interventions(RunReport run) {
-    int n = 0;
+    int n = cancelledBy == null ? 0 : 1;
     for (ActionRecord a : run.actions()) {
       if (!RUNBOOK_ACTOR.equals(a.actor()) && !a.actor().equals(request.approver())) {
         n++;

@@ -1,6 +1,12 @@
 package dev.runbook.workflows;
 
 import dev.runbook.workflows.activities.Audience;
+import dev.runbook.workflows.activities.ConfigActivities;
+import dev.runbook.workflows.activities.ConfigActivities.ConfigSnapshot;
+import dev.runbook.workflows.activities.ConfigActivities.RestoreRequest;
+import dev.runbook.workflows.activities.ConfigActivities.SnapshotRequest;
+import dev.runbook.workflows.activities.DrillBreakActivities;
+import dev.runbook.workflows.activities.DrillBreakActivities.BreakRequest;
 import dev.runbook.workflows.activities.DrillActivities;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotificationKind;
@@ -8,8 +14,13 @@ import dev.runbook.workflows.activities.NotifyActivities;
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
 import dev.runbook.workflows.activities.ServiceActivities;
 import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;
+import dev.runbook.workflows.activities.ServiceActivities.ServiceAction;
 import dev.runbook.workflows.activities.ServiceActivities.ServiceQuery;
 import dev.runbook.workflows.engine.ActivityCatalog;
+import dev.runbook.workflows.model.CancelRequest;
+import dev.runbook.workflows.model.DrillAlert;
+import dev.runbook.workflows.model.DrillBreak;
+import dev.runbook.workflows.model.DrillDetection;
 import dev.runbook.workflows.model.DrillReport;
 import dev.runbook.workflows.model.DrillReport.DrillOutcome;
 import dev.runbook.workflows.model.DrillRequest;
@@ -18,6 +29,8 @@ import dev.runbook.workflows.model.EmergencyRollbackResult;
 import dev.runbook.workflows.model.FullRollbackRequest;
 import dev.runbook.workflows.model.FullRollbackResult;
 import dev.runbook.workflows.model.Phase;
+import dev.runbook.workflows.model.Receipt;
+import dev.runbook.workflows.model.RefusalKind;
 import dev.runbook.workflows.model.RunReport;
 import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.Vote;
@@ -25,8 +38,10 @@ import dev.runbook.workflows.policy.Durations;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -63,9 +78,22 @@ public class DrillWorkflowImpl implements DrillWorkflow {
   private final ServiceActivities deploys =
       Workflow.newActivityStub(ServiceActivities.class, ActivityCatalog.SERVICE);
   private final DrillActivities drills = Workflow.newActivityStub(DrillActivities.class, ActivityCatalog.AUDIT);
+  private final DrillBreakActivities breaks =
+      Workflow.newActivityStub(DrillBreakActivities.class, ActivityCatalog.SERVICE);
+  private final ConfigActivities configs = Workflow.newActivityStub(ConfigActivities.class, ActivityCatalog.SERVICE);
   private final NotifyActivities notify = Workflow.newActivityStub(NotifyActivities.class, ActivityCatalog.NOTIFY);
 
+  /** Drills since this change report a cancel, a failed break or a failed step instead of ending without a report. */
+  static final String REPORTS_EVERY_END = "drill-reports-every-end";
+
   private String progress = "starting";
+  private DrillRequest request;
+  private DrillFindings found;
+  /** Break, detect and roll back: what a cancel stops. Null before it starts and in drills before {@link #REPORTS_EVERY_END}. */
+  private CancellationScope main;
+  private boolean detecting;
+  private boolean finishing;
+  private Promise<RunReport> rollbackResult;
 
   @Override
   public String progress() {
@@ -80,8 +108,10 @@ public class DrillWorkflowImpl implements DrillWorkflow {
       throw ApplicationFailure.newNonRetryableFailure(
           "invalid drill request: " + String.join("; ", problems), FailureType.INVALID_INPUT.name());
     }
+    this.request = request;
     String id = Workflow.getInfo().getWorkflowId();
-    DrillFindings found = new DrillFindings(id, request);
+    found = new DrillFindings(id, request);
+    boolean reportsEveryEnd = Workflow.getVersion(REPORTS_EVERY_END, Workflow.DEFAULT_VERSION, 1) == 1;
     // The row first; the workers refuse here a target of kind production, or one they do not run.
     try {
       drills.started(id, request, request.rollbackWorkflowId(), Instant.ofEpochMilli(Workflow.currentTimeMillis()));
@@ -90,40 +120,32 @@ public class DrillWorkflowImpl implements DrillWorkflow {
           f.getCause() == null ? f.getMessage() : f.getCause().getMessage(), FailureType.INVALID_INPUT.name());
     }
 
-    // (1) break: remember what ran, then deploy the known-bad version.
-    String broken = request.broken();
-    progress = "breaking " + broken + " with " + request.badVersion();
-    for (String service : request.restored()) {
-      found.versionsBefore.put(service, quick.captureEvidence(new ServiceQuery(service, false)).currentVersion());
-    }
-    found.before = found.versionsBefore.get(broken);
-    Long detectedAt;
-    try {
-      deploys.deploy(new DeployRequest(broken, request.badVersion(), id + "-break", false));
-      long brokenAt = Workflow.currentTimeMillis();
-      log.info("drill {}: {} broken with {} (ran {})", id, broken, request.badVersion(), found.before);
-
-      // (2) detect.
-      progress = "waiting for the " + request.detection().label() + " to see the break (limit "
-          + Durations.human(request.detectionLimit()) + ")";
-      detectedAt = new DrillDetector().await(broken, request.detection(), brokenAt, request.detectionLimit());
-      if (detectedAt != null) {
-        found.timeToDetect = Duration.ofMillis(detectedAt - brokenAt);
-        // (3) roll back and (4) verify: the runbook's own steps.
-        rollBack(request, found);
+    if (reportsEveryEnd) {
+      main = Workflow.newCancellationScope(() -> breakDetectRollBack());
+      try {
+        main.run();
+      } catch (CanceledFailure c) {
+        // A cancel (ours or Temporal's): staging is put back and the drill reports below.
+        found.failure = found.failure != null ? found.failure : "cancelled";
+      } catch (ActivityFailure f) {
+        found.failure = (detecting ? "reading the " + request.detection().label() : progress) + " failed: "
+            + (f.getCause() == null ? f.getMessage() : f.getCause().getMessage());
       }
-    } finally {
-      // (5) restore, whatever happened before: also when a step failed for good or the drill was
-      // cancelled (a detached scope runs on after a cancellation), since staging must not stay broken.
-      Workflow.newDetachedCancellationScope(() -> restore(request, found)).run();
+      finishing = true;
+      Workflow.newDetachedCancellationScope(() -> {
+        awaitRollback();
+        restore();
+      }).run();
+    } else {
+      try {
+        breakDetectRollBack();
+      } finally {
+        Workflow.newDetachedCancellationScope(this::restore).run();
+      }
     }
 
     // (6) report: to the team, then to the drills table.
-    DrillReport report = found.report(detectedAt == null
-        ? DrillOutcome.NOT_DETECTED
-        : found.rollback != null && found.rollback.outcome() == Phase.SUCCEEDED
-            ? DrillOutcome.ROLLED_BACK
-            : DrillOutcome.ROLLBACK_FAILED);
+    DrillReport report = found.report(outcome());
     Workflow.newDetachedCancellationScope(() -> {
       notify.send(new Notification(id + "/report", NotificationKind.DRILL_REPORT, Audience.TEAM, null, id,
           request.runbook(), null, List.of(request.target()), report.message(), request.requestedBy(), null,
@@ -134,11 +156,107 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     return report;
   }
 
-  /** Every service back on the version it ran before the drill, in start order. */
-  private void restore(DrillRequest request, DrillFindings found) {
+  private DrillOutcome outcome() {
+    if (found.cancelledBy != null) {
+      return DrillOutcome.CANCELLED;
+    }
+    if (found.failure != null) {
+      return DrillOutcome.FAILED;
+    }
+    if (found.timeToDetect == null) {
+      return DrillOutcome.NOT_DETECTED;
+    }
+    return found.rollback != null && found.rollback.outcome() == Phase.SUCCEEDED
+        ? DrillOutcome.ROLLED_BACK
+        : DrillOutcome.ROLLBACK_FAILED;
+  }
+
+  /** (1) break, (2) detect, (3) roll back and (4) verify with the runbook's own steps. */
+  private void breakDetectRollBack() {
+    String broken = request.broken();
+    progress = "breaking " + broken + " with " + request.brokenWith();
+    for (String service : request.restored()) {
+      found.versionsBefore.put(service, quick.captureEvidence(new ServiceQuery(service, false)).currentVersion());
+    }
+    found.before = found.versionsBefore.get(broken);
+    if (!breakTarget(broken)) {
+      return;
+    }
+    long brokenAt = Workflow.currentTimeMillis();
+    log.info("drill {}: {} broken with {} (ran {})", found.workflowId, broken, request.brokenWith(), found.before);
+
+    progress = "waiting for the " + request.detection().label() + " to see the break (limit "
+        + Durations.human(request.detectionLimit()) + ")";
+    detecting = true;
+    Long detectedAt = new DrillDetector().await(broken, request.detection(), brokenAt, request.detectionLimit(),
+        () -> found.alert != null);
+    detecting = false;
+    if (detectedAt != null) {
+      found.timeToDetect = Duration.ofMillis(detectedAt - brokenAt);
+      rollBack();
+    }
+  }
+
+  /** Breaks the service as the request says; false when the break did not take (the report says why). */
+  private boolean breakTarget(String broken) {
+    String id = found.workflowId;
+    switch (request.breaking()) {
+      case VERSION -> deploys.deploy(new DeployRequest(broken, request.badVersion(), id + "-break", false));
+      case CONFIG -> {
+        // What the service reads now is kept first (sealed, by ID), so the restore can write it back.
+        ConfigSnapshot before = configs.snapshot(new SnapshotRequest(broken, id, false));
+        if (!before.configured()) {
+          found.failure = broken + " has no configuration section: a configuration break needs one";
+          return false;
+        }
+        found.configBefore = before.snapshotId();
+        found.breakDetail = breaks.breakService(new BreakRequest(id, request.target(), broken, DrillBreak.CONFIG)).detail();
+        deploys.restart(new ServiceAction(broken, id + "-break-restart", false));
+      }
+      case COMMAND -> {
+        found.breakDetail = breaks.breakService(new BreakRequest(id, request.target(), broken, DrillBreak.COMMAND)).detail();
+        String now = quick.captureEvidence(new ServiceQuery(broken, false)).currentVersion();
+        if (java.util.Objects.equals(now, found.before)) {
+          // The runbook rolls versions back: it would go back from a good one and mark it rolled back from.
+          found.failure = "the break command left " + broken + " on " + found.before + ", the version it ran: make it"
+              + " deploy the broken build (the runbook rolls the version back), or break with config";
+          return false;
+        }
+        found.brokenVersion = now;
+      }
+    }
+    return true;
+  }
+
+  /** The runbook's run, when it was started and a cancel left it finishing: its end is waited for before staging is touched. */
+  private void awaitRollback() {
+    if (rollbackResult == null || rollbackResult.isCompleted()) {
+      return;
+    }
+    progress = "waiting for " + found.rollbackWorkflowId + " to stop";
+    try {
+      found.rollback = rollbackResult.get();
+    } catch (RuntimeException e) {
+      log.info("drill {}: the runbook {} ended: {}", found.workflowId, found.rollbackWorkflowId, e.getMessage());
+    }
+  }
+
+  /** (5) Every service back on the version (and the configuration) it ran before the drill, in start order. */
+  private void restore() {
     progress = "restoring " + String.join(", ", request.restored());
+    String id = found.workflowId;
     boolean one = request.restored().size() == 1;
     boolean all = true;
+    if (request.breaking() == DrillBreak.COMMAND && found.breakDetail != null) {
+      breaks.undo(new BreakRequest(id, request.target(), request.broken(), DrillBreak.COMMAND));
+    }
+    if (found.configBefore != null) {
+      boolean changed = configs.restore(new RestoreRequest(request.broken(), found.configBefore, id + "-restore-config",
+          false)).changed();
+      if (changed) {
+        deploys.restart(new ServiceAction(request.broken(), id + "-restore-restart", false));
+      }
+    }
     for (String service : request.restored()) {
       String version = found.versionsBefore.get(service);
       if (version == null) {
@@ -146,8 +264,7 @@ public class DrillWorkflowImpl implements DrillWorkflow {
         all = false;
         continue;
       }
-      deploys.deploy(new DeployRequest(service, version, found.workflowId + "-restore" + (one ? "" : "-" + service),
-          false));
+      deploys.deploy(new DeployRequest(service, version, id + "-restore" + (one ? "" : "-" + service), false));
     }
     for (String service : request.restored()) {
       all &= java.util.Objects.equals(found.versionsBefore.get(service),
@@ -156,12 +273,16 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     found.restored = all;
   }
 
-  private void rollBack(DrillRequest request, DrillFindings found) {
-    String reason = DrillRequest.REASON_PREFIX + found.workflowId + ": " + request.badVersion() + " deployed on purpose to "
+  private void rollBack() {
+    String reason = DrillRequest.REASON_PREFIX + found.workflowId + ": " + request.brokenWith() + " deployed on purpose to "
         + request.broken() + ", " + request.detection().label() + " saw it after " + Durations.human(found.timeToDetect);
+    if (request.breaking() != DrillBreak.VERSION) {
+      reason = DrillRequest.REASON_PREFIX + found.workflowId + ": " + request.broken() + " broken on purpose with "
+          + request.brokenWith() + ", " + request.detection().label() + " saw it after "
+          + Durations.human(found.timeToDetect);
+    }
     ChildWorkflowOptions.Builder options = ChildWorkflowOptions.newBuilder()
         .setStaticSummary("rollback drill " + found.workflowId + " of " + request.target());
-    Promise<RunReport> result;
     Promise<WorkflowExecution> execution;
     if (request.runbook() == RunbookType.FULL) {
       FullRollbackRequest full = new FullRollbackRequest(request.target(), request.services(), List.of(),
@@ -170,18 +291,20 @@ public class DrillWorkflowImpl implements DrillWorkflow {
       progress = "rolling back: " + full.workflowId();
       FullRollbackWorkflow child = Workflow.newChildWorkflowStub(
           FullRollbackWorkflow.class, options.setWorkflowId(full.workflowId()).build());
-      result = Async.function(child::rollback, full).thenApply(FullRollbackResult::report);
+      rollbackResult = Async.function(child::rollback, full).thenApply(FullRollbackResult::report);
       execution = Workflow.getWorkflowExecution(child);
     } else {
       EmergencyRollbackRequest one = new EmergencyRollbackRequest(
           request.target(), request.severity(), reason, request.requestedBy(), false, null, null, false, null, null,
           // The drill's clock stops when the runbook has verified; the watch after it is not rehearsed.
-          Duration.ZERO, null);
+          Duration.ZERO, null, false, null, null,
+          // A configuration break is rolled back as configuration: the last known good one, the version as it is.
+          request.breaking() == DrillBreak.CONFIG, false);
       found.rollbackWorkflowId = one.workflowId();
       progress = "rolling back: " + one.workflowId();
       EmergencyRollbackWorkflow child = Workflow.newChildWorkflowStub(
           EmergencyRollbackWorkflow.class, options.setWorkflowId(one.workflowId()).build());
-      result = Async.function(child::rollback, one).thenApply(EmergencyRollbackResult::report);
+      rollbackResult = Async.function(child::rollback, one).thenApply(EmergencyRollbackResult::report);
       execution = Workflow.getWorkflowExecution(child);
     }
     long started = Workflow.currentTimeMillis();
@@ -192,18 +315,83 @@ public class DrillWorkflowImpl implements DrillWorkflow {
       running = true;
       if (request.approver() != null) {
         Workflow.sleep(APPROVER_AFTER);
-        if (!result.isCompleted()) {
+        if (!rollbackResult.isCompleted()) {
           Workflow.newExternalWorkflowStub(RunbookControl.class, found.rollbackWorkflowId)
               .approveSignal(new Vote(request.approver(), "drill approver for " + found.workflowId));
         }
       }
-      found.rollback = result.get();
+      found.rollback = rollbackResult.get();
     } catch (ChildWorkflowFailure f) {
       log.warn("drill {}: the runbook {} failed: {}", found.workflowId, found.rollbackWorkflowId, f.getMessage());
       found.rollbackFailure = !running
           ? "it could not start: a rollback of " + request.target() + " already runs as " + found.rollbackWorkflowId
           : f.getCause() == null ? f.getMessage() : f.getCause().getMessage();
+    } finally {
+      found.timeToRollBack = Duration.ofMillis(Workflow.currentTimeMillis() - started);
     }
-    found.timeToRollBack = Duration.ofMillis(Workflow.currentTimeMillis() - started);
+  }
+
+  // ---------------------------------------------------------------- cancel and alert
+
+  @Override
+  public void validateCancel(CancelRequest c) {
+    if (c == null || c.person() == null || c.person().isBlank()) {
+      refuse(RefusalKind.INVALID, "a cancel must name the person: pass --as NAME");
+    }
+    if (found != null && found.cancelledBy != null) {
+      refuse(RefusalKind.DUPLICATE_VOTE, "the drill is already being cancelled by " + found.cancelledBy);
+    }
+    if (main == null || finishing) {
+      refuse(RefusalKind.NOT_WAITING, "the drill is " + progress + ": there is nothing left to cancel");
+    }
+  }
+
+  @Override
+  public Receipt cancel(CancelRequest c) {
+    String id = Workflow.getInfo().getWorkflowId();
+    if (found.cancelledBy != null || main == null || finishing) {
+      return new Receipt(id, null, "nothing to cancel");
+    }
+    found.cancelledBy = c.person();
+    found.cancelReason = c.reason();
+    log.info("drill {}: cancelled by {} ({})", id, c.person(), c.reason());
+    main.cancel("cancelled by " + c.person());
+    return new Receipt(id, Phase.CANCELLED, "cancelling: " + (found.rollbackWorkflowId == null ? ""
+        : "the runbook " + found.rollbackWorkflowId + " is cancelled with it, ") + "staging is put back as it was and"
+        + " the drill reports as cancelled by " + c.person());
+  }
+
+  @Override
+  public void validateAlert(DrillAlert alert) {
+    if (alert == null) {
+      refuse(RefusalKind.INVALID, "the alert is empty");
+    }
+    if (request == null || request.detection() != DrillDetection.ALERT) {
+      refuse(RefusalKind.NOT_WAITING, "the drill detects its break by the "
+          + (request == null ? "signal it was given" : request.detection().label()) + ", not by an alert");
+    }
+    if (!alert.matches(request.alertMatch())) {
+      refuse(RefusalKind.NOT_WAITING, "the alert does not carry the drill's labels " + request.alertMatch());
+    }
+    if (!detecting || found.alert != null) {
+      refuse(RefusalKind.NOT_WAITING, found.alert != null ? "the drill has its alert already: " + found.alert.describe()
+          : "the drill is not waiting for detection: it is " + progress);
+    }
+  }
+
+  @Override
+  public Receipt alert(DrillAlert alert) {
+    String id = Workflow.getInfo().getWorkflowId();
+    if (!detecting || found.alert != null) {
+      return new Receipt(id, null, "the drill is not waiting for detection: it is " + progress);
+    }
+    found.alert = alert;
+    log.info("drill {}: detected by alert {}", id, alert.describe());
+    return new Receipt(id, Phase.EXECUTING, "the drill's break is detected by " + alert.describe()
+        + ": the runbook starts now");
+  }
+
+  private static void refuse(RefusalKind kind, String message) {
+    throw ApplicationFailure.newNonRetryableFailure(kind.message(message), kind.name());
   }
 }

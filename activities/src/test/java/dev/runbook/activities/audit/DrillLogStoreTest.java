@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.runbook.activities.support.TestStore;
+import dev.runbook.workflows.model.DrillBreak;
 import dev.runbook.workflows.model.DrillDetection;
 import dev.runbook.workflows.model.DrillLogEntry;
 import dev.runbook.workflows.model.DrillReport;
@@ -53,7 +54,8 @@ class DrillLogStoreTest {
         DrillDetection.HEALTH_CHECK, Duration.ofSeconds(42), "rollback-" + target, Phase.SUCCEEDED, took,
         List.of(new StepTime("deploy", "Deploy v8", StepState.SUCCEEDED, Duration.ofSeconds(50)),
             new StepTime("verify", "Verify health", StepState.SUCCEEDED, Duration.ofSeconds(20))),
-        sla, met, met ? sla.minus(took) : took.minus(sla), "approved by alice", 1, Duration.ofMinutes(5));
+        sla, met, met ? sla.minus(took) : took.minus(sla), "approved by alice", 1, Duration.ofMinutes(5),
+        DrillBreak.VERSION, null, null, null, null);
   }
 
   private List<String> rows(String sql) throws Exception {

@@ -9,7 +9,12 @@ public enum DrillDetection {
   /** The service's error-rate query reads over its configured threshold. */
   ERROR_RATE("error rate"),
   /** One of the service's smoke checks fails. */
-  SMOKE_CHECK("smoke checks");
+  SMOKE_CHECK("smoke checks"),
+  /**
+   * An Alertmanager alert for the target arrives at the API's webhook: the alert monitoring
+   * would page a person with, delivered to the drill instead of starting a real run.
+   */
+  ALERT("Alertmanager alert");
 
   private final String label;
 
@@ -33,6 +38,6 @@ public enum DrillDetection {
       }
     }
     throw new IllegalArgumentException(
-        "detection '" + text + "' is not known: use health-check, error-rate or smoke-check");
+        "detection '" + text + "' is not known: use health-check, error-rate, smoke-check or alert");
   }
 }

@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param outcome how the drill ended
  * @param message one sentence for people
- * @param brokenWith the known-bad version the drill deployed
+ * @param brokenWith the known-bad version the drill deployed, or how else it broke the target
  * @param before the version that ran before the drill, which the drill put back
  * @param restored true when the target runs {@code before} again
  * @param detectedBy the signal that saw the break; null when it never did
@@ -26,6 +26,11 @@ import java.util.List;
  * @param manualInterventions votes, decisions and cancellations by people, the drill approver's
  *     vote not counted
  * @param detectionLimit how long the drill waited for its signal at most
+ * @param breakWith how the drill broke its target; null in reports from before there was a choice
+ * @param breakDetail what a configuration or command break wrote or ran (names, never values)
+ * @param alert detection by alert: the alert that came
+ * @param cancelledBy who cancelled the drill, and why
+ * @param failure what ended the drill early: a break that did not take, a step that failed
  */
 public record DrillReport(
     String workflowId,
@@ -46,11 +51,18 @@ public record DrillReport(
     Duration slaDifference,
     String approval,
     int manualInterventions,
-    Duration detectionLimit) {
+    Duration detectionLimit,
+    DrillBreak breakWith,
+    String breakDetail,
+    String alert,
+    String cancelledBy,
+    String failure) {
 
   /** The verdict in a few words: "SLA met: rolled back in 1m20s of 10m", "SLA missed by 3m". */
   public String verdict() {
     return switch (outcome) {
+      case CANCELLED -> "cancelled by " + cancelledBy;
+      case FAILED -> "drill failed: " + failure;
       case NOT_DETECTED -> "not detected within " + Durations.human(detectionLimit);
       case ROLLBACK_FAILED -> "rollback failed" + (rollbackOutcome == null ? "" : " (" + rollbackOutcome.label() + ")");
       case ROLLED_BACK -> slaMet
@@ -63,9 +75,10 @@ public record DrillReport(
   /** The figures, one per line, as the report message and `runbook drills RUN` show them. */
   public String figures() {
     StringBuilder b = new StringBuilder();
-    line(b, "Broken with", brokenWith + (before == null ? "" : " (ran " + before + ")"));
+    line(b, "Broken with", brokenWith + (breakDetail == null ? "" : ": " + breakDetail)
+        + (before == null ? "" : " (ran " + before + ")"));
     line(b, "Detected", timeToDetect == null ? "no" : "after " + Durations.human(timeToDetect) + " by the "
-        + detectedBy.label() + ", a monitoring signal");
+        + detectedBy.label() + (alert == null ? "" : " " + alert) + ", a monitoring signal");
     line(b, "Rollback", rollbackWorkflowId == null ? "not started"
         : rollbackWorkflowId + ", " + (rollbackOutcome == null ? "did not end" : rollbackOutcome.label())
             + (timeToRollBack == null ? "" : " in " + Durations.human(timeToRollBack)));
@@ -93,7 +106,11 @@ public record DrillReport(
     /** The signal never said broken within the detection limit; the target was restored. */
     NOT_DETECTED,
     /** The runbook did not succeed; the target was restored. */
-    ROLLBACK_FAILED
+    ROLLBACK_FAILED,
+    /** A person cancelled the drill; the target was restored. */
+    CANCELLED,
+    /** The break did not take, or a step of the drill failed; the target was restored. */
+    FAILED
   }
 
   /** One step of the runbook and how long it took. */

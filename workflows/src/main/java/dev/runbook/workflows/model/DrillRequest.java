@@ -3,6 +3,8 @@ package dev.runbook.workflows.model;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A rollback drill: break a staging service on purpose, wait until monitoring sees it, run the
@@ -16,7 +18,8 @@ import java.util.List;
  * @param services a full drill's services, in the environment's start order; null for emergency
  * @param brokenService the service that gets the known-bad version: one of a full drill's
  *     services; null for emergency (the target itself)
- * @param badVersion the known-bad version the drill deploys to break the target
+ * @param badVersion the known-bad version the drill deploys to break the target (a version break);
+ *     null for a configuration or command break
  * @param detection the signal that must say the target is broken
  * @param detectionLimit how long the drill waits for the signal; past it the drill ends as "not
  *     detected within" this, with the target restored
@@ -25,6 +28,9 @@ import java.util.List;
  *     runs it at P0, which the policy lets go without approval
  * @param requestedBy who asked for the drill (or the schedule); never the approver
  * @param tag eight lower-case hex digits chosen by whoever starts it
+ * @param breakWith how the drill breaks its target; null is {@link DrillBreak#VERSION}
+ * @param alertLabels for detection by alert: the labels an alert must carry to be this drill's;
+ *     null is {@code service: <the broken service>}
  */
 public record DrillRequest(
     RunbookType runbook,
@@ -37,7 +43,9 @@ public record DrillRequest(
     Duration sla,
     String approver,
     String requestedBy,
-    String tag) {
+    String tag,
+    DrillBreak breakWith,
+    Map<String, String> alertLabels) {
 
   /**
    * How the reason of the runbook a drill starts begins, so that every message of that run reads
@@ -45,8 +53,18 @@ public record DrillRequest(
    */
   public static final String REASON_PREFIX = "DRILL ";
 
+  private static final java.util.regex.Pattern ALERT_LABEL = java.util.regex.Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]{0,99}");
+
   /** The longest a drill waits for detection, and the longest SLA it measures against. */
   public static final Duration MAX_WAIT = Duration.ofHours(24);
+
+  /** A drill that breaks with the known-bad version, detected by a check. */
+  public DrillRequest(RunbookType runbook, String target, List<String> services, String brokenService,
+      String badVersion, DrillDetection detection, Duration detectionLimit, Duration sla, String approver,
+      String requestedBy, String tag) {
+    this(runbook, target, services, brokenService, badVersion, detection, detectionLimit, sla, approver, requestedBy,
+        tag, null, null);
+  }
 
   /** An emergency drill of one service. */
   public DrillRequest(RunbookType runbook, String target, String badVersion, DrillDetection detection,
@@ -54,7 +72,22 @@ public record DrillRequest(
     this(runbook, target, null, null, badVersion, detection, detectionLimit, sla, approver, requestedBy, tag);
   }
 
-  /** The service the known-bad version goes to, and the signal is read on. */
+  /** How the drill breaks its target. */
+  public DrillBreak breaking() {
+    return breakWith == null ? DrillBreak.VERSION : breakWith;
+  }
+
+  /** The labels an alert must carry to count as this drill's detection. */
+  public Map<String, String> alertMatch() {
+    return alertLabels == null || alertLabels.isEmpty() ? Map.of("service", broken()) : new TreeMap<>(alertLabels);
+  }
+
+  /** What broke it, for people: "v3-broken", "a bad configuration", "the break command". */
+  public String brokenWith() {
+    return breaking() == DrillBreak.VERSION ? badVersion : breaking().label();
+  }
+
+  /** The service the break goes to, and the signal is read on. */
   public String broken() {
     return brokenService == null ? target : brokenService;
   }
@@ -92,13 +125,36 @@ public record DrillRequest(
     } else if (services != null || brokenService != null) {
       p.add("services and brokenService are for a full drill: drop them, the emergency drill breaks its target");
     }
-    if (badVersion == null || badVersion.isBlank()) {
-      p.add("badVersion is required: name the known-bad version the drill deploys to break " + broken());
-    } else {
-      Validation.version(p, "badVersion", badVersion);
+    if (breaking() == DrillBreak.VERSION) {
+      if (badVersion == null || badVersion.isBlank()) {
+        p.add("badVersion is required: name the known-bad version the drill deploys to break " + broken());
+      } else {
+        Validation.version(p, "badVersion", badVersion);
+      }
+    } else if (badVersion != null) {
+      p.add("badVersion is for a version break: drop it, a " + breaking().id() + " break takes what it writes or runs"
+          + " from the workers' drills configuration");
+    }
+    if (breaking() == DrillBreak.CONFIG && runbook == RunbookType.FULL) {
+      p.add("a configuration break is rehearsed with the emergency runbook, which restores the last known good"
+          + " configuration: use runbook emergency, or break a full drill with its version or a command");
     }
     if (detection == null) {
-      p.add("detection is required: use health-check, error-rate or smoke-check");
+      p.add("detection is required: use health-check, error-rate, smoke-check or alert");
+    }
+    if (alertLabels != null) {
+      if (detection != DrillDetection.ALERT) {
+        p.add("alertLabels are for detection by alert: drop them, or detect with alert");
+      }
+      if (alertLabels.size() > 20) {
+        p.add("alertLabels has " + alertLabels.size() + " labels: at most 20");
+      }
+      alertLabels.forEach((k, v) -> {
+        if (k == null || !ALERT_LABEL.matcher(k).matches() || v == null || v.isEmpty() || v.length() > 200) {
+          p.add("alertLabels: '" + (k == null ? "" : Validation.printable(k)) + "' needs a label name (letters, digits"
+              + " and '_') and a value of 1 to 200 characters");
+        }
+      });
     }
     required(p, "detectionLimit", detectionLimit, "e.g. 5m");
     required(p, "sla", sla, "e.g. 10m for a backend, 5m for a frontend");

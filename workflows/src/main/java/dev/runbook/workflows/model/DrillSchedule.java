@@ -26,7 +26,8 @@ public record DrillSchedule(DrillRequest drill, CronSchedule schedule, DrillRun 
   public DrillRequest firing(String tag) {
     return new DrillRequest(drill.runbook(), drill.target(), drill.services(), drill.brokenService(),
         drill.badVersion(), drill.detection(),
-        drill.detectionLimit(), drill.sla(), drill.approver(), BackupJobRequest.SCHEDULE, tag);
+        drill.detectionLimit(), drill.sla(), drill.approver(), BackupJobRequest.SCHEDULE, tag, drill.breakWith(),
+        drill.alertLabels());
   }
 
   /** Problems with the schedule and the drill it fires, each naming the field and the fix. */
