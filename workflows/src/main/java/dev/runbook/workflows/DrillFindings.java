@@ -70,7 +70,7 @@ final class DrillFindings {
         met,
         difference,
         approval(),
-        run == null ? 0 : interventions(run),
+        (cancelledBy == null ? 0 : 1) + (run == null ? 0 : interventions(run)),
         request.detectionLimit(),
         request.breaking(),
         breakDetail,
@@ -134,7 +134,7 @@ final class DrillFindings {
   }
 
   private int interventions(RunReport run) {
-    int n = cancelledBy == null ? 0 : 1;
+    int n = 0;
     for (ActionRecord a : run.actions()) {
       if (!RUNBOOK_ACTOR.equals(a.actor()) && !a.actor().equals(request.approver())) {
         n++;

@@ -125,8 +125,10 @@ public class DrillWorkflowImpl implements DrillWorkflow {
       try {
         main.run();
       } catch (CanceledFailure c) {
-        // A cancel (ours or Temporal's): staging is put back and the drill reports below.
-        found.failure = found.failure != null ? found.failure : "cancelled";
+        // A cancel (ours, or Temporal's without a person): staging is put back and the drill reports below.
+        if (found.cancelledBy == null) {
+          found.cancelledBy = "a Temporal cancel request";
+        }
       } catch (ActivityFailure f) {
         found.failure = (detecting ? "reading the " + request.detection().label() : progress) + " failed: "
             + (f.getCause() == null ? f.getMessage() : f.getCause().getMessage());

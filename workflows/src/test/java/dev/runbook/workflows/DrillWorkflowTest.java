@@ -299,17 +299,19 @@ class DrillWorkflowTest extends WorkflowTest {
   }
 
   @Test
-  void aDrillWhoseDetectionFailsForGoodStillPutsTheTargetBack() {
+  void aDrillWhoseDetectionFailsForGoodPutsTheTargetBackAndReportsWhatFailed() {
     world.fail("Service.health", FailureType.NOT_SUPPORTED, 1);
-    WorkflowStub stub = Runs.drill(client, queue,
-        drill("v3-bad", DrillDetection.HEALTH_CHECK, Duration.ofMinutes(10), null));
+    DrillRequest request = drill("v3-bad", DrillDetection.HEALTH_CHECK, Duration.ofMinutes(10), null);
+    DrillReport r = run(request);
 
-    assertThatThrownBy(() -> stub.getResult(DrillReport.class))
-        .isInstanceOf(WorkflowFailedException.class)
-        .rootCause()
-        .hasMessageContaining("Service.health failed");
+    assertThat(r.outcome()).isEqualTo(DrillOutcome.FAILED);
+    assertThat(r.failure()).startsWith("reading the health check failed: ");
+    assertThat(r.verdict()).startsWith("drill failed: reading the health check failed: ");
+    assertThat(r.rollbackWorkflowId()).isNull();
+    assertThat(r.restored()).isTrue();
     assertThat(world.calls("Service.deploy")).containsExactly("Service.deploy api v3-bad", "Service.deploy api v2");
     assertThat(world.services.get("api").version).isEqualTo("v2");
+    assertThat(world.drills.row(request.workflowId()).report()).isEqualTo(r);
   }
 
   @Test
@@ -385,7 +387,13 @@ class DrillWorkflowTest extends WorkflowTest {
         .isEqualTo("waiting for the health check to see the break (limit 5m)");
     stub.cancel();
 
-    assertThatThrownBy(() -> stub.getResult(DrillReport.class)).isInstanceOf(WorkflowFailedException.class);
+    // Temporal closes it as cancelled; before that it put api back and stored its report.
+    assertThatThrownBy(() -> stub.getResult(DrillReport.class)).isInstanceOf(WorkflowFailedException.class)
+        .hasMessageContaining("was cancelled");
+    DrillReport r = world.drills.row(stub.getExecution().getWorkflowId()).report();
+    assertThat(r.outcome()).isEqualTo(DrillOutcome.CANCELLED);
+    assertThat(r.cancelledBy()).isEqualTo("a Temporal cancel request");
+    assertThat(r.restored()).isTrue();
     assertThat(world.calls("Service.deploy")).containsExactly("Service.deploy api v3-quiet", "Service.deploy api v2");
     assertThat(world.services.get("api").version).isEqualTo("v2");
   }

@@ -30,7 +30,7 @@ class DrillRequestTest {
         "target 'API' is not a valid name: use lower-case letters, digits, '.', '_' or '-' (at most 63,"
             + " starting with a letter or digit)",
         "badVersion is required: name the known-bad version the drill deploys to break API",
-        "detection is required: use health-check, error-rate or smoke-check",
+        "detection is required: use health-check, error-rate, smoke-check or alert",
         "detectionLimit PT0S is out of range: give more than 0 and at most 24h, e.g. 5m",
         "sla is required: give a duration, e.g. 10m for a backend, 5m for a frontend",
         "approver 'erin' also requested the drill, and nobody approves their own run: name another drill"
@@ -38,9 +38,32 @@ class DrillRequestTest {
         "tag 'x' is not eight lower-case hex digits: the starter chooses it");
     assertThatThrownBy(bad::requireValid).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("invalid drill request: runbook 'database'");
-    assertThatThrownBy(() -> DrillDetection.parse("alert"))
-        .hasMessage("detection 'alert' is not known: use health-check, error-rate or smoke-check");
+    assertThatThrownBy(() -> DrillDetection.parse("pager"))
+        .hasMessage("detection 'pager' is not known: use health-check, error-rate, smoke-check or alert");
     assertThat(DrillDetection.parse("error-rate")).isEqualTo(DrillDetection.ERROR_RATE);
+    assertThat(DrillDetection.parse("alert")).isEqualTo(DrillDetection.ALERT);
+  }
+
+  @Test
+  void aConfigurationOrCommandBreakTakesNoVersionAndAlertLabelsGoWithDetectionByAlert() {
+    DrillRequest config = new DrillRequest(RunbookType.EMERGENCY, "api", null, null, null, DrillDetection.HEALTH_CHECK,
+        Duration.ofMinutes(5), Duration.ofMinutes(10), null, "erin", "1a2b3c4d", DrillBreak.CONFIG, null);
+    assertThat(config.problems()).isEmpty();
+    assertThat(config.brokenWith()).isEqualTo("a bad configuration");
+    DrillRequest both = new DrillRequest(RunbookType.EMERGENCY, "api", null, null, "v3", DrillDetection.HEALTH_CHECK,
+        Duration.ofMinutes(5), Duration.ofMinutes(10), null, "erin", "1a2b3c4d", DrillBreak.COMMAND,
+        java.util.Map.of("team", "shop"));
+    assertThat(both.problems()).containsExactly(
+        "badVersion is for a version break: drop it, a command break takes what it writes or runs from the workers'"
+            + " drills configuration",
+        "alertLabels are for detection by alert: drop them, or detect with alert");
+    DrillRequest fullConfig = new DrillRequest(RunbookType.FULL, "staging", java.util.List.of("api"), "api", null,
+        DrillDetection.ALERT, Duration.ofMinutes(5), Duration.ofMinutes(10), null, "erin", "1a2b3c4d",
+        DrillBreak.CONFIG, null);
+    assertThat(fullConfig.problems()).singleElement().asString().startsWith("a configuration break is rehearsed with"
+        + " the emergency runbook");
+    assertThat(fullConfig.alertMatch()).isEqualTo(java.util.Map.of("service", "api"));
+    assertThatThrownBy(() -> DrillBreak.parse("kill")).hasMessageStartingWith("break 'kill' is not known: use version");
   }
 
   @Test

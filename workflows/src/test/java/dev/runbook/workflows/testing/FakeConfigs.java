@@ -111,6 +111,7 @@ public final class FakeConfigs implements ConfigActivities {
       boolean changed = !r.dryRun() && !r.snapshotId().equals(c.current);
       if (changed) {
         c.current = r.snapshotId();
+        world.service(r.service()).misconfigured = FakeBreaks.BROKEN_CONFIG.equals(c.current);
         world.mutated();
       }
       return new ConfigRestoreResult(r.service(), r.snapshotId(), changed, d,

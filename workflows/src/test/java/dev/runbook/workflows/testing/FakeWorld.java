@@ -42,6 +42,8 @@ public final class FakeWorld {
     public boolean healthy = true;
     /** Known-bad versions: running one, the service is unhealthy and its error rate is high. */
     public final java.util.Set<String> broken = new java.util.HashSet<>();
+    /** Running a configuration that breaks it (a drill's configuration break). */
+    public boolean misconfigured;
 
     Service(String version, List<String> history) {
       this.version = version;
@@ -49,7 +51,7 @@ public final class FakeWorld {
     }
 
     boolean up() {
-      return running && healthy && !broken.contains(version);
+      return running && healthy && !misconfigured && !broken.contains(version);
     }
   }
 
@@ -88,6 +90,8 @@ public final class FakeWorld {
   public final FakeConfigs configs = new FakeConfigs(this);
   /** The drills table. */
   public final FakeDrills drills = new FakeDrills();
+  /** The drills configuration's breaks. */
+  public final FakeBreaks breaks = new FakeBreaks(this);
   private final List<String> calls = new ArrayList<>();
   private final List<Notification> notifications = new ArrayList<>();
   private final List<Notification> plannedNotifications = new ArrayList<>();
@@ -240,7 +244,7 @@ public final class FakeWorld {
   /** The activity implementations, to register on a test worker. */
   public Object[] activities() {
     return new Object[] {
-      new Services(), new Checks(), new Databases(), new Notify(), new Audit(), new Policy(), retention, configs, drills
+      new Services(), new Checks(), new Databases(), new Notify(), new Audit(), new Policy(), retention, configs, drills, breaks
     };
   }
 
