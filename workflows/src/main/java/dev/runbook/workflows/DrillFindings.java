@@ -38,6 +38,8 @@ final class DrillFindings {
   String configBefore;
   /** What the configuration or command break wrote or ran, by name. */
   String breakDetail;
+  /** A command break was started: its undo runs on restore. */
+  boolean breakTried;
   /** A command break: the version it left the service on. */
   String brokenVersion;
   /** Detection by alert: the alert that came. */

@@ -216,6 +216,8 @@ public class DrillWorkflowImpl implements DrillWorkflow {
         deploys.restart(new ServiceAction(broken, id + "-break-restart", false));
       }
       case COMMAND -> {
+        // Its undo runs on restore even when the command failed half-way.
+        found.breakTried = true;
         found.breakDetail = breaks.breakService(new BreakRequest(id, request.target(), broken, DrillBreak.COMMAND)).detail();
         String now = quick.captureEvidence(new ServiceQuery(broken, false)).currentVersion();
         if (java.util.Objects.equals(now, found.before)) {
@@ -249,7 +251,7 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     String id = found.workflowId;
     boolean one = request.restored().size() == 1;
     boolean all = true;
-    if (request.breaking() == DrillBreak.COMMAND && found.breakDetail != null) {
+    if (found.breakTried) {
       breaks.undo(new BreakRequest(id, request.target(), request.broken(), DrillBreak.COMMAND));
     }
     if (found.configBefore != null) {

@@ -73,11 +73,11 @@ public final class DrillActivitiesImpl implements DrillActivities {
     }
     write("the start of drill " + workflowId,
         "insert into drills (workflow_id, runbook, target, requested_by, approver, bad_version, detection,"
-            + " detection_limit_ms, sla_ms, started_at, rollback_workflow_id) values (?,?,?,?,?,?,?,?,?,?,?)"
-            + " on conflict (workflow_id) do nothing",
-        workflowId, r.runbook().id(), r.target(), r.requestedBy(), r.approver(), r.badVersion(),
+            + " detection_limit_ms, sla_ms, started_at, rollback_workflow_id, break_with)"
+            + " values (?,?,?,?,?,?,?,?,?,?,?,?) on conflict (workflow_id) do nothing",
+        workflowId, r.runbook().id(), r.target(), r.requestedBy(), r.approver(), r.brokenWith(),
         label(r.detection().name()), r.detectionLimit().toMillis(), r.sla().toMillis(), Timestamp.from(startedAt),
-        rollbackWorkflowId);
+        rollbackWorkflowId, r.breaking().id());
   }
 
   @Override

@@ -194,6 +194,35 @@ public final class ConfigActivitiesImpl implements ConfigActivities {
     }
   }
 
+  /**
+   * Writes {@code values} over the service's configuration (a drill's configuration break); what
+   * it read is kept first, sealed, like before a restore. Values never leave this method: the
+   * answer names them. The same values again change nothing.
+   *
+   * @return the names written, or none when the service had those values already
+   */
+  public List<String> overwrite(String service, Map<String, String> values, String takenBy) {
+    Service s = configured(service);
+    requireKey(s);
+    s.lock().lock();
+    try {
+      ConfigTrace trace = trace();
+      trace.hide(values.values());
+      ConfigContent current = s.source().read(trace);
+      ConfigContent target = current.with(values);
+      if (target.equals(current)) {
+        return List.of();
+      }
+      keep(s, name(s, current), takenBy);
+      for (ConfigSource.Write w : s.source().planWrite(target, current, trace)) {
+        w.effect().accept(trace);
+      }
+      return List.copyOf(new TreeSet<>(values.keySet()));
+    } finally {
+      s.lock().unlock();
+    }
+  }
+
   /** Seals and keeps a snapshot; the same configuration again changes nothing. */
   private void keep(Service s, Named now, String takenBy) {
     store.save(new ConfigSnapshots.Stored(now.id(), s.name(), s.kind(), now.names(),

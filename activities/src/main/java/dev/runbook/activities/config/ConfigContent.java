@@ -101,6 +101,32 @@ public record ConfigContent(
     return envFile(text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * This content with {@code values} set: lines of an env file rewritten (or appended), keys of a
+   * ConfigMap, a platform's variables. A drill's configuration break writes it.
+   */
+  ConfigContent with(Map<String, String> values) {
+    switch (kind) {
+      case ConfigSettings.ENV_FILE -> {
+        String text = text();
+        for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet()) {
+          text = DotEnv.with(text, e.getKey(), e.getValue(), true);
+        }
+        return envFile(text.getBytes(StandardCharsets.UTF_8));
+      }
+      case ConfigSettings.KUBERNETES -> {
+        Map<String, String> data = new TreeMap<>(configMap == null ? Map.of() : configMap);
+        data.putAll(values);
+        return kubernetes(data, env);
+      }
+      default -> {
+        Map<String, String> all = new TreeMap<>(variables == null ? Map.of() : variables);
+        all.putAll(values);
+        return command(all);
+      }
+    }
+  }
+
   /** The canonical form hashed into a snapshot's ID: {@code kept} variables blanked. */
   String canonical(Set<String> kept) {
     ConfigContent c = this;
