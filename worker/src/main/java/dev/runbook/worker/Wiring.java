@@ -2,6 +2,8 @@ package dev.runbook.worker;
 
 import dev.runbook.activities.audit.AuditActivitiesImpl;
 import dev.runbook.activities.audit.DrillActivitiesImpl;
+import dev.runbook.activities.drill.BreakSpec;
+import dev.runbook.activities.drill.DrillBreakActivitiesImpl;
 import dev.runbook.activities.audit.DrillLogStore;
 import dev.runbook.activities.check.CheckActivitiesImpl;
 import dev.runbook.activities.config.ConfigActivitiesImpl;
@@ -25,6 +27,7 @@ import io.temporal.client.WorkflowClient;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -70,9 +73,12 @@ public final class Wiring {
     ReleaseLedger ledger = new ReleaseLedger(audit.dataSource(), Clock.systemUTC());
     DatabaseActivitiesImpl databases = new DatabaseActivitiesImpl(c.databases(), settings.backupDir(),
         settings.baseDir(), Clock.systemUTC(), new BackupCatalog(audit.dataSource()));
+    ConfigActivitiesImpl configs =
+        new ConfigActivitiesImpl(c.services(), settings.baseDir(), configKey, audit.dataSource(), ledger);
+    Map<String, BreakSpec> breaks = c.drillBreaks(settings.baseDir());
     return new Object[] {
       new ServiceActivitiesImpl(c.services(), settings.baseDir(), settings.stateDir(), ledger),
-      new ConfigActivitiesImpl(c.services(), settings.baseDir(), configKey, audit.dataSource(), ledger),
+      configs,
       new CheckActivitiesImpl(ServiceSettings.checksByService(c.services()), settings.baseDir()),
       databases,
       new RetentionActivitiesImpl(databases,
@@ -82,6 +88,7 @@ public final class Wiring {
           java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build()),
       new AuditActivitiesImpl(audit.dataSource(), metrics::onEvent),
       new DrillActivitiesImpl(audit.dataSource(), metrics::onDrill, target -> kindOf(c, target)),
+      new DrillBreakActivitiesImpl(audit.dataSource(), breaks::get, configs::overwrite),
       new PolicyActivitiesImpl(c::policySnapshot, c::slas)
     };
   }

@@ -33,23 +33,24 @@ import java.util.Set;
  * </pre>
  *
  * @param target the service (emergency) or environment (full); the drill's name when left out
- * @param brokenWith the known-bad version, and for a full drill the service that gets it
+ * @param brokenWith how the drill breaks the target ({@link DrillBreakSettings}), and for a full
+ *     drill which service
  * @param sla the SLA measured against; the {@code slas:} value for the target when left out
  * @param approver a person who approves the drilled runbook (it runs at P1); none runs it at P0
  * @param schedule a five-field cron expression (UTC); none runs it only on demand
+ * @param alertLabels with detection alert: the labels an alert must carry to be this drill's;
+ *     {@code service: <the broken service>} when left out
  */
 public record DrillSettings(
     String runbook,
     String target,
-    @JsonProperty("break") Break brokenWith,
+    @JsonProperty("break") DrillBreakSettings brokenWith,
     String detection,
     Duration detectionLimit,
     Duration sla,
     String approver,
-    String schedule) {
-
-  /** What the drill deploys to break the target. */
-  public record Break(String version, String service) {}
+    String schedule,
+    Map<String, String> alertLabels) {
 
   /** The drill's target: written, or the drill's own name. */
   public String targetOr(String name) {
@@ -66,7 +67,7 @@ public record DrillSettings(
     List<String> services = type == RunbookType.FULL ? environments.get(t).services() : null;
     return new DrillRequest(type, t, services, type == RunbookType.FULL ? brokenWith.service() : null,
         brokenWith.version(), DrillDetection.parse(detection), detectionLimit, slaFor(type, t, services, slas).orElseThrow(),
-        approver, null, null);
+        approver, null, null, brokenWith.mode(), alertLabels == null || alertLabels.isEmpty() ? null : alertLabels);
   }
 
   /** The schedule this entry runs, if it has one. */
@@ -136,17 +137,26 @@ public record DrillSettings(
     } else {
       fullTarget(p, path, t, services, environments);
     }
-    if (brokenWith == null || brokenWith.version() == null || brokenWith.version().isBlank()) {
-      p.add(path + ".break.version: missing: name the known-bad version the drill deploys, e.g. break: {version: v2.3.0-bad}");
+    if (brokenWith == null) {
+      p.add(path + ".break: missing: write how the drill breaks " + t + ", e.g. break: {version: v2.3.0-bad}");
+    } else {
+      String broken = type.orElse(null) == RunbookType.FULL ? brokenWith.service() : t;
+      ServiceSettings s = broken == null ? null : services.get(broken);
+      p.addAll(brokenWith.problems(path + ".break", type.orElse(null) != RunbookType.FULL, broken,
+          s != null && s.config() != null));
     }
+    DrillDetection detected = null;
     if (detection == null) {
-      p.add(path + ".detection: missing: write health-check, error-rate or smoke-check");
+      p.add(path + ".detection: missing: write health-check, error-rate, smoke-check or alert");
     } else {
       try {
-        DrillDetection.parse(detection);
+        detected = DrillDetection.parse(detection);
       } catch (IllegalArgumentException e) {
-        p.add(path + ".detection: '" + detection + "' is not known: write health-check, error-rate or smoke-check");
+        p.add(path + ".detection: '" + detection + "' is not known: write health-check, error-rate, smoke-check or alert");
       }
+    }
+    if (alertLabels != null && detected != DrillDetection.ALERT) {
+      p.add(path + ".alertLabels: are for detection: alert: remove them, or detect with alert");
     }
     within(p, path + ".detectionLimit", detectionLimit, true, "how long the drill waits to see the break, e.g. 5m");
     within(p, path + ".sla", sla, false, "how long the rollback may take, e.g. 10m");

@@ -6,6 +6,7 @@ import dev.runbook.activities.notify.NotifySettings;
 import dev.runbook.activities.service.ServiceSettings;
 import dev.runbook.activities.service.TargetKind;
 import dev.runbook.starter.api.ApiSettings;
+import dev.runbook.activities.drill.BreakSpec;
 import dev.runbook.starter.client.DrillDefaults;
 import dev.runbook.workflows.model.DrillRequest;
 import dev.runbook.workflows.model.DrillSchedule;
@@ -98,6 +99,18 @@ public record RunbookConfig(
       }
     });
     return new DrillDefaults(byTarget, slas, envServices);
+  }
+
+  /** What each drill target's configuration or command break writes or runs, by target (a version break needs none). */
+  public Map<String, BreakSpec> drillBreaks(java.nio.file.Path baseDir) {
+    Map<String, BreakSpec> out = new LinkedHashMap<>();
+    drills.forEach((name, d) -> {
+      BreakSpec spec = d == null || d.brokenWith() == null ? null : d.brokenWith().spec(baseDir);
+      if (spec != null) {
+        out.put(d.targetOr(name), spec);
+      }
+    });
+    return out;
   }
 
   /** The schedule of each scheduled drill, by target (its run is {@code drills-<target>}). */

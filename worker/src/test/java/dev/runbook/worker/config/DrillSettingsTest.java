@@ -20,6 +20,7 @@ class DrillSettingsTest {
         checkout: {adapter: command, command: {deploy: [deploy, "{version}"]}, healthUrl: "http://127.0.0.1:1/health"}
         checkout-staging: {kind: staging, adapter: command, command: {deploy: [deploy, "{version}"]}, healthUrl: "http://127.0.0.1:1/health"}
         web-staging: {kind: staging, adapter: command, command: {deploy: [deploy, "{version}"]}, healthUrl: "http://127.0.0.1:1/health"}
+        cart-staging: {kind: staging, adapter: command, command: {deploy: [deploy, "{version}"]}, healthUrl: "http://127.0.0.1:1/health", config: {envFile: cart.env}}
       environments:
         prod: {services: [checkout]}
         staging: {kind: staging, services: [checkout-staging, web-staging]}
@@ -144,7 +145,7 @@ class DrillSettingsTest {
     assertThat(problems("""
         drills:
           checkout-staging: {runbook: emergency, break: {version: v1-bad}, detection: smoke, detectionLimit: 5m, sla: 10m}
-        """)).containsExactly("drills.checkout-staging.detection: 'smoke' is not known: write health-check, error-rate or smoke-check");
+        """)).containsExactly("drills.checkout-staging.detection: 'smoke' is not known: write health-check, error-rate, smoke-check or alert");
   }
 
   @Test
@@ -164,5 +165,65 @@ class DrillSettingsTest {
           again: {runbook: emergency, target: checkout-staging, break: {version: v2-bad}, detection: error-rate, detectionLimit: 5m, sla: 10m}
         """)).containsExactly("drills.again.target: 'checkout-staging' is already drilled by drills.checkout-staging: give"
             + " each target one drill (its schedule and defaults are one run, drills-TARGET)");
+  }
+
+  @Test
+  void aConfigurationOrCommandBreakIsKeptOnTheWorkersAndTheDrillSaysOnlyWhichKind() {
+    RunbookConfig c = parse("""
+        drills:
+          cart-staging:
+            runbook: emergency
+            break: {config: {DATABASE_URL: "postgres://nowhere:1/cart"}}
+            detection: alert
+            alertLabels: {service: cart, env: staging}
+            detectionLimit: 5m
+            sla: 5m
+          checkout-staging:
+            runbook: emergency
+            break: {command: [./deploy-broken.sh, checkout], undo: [./clean.sh], timeout: 10m, workDir: ci}
+            detection: health-check
+            detectionLimit: 5m
+            sla: 10m
+        """);
+
+    DrillRequest cart = c.drillTemplates().get("cart-staging");
+    assertThat(cart.breakWith()).isEqualTo(dev.runbook.workflows.model.DrillBreak.CONFIG);
+    assertThat(cart.badVersion()).isNull();
+    assertThat(cart.alertMatch()).isEqualTo(Map.of("service", "cart", "env", "staging"));
+    assertThat(cart.toString()).doesNotContain("nowhere");
+    DrillRequest checkout = c.drillTemplates().get("checkout-staging");
+    assertThat(checkout.breakWith()).isEqualTo(dev.runbook.workflows.model.DrillBreak.COMMAND);
+    assertThat(checkout.toString()).doesNotContain("deploy-broken");
+
+    var specs = c.drillBreaks(Path.of("/etc/runbook"));
+    assertThat(specs.get("cart-staging").config()).containsEntry("DATABASE_URL", "postgres://nowhere:1/cart");
+    assertThat(specs.get("checkout-staging").command()).containsExactly("./deploy-broken.sh", "checkout");
+    assertThat(specs.get("checkout-staging").undo()).containsExactly("./clean.sh");
+    assertThat(specs.get("checkout-staging").workDir()).isEqualTo(Path.of("/etc/runbook/ci"));
+    assertThat(specs.get("checkout-staging").timeout()).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void aBreakThatIsNotExactlyOneKindOrCannotBeRehearsedIsRefusedNamingTheFix() {
+    assertThat(problems("""
+        drills:
+          checkout-staging: {runbook: emergency, break: {version: v1-bad, command: [x]}, detection: health-check, detectionLimit: 5m, sla: 10m}
+        """)).singleElement().asString().startsWith("drills.checkout-staging.break: gives 2 breaks: write exactly one of");
+    assertThat(problems("""
+        drills:
+          checkout-staging: {runbook: emergency, break: {config: {LOG_LEVEL: panic}}, detection: health-check, detectionLimit: 5m, sla: 10m}
+        """)).containsExactly("drills.checkout-staging.break.config: service 'checkout-staging' has no config section to"
+            + " write to: add one under services.checkout-staging.config, or break with a version or a command");
+    assertThat(problems("""
+        drills:
+          checkout-staging: {runbook: emergency, break: {version: v1-bad, undo: [x]}, detection: error-rate, alertLabels: {a: b}, detectionLimit: 5m, sla: 10m}
+        """)).containsExactly(
+            "drills.checkout-staging.break.undo: is for a command break: remove it, or give break.command",
+            "drills.checkout-staging.alertLabels: are for detection: alert: remove them, or detect with alert");
+    assertThat(problems("""
+        drills:
+          staging: {runbook: full, break: {config: {A: b}, service: web-staging}, detection: health-check, detectionLimit: 5m}
+        """)).singleElement().asString().startsWith("drills.staging.break.config: a configuration break is rehearsed"
+            + " with the emergency runbook");
   }
 }
