@@ -1,21 +1,11 @@
 package dev.runbook.workflows;
 
 import dev.runbook.workflows.activities.Audience;
-import dev.runbook.workflows.activities.ConfigActivities;
-import dev.runbook.workflows.activities.ConfigActivities.ConfigSnapshot;
-import dev.runbook.workflows.activities.ConfigActivities.RestoreRequest;
-import dev.runbook.workflows.activities.ConfigActivities.SnapshotRequest;
-import dev.runbook.workflows.activities.DrillBreakActivities;
-import dev.runbook.workflows.activities.DrillBreakActivities.BreakRequest;
 import dev.runbook.workflows.activities.DrillActivities;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.NotifyActivities;
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
-import dev.runbook.workflows.activities.ServiceActivities;
-import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;
-import dev.runbook.workflows.activities.ServiceActivities.ServiceAction;
-import dev.runbook.workflows.activities.ServiceActivities.ServiceQuery;
 import dev.runbook.workflows.engine.ActivityCatalog;
 import dev.runbook.workflows.model.CancelRequest;
 import dev.runbook.workflows.model.DrillAlert;
@@ -74,13 +64,7 @@ public class DrillWorkflowImpl implements DrillWorkflow {
   /** How long after the runbook starts the drill approver votes. */
   static final Duration APPROVER_AFTER = Duration.ofSeconds(10);
 
-  private final ServiceActivities quick = Workflow.newActivityStub(ServiceActivities.class, ActivityCatalog.QUICK);
-  private final ServiceActivities deploys =
-      Workflow.newActivityStub(ServiceActivities.class, ActivityCatalog.SERVICE);
   private final DrillActivities drills = Workflow.newActivityStub(DrillActivities.class, ActivityCatalog.AUDIT);
-  private final DrillBreakActivities breaks =
-      Workflow.newActivityStub(DrillBreakActivities.class, ActivityCatalog.SERVICE);
-  private final ConfigActivities configs = Workflow.newActivityStub(ConfigActivities.class, ActivityCatalog.SERVICE);
   private final NotifyActivities notify = Workflow.newActivityStub(NotifyActivities.class, ActivityCatalog.NOTIFY);
 
   /** Drills since this change report a cancel, a failed break or a failed step instead of ending without a report. */
@@ -89,6 +73,7 @@ public class DrillWorkflowImpl implements DrillWorkflow {
   private String progress = "starting";
   private DrillRequest request;
   private DrillFindings found;
+  private DrillStaging staging;
   /** Break, detect and roll back: what a cancel stops. Null before it starts and in drills before {@link #REPORTS_EVERY_END}. */
   private CancellationScope main;
   private boolean detecting;
@@ -111,6 +96,7 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     this.request = request;
     String id = Workflow.getInfo().getWorkflowId();
     found = new DrillFindings(id, request);
+    staging = new DrillStaging(request, found);
     boolean reportsEveryEnd = Workflow.getVersion(REPORTS_EVERY_END, Workflow.DEFAULT_VERSION, 1) == 1;
     // The row first; the workers refuse here a target of kind production, or one they do not run.
     try {
@@ -177,11 +163,8 @@ public class DrillWorkflowImpl implements DrillWorkflow {
   private void breakDetectRollBack() {
     String broken = request.broken();
     progress = "breaking " + broken + " with " + request.brokenWith();
-    for (String service : request.restored()) {
-      found.versionsBefore.put(service, quick.captureEvidence(new ServiceQuery(service, false)).currentVersion());
-    }
-    found.before = found.versionsBefore.get(broken);
-    if (!breakTarget(broken)) {
+    staging.remember();
+    if (!staging.breakIt(broken)) {
       return;
     }
     long brokenAt = Workflow.currentTimeMillis();
@@ -199,37 +182,10 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     }
   }
 
-  /** Breaks the service as the request says; false when the break did not take (the report says why). */
-  private boolean breakTarget(String broken) {
-    String id = found.workflowId;
-    switch (request.breaking()) {
-      case VERSION -> deploys.deploy(new DeployRequest(broken, request.badVersion(), id + "-break", false));
-      case CONFIG -> {
-        // What the service reads now is kept first (sealed, by ID), so the restore can write it back.
-        ConfigSnapshot before = configs.snapshot(new SnapshotRequest(broken, id, false));
-        if (!before.configured()) {
-          found.failure = broken + " has no configuration section: a configuration break needs one";
-          return false;
-        }
-        found.configBefore = before.snapshotId();
-        found.breakDetail = breaks.breakService(new BreakRequest(id, request.target(), broken, DrillBreak.CONFIG)).detail();
-        deploys.restart(new ServiceAction(broken, id + "-break-restart", false));
-      }
-      case COMMAND -> {
-        // Its undo runs on restore even when the command failed half-way.
-        found.breakTried = true;
-        found.breakDetail = breaks.breakService(new BreakRequest(id, request.target(), broken, DrillBreak.COMMAND)).detail();
-        String now = quick.captureEvidence(new ServiceQuery(broken, false)).currentVersion();
-        if (java.util.Objects.equals(now, found.before)) {
-          // The runbook rolls versions back: it would go back from a good one and mark it rolled back from.
-          found.failure = "the break command left " + broken + " on " + found.before + ", the version it ran: make it"
-              + " deploy the broken build (the runbook rolls the version back), or break with config";
-          return false;
-        }
-        found.brokenVersion = now;
-      }
-    }
-    return true;
+  /** (5) Staging back as it was before the drill. */
+  private void restore() {
+    progress = "restoring " + String.join(", ", request.restored());
+    staging.restore();
   }
 
   /** The runbook's run, when it was started and a cancel left it finishing: its end is waited for before staging is touched. */
@@ -243,38 +199,6 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     } catch (RuntimeException e) {
       log.info("drill {}: the runbook {} ended: {}", found.workflowId, found.rollbackWorkflowId, e.getMessage());
     }
-  }
-
-  /** (5) Every service back on the version (and the configuration) it ran before the drill, in start order. */
-  private void restore() {
-    progress = "restoring " + String.join(", ", request.restored());
-    String id = found.workflowId;
-    boolean one = request.restored().size() == 1;
-    boolean all = true;
-    if (found.breakTried) {
-      breaks.undo(new BreakRequest(id, request.target(), request.broken(), DrillBreak.COMMAND));
-    }
-    if (found.configBefore != null) {
-      boolean changed = configs.restore(new RestoreRequest(request.broken(), found.configBefore, id + "-restore-config",
-          false)).changed();
-      if (changed) {
-        deploys.restart(new ServiceAction(request.broken(), id + "-restore-restart", false));
-      }
-    }
-    for (String service : request.restored()) {
-      String version = found.versionsBefore.get(service);
-      if (version == null) {
-        // Its adapter could not say what ran: nothing to put back, and the report says so.
-        all = false;
-        continue;
-      }
-      deploys.deploy(new DeployRequest(service, version, id + "-restore" + (one ? "" : "-" + service), false));
-    }
-    for (String service : request.restored()) {
-      all &= java.util.Objects.equals(found.versionsBefore.get(service),
-          quick.captureEvidence(new ServiceQuery(service, false)).currentVersion());
-    }
-    found.restored = all;
   }
 
   private void rollBack() {

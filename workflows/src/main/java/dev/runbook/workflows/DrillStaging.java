@@ -1,0 +1,109 @@
+package dev.runbook.workflows;
+
+import dev.runbook.workflows.activities.ConfigActivities;
+import dev.runbook.workflows.activities.ConfigActivities.ConfigSnapshot;
+import dev.runbook.workflows.activities.ConfigActivities.RestoreRequest;
+import dev.runbook.workflows.activities.ConfigActivities.SnapshotRequest;
+import dev.runbook.workflows.activities.DrillBreakActivities;
+import dev.runbook.workflows.activities.DrillBreakActivities.BreakRequest;
+import dev.runbook.workflows.activities.ServiceActivities;
+import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;
+import dev.runbook.workflows.activities.ServiceActivities.ServiceAction;
+import dev.runbook.workflows.activities.ServiceActivities.ServiceQuery;
+import dev.runbook.workflows.engine.ActivityCatalog;
+import dev.runbook.workflows.model.DrillBreak;
+import dev.runbook.workflows.model.DrillRequest;
+import io.temporal.workflow.Workflow;
+
+/**
+ * The staging side of a drill: what each service ran before, the break (a known-bad version,
+ * bad configuration values, or the break command), and putting everything back as it was. Every
+ * call is one of the idempotent activities, keyed by the drill's ID.
+ */
+final class DrillStaging {
+  private final ServiceActivities quick = Workflow.newActivityStub(ServiceActivities.class, ActivityCatalog.QUICK);
+  private final ServiceActivities deploys =
+      Workflow.newActivityStub(ServiceActivities.class, ActivityCatalog.SERVICE);
+  private final DrillBreakActivities breaks =
+      Workflow.newActivityStub(DrillBreakActivities.class, ActivityCatalog.SERVICE);
+  private final ConfigActivities configs = Workflow.newActivityStub(ConfigActivities.class, ActivityCatalog.SERVICE);
+  private final DrillRequest request;
+  private final DrillFindings found;
+
+  DrillStaging(DrillRequest request, DrillFindings found) {
+    this.request = request;
+    this.found = found;
+  }
+
+  /** Reads the version each service the drill restores runs now. */
+  void remember() {
+    for (String service : request.restored()) {
+      found.versionsBefore.put(service, quick.captureEvidence(new ServiceQuery(service, false)).currentVersion());
+    }
+    found.before = found.versionsBefore.get(request.broken());
+  }
+
+  /** Breaks the service as the request says; false when the break did not take (the report says why). */
+  boolean breakIt(String broken) {
+    String id = found.workflowId;
+    switch (request.breaking()) {
+      case VERSION -> deploys.deploy(new DeployRequest(broken, request.badVersion(), id + "-break", false));
+      case CONFIG -> {
+        // What the service reads now is kept first (sealed, by ID), so the restore can write it back.
+        ConfigSnapshot before = configs.snapshot(new SnapshotRequest(broken, id, false));
+        if (!before.configured()) {
+          found.failure = broken + " has no configuration section: a configuration break needs one";
+          return false;
+        }
+        found.configBefore = before.snapshotId();
+        found.breakDetail = breaks.breakService(new BreakRequest(id, request.target(), broken, DrillBreak.CONFIG)).detail();
+        deploys.restart(new ServiceAction(broken, id + "-break-restart", false));
+      }
+      case COMMAND -> {
+        // Its undo runs on restore even when the command failed half-way.
+        found.breakTried = true;
+        found.breakDetail = breaks.breakService(new BreakRequest(id, request.target(), broken, DrillBreak.COMMAND)).detail();
+        String now = quick.captureEvidence(new ServiceQuery(broken, false)).currentVersion();
+        if (java.util.Objects.equals(now, found.before)) {
+          // The runbook rolls versions back: it would go back from a good one and mark it rolled back from.
+          found.failure = "the break command left " + broken + " on " + found.before + ", the version it ran: make it"
+              + " deploy the broken build (the runbook rolls the version back), or break with config";
+          return false;
+        }
+        found.brokenVersion = now;
+      }
+    }
+    return true;
+  }
+
+  /** (5) Every service back on the version (and the configuration) it ran before the drill, in start order. */
+  void restore() {
+    String id = found.workflowId;
+    boolean one = request.restored().size() == 1;
+    boolean all = true;
+    if (found.breakTried) {
+      breaks.undo(new BreakRequest(id, request.target(), request.broken(), DrillBreak.COMMAND));
+    }
+    if (found.configBefore != null) {
+      boolean changed = configs.restore(new RestoreRequest(request.broken(), found.configBefore, id + "-restore-config",
+          false)).changed();
+      if (changed) {
+        deploys.restart(new ServiceAction(request.broken(), id + "-restore-restart", false));
+      }
+    }
+    for (String service : request.restored()) {
+      String version = found.versionsBefore.get(service);
+      if (version == null) {
+        // Its adapter could not say what ran: nothing to put back, and the report says so.
+        all = false;
+        continue;
+      }
+      deploys.deploy(new DeployRequest(service, version, id + "-restore" + (one ? "" : "-" + service), false));
+    }
+    for (String service : request.restored()) {
+      all &= java.util.Objects.equals(found.versionsBefore.get(service),
+          quick.captureEvidence(new ServiceQuery(service, false)).currentVersion());
+    }
+    found.restored = all;
+  }
+}
