@@ -9,6 +9,7 @@ import dev.runbook.workflows.DrillWorkflow;
 import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;
 import dev.runbook.workflows.activities.ServiceActivities.ServiceQuery;
 import dev.runbook.workflows.model.CronSchedule;
+import dev.runbook.workflows.model.DrillBreak;
 import dev.runbook.workflows.model.DrillDetection;
 import dev.runbook.workflows.model.DrillReport;
 import dev.runbook.workflows.model.DrillReport.DrillOutcome;
@@ -21,6 +22,11 @@ import dev.runbook.workflows.model.StepState;
 import dev.runbook.workflows.model.WorkflowIds;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,9 +63,15 @@ class DrillIT {
   static Stack stack;
   static Stack.Worker worker;
   static final List<String> started = new ArrayList<>();
+  static final String ALERTMANAGER_TOKEN = "rb_alertmanager_" + UUID.randomUUID().toString().replace("-", "");
+  static int apiPort;
+  static Path breakScript;
 
   @BeforeAll
   static void start() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      apiPort = s.getLocalPort();
+    }
     int slowPort;
     try (ServerSocket s = new ServerSocket(0)) {
       slowPort = s.getLocalPort();
@@ -73,6 +85,16 @@ class DrillIT {
       services.put(Demo.SERVICE, shop);
       services.put(SLOW, staging(shop, port, "15s"));
       tree.put("services", services);
+      breakScript = writeBreakScript(shop);
+      @SuppressWarnings("unchecked")
+      List<Object> people = new ArrayList<>((List<Object>) tree.get("people"));
+      people.add(Map.of("name", "alertmanager", "roles", List.of("on-call"), "tokenSha256", sha256(ALERTMANAGER_TOKEN)));
+      tree.put("people", people);
+      tree.put("api", Map.of("listen", "127.0.0.1:" + apiPort));
+      // The command break the fifth test drills with: a pipeline's deploy of the broken build.
+      tree.put("drills", Map.of(Demo.SERVICE, Map.of("runbook", "emergency",
+          "break", Map.of("command", List.of("bash", breakScript.toString())),
+          "detection", "alert", "detectionLimit", "2m", "sla", "3m")));
     });
     stack.resetShop();
     deploy(SLOW, "v1");
@@ -276,6 +298,129 @@ class DrillIT {
         r.workflowId())).isEqualTo(1);
     await(() -> stack.webhook.kindsAbout(r.workflowId()).contains("DRILL_REPORT"));
     assertThat(stack.webhook.kindsAbout(r.workflowId())).containsExactly("DRILL_REPORT");
+  }
+
+  @Test
+  @Order(5)
+  void aBreakCommandDeploysABrokenBuildAnAlertPostedToTheApiDetectsItAndStagingIsPutBack() throws Exception {
+    Process serve = serve();
+    try {
+      DrillRequest request = new DrillRequest(RunbookType.EMERGENCY, Demo.SERVICE, null, null, null,
+          DrillDetection.ALERT, Duration.ofMinutes(2), Duration.ofMinutes(3), null, "erin", tag(),
+          DrillBreak.COMMAND, null);
+      started.add(request.workflowId());
+      DrillWorkflow w = stack.connection.client().newWorkflowStub(DrillWorkflow.class,
+          WorkflowOptions.newBuilder().setWorkflowId(request.workflowId()).setTaskQueue(QUEUE).build());
+      WorkflowClient.start(w::drill, request);
+      WorkflowStub stub = stack.connection.client().newUntypedWorkflowStub(request.workflowId());
+      await(() -> stub.query(DrillWorkflow.PROGRESS, String.class).startsWith("waiting for the Alertmanager alert"));
+      // The command left the broken build running, outside the product, as a pipeline would.
+      assertThat(version(Demo.SERVICE)).isEqualTo("v3-broken");
+      assertThat(stack.services.health(new ServiceQuery(Demo.SERVICE, false)).healthy()).isFalse();
+
+      HttpResponse<String> answer = postAlert("ShopDown", "f00d0001");
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.body()).contains("\"outcome\":\"drill_detected\"")
+          .contains("\"workflowId\":\"" + request.workflowId() + "\"");
+      DrillReport r = stub.getResult(DrillReport.class);
+
+      assertThat(r.outcome()).isEqualTo(DrillOutcome.ROLLED_BACK);
+      assertThat(r.breakWith()).isEqualTo(DrillBreak.COMMAND);
+      assertThat(r.breakDetail()).isEqualTo("ran bash " + breakScript);
+      assertThat(r.detectedBy()).isEqualTo(DrillDetection.ALERT);
+      assertThat(r.alert()).isEqualTo("ShopDown (fingerprint f00d0001)");
+      assertThat(r.rollbackOutcome()).isEqualTo(Phase.SUCCEEDED);
+      assertThat(r.restored()).isTrue();
+      assertThat(version(Demo.SERVICE)).isEqualTo("v2");
+      assertThat(stack.services.health(new ServiceQuery(Demo.SERVICE, false)).healthy()).isTrue();
+      assertThat(java.nio.file.Files.readAllLines(dir.resolve("break.log"))).containsExactly(
+          "broke shop for " + request.workflowId());
+      assertThat(stack.logQuery("select count(*) from drills where workflow_id = ? and break_with = 'command'"
+          + " and broken_at is not null and detected_by = 'alert' and outcome = 'rolled-back'", r.workflowId()))
+          .isEqualTo(1);
+
+      // The same alert again finds no drill waiting and, with no route for it, starts nothing.
+      HttpResponse<String> again = postAlert("ShopDown", "f00d0001");
+      assertThat(again.body()).contains("\"outcome\":\"no_route\"").doesNotContain("drill_detected");
+    } finally {
+      serve.destroyForcibly().waitFor();
+    }
+  }
+
+  /** `runbook serve` on the stack's configuration, as its own process, once it answers. */
+  private static Process serve() throws Exception {
+    Path out = dir.resolve("serve.log");
+    ProcessBuilder pb = new ProcessBuilder(dev.runbook.worker.support.ChildJvm.java(), "-Xmx256m", "-cp",
+        dev.runbook.worker.support.ChildJvm.classpath(), "dev.runbook.worker.Main", "serve", "-c",
+        stack.config.toString()).redirectErrorStream(true).redirectOutput(out.toFile());
+    pb.environment().putAll(stack.env);
+    Process p = pb.start();
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/healthz")).build(),
+            HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+          return p;
+        }
+      } catch (java.io.IOException notYet) {
+        // still starting
+      }
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        throw new AssertionError("runbook serve did not answer: " + java.nio.file.Files.readString(out));
+      }
+      Thread.sleep(300);
+    }
+  }
+
+  private static HttpResponse<String> postAlert(String name, String fingerprint) throws Exception {
+    String body = "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[{\"status\":\"firing\","
+        + "\"labels\":{\"alertname\":\"" + name + "\",\"service\":\"shop\",\"env\":\"staging\"},"
+        + "\"annotations\":{\"summary\":\"shop answers 503\"},\"fingerprint\":\"" + fingerprint + "\"}]}";
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + apiPort + "/api/v1/alerts/alertmanager"))
+        .header("Authorization", "Bearer " + ALERTMANAGER_TOKEN).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * A break command as a pipeline's deploy would be: it stops the staging shop the workers run and
+   * starts the broken build in its place, recording the new process where the process adapter
+   * looks for it.
+   */
+  @SuppressWarnings("unchecked")
+  private static Path writeBreakScript(Map<String, Object> shop) {
+    Map<String, Object> process = (Map<String, Object>) shop.get("process");
+    StringBuilder argv = new StringBuilder();
+    for (String a : (List<String>) process.get("argv")) {
+      argv.append(" '").append(a.replace("{version}", "v3-broken").replace("{service}", Demo.SERVICE)
+          .replace("'", "'\\''")).append('\'');
+    }
+    String port = ((String) shop.get("healthUrl")).replaceAll(".*:(\\d+)/.*", "$1");
+    Path state = dir.resolve(".runbook").resolve(Demo.SERVICE);
+    String script = "#!/bin/bash\nset -eu\n"
+        + "old=$(cut -d' ' -f1 '" + state.resolve("pid") + "')\n"
+        + "kill \"$old\"\nwhile kill -0 \"$old\" 2>/dev/null; do sleep 0.2; done\n"
+        + "setsid" + argv + " >> '" + state.resolve("service.log") + "' 2>&1 < /dev/null &\n"
+        + "echo \"$! -\" > '" + state.resolve("pid") + "'\n"
+        + "for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/" + port + ") 2>/dev/null && break; sleep 0.2; done\n"
+        + "echo \"broke $DRILL_SERVICE for $DRILL_ID\" >> '" + dir.resolve("break.log") + "'\n";
+    Path file = dir.resolve("deploy-broken.sh");
+    try {
+      java.nio.file.Files.writeString(file, script);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  private static String sha256(String token) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static List<String> strings(String sql) throws Exception {
