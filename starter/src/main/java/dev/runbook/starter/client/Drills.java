@@ -183,7 +183,7 @@ public final class Drills implements DrillJobs {
       return asked;
     }
     if (s.badVersion() != null) {
-      throw new RunbookException.InvalidRequest("badVersion is for a version break: drop it (a " + asked.id()
+      throw new RunbookException.InvalidRequest("badVersion (--bad-version) is for a version break: drop it (a " + asked.id()
           + " break takes what it " + (asked == DrillBreak.CONFIG ? "writes" : "runs") + " from the drills entry of "
           + Validation.printable(s.target()) + "), or break with version");
     }
@@ -201,8 +201,8 @@ public final class Drills implements DrillJobs {
   private static Map<String, String> alertLabels(DrillStart s, DrillRequest entry, DrillDetection detection) {
     if (s.alertLabels() != null && !s.alertLabels().isEmpty()) {
       if (detection != DrillDetection.ALERT) {
-        throw new RunbookException.InvalidRequest("alertLabels are for detection by alert: detect with alert"
-            + " (--detection alert), or drop them");
+        throw new RunbookException.InvalidRequest("alertLabels (--alert-label) are for detection by alert: detect"
+            + " with alert (--detection alert), or drop them");
       }
       return s.alertLabels();
     }
