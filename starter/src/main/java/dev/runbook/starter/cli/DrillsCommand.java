@@ -187,7 +187,6 @@ final class DrillsCommand extends Common implements Callable<Integer> {
         return 0;
       }
       out.println("Ended " + Shown.time(d.finishedAt()) + ": " + d.report().verdict());
-      out.println("Break: " + breakOf(d));
       out.println(d.report().figures());
       return 0;
     }

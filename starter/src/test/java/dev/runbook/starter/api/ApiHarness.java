@@ -264,6 +264,40 @@ final class ApiHarness implements AutoCloseable {
     return runbooks.status(workflowId);
   }
 
+  /** Starts a drill of the fake world's api service as erin, breaking it with v3-bad; its ID. */
+  String startDrill(String detectionFields) {
+    Answer started = post("/api/v1/drills", FakeWorld.REQUESTER, """
+        {"runbook": "emergency", "target": "api", "badVersion": "v3-bad", "limit": "5m", "sla": "10m", %s}"""
+        .formatted(detectionFields));
+    if (started.status() != 202) {
+      throw new AssertionError("the drill did not start: " + started.body());
+    }
+    return started.json().path("workflowId").asText();
+  }
+
+  /** The drill's progress once it starts with {@code prefix} ("waiting for"), waiting up to 20s for it. */
+  String awaitDrillProgress(String drillId, String prefix) {
+    String progress = null;
+    for (int i = 0; i < 200; i++) {
+      try {
+        progress = runbooks.temporal().newUntypedWorkflowStub(drillId)
+            .query(dev.runbook.workflows.DrillWorkflow.PROGRESS, String.class);
+        if (progress != null && progress.startsWith(prefix)) {
+          return progress;
+        }
+      } catch (RuntimeException notReadyYet) {
+        // Its first workflow task may not have run yet.
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new AssertionError(drillId + " never got to '" + prefix + "': it is " + progress);
+  }
+
   /** Every captured log line, with its exception if any. */
   List<String> logLines() {
     List<ILoggingEvent> events;
