@@ -275,27 +275,9 @@ final class ApiHarness implements AutoCloseable {
     return started.json().path("workflowId").asText();
   }
 
-  /** The drill's progress once it starts with {@code prefix} ("waiting for"), waiting up to 20s for it. */
+  /** The drill's progress once it starts with {@code prefix} ("waiting for"). */
   String awaitDrillProgress(String drillId, String prefix) {
-    String progress = null;
-    for (int i = 0; i < 200; i++) {
-      try {
-        progress = runbooks.temporal().newUntypedWorkflowStub(drillId)
-            .query(dev.runbook.workflows.DrillWorkflow.PROGRESS, String.class);
-        if (progress != null && progress.startsWith(prefix)) {
-          return progress;
-        }
-      } catch (RuntimeException notReadyYet) {
-        // Its first workflow task may not have run yet.
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    throw new AssertionError(drillId + " never got to '" + prefix + "': it is " + progress);
+    return dev.runbook.starter.Await.drillProgress(runbooks.temporal(), drillId, prefix);
   }
 
   /** Every captured log line, with its exception if any. */

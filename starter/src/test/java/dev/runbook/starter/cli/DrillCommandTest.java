@@ -2,11 +2,11 @@ package dev.runbook.starter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runbook.starter.Await;
 import dev.runbook.starter.MemoryReleases;
 import dev.runbook.starter.cli.CliHarness.Result;
 import dev.runbook.starter.client.DrillDefaults;
 import dev.runbook.starter.client.Drills;
-import dev.runbook.workflows.DrillWorkflow;
 import dev.runbook.workflows.model.DrillBreak;
 import dev.runbook.workflows.testing.FakeDrills;
 import dev.runbook.starter.client.RunbookClient;
@@ -76,37 +76,10 @@ class DrillCommandTest {
 
   /** The request the drill started with, as the drills table recorded it. */
   private DrillRequest recorded(String id) {
-    for (int i = 0; i < 100; i++) {
+    return Await.until(id + " recorded", () -> {
       FakeDrills.Row row = world.drills.row(id);
-      if (row != null) {
-        return row.request();
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    throw new AssertionError(id + " never recorded its start");
-  }
-
-  private String awaitWaiting(String id) {
-    for (int i = 0; i < 200; i++) {
-      try {
-        String progress = client.temporal().newUntypedWorkflowStub(id).query(DrillWorkflow.PROGRESS, String.class);
-        if (progress.startsWith("waiting for")) {
-          return progress;
-        }
-      } catch (RuntimeException notReadyYet) {
-        // Its first workflow task may not have run yet.
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    throw new AssertionError(id + " never waited for detection");
+      return row == null ? null : row.request();
+    });
   }
 
   @Test
@@ -176,7 +149,7 @@ class DrillCommandTest {
     String id = startedId(run("drill", "emergency", "api", "--as", FakeWorld.REQUESTER, "--detection", "alert",
         "--alert-label", "team=payments", "--alert-label", "tier=web"));
     assertThat(recorded(id).alertLabels()).isEqualTo(Map.of("team", "payments", "tier", "web"));
-    awaitWaiting(id);
+    Await.drillProgress(client.temporal(), id, "waiting for");
 
     Result nobody = run("drills", "cancel", id);
     Result cancel = run("drills", "cancel", id, "--as", "dave", "--reason", "staging is needed");
