@@ -58,10 +58,10 @@ final class AlertDrills {
       List<String> open;
       try {
         open = ids();
-      } catch (RuntimeException e) {
-        log.warn("the open drills cannot be listed for alert {}: {}", alert.describe(), e.toString());
-        return Optional.of(new Verdict("failed", null, "the open drills cannot be listed, so the alert may be"
-            + " a drill's: nothing was started; Alertmanager sends it again"));
+      } catch (RunbookException e) {
+        log.warn("the open drills cannot be listed for alert {}: {}", alert.describe(), e.getMessage());
+        return Optional.of(new Verdict("failed", null, e.getMessage() + "; the alert may be a drill's, so nothing"
+            + " was started: Alertmanager sends it again"));
       }
       List<String> unreachable = new ArrayList<>();
       for (String id : open) {

@@ -1,8 +1,8 @@
 package dev.runbook.starter.api;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.runbook.starter.DrillJobs;
 import dev.runbook.starter.DrillLog;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.runbook.starter.client.DrillStart;
 import dev.runbook.starter.client.Drills;
 import dev.runbook.starter.client.Runbooks;

@@ -264,20 +264,25 @@ public final class Drills implements DrillJobs {
   }
 
   /**
-   * Every drill that runs ({@code drill-<target>-<tag>}), oldest page first as Temporal lists
-   * them; kept beside {@link #openDrill} so both read the same listing.
+   * Every drill that runs ({@code drill-<target>-<tag>}), as Temporal lists them; Temporal out of
+   * reach is {@link RunbookException.Unavailable}, saying where it was looked for.
    */
   public List<String> openDrills() {
     WorkflowClient client = runbooks.temporal();
     List<String> open = new ArrayList<>();
     ByteString page = ByteString.EMPTY;
     do {
-      ListOpenWorkflowExecutionsResponse r = client.getWorkflowServiceStubs().blockingStub()
-          .listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()
-              .setNamespace(client.getOptions().getNamespace())
-              .setMaximumPageSize(1000)
-              .setNextPageToken(page)
-              .build());
+      ListOpenWorkflowExecutionsResponse r;
+      try {
+        r = client.getWorkflowServiceStubs().blockingStub()
+            .listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()
+                .setNamespace(client.getOptions().getNamespace())
+                .setMaximumPageSize(1000)
+                .setNextPageToken(page)
+                .build());
+      } catch (StatusRuntimeException e) {
+        throw runbooks.translateFailure("the open drills", e);
+      }
       for (WorkflowExecutionInfo i : r.getExecutionsList()) {
         if (DRILL_ID.matcher(i.getExecution().getWorkflowId()).matches()) {
           open.add(i.getExecution().getWorkflowId());
