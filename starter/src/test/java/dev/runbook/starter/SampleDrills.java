@@ -42,6 +42,25 @@ public final class SampleDrills {
     return entry(report, at, "not-detected");
   }
 
+  /** A drill broken with the configured bad values and cancelled by dave while it waited for detection. */
+  public static DrillLogEntry cancelled(String target, String tag, Instant at) {
+    String id = "drill-" + target + "-" + tag;
+    DrillReport report = new DrillReport(id, target, DrillOutcome.CANCELLED, "the drill was cancelled",
+        DrillBreak.CONFIG.label(), "v8", true, null, null, null, null, null, List.of(), SLA, false, null, "not asked",
+        1, Duration.ofMinutes(5), DrillBreak.CONFIG, "FEATURE_FLAGS", null, "dave (staging needed)", null);
+    return entry(report, at, "cancelled");
+  }
+
+  /** A drill whose break command left the service on the version it ran. */
+  public static DrillLogEntry failed(String target, String tag, Instant at) {
+    String id = "drill-" + target + "-" + tag;
+    DrillReport report = new DrillReport(id, target, DrillOutcome.FAILED, "the drill failed",
+        DrillBreak.COMMAND.label(), "v8", true, null, null, null, null, null, List.of(), SLA, false, null, "not asked",
+        0, Duration.ofMinutes(5), DrillBreak.COMMAND, "deploy-broken.sh", null, null,
+        "the break command left " + target + " on v8, the version it ran");
+    return entry(report, at, "failed");
+  }
+
   /** A drill still going: its runbook started, no report yet. */
   public static DrillLogEntry running(String target, String tag, Instant at) {
     return new DrillLogEntry("drill-" + target + "-" + tag, "emergency", target, "erin", "alice", "v9-broken",

@@ -25,14 +25,16 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Alertmanager's webhook receiver (payload version 4). Each firing alert that matches a route
- * starts at most one run, requested by the caller (the Alertmanager user); a route with {@code
- * armFor} starts it armed. A resolved alert disarms the run its armed route started for it (same
+ * Alertmanager's webhook receiver (payload version 4). A firing alert goes to the drills that run
+ * first ({@link AlertDrills}); one that no drill has to do with and that matches a route starts at
+ * most one run, requested by the caller (the Alertmanager user); a route with {@code armFor}
+ * starts it armed. A resolved alert disarms the run its armed route started for it (same
  * route, same fingerprint), and changes nothing otherwise. Alerts are answered one by one, so a
  * rollback that already runs is reported for that alert, not as a failed batch. When Temporal
  * cannot be reached the answer is 503, so Alertmanager sends the batch again; alerts whose run did
@@ -59,8 +61,8 @@ final class AlertmanagerWebhook {
   }
 
   /**
-   * What happened to one alert: started, already_running, disarmed, not_armed, ignored, no_route,
-   * invalid or failed.
+   * What happened to one alert: started, already_running, drill_detected, drill_running, disarmed,
+   * not_armed, ignored, no_route, invalid or failed.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Outcome(
@@ -82,16 +84,19 @@ final class AlertmanagerWebhook {
     }
   }
 
-  record Answer(int received, int started, int disarmed, List<Outcome> results) {}
+  /** @param drillDetected alerts a drill took as the detection of its break */
+  record Answer(int received, int started, int disarmed, int drillDetected, List<Outcome> results) {}
 
   private final List<AlertRoute> routes;
   private final RunbookClient runbooks;
   private final RunsApi runs;
+  private final AlertDrills drills;
 
-  AlertmanagerWebhook(List<AlertRoute> routes, RunbookClient runbooks, RunsApi runs) {
+  AlertmanagerWebhook(List<AlertRoute> routes, RunbookClient runbooks, RunsApi runs, AlertDrills drills) {
     this.routes = routes;
     this.runbooks = runbooks;
     this.runs = runs;
+    this.drills = drills;
   }
 
   Response receive(Call call) throws IOException {
@@ -104,21 +109,23 @@ final class AlertmanagerWebhook {
       throw ApiError.invalidField("alerts", "alerts is required: the list of alerts in the notification");
     }
     List<Outcome> results = new ArrayList<>();
+    AlertDrills.Open open = drills.open();
     boolean retry = false;
     for (int i = 0; i < payload.alerts().size(); i++) {
       Alert alert = payload.alerts().get(i);
       Outcome outcome = alert == null
           ? new Outcome(i, null, null, "invalid", null, null, null, null, "the alert is empty", null)
-          : handle(i, alert, payload.status(), call.caller());
+          : handle(i, alert, payload.status(), call.caller(), open);
       retry |= "failed".equals(outcome.outcome());
       results.add(outcome);
     }
     int started = (int) results.stream().filter(o -> o.outcome().equals("started")).count();
     int disarmed = (int) results.stream().filter(o -> o.outcome().equals("disarmed")).count();
-    return Response.json(retry ? 503 : 200, new Answer(results.size(), started, disarmed, results));
+    int detected = (int) results.stream().filter(o -> o.outcome().equals("drill_detected")).count();
+    return Response.json(retry ? 503 : 200, new Answer(results.size(), started, disarmed, detected, results));
   }
 
-  private Outcome handle(int index, Alert alert, String groupStatus, Person caller) {
+  private Outcome handle(int index, Alert alert, String groupStatus, Person caller, AlertDrills.Open open) {
     String status = alert.status() == null ? groupStatus : alert.status();
     String name = alert.alertname() == null ? null : Validation.printable(alert.alertname());
     String fingerprint = alert.fingerprint() == null ? null : Validation.printable(alert.fingerprint());
@@ -130,6 +137,13 @@ final class AlertmanagerWebhook {
           "status '" + (status == null ? "" : Validation.printable(status)) + "' is not firing or resolved", null);
     }
     AlertRoute route = routes.stream().filter(r -> r.matches(alert.labels())).findFirst().orElse(null);
+    // A drill's break, or the detection it waits for: no run starts for it.
+    Optional<AlertDrills.Verdict> drill = open.judge(
+        AlertDrills.drillAlert(name, fingerprint(alert), alert.labels(), caller.name()), routeTarget(route, alert));
+    if (drill.isPresent()) {
+      return new Outcome(index, name, fingerprint, drill.get().outcome(), route == null ? null : route.name(),
+          drill.get().drillId(), null, drill.get().url(), drill.get().message(), null);
+    }
     if (route == null) {
       return new Outcome(index, name, fingerprint, "no_route", null, null, null, null,
           "no alert route matches the alert's labels", null);
@@ -160,6 +174,17 @@ final class AlertmanagerWebhook {
     } catch (RunbookException e) {
       log.warn("alert {} ({}) could not start a run through route {}: {}", name, fingerprint, route.name(), e.getMessage());
       return new Outcome(index, name, fingerprint, "failed", route.name(), null, null, null, e.getMessage(), null);
+    }
+  }
+
+  /** The service or environment the route would roll back for the alert; null without one. */
+  private static String routeTarget(AlertRoute route, Alert alert) {
+    try {
+      return route == null ? null : route.type() == RunbookType.FULL
+          ? target(alert, route.environment(), route.environmentLabel())
+          : target(alert, route.service(), route.serviceLabel());
+    } catch (IllegalArgumentException noTarget) {
+      return null;
     }
   }
 
@@ -211,12 +236,15 @@ final class AlertmanagerWebhook {
 
   /** The alert as the run it arms keeps it: the route, its name, and its fingerprint (or a digest of its labels). */
   static AlertRef armingAlert(AlertRoute route, Alert alert) {
-    String fingerprint = alert.fingerprint();
-    if (fingerprint == null || !AlertRef.FINGERPRINT.matcher(fingerprint).matches()) {
-      fingerprint = "labels-" + labelsDigest(alert.labels());
-    }
     String name = alert.alertname() == null ? null : Validation.printable(alert.alertname());
-    return new AlertRef(route.name(), name == null || name.length() > 200 ? null : name, fingerprint);
+    return new AlertRef(route.name(), name == null || name.length() > 200 ? null : name, fingerprint(alert));
+  }
+
+  /** The alert's fingerprint, or a digest of its labels when it has none that fits. */
+  static String fingerprint(Alert alert) {
+    String fingerprint = alert.fingerprint();
+    return fingerprint == null || !AlertRef.FINGERPRINT.matcher(fingerprint).matches()
+        ? "labels-" + labelsDigest(alert.labels()) : fingerprint;
   }
 
   private static String labelsDigest(Map<String, String> labels) {

@@ -131,11 +131,13 @@ public final class ApiServer implements AutoCloseable {
     this.openApi = openApiDocument();
 
     RunsApi runs = new RunsApi(runbooks, records.rollbackLog(), Map.copyOf(settings.environments()));
-    AlertmanagerWebhook alerts = new AlertmanagerWebhook(List.copyOf(settings.alertRoutes()), runbooks, runs);
+    Drills drillStarts = new Drills(runbooks, settings.drills());
+    AlertmanagerWebhook alerts = new AlertmanagerWebhook(List.copyOf(settings.alertRoutes()), runbooks, runs,
+        new AlertDrills(drillStarts));
     ReleasesApi ledger = new ReleasesApi(records.releases());
     BackupsApi backups = new BackupsApi(records.backups(), new ImportClient(runbooks),
         new TemporalJobs(runbooks, BackupsApi.PRUNE_WAIT));
-    DrillsApi drills = new DrillsApi(records.drills(), new Drills(runbooks, settings.drills()));
+    DrillsApi drills = new DrillsApi(records.drills(), drillStarts);
     String r = RunsApi.RUNS;
     router
         .add("POST", r + "/emergency", Router.Access.STARTER, runs::startEmergency)
@@ -156,6 +158,7 @@ public final class ApiServer implements AutoCloseable {
         .add("POST", BackupsApi.PRUNE, Router.Access.STARTER, backups::prune)
         .add("POST", DrillsApi.PATH, Router.Access.STARTER, drills::start)
         .add("GET", DrillsApi.REPORT, Router.Access.PERSON, drills::report)
+        .add("POST", DrillsApi.CANCEL, Router.Access.PERSON, drills::cancel)
         .add("GET", DrillsApi.PATH, Router.Access.PERSON, drills::list)
         .add("GET", DrillsApi.PATH + "/{id}", Router.Access.PERSON, drills::find)
         .add("POST", AlertmanagerWebhook.PATH, Router.Access.STARTER, alerts::receive)

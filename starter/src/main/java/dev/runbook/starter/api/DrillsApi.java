@@ -1,11 +1,14 @@
 package dev.runbook.starter.api;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.runbook.starter.DrillJobs;
 import dev.runbook.starter.DrillLog;
 import dev.runbook.starter.client.DrillStart;
+import dev.runbook.starter.client.Drills;
 import dev.runbook.starter.client.Runbooks;
 import dev.runbook.workflows.model.DrillLogEntry;
 import dev.runbook.workflows.model.DrillReport;
+import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.Validation;
 import dev.runbook.workflows.model.WorkflowIds;
 import java.io.IOException;
@@ -23,19 +26,21 @@ import org.slf4j.LoggerFactory;
  * with where to follow it); {@code GET /api/v1/drills/{id}/report} answers its report once it
  * ended (200), or 202 while it runs, waiting up to {@code wait} seconds for it. The drills
  * recorded in the rollback log: {@code GET /api/v1/drills} lists them newest first (optionally of
- * one staging target), {@code GET /api/v1/drills/{id}} answers one with its report.
+ * one staging target), {@code GET /api/v1/drills/{id}} answers one with its report. {@code POST
+ * /api/v1/drills/{id}/cancel} cancels one as the token's person.
  */
 final class DrillsApi {
   private static final Logger log = LoggerFactory.getLogger(DrillsApi.class);
   static final String PATH = "/api/v1/drills";
   static final String REPORT = PATH + "/{id}/report";
   static final int MAX_WAIT_SECONDS = 60;
-  private static final Pattern DRILL_ID = Pattern.compile(
-      Pattern.quote(WorkflowIds.DRILL_PREFIX) + "[a-z0-9][a-z0-9._-]{0,62}-[0-9a-f]{8}");
+  static final String CANCEL = PATH + "/{id}/cancel";
+  private static final Pattern DRILL_ID = Drills.DRILL_ID;
 
   /** A drill to start; see {@link DrillStart} for each field. */
   record DrillBody(String runbook, String target, String badVersion, String brokenService, String detection,
-      String limit, String sla, String approver) {}
+      String limit, String sla, String approver, @JsonProperty("break") String breakWith,
+      Map<String, String> alertLabels) {}
 
   /** A drill still under way. */
   record DrillRunning(String workflowId, String statusUrl, String message) {}
@@ -60,11 +65,20 @@ final class DrillsApi {
           + " e.g. {\"runbook\": \"emergency\", \"target\": \"checkout-staging\"}");
     }
     Runbooks.Started s = drills.drill(new DrillStart(b.runbook(), b.target(), b.badVersion(), b.brokenService(),
-        b.detection(), b.limit(), b.sla(), b.approver()), call.caller().name());
+        b.detection(), b.limit(), b.sla(), b.approver(), b.breakWith(), b.alertLabels()), call.caller().name());
     log.info("{} started {} (drill of {})", call.caller().name(), s.workflowId(), b.target());
     // A drill answers no run status; its report is where it is followed.
     String url = PATH + "/" + s.workflowId() + "/report";
     return Response.json(202, new RunsApi.StartedRun(s.workflowId(), s.runId(), url, false)).withHeader("Location", url);
+  }
+
+  /** Cancels a drill as the token's person; the drill refuses when it has ended or is being cancelled. */
+  Response cancel(Call call) throws IOException {
+    String id = call.param("id");
+    RunsApi.CancelBody b = call.body(RunsApi.CancelBody.class);
+    Receipt r = drills.cancelDrill(id, call.caller().name(), RunsApi.text("reason", b.reason(), false));
+    log.info("{} cancelled drill {}", call.caller().name(), id);
+    return Response.json(200, r);
   }
 
   Response report(Call call) {

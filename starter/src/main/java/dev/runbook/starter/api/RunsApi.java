@@ -255,7 +255,7 @@ final class RunsApi {
     return id;
   }
 
-  private static String text(String field, String value, boolean required) {
+  static String text(String field, String value, boolean required) {
     if (value == null || value.isBlank()) {
       if (required) {
         throw ApiError.invalidField(field, field + " is required: say why");

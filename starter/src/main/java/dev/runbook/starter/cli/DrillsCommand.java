@@ -1,7 +1,9 @@
 package dev.runbook.starter.cli;
 
 import dev.runbook.starter.client.RunbookException;
+import dev.runbook.workflows.model.DrillBreak;
 import dev.runbook.workflows.model.DrillLogEntry;
+import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.Shown;
 import dev.runbook.workflows.model.Validation;
 import dev.runbook.workflows.policy.Durations;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Parameters;
     description = {"The rollback drills rehearsed on staging, newest first: target, runbook, outcome, time to"
         + " detect, time to roll back, the SLA and how far under or over it, whether staging was restored,"
         + " manual interventions and who asked; then per target its last six ended drills, oldest to newest."
-        + " `runbook drills show DRILL_ID` prints one drill's report."})
+        + " `runbook drills show DRILL_ID` prints one drill's report; `runbook drills cancel DRILL_ID` stops one."})
 final class DrillsCommand extends Common implements Callable<Integer> {
   /** How many ended drills a target's trend line shows. */
   static final int TREND = 6;
@@ -67,6 +69,7 @@ final class DrillsCommand extends Common implements Callable<Integer> {
           Shown.time(d.startedAt()),
           d.target(),
           d.runbook(),
+          breakOf(d),
           d.finishedAt() == null ? "running" : Objects.toString(d.outcome(), "-"),
           Durations.human(d.timeToDetect()),
           Durations.human(d.timeToRollBack()),
@@ -76,7 +79,7 @@ final class DrillsCommand extends Common implements Callable<Integer> {
           d.manualInterventions() == null ? "-" : d.manualInterventions().toString(),
           Objects.toString(d.requestedBy(), "-")));
     }
-    Output.table(out, List.of("STARTED", "TARGET", "RUNBOOK", "OUTCOME", "DETECTED IN", "ROLLED BACK IN", "SLA",
+    Output.table(out, List.of("STARTED", "TARGET", "RUNBOOK", "BREAK", "OUTCOME", "DETECTED IN", "ROLLED BACK IN", "SLA",
         "VERDICT", "RESTORED", "MANUAL", "BY"), rows);
     out.println();
     trends(drills).forEach(out::println);
@@ -94,11 +97,25 @@ final class DrillsCommand extends Common implements Callable<Integer> {
           : "MISSED by " + Durations.human(d.slaDifference());
       case "not-detected" -> "MISSED: not detected";
       case "rollback-failed" -> "MISSED: rollback failed";
+      case "cancelled", "failed" -> d.report() == null ? d.outcome() : shorten(d.report().verdict());
       default -> d.outcome();
     };
   }
 
-  /** One word per ended drill for the trend line: met, MISSED, UNDETECTED or FAILED. */
+  /** How the drill broke its target: version, config or command ("-" when it is not known). */
+  static String breakOf(DrillLogEntry d) {
+    if (d.report() != null && d.report().breakWith() != null) {
+      return d.report().breakWith().id();
+    }
+    return d.badVersion() != null ? DrillBreak.VERSION.id() : "-";
+  }
+
+  /** A verdict short enough for a table cell. */
+  private static String shorten(String text) {
+    return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+  }
+
+  /** One word per ended drill for the trend line: met, MISSED, UNDETECTED, FAILED, CANCELLED or DRILL-FAILED. */
   private static String word(DrillLogEntry d) {
     if (Boolean.TRUE.equals(d.slaMet())) {
       return "met";
@@ -106,6 +123,8 @@ final class DrillsCommand extends Common implements Callable<Integer> {
     return switch (Objects.toString(d.outcome(), "")) {
       case "not-detected" -> "UNDETECTED";
       case "rollback-failed" -> "FAILED";
+      case "cancelled" -> "CANCELLED";
+      case "failed" -> "DRILL-FAILED";
       default -> "MISSED";
     };
   }
@@ -160,14 +179,45 @@ final class DrillsCommand extends Common implements Callable<Integer> {
       out.printf("%s: %s drill of %s, started %s by %s%s%n", d.workflowId(), d.runbook(), d.target(),
           Shown.time(d.startedAt()), d.requestedBy(), d.approver() == null ? "" : ", drill approver " + d.approver());
       if (d.report() == null) {
-        out.println("still running: broke " + d.target() + " with " + d.badVersion() + ", watching the "
-            + d.detection() + " signal for the break");
+        out.println("still running: broke " + d.target() + " with " + (d.badVersion() != null ? d.badVersion()
+            : "its configured break") + ", watching the " + d.detection() + " signal for the break (stop it:"
+            + " runbook drills cancel " + d.workflowId() + ")");
         out.println("Rollback: " + (d.rollbackWorkflowId() == null ? "not started yet"
             : d.rollbackWorkflowId() + " (`runbook status " + d.rollbackWorkflowId() + "`)"));
         return 0;
       }
       out.println("Ended " + Shown.time(d.finishedAt()) + ": " + d.report().verdict());
       out.println(d.report().figures());
+      return 0;
+    }
+  }
+
+  /** {@code runbook drills cancel DRILL_ID}: stops a drill; staging is put back and the drill reports. */
+  @Command(name = "cancel", mixinStandardHelpOptions = true,
+      description = "Stop a drill where it is (its rollback is cancelled with it): staging is put back as it was and"
+          + " the drill reports as cancelled by you. Refused when the drill has ended or is already being cancelled.")
+  static final class Cancel extends Common implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DRILL_ID", description = "The drill's ID, drill-TARGET-TAG (see `runbook drills`).")
+    String drill;
+
+    @Option(names = "--as", description = "Who you are, in a local dev; elsewhere your token says it (--as must then be the token's person).")
+    String as;
+
+    @Option(names = "--reason", description = "Why, for the report.")
+    String reason;
+
+    Cancel(CliContext context) {
+      super(context);
+    }
+
+    @Override
+    public Integer call() {
+      Receipt r = context.drillJobs().cancelDrill(drill, person(as), reason);
+      if (json) {
+        Output.json(out(), r);
+      } else {
+        out().printf("%s: %s%n", r.workflowId(), r.message());
+      }
       return 0;
     }
   }

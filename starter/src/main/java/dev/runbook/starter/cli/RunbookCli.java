@@ -86,6 +86,7 @@ public final class RunbookCli {
     cli.addSubcommand(new ReadCommands.LogCommand(context));
     CommandLine drills = new CommandLine(new DrillsCommand(context));
     drills.addSubcommand(new DrillsCommand.Show(context));
+    drills.addSubcommand(new DrillsCommand.Cancel(context));
     cli.addSubcommand(drills);
     cli.addSubcommand(new DrillCommand(context));
     CommandLine backup = new CommandLine(new BackupCommand(context));

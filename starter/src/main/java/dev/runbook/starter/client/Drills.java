@@ -2,9 +2,14 @@ package dev.runbook.starter.client;
 
 import dev.runbook.starter.DrillJobs;
 import dev.runbook.workflows.DrillWorkflow;
+import dev.runbook.workflows.model.CancelRequest;
+import dev.runbook.workflows.model.DrillAlert;
+import dev.runbook.workflows.model.DrillBreak;
 import dev.runbook.workflows.model.DrillDetection;
 import dev.runbook.workflows.model.DrillReport;
 import dev.runbook.workflows.model.DrillRequest;
+import dev.runbook.workflows.model.Receipt;
+import dev.runbook.workflows.model.RefusalKind;
 import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.Validation;
 import dev.runbook.workflows.model.WorkflowIds;
@@ -27,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -38,6 +44,10 @@ import java.util.regex.Pattern;
  * requester among them).
  */
 public final class Drills implements DrillJobs {
+  /** A drill's workflow ID: {@code drill-<target>-<tag>}. */
+  public static final Pattern DRILL_ID = Pattern.compile(
+      Pattern.quote(WorkflowIds.DRILL_PREFIX) + "[a-z0-9][a-z0-9._-]{0,62}-[0-9a-f]{8}");
+
   private final RunbookClient runbooks;
   private final DrillDefaults defaults;
 
@@ -76,7 +86,7 @@ public final class Drills implements DrillJobs {
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
         .setWorkflowTaskTimeout(runbooks.workflowTaskTimeout())
         .setStaticSummary("drill: " + request.runbook().id() + " rollback of " + target + ", breaking "
-            + request.broken() + " with " + request.badVersion())
+            + request.broken() + " with " + request.brokenWith())
         .build());
     try {
       var execution = WorkflowClient.start(w::drill, request);
@@ -99,6 +109,33 @@ public final class Drills implements DrillJobs {
     }
   }
 
+  @Override
+  public Receipt cancelDrill(String workflowId, String person, String reason) {
+    if (workflowId == null || !DRILL_ID.matcher(workflowId).matches()) {
+      throw new RunbookException.UnknownRun(String.valueOf(workflowId), "'" + Validation.printable(String.valueOf(workflowId))
+          + "' is not a drill ID: drill IDs look like drill-TARGET-TAG (8 hex digits); list them with `runbook drills`");
+    }
+    try {
+      return runbooks.update(workflowId, DrillWorkflow.CANCEL, new CancelRequest(person, reason));
+    } catch (RunbookException.UnknownRun unknown) {
+      // Temporal answers an update to a drill that has ended as if there were none.
+      if (status(workflowId).isPresent()) {
+        throw new RunbookException.Refused(RefusalKind.NOT_WAITING, "drill " + workflowId + " has ended: there is"
+            + " nothing left to cancel; its report: runbook drills show " + workflowId);
+      }
+      throw new RunbookException.UnknownRun(workflowId, "no drill " + workflowId + ": check the ID with `runbook"
+          + " drills` (GET /api/v1/drills)");
+    }
+  }
+
+  /**
+   * Hands an alert to one drill. The drill judges: one that does not detect by alert, does not
+   * wait for detection, or wants other labels refuses ({@link RunbookException.Refused}).
+   */
+  public Receipt alert(String workflowId, DrillAlert alert) {
+    return runbooks.update(workflowId, DrillWorkflow.ALERT, alert);
+  }
+
   /** The request as it will start: the person's fields, else the target's {@code drills:} entry. */
   public DrillRequest request(DrillStart s, String person, String tag) {
     RunbookType type = runbook(s.runbook());
@@ -116,13 +153,61 @@ public final class Drills implements DrillJobs {
     String broken = type == RunbookType.FULL ? first(s.brokenService(), entry == null ? null : entry.brokenService()) : null;
     Duration sla = s.sla() != null ? duration("sla", s.sla()) : entry != null ? entry.sla()
         : defaults.slas().forRun(type, type == RunbookType.FULL ? services : List.of(target)).orElse(null);
+    DrillBreak breakWith = breakWith(s, entry);
+    DrillDetection detection = s.detection() != null ? detection(s.detection()) : entry == null ? null : entry.detection();
     return new DrillRequest(type, target, services, broken,
-        first(s.badVersion(), entry == null ? null : entry.badVersion()),
-        s.detection() != null ? detection(s.detection()) : entry == null ? null : entry.detection(),
+        breakWith == DrillBreak.VERSION ? first(s.badVersion(), entry == null ? null : entry.badVersion()) : null,
+        detection,
         s.limit() != null ? duration("limit", s.limit()) : entry == null ? null : entry.detectionLimit(),
         sla,
         first(s.approver(), entry == null ? null : entry.approver()),
-        person, tag);
+        person, tag, breakWith, alertLabels(s, entry, detection));
+  }
+
+  /**
+   * The break asked for, else a version break when a bad version is given, else the entry's. A
+   * configuration or command break takes what it writes or runs from the target's entry, so one
+   * the entry does not configure is refused.
+   */
+  private static DrillBreak breakWith(DrillStart s, DrillRequest entry) {
+    if (s.breakWith() == null) {
+      return s.badVersion() != null || entry == null ? DrillBreak.VERSION : entry.breaking();
+    }
+    DrillBreak asked;
+    try {
+      asked = DrillBreak.parse(s.breakWith());
+    } catch (IllegalArgumentException e) {
+      throw new RunbookException.InvalidRequest(e.getMessage());
+    }
+    if (asked == DrillBreak.VERSION) {
+      return asked;
+    }
+    if (s.badVersion() != null) {
+      throw new RunbookException.InvalidRequest("badVersion (--bad-version) is for a version break: drop it (a " + asked.id()
+          + " break takes what it " + (asked == DrillBreak.CONFIG ? "writes" : "runs") + " from the drills entry of "
+          + Validation.printable(s.target()) + "), or break with version");
+    }
+    if (entry == null || entry.breaking() != asked) {
+      String what = asked == DrillBreak.CONFIG ? "configuration break" : "break command";
+      String target = Validation.printable(s.target());
+      throw new RunbookException.StartRefused("nothing was started: no " + what + " is configured for " + target
+          + ": add drills.<name>.break." + asked.id() + " to the drills entry of " + target + " in runbook.yaml, or"
+          + " break with version");
+    }
+    return asked;
+  }
+
+  /** The labels asked for, else the entry's when it detects by alert too; only with detection by alert. */
+  private static Map<String, String> alertLabels(DrillStart s, DrillRequest entry, DrillDetection detection) {
+    if (s.alertLabels() != null && !s.alertLabels().isEmpty()) {
+      if (detection != DrillDetection.ALERT) {
+        throw new RunbookException.InvalidRequest("alertLabels (--alert-label) are for detection by alert: detect"
+            + " with alert (--detection alert), or drop them");
+      }
+      return s.alertLabels();
+    }
+    return detection == DrillDetection.ALERT && entry != null && entry.detection() == DrillDetection.ALERT
+        ? entry.alertLabels() : null;
   }
 
   private static RunbookType runbook(String text) {
@@ -178,18 +263,58 @@ public final class Drills implements DrillJobs {
     return Optional.empty();
   }
 
+  /**
+   * Every drill that runs ({@code drill-<target>-<tag>}), as Temporal lists them; Temporal out of
+   * reach is {@link RunbookException.Unavailable}, saying where it was looked for.
+   */
+  public List<String> openDrills() {
+    WorkflowClient client = runbooks.temporal();
+    List<String> open = new ArrayList<>();
+    ByteString page = ByteString.EMPTY;
+    do {
+      ListOpenWorkflowExecutionsResponse r;
+      try {
+        r = client.getWorkflowServiceStubs().blockingStub()
+            .listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()
+                .setNamespace(client.getOptions().getNamespace())
+                .setMaximumPageSize(1000)
+                .setNextPageToken(page)
+                .build());
+      } catch (StatusRuntimeException e) {
+        throw runbooks.translateFailure("the open drills", e);
+      }
+      for (WorkflowExecutionInfo i : r.getExecutionsList()) {
+        if (DRILL_ID.matcher(i.getExecution().getWorkflowId()).matches()) {
+          open.add(i.getExecution().getWorkflowId());
+        }
+      }
+      page = r.getNextPageToken();
+    } while (!page.isEmpty());
+    return open;
+  }
+
+  /** The target in a drill's ID: {@code api} of {@code drill-api-0123abcd}. */
+  public static String targetOf(String drillId) {
+    return drillId.substring(WorkflowIds.DRILL_PREFIX.length(), drillId.length() - 9);
+  }
+
   private boolean isRunning(String workflowId) {
+    return status(workflowId).orElse(null) == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
+
+  /** How the workflow stands, or empty when there is none. */
+  private Optional<WorkflowExecutionStatus> status(String workflowId) {
     WorkflowClient client = runbooks.temporal();
     try {
-      return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+      return Optional.of(client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
           DescribeWorkflowExecutionRequest.newBuilder()
               .setNamespace(client.getOptions().getNamespace())
               .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
               .build())
-          .getWorkflowExecutionInfo().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+          .getWorkflowExecutionInfo().getStatus());
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return false;
+        return Optional.empty();
       }
       throw e;
     }

@@ -267,15 +267,43 @@ public final class RunbookClient implements Runbooks {
    * thrown as {@link RunbookException.Refused}.
    */
   private Receipt act(String workflowId, String update, String person, Object argument) {
+    try {
+      return retried(() -> {
+        try {
+          return updateOnce(workflowId, update, argument);
+        } catch (RunbookException.Refused refused) {
+          try {
+            client.newUntypedWorkflowStub(workflowId)
+                .signal("record-refusal", new Refusal(person, update, refused.getMessage()));
+          } catch (RuntimeException ended) {
+            // The run may have ended meanwhile; the refusal still reaches the caller.
+          }
+          throw refused;
+        }
+      });
+    } catch (RunbookException.UnknownRun e) {
+      throw endedOr(workflowId, e);
+    }
+  }
+
+  /**
+   * Sends an update to a workflow that keeps no refusals (a drill): a refusal of its validator is
+   * thrown as {@link RunbookException.Refused} with its kind and reason, and no workflow (or one
+   * that has ended) as {@link RunbookException.UnknownRun}, for the caller to word.
+   */
+  Receipt update(String workflowId, String update, Object argument) {
+    return retried(() -> updateOnce(workflowId, update, argument));
+  }
+
+  /** A workflow task that failed and kept nothing is sent again, up to three times in all. */
+  private static Receipt retried(java.util.function.Supplier<Receipt> send) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return actOnce(workflowId, update, person, argument);
+        return send.get();
       } catch (RunbookException.Unavailable e) {
         if (attempt >= 3 || !e.taskFailed) {
           throw e;
         }
-      } catch (RunbookException.UnknownRun e) {
-        throw endedOr(workflowId, e);
       }
     }
   }
@@ -295,19 +323,13 @@ public final class RunbookClient implements Runbooks {
         "the run has ended (" + ended.phase().label() + "): there is nothing left to act on");
   }
 
-  private Receipt actOnce(String workflowId, String update, String person, Object argument) {
+  private Receipt updateOnce(String workflowId, String update, Object argument) {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     try {
       return stub.update(update, Receipt.class, argument);
     } catch (WorkflowUpdateException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof ApplicationFailure af) {
+      if (e.getCause() instanceof ApplicationFailure af) {
         RefusalKind.Refused refused = RefusalKind.parse(af.getOriginalMessage());
-        try {
-          stub.signal("record-refusal", new Refusal(person, update, refused.reason()));
-        } catch (RuntimeException ended) {
-          // The run may have ended meanwhile; the refusal still reaches the caller.
-        }
         throw new RunbookException.Refused(refused.kind(), refused.reason());
       }
       throw translate(workflowId, e);

@@ -69,6 +69,7 @@ class ApiAlertmanagerTest {
     JsonNode body = r.json();
     assertThat(body.path("received").asInt()).isEqualTo(1);
     assertThat(body.path("started").asInt()).isEqualTo(1);
+    assertThat(body.path("drillDetected").asInt()).isZero();
     JsonNode result = body.path("results").get(0);
     assertThat(result.path("outcome").asText()).isEqualTo("started");
     assertThat(result.path("route").asText()).isEqualTo("high-error-rate");

@@ -264,6 +264,22 @@ final class ApiHarness implements AutoCloseable {
     return runbooks.status(workflowId);
   }
 
+  /** Starts a drill of the fake world's api service as erin, breaking it with v3-bad; its ID. */
+  String startDrill(String detectionFields) {
+    Answer started = post("/api/v1/drills", FakeWorld.REQUESTER, """
+        {"runbook": "emergency", "target": "api", "badVersion": "v3-bad", "limit": "5m", "sla": "10m", %s}"""
+        .formatted(detectionFields));
+    if (started.status() != 202) {
+      throw new AssertionError("the drill did not start: " + started.body());
+    }
+    return started.json().path("workflowId").asText();
+  }
+
+  /** The drill's progress once it starts with {@code prefix} ("waiting for"). */
+  String awaitDrillProgress(String drillId, String prefix) {
+    return dev.runbook.starter.Await.drillProgress(runbooks.temporal(), drillId, prefix);
+  }
+
   /** Every captured log line, with its exception if any. */
   List<String> logLines() {
     List<ILoggingEvent> events;

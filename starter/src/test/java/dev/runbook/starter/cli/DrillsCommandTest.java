@@ -46,13 +46,13 @@ class DrillsCommandTest {
 
     assertThat(r.exit()).as(r.err()).isZero();
     List<String> lines = r.out().lines().toList();
-    assertThat(lines.get(0)).startsWith("STARTED").contains("TARGET", "RUNBOOK", "OUTCOME", "DETECTED IN",
+    assertThat(lines.get(0)).startsWith("STARTED").contains("TARGET", "RUNBOOK", "BREAK", "OUTCOME", "DETECTED IN",
         "ROLLED BACK IN", "SLA", "VERDICT", "RESTORED", "MANUAL", "BY");
     assertThat(lines.get(1)).startsWith("2026-11-28 09:00:00 UTC").contains("checkout-staging", "running");
     assertThat(lines.get(2)).startsWith("2026-11-27 10:00:00 UTC")
-        .containsPattern("cart-staging +emergency +not-detected +- +- +10m +MISSED: not detected +yes +0 +erin");
+        .containsPattern("cart-staging +emergency +version +not-detected +- +- +10m +MISSED: not detected +yes +0 +erin");
     assertThat(lines.get(3)).startsWith("2026-11-27 09:00:00 UTC")
-        .containsPattern("checkout-staging +emergency +rolled-back +42s +1m20s +10m +met, 8m40s to spare +yes +0 +erin");
+        .containsPattern("checkout-staging +emergency +version +rolled-back +42s +1m20s +10m +met, 8m40s to spare +yes +0 +erin");
     assertThat(lines.get(6)).startsWith("2026-11-24 09:00:00 UTC").contains("13m", "MISSED by 3m");
     assertThat(lines).hasSize(1 + 9 + 1 + 2);
     assertThat(lines.get(10)).isEmpty();
@@ -101,6 +101,27 @@ class DrillsCommandTest {
     assertThat(missed.out()).contains("SLA: 10m, missed by 3m", "Staging restored: yes, to v8");
     assertThat(running.out()).contains("still running: broke checkout-staging with v9-broken",
         "Rollback: rollback-checkout-staging");
+  }
+
+  @Test
+  void aCancelledAndAFailedDrillShowTheirBreakWhoCancelledAndWhatFailed() {
+    cli.drillRows.add(SampleDrills.failed("cart-staging", "0000000c", day(2)));
+    cli.drillRows.add(SampleDrills.cancelled("cart-staging", "0000000b", day(1)));
+
+    Result table = cli.run("drills", "cart-staging");
+    Result cancelled = cli.run("drills", "show", "drill-cart-staging-0000000b");
+    Result failed = cli.run("drills", "show", "drill-cart-staging-0000000c");
+
+    List<String> rows = table.out().lines().toList();
+    assertThat(rows.get(1)).containsPattern("cart-staging +emergency +command +failed +.*drill failed: the break"
+        + " command left cart-staging on v8");
+    assertThat(rows.get(2)).containsPattern("cart-staging +emergency +config +cancelled +.*cancelled by dave"
+        + " \\(staging needed\\)");
+    assertThat(table.out()).contains("cart-staging: last 2: CANCELLED DRILL-FAILED (0 of 2 within SLA)");
+    assertThat(cancelled.out()).contains("cancelled by dave (staging needed)",
+        "Broken with: a bad configuration: FEATURE_FLAGS (ran v8)");
+    assertThat(failed.out()).contains("drill failed: the break command left cart-staging on v8, the version it ran",
+        "Broken with: the break command: deploy-broken.sh");
   }
 
   @Test

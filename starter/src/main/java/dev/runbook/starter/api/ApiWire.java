@@ -1,0 +1,172 @@
+package dev.runbook.starter.api;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.runbook.starter.client.RunbookException;
+import dev.runbook.workflows.model.RefusalKind;
+import dev.runbook.workflows.model.RunbookType;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * One exchange with the HTTP API, from the caller's side: the bearer token and the acting
+ * person on the way out, the API's error answer as the {@link RunbookException} the CLI
+ * documents on the way back. The token is never put in a message.
+ */
+final class ApiWire {
+  static final ObjectMapper READ = JsonMapper.builder()
+      .addModule(new JavaTimeModule())
+      .addModule(new SimpleModule("runbook-labels").addDeserializer(RunbookType.class, new RunbookTypeReader()))
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+
+  /** An answer: its status and its JSON body (empty object when there was none). */
+  record Answer(int status, JsonNode body) {}
+
+  private final URI base;
+  private final ApiClient.Credentials credentials;
+  private final HttpClient http;
+  private volatile String workersConfig;
+
+  ApiWire(URI base, ApiClient.Credentials credentials) {
+    this.base = base;
+    this.credentials = credentials;
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  URI base() {
+    return base;
+  }
+
+  /** The fingerprint of the configuration the workers run, as the last answer said; null before one. */
+  String workersConfig() {
+    return workersConfig;
+  }
+
+  /** The body of a 2xx answer; any other is thrown. */
+  JsonNode send(String method, String path, JsonNode body, String person) {
+    return exchange(method, path, body, person).body();
+  }
+
+  Answer exchange(String method, String path, JsonNode body, String person) {
+    return exchange(method, path, body, person, Duration.ofSeconds(30));
+  }
+
+  Answer exchange(String method, String path, JsonNode body, String person, Duration timeout) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+        .header("Authorization", "Bearer " + credentials.token())
+        .header("Accept", "application/json");
+    // An act names who acts (in a local dev, whoever this user says, by default their own name);
+    // a read needs no name.
+    boolean act = !method.equals("GET");
+    String as = person != null ? person : act && credentials.localDev() ? credentials.defaultPerson() : null;
+    if (as != null) {
+      b.header(ApiClient.AS_HEADER, as);
+    }
+    if (body != null) {
+      b.header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.write(body)));
+    } else {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    HttpResponse<byte[]> r;
+    try {
+      r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (ConnectException | HttpTimeoutException e) {
+      throw new RunbookException.Unavailable("the runbook API at " + base + " cannot be reached (" + e.getClass().getSimpleName()
+          + "): start `runbook dev`, or point RUNBOOK_API_URL at a running `runbook serve`");
+    } catch (IOException e) {
+      throw new RunbookException.Unavailable("the runbook API at " + base + " failed to answer: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RunbookException.Unavailable("interrupted while waiting for the runbook API at " + base);
+    }
+    r.headers().firstValue(ApiClient.CONFIG_HEADER).ifPresent(v -> workersConfig = v);
+    JsonNode answer = parse(r.body());
+    if (r.statusCode() >= 400) {
+      throw error(r.statusCode(), answer);
+    }
+    return new Answer(r.statusCode(), answer);
+  }
+
+  private static JsonNode parse(byte[] body) {
+    if (body.length == 0) {
+      return READ.createObjectNode();
+    }
+    try {
+      return READ.readTree(body);
+    } catch (IOException e) {
+      throw new RunbookException.Unavailable("the runbook API answered something that is not JSON");
+    }
+  }
+
+  /** The API's error answer as the exception (and exit code) the CLI documents. */
+  static RunbookException error(int status, JsonNode answer) {
+    String code = answer.path("error").asText("");
+    String message = answer.path("message").asText("the API answered " + status);
+    for (RefusalKind kind : RefusalKind.values()) {
+      if (kind.name().toLowerCase(java.util.Locale.ROOT).equals(code)) {
+        return new RunbookException.Refused(kind, message);
+      }
+    }
+    return switch (status) {
+      case 401 -> new RunbookException.Refused(RefusalKind.UNKNOWN_PERSON, message);
+      case 403 -> new RunbookException.Refused(RefusalKind.WRONG_ROLE, message);
+      case 404 -> new RunbookException.UnknownRun(answer.path("workflowId").asText("?"), message);
+      case 409 -> code.equals("already_running")
+          ? new RunbookException.Conflict(answer.path("workflowId").asText(null), message)
+          : new RunbookException.Refused(RefusalKind.NOT_WAITING, message);
+      case 422 -> code.equals("import_refused")
+          ? new RunbookException.ImportRefused(message) : new RunbookException.StartRefused(message);
+      case 503 -> new RunbookException.Unavailable(message);
+      default -> status >= 500 ? new RunbookException.Unavailable(message) : new RunbookException.InvalidRequest(message);
+    };
+  }
+
+  static <T> T read(JsonNode node, Class<T> type) {
+    try {
+      return READ.treeToValue(node, type);
+    } catch (IOException e) {
+      throw new RunbookException.Unavailable("the runbook API's answer could not be read as " + type.getSimpleName()
+          + ": " + e.getMessage());
+    }
+  }
+
+  static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** A limit the API accepts: 1 to its maximum. */
+  static int limit(int asked) {
+    return Math.max(1, Math.min(asked, RunsApi.MAX_LIMIT));
+  }
+
+  private static final class RunbookTypeReader extends StdDeserializer<RunbookType> {
+    private static final long serialVersionUID = 1L;
+
+    RunbookTypeReader() {
+      super(RunbookType.class);
+    }
+
+    @Override
+    public RunbookType deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      return RunbookType.parse(p.getValueAsString());
+    }
+  }
+}
