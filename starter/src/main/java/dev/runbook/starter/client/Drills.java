@@ -2,6 +2,7 @@ package dev.runbook.starter.client;
 
 import dev.runbook.starter.DrillJobs;
 import dev.runbook.workflows.DrillWorkflow;
+import dev.runbook.workflows.client.OpenExecutions;
 import dev.runbook.workflows.model.DrillDetection;
 import dev.runbook.workflows.model.DrillReport;
 import dev.runbook.workflows.model.DrillRequest;
@@ -9,17 +10,13 @@ import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.Validation;
 import dev.runbook.workflows.model.WorkflowIds;
 import dev.runbook.workflows.policy.Durations;
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
-import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
@@ -159,23 +156,7 @@ public final class Drills implements DrillJobs {
   /** The open drill of this target, if one runs ({@code drill-<target>-<tag>}, exactly). */
   private Optional<String> openDrill(String target) {
     Pattern mine = Pattern.compile(Pattern.quote(WorkflowIds.DRILL_PREFIX + target + "-") + "[0-9a-f]{8}");
-    WorkflowClient client = runbooks.temporal();
-    ByteString page = ByteString.EMPTY;
-    do {
-      ListOpenWorkflowExecutionsResponse r = client.getWorkflowServiceStubs().blockingStub()
-          .listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()
-              .setNamespace(client.getOptions().getNamespace())
-              .setMaximumPageSize(1000)
-              .setNextPageToken(page)
-              .build());
-      for (WorkflowExecutionInfo i : r.getExecutionsList()) {
-        if (mine.matcher(i.getExecution().getWorkflowId()).matches()) {
-          return Optional.of(i.getExecution().getWorkflowId());
-        }
-      }
-      page = r.getNextPageToken();
-    } while (!page.isEmpty());
-    return Optional.empty();
+    return OpenExecutions.first(runbooks.temporal(), mine.asMatchPredicate());
   }
 
   private boolean isRunning(String workflowId) {
