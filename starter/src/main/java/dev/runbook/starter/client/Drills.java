@@ -2,6 +2,7 @@ package dev.runbook.starter.client;
 
 import dev.runbook.starter.DrillJobs;
 import dev.runbook.workflows.DrillWorkflow;
+import dev.runbook.workflows.client.OpenExecutions;
 import dev.runbook.workflows.model.CancelRequest;
 import dev.runbook.workflows.model.DrillAlert;
 import dev.runbook.workflows.model.DrillBreak;
@@ -14,17 +15,13 @@ import dev.runbook.workflows.model.RunbookType;
 import dev.runbook.workflows.model.Validation;
 import dev.runbook.workflows.model.WorkflowIds;
 import dev.runbook.workflows.policy.Durations;
-import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
-import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
@@ -244,23 +241,7 @@ public final class Drills implements DrillJobs {
   /** The open drill of this target, if one runs ({@code drill-<target>-<tag>}, exactly). */
   private Optional<String> openDrill(String target) {
     Pattern mine = Pattern.compile(Pattern.quote(WorkflowIds.DRILL_PREFIX + target + "-") + "[0-9a-f]{8}");
-    WorkflowClient client = runbooks.temporal();
-    ByteString page = ByteString.EMPTY;
-    do {
-      ListOpenWorkflowExecutionsResponse r = client.getWorkflowServiceStubs().blockingStub()
-          .listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()
-              .setNamespace(client.getOptions().getNamespace())
-              .setMaximumPageSize(1000)
-              .setNextPageToken(page)
-              .build());
-      for (WorkflowExecutionInfo i : r.getExecutionsList()) {
-        if (mine.matcher(i.getExecution().getWorkflowId()).matches()) {
-          return Optional.of(i.getExecution().getWorkflowId());
-        }
-      }
-      page = r.getNextPageToken();
-    } while (!page.isEmpty());
-    return Optional.empty();
+    return OpenExecutions.first(runbooks.temporal(), mine.asMatchPredicate());
   }
 
   /**
@@ -268,29 +249,11 @@ public final class Drills implements DrillJobs {
    * reach is {@link RunbookException.Unavailable}, saying where it was looked for.
    */
   public List<String> openDrills() {
-    WorkflowClient client = runbooks.temporal();
-    List<String> open = new ArrayList<>();
-    ByteString page = ByteString.EMPTY;
-    do {
-      ListOpenWorkflowExecutionsResponse r;
-      try {
-        r = client.getWorkflowServiceStubs().blockingStub()
-            .listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()
-                .setNamespace(client.getOptions().getNamespace())
-                .setMaximumPageSize(1000)
-                .setNextPageToken(page)
-                .build());
-      } catch (StatusRuntimeException e) {
-        throw runbooks.translateFailure("the open drills", e);
-      }
-      for (WorkflowExecutionInfo i : r.getExecutionsList()) {
-        if (DRILL_ID.matcher(i.getExecution().getWorkflowId()).matches()) {
-          open.add(i.getExecution().getWorkflowId());
-        }
-      }
-      page = r.getNextPageToken();
-    } while (!page.isEmpty());
-    return open;
+    try {
+      return OpenExecutions.all(runbooks.temporal(), "Drill", DRILL_ID.asMatchPredicate());
+    } catch (StatusRuntimeException e) {
+      throw runbooks.translateFailure("the open drills", e);
+    }
   }
 
   /** The target in a drill's ID: {@code api} of {@code drill-api-0123abcd}. */

@@ -1,26 +1,9 @@
 package dev.runbook.worker.schedule;
 
-import com.google.protobuf.ByteString;
 import dev.runbook.workflows.DrillScheduleWorkflow;
 import dev.runbook.workflows.model.DrillSchedule;
 import dev.runbook.workflows.model.WorkflowIds;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
-import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
-import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
-import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
-import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsResponse;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,8 +45,7 @@ public final class DrillSchedules {
     }
   }
 
-  private final WorkflowClient client;
-  private final String taskQueue;
+  private final ScheduleRuns runs;
   private final String source;
   private final Function<String, List<String>> targetRefusals;
 
@@ -73,8 +55,7 @@ public final class DrillSchedules {
    */
   public DrillSchedules(WorkflowClient client, String taskQueue, String source,
       Function<String, List<String>> targetRefusals) {
-    this.client = client;
-    this.taskQueue = taskQueue;
+    this.runs = new ScheduleRuns(client, taskQueue, log);
     this.source = source;
     this.targetRefusals = targetRefusals;
   }
@@ -95,13 +76,13 @@ public final class DrillSchedules {
     });
     allowed.forEach((target, schedule) -> {
       String id = WorkflowIds.forDrillSchedule(target);
-      Optional<DrillSchedule> running = running(id);
+      Optional<DrillSchedule> running = runs.running(id, DrillSchedule.class);
       if (running.isPresent() && same(running.get(), schedule)) {
         unchanged.add(target);
         return;
       }
       if (running.isPresent()) {
-        terminate(id, "the drill schedule changed in " + source + ": now " + schedule.schedule().describe());
+        runs.terminate(id, "the drill schedule changed in " + source + ": now " + schedule.schedule().describe());
         replaced.add(target);
       } else {
         started.add(target);
@@ -109,10 +90,10 @@ public final class DrillSchedules {
       start(id, schedule);
     });
     List<String> stopped = new ArrayList<>();
-    for (String id : openScheduleIds()) {
+    for (String id : runs.openIds(TYPE, WorkflowIds.DRILL_SCHEDULE_PREFIX)) {
       String target = id.substring(WorkflowIds.DRILL_SCHEDULE_PREFIX.length());
-      if (!allowed.containsKey(target) && onThisQueue(id)) {
-        terminate(id, refused.containsKey(target) ? String.join("; ", refused.get(target))
+      if (!allowed.containsKey(target) && runs.onThisQueue(id)) {
+        runs.terminate(id, refused.containsKey(target) ? String.join("; ", refused.get(target))
             : "the drill of " + target + " is no longer in " + source);
         stopped.add(target);
       }
@@ -125,92 +106,10 @@ public final class DrillSchedules {
   }
 
   private void start(String id, DrillSchedule schedule) {
-    DrillScheduleWorkflow w = client.newWorkflowStub(DrillScheduleWorkflow.class, WorkflowOptions.newBuilder()
-        .setTaskQueue(taskQueue)
-        .setWorkflowId(id)
-        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-        .setStaticSummary("drill schedule of " + schedule.drill().target() + ": " + schedule.schedule().describe())
-        .setStaticDetails("Starts the " + schedule.drill().runbook().id() + " drill of " + schedule.drill().target()
-            + " (drills in " + source + "); the worker replaces it when it changes.")
-        .build());
-    try {
-      WorkflowClient.start(w::run, schedule);
-      log.info("started {}: {}", id, schedule.schedule().describe());
-    } catch (WorkflowExecutionAlreadyStarted anotherWorkerDidIt) {
-      log.info("{} was started by another worker meanwhile", id);
-    }
-  }
-
-  private void terminate(String id, String why) {
-    try {
-      client.newUntypedWorkflowStub(id).terminate(why);
-      log.info("stopped {}: {}", id, why);
-    } catch (RuntimeException gone) {
-      log.info("{} had already ended: {}", id, gone.getMessage());
-    }
-  }
-
-  /** The schedule the open run with this ID runs, from its current run's input; empty when none runs. */
-  private Optional<DrillSchedule> running(String id) {
-    Optional<WorkflowExecutionInfo> info = describe(id).map(DescribeWorkflowExecutionResponse::getWorkflowExecutionInfo);
-    if (info.isEmpty() || info.get().getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      return Optional.empty();
-    }
-    WorkflowExecution execution = info.get().getExecution();
-    HistoryEvent first = client.getWorkflowServiceStubs().blockingStub().getWorkflowExecutionHistory(
-        GetWorkflowExecutionHistoryRequest.newBuilder()
-            .setNamespace(client.getOptions().getNamespace())
-            .setExecution(execution)
-            .setMaximumPageSize(1)
-            .build())
-        .getHistory().getEvents(0);
-    if (first.getEventType() != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED) {
-      return Optional.empty();
-    }
-    var input = first.getWorkflowExecutionStartedEventAttributes().getInput();
-    return Optional.of(client.getOptions().getDataConverter()
-        .fromPayloads(0, Optional.of(input), DrillSchedule.class, DrillSchedule.class));
-  }
-
-  private boolean onThisQueue(String id) {
-    return describe(id).map(d -> taskQueue.equals(d.getExecutionConfig().getTaskQueue().getName())).orElse(false);
-  }
-
-  private Optional<DescribeWorkflowExecutionResponse> describe(String id) {
-    try {
-      return Optional.of(client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-          DescribeWorkflowExecutionRequest.newBuilder()
-              .setNamespace(client.getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id))
-              .build()));
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-  }
-
-  /** The IDs of the open drill schedule runs in the namespace (of every task queue). */
-  private List<String> openScheduleIds() {
-    List<String> ids = new ArrayList<>();
-    ByteString page = ByteString.EMPTY;
-    do {
-      ListOpenWorkflowExecutionsResponse r = client.getWorkflowServiceStubs().blockingStub()
-          .listOpenWorkflowExecutions(ListOpenWorkflowExecutionsRequest.newBuilder()
-              .setNamespace(client.getOptions().getNamespace())
-              .setMaximumPageSize(1000)
-              .setNextPageToken(page)
-              .build());
-      for (WorkflowExecutionInfo i : r.getExecutionsList()) {
-        String id = i.getExecution().getWorkflowId();
-        if (TYPE.equals(i.getType().getName()) && id.startsWith(WorkflowIds.DRILL_SCHEDULE_PREFIX) && !ids.contains(id)) {
-          ids.add(id);
-        }
-      }
-      page = r.getNextPageToken();
-    } while (!page.isEmpty());
-    return ids;
+    DrillScheduleWorkflow w = runs.stub(DrillScheduleWorkflow.class, id,
+        "drill schedule of " + schedule.drill().target() + ": " + schedule.schedule().describe(),
+        "Starts the " + schedule.drill().runbook().id() + " drill of " + schedule.drill().target()
+            + " (drills in " + source + "); the worker replaces it when it changes.");
+    runs.start(id, schedule.schedule().describe(), () -> WorkflowClient.start(w::run, schedule));
   }
 }
