@@ -38,6 +38,8 @@ final class DrillFindings {
   String configBefore;
   /** What the configuration or command break wrote or ran, by name. */
   String breakDetail;
+  /** What failed while staging was put back; null when nothing did. */
+  String restoreFailure;
   /** A command break was started: its undo runs on restore. */
   boolean breakTried;
   /** A command break: the version it left the service on. */
@@ -86,7 +88,8 @@ final class DrillFindings {
         .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", ", "(", ")"));
     String restore = restored
         ? request.target() + " restored to " + versions
-        : request.target() + " NOT restored to " + versions + ": put it back by hand";
+        : request.target() + " NOT restored to " + versions
+            + (restoreFailure == null ? "" : " (" + restoreFailure + ")") + ": put it back by hand";
     return switch (outcome) {
       case CANCELLED -> "drill of " + request.target() + " cancelled by " + cancelledBy
           + (cancelReason == null || cancelReason.isBlank() ? "" : " (" + cancelReason + ")") + "; " + restore;

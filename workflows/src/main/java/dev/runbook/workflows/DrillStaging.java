@@ -13,6 +13,7 @@ import dev.runbook.workflows.activities.ServiceActivities.ServiceQuery;
 import dev.runbook.workflows.engine.ActivityCatalog;
 import dev.runbook.workflows.model.DrillBreak;
 import dev.runbook.workflows.model.DrillRequest;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 
 /**
@@ -77,20 +78,28 @@ final class DrillStaging {
   }
 
   /** (5) Every service back on the version (and the configuration) it ran before the drill, in start order. */
-  void restore() {
+  /**
+   * Puts staging back. With {@code reportsFailures} (drills since {@link
+   * DrillWorkflowImpl#REPORTS_EVERY_END}) a step that fails for good is noted and the others still
+   * run, so the drill reports "NOT restored" with the reason; before that, it failed the drill.
+   */
+  void restore(boolean reportsFailures) {
     String id = found.workflowId;
     boolean one = request.restored().size() == 1;
-    boolean all = true;
     if (found.breakTried) {
-      breaks.undo(new BreakRequest(id, request.target(), request.broken(), DrillBreak.COMMAND));
+      attempt(reportsFailures, "the undo command",
+          () -> breaks.undo(new BreakRequest(id, request.target(), request.broken(), DrillBreak.COMMAND)));
     }
     if (found.configBefore != null) {
-      boolean changed = configs.restore(new RestoreRequest(request.broken(), found.configBefore, id + "-restore-config",
-          false)).changed();
-      if (changed) {
-        deploys.restart(new ServiceAction(request.broken(), id + "-restore-restart", false));
-      }
+      attempt(reportsFailures, "restoring configuration " + found.configBefore, () -> {
+        boolean changed = configs.restore(new RestoreRequest(request.broken(), found.configBefore,
+            id + "-restore-config", false)).changed();
+        if (changed) {
+          deploys.restart(new ServiceAction(request.broken(), id + "-restore-restart", false));
+        }
+      });
     }
+    boolean all = found.restoreFailure == null;
     for (String service : request.restored()) {
       String version = found.versionsBefore.get(service);
       if (version == null) {
@@ -98,12 +107,29 @@ final class DrillStaging {
         all = false;
         continue;
       }
-      deploys.deploy(new DeployRequest(service, version, id + "-restore" + (one ? "" : "-" + service), false));
+      all &= attempt(reportsFailures, "deploying " + version + " to " + service, () -> deploys.deploy(
+          new DeployRequest(service, version, id + "-restore" + (one ? "" : "-" + service), false)));
     }
     for (String service : request.restored()) {
       all &= java.util.Objects.equals(found.versionsBefore.get(service),
           quick.captureEvidence(new ServiceQuery(service, false)).currentVersion());
     }
     found.restored = all;
+  }
+
+  /** Runs one restore step; with {@code reportsFailures}, a failure is noted instead of thrown. */
+  private boolean attempt(boolean reportsFailures, String what, Runnable step) {
+    if (!reportsFailures) {
+      step.run();
+      return true;
+    }
+    try {
+      step.run();
+      return true;
+    } catch (ActivityFailure f) {
+      String why = what + " failed: " + (f.getCause() == null ? f.getMessage() : f.getCause().getMessage());
+      found.restoreFailure = found.restoreFailure == null ? why : found.restoreFailure + "; " + why;
+      return false;
+    }
   }
 }

@@ -122,13 +122,13 @@ public class DrillWorkflowImpl implements DrillWorkflow {
       finishing = true;
       Workflow.newDetachedCancellationScope(() -> {
         awaitRollback();
-        restore();
+        restore(true);
       }).run();
     } else {
       try {
         breakDetectRollBack();
       } finally {
-        Workflow.newDetachedCancellationScope(this::restore).run();
+        Workflow.newDetachedCancellationScope(() -> restore(false)).run();
       }
     }
 
@@ -183,9 +183,9 @@ public class DrillWorkflowImpl implements DrillWorkflow {
   }
 
   /** (5) Staging back as it was before the drill. */
-  private void restore() {
+  private void restore(boolean reportsFailures) {
     progress = "restoring " + String.join(", ", request.restored());
-    staging.restore();
+    staging.restore(reportsFailures);
   }
 
   /** The runbook's run, when it was started and a cancel left it finishing: its end is waited for before staging is touched. */

@@ -100,6 +100,24 @@ class DrillBreaksAndControlTest extends WorkflowTest {
   }
 
   @Test
+  void aRestartThatFailsForGoodEndsTheDrillWithAReportThatSaysStagingWasNotPutBackAndWhy() {
+    world.config("api", GOOD_CONFIG).snapshot(GOOD_CONFIG, "DATABASE_URL=1234abcd").lastKnownGood = GOOD_CONFIG;
+    world.breaks.configBreak("api");
+    world.fail("Service.restart", dev.runbook.workflows.activities.FailureType.INVALID_INPUT, 2);
+    DrillRequest request = drill(DrillBreak.CONFIG, null, DrillDetection.HEALTH_CHECK, null, null);
+    DrillReport r = Runs.drill(client, queue, request).getResult(DrillReport.class);
+
+    assertThat(r.outcome()).isEqualTo(DrillOutcome.FAILED);
+    assertThat(r.failure()).startsWith("breaking api with a bad configuration failed: ");
+    // The configuration file is back; the restart that would make the service read it is not.
+    assertThat(world.configs.of("api").current).isEqualTo(GOOD_CONFIG);
+    assertThat(r.restored()).isFalse();
+    assertThat(r.message()).contains("api NOT restored to v2 (restoring configuration " + GOOD_CONFIG + " failed: ")
+        .endsWith(": put it back by hand");
+    assertThat(world.drills.row(request.workflowId()).report()).isEqualTo(r);
+  }
+
+  @Test
   void aBreakCommandThatDeploysABrokenBuildIsRolledBackAndItsUndoRunsOnce() {
     world.breaks.commandBreak("api", "v3-bad");
     DrillRequest request = drill(DrillBreak.COMMAND, null, DrillDetection.ERROR_RATE, null, null);

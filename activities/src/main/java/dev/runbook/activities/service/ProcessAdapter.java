@@ -91,11 +91,15 @@ final class ProcessAdapter extends BaseAdapter {
         + current.orElse("unknown") + ")");
   }
 
-  /** Stops the process if it runs and starts the deployed version again: it reads its env anew. */
+  /**
+   * Stops the process if it runs and starts the deployed version again: it reads its env anew. A
+   * service started before these workers deployed it restarts on the version it says it runs.
+   */
   @Override
   public Plan planRestart(Trace reads) {
-    String version = history.newest().orElseThrow(() -> Failures.of(FailureType.INVALID_INPUT,
-        service + " has never been deployed, so there is nothing to restart: deploy a version first"));
+    String version = history.newest().or(() -> currentVersion(reads)).orElseThrow(() -> Failures.of(
+        FailureType.INVALID_INPUT, service + " has never been deployed here and its version URL names no version,"
+            + " so there is nothing to restart: deploy a version first"));
     List<Step> steps = new ArrayList<>();
     running().ifPresent(p -> steps.add(terminateStep(p)));
     steps.add(spawnStep(version));

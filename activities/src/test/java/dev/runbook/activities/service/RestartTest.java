@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +67,41 @@ class RestartTest {
       assertThat(again.detail()).startsWith("already done under this key");
       assertThat(pid()).isEqualTo(after);
     } finally {
+      services.stop(new ServiceAction("api", "cleanup/" + UUID.randomUUID(), false));
+    }
+  }
+
+  @Test
+  void aProcessStartedBeforeTheWorkersDeployedItRestartsOnTheVersionItSaysItRuns() throws Exception {
+    int port = Fakes.freePort();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classpath = SampleService.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+    ProcessSettings process = new ProcessSettings(List.of(java, "-cp", classpath, SampleService.class.getName(),
+        "--port", Integer.toString(port), "--version", "{version}"), null, Map.of(), Duration.ofSeconds(5),
+        Duration.ofSeconds(3));
+    ServiceSettings api = new ServiceSettings("process", process, null, null, null,
+        "http://127.0.0.1:" + port + "/health", "http://127.0.0.1:" + port + "/version", null, null, null,
+        Duration.ofSeconds(3));
+    ServiceActivitiesImpl services = new ServiceActivitiesImpl(Map.of("api", api), dir, dir.resolve("state"),
+        System.getenv("PATH"), Clock.systemUTC());
+    // Started by hand (or by the pipeline before these workers ran it), recorded where the adapter looks.
+    Process byHand = new ProcessBuilder(java, "-cp", classpath, SampleService.class.getName(), "--port",
+        Integer.toString(port), "--version", "v7").redirectErrorStream(true)
+        .redirectOutput(dir.resolve("by-hand.log").toFile()).start();
+    Files.createDirectories(dir.resolve("state/api"));
+    Files.writeString(dir.resolve("state/api/pid"), byHand.pid() + " -\n");
+    try {
+      for (int i = 0; i < 50 && !services.health(new ServiceQuery("api", false)).healthy(); i++) {
+        Thread.sleep(200);
+      }
+      ServiceActionResult restarted = services.restart(new ServiceAction("api", "drill-api-0000000a-break-restart",
+          false));
+
+      assertThat(restarted.detail()).startsWith("restart api v7: stopped pid " + byHand.pid());
+      assertThat(byHand.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(services.captureEvidence(new ServiceQuery("api", false)).currentVersion()).isEqualTo("v7");
+    } finally {
+      byHand.destroyForcibly();
       services.stop(new ServiceAction("api", "cleanup/" + UUID.randomUUID(), false));
     }
   }
