@@ -23,7 +23,7 @@ public final class DrillLogStore {
   private static final String COLUMNS = "select workflow_id, runbook, target, requested_by, approver, bad_version,"
       + " detection, started_at, finished_at, outcome, message, rollback_workflow_id, time_to_detect_ms,"
       + " time_to_rollback_ms, sla_ms, sla_met, sla_difference_ms, restored, approval, manual_interventions,"
-      + " report::text as report from drills";
+      + " report::text as report, break_with from drills";
 
   private final DataSource dataSource;
 
@@ -70,7 +70,8 @@ public final class DrillLogStore {
               rs.getObject("restored", Boolean.class),
               rs.getString("approval"),
               rs.getObject("manual_interventions", Integer.class),
-              report(rs.getString("workflow_id"), rs.getString("report"))));
+              report(rs.getString("workflow_id"), rs.getString("report")),
+              rs.getString("break_with")));
         }
       }
       return out;

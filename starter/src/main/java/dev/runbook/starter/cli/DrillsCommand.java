@@ -104,6 +104,9 @@ final class DrillsCommand extends Common implements Callable<Integer> {
 
   /** How the drill broke its target: version, config or command ("-" when it is not known). */
   static String breakOf(DrillLogEntry d) {
+    if (d.breakWith() != null) {
+      return d.breakWith();
+    }
     if (d.report() != null && d.report().breakWith() != null) {
       return d.report().breakWith().id();
     }
@@ -179,6 +182,12 @@ final class DrillsCommand extends Common implements Callable<Integer> {
       out.printf("%s: %s drill of %s, started %s by %s%s%n", d.workflowId(), d.runbook(), d.target(),
           Shown.time(d.startedAt()), d.requestedBy(), d.approver() == null ? "" : ", drill approver " + d.approver());
       if (d.report() == null) {
+        String gone = gone(d, context);
+        if (gone != null) {
+          out.println("no report: " + gone + "; its break may still be in place: check " + d.target()
+              + " and put it back by hand");
+          return 0;
+        }
         out.println("still running: broke " + d.target() + " with " + (d.badVersion() != null ? d.badVersion()
             : "its configured break") + ", watching the " + d.detection() + " signal for the break (stop it:"
             + " runbook drills cancel " + d.workflowId() + ")");
@@ -189,6 +198,24 @@ final class DrillsCommand extends Common implements Callable<Integer> {
       out.println("Ended " + Shown.time(d.finishedAt()) + ": " + d.report().verdict());
       out.println(d.report().figures());
       return 0;
+    }
+  }
+
+  /**
+   * Why a drill with no report is not running any more (it failed or was terminated, or an
+   * in-memory server forgot it), or null while it runs or when Temporal cannot be asked.
+   */
+  private static String gone(DrillLogEntry d, CliContext context) {
+    try {
+      return context.drillJobs().report(d.workflowId(), java.time.Duration.ZERO).isPresent()
+          ? "it has just ended: run this again to read its report" : null;
+    } catch (RunbookException.Unavailable unreachable) {
+      return null;
+    } catch (RunbookException.UnknownRun e) {
+      return "Temporal knows no workflow " + d.workflowId() + " (terminated and removed, or lost with an in-memory"
+          + " server)";
+    } catch (RunbookException e) {
+      return "its workflow " + d.workflowId() + " ended without one (" + e.getMessage() + ")";
     }
   }
 

@@ -92,6 +92,17 @@ public final class Drills implements DrillJobs {
 
   @Override
   public Optional<DrillReport> report(String workflowId, Duration wait) {
+    boolean known;
+    try {
+      known = status(workflowId).isPresent();
+    } catch (StatusRuntimeException e) {
+      throw runbooks.translateFailure(workflowId, e);
+    }
+    if (!known) {
+      // Asked first: a result poll of a workflow the server does not know may only time out.
+      throw new RunbookException.UnknownRun(workflowId, "Temporal knows no drill " + workflowId
+          + ": check the ID with `runbook drills`");
+    }
     try {
       return runbooks.awaitResult(workflowId, DrillReport.class, wait);
     } catch (io.temporal.client.WorkflowFailedException ended) {
