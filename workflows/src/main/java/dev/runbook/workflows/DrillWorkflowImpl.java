@@ -135,13 +135,30 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     // (6) report: to the team, then to the drills table.
     DrillReport report = found.report(outcome());
     Workflow.newDetachedCancellationScope(() -> {
-      notify.send(new Notification(id + "/report", NotificationKind.DRILL_REPORT, Audience.TEAM, null, id,
-          request.runbook(), null, List.of(request.target()), report.message(), request.requestedBy(), null,
-          report.verdict() + "\n" + report.figures(), report.timeToRollBack(), request.sla(), false, null));
+      tellTheTeam(id, report, reportsEveryEnd);
       drills.finished(report, Instant.ofEpochMilli(Workflow.currentTimeMillis()));
     }).run();
     progress = "reported: " + report.verdict();
     return report;
+  }
+
+  /**
+   * The report to the team (or the drill's channels). Since {@link #REPORTS_EVERY_END}, a message
+   * that cannot be sent does not keep the report out of the drills table.
+   */
+  private void tellTheTeam(String id, DrillReport report, boolean reportsEveryEnd) {
+    try {
+      notify.send(new Notification(id + "/report", NotificationKind.DRILL_REPORT, Audience.TEAM, null, id,
+          request.runbook(), null, List.of(request.target()), report.message(), request.requestedBy(), null,
+          report.verdict() + "\n" + report.figures(), report.timeToRollBack(), request.sla(), false, null, null,
+          request.tell()));
+    } catch (ActivityFailure f) {
+      if (!reportsEveryEnd) {
+        throw f;
+      }
+      log.warn("drill {}: its report could not be sent: {}", id, f.getCause() == null ? f.getMessage()
+          : f.getCause().getMessage());
+    }
   }
 
   private DrillOutcome outcome() {

@@ -118,6 +118,20 @@ class DrillBreaksAndControlTest extends WorkflowTest {
   }
 
   @Test
+  void theReportGoesToTheChannelsTheDrillNamesAndTheRunbooksMessagesAsARunsDo() {
+    world.services.get("api").broken.add("v3-bad");
+    DrillRequest request = new DrillRequest(RunbookType.EMERGENCY, "api", null, null, "v3-bad",
+        DrillDetection.HEALTH_CHECK, Duration.ofMinutes(5), Duration.ofMinutes(10), null, FakeWorld.REQUESTER,
+        Runs.dryRunTag(), null, null, java.util.List.of("drills"));
+    Runs.drill(client, queue, request).getResult(DrillReport.class);
+
+    var sent = world.notifications();
+    assertThat(sent.get(sent.size() - 1).kind()).isEqualTo(dev.runbook.workflows.activities.NotificationKind.DRILL_REPORT);
+    assertThat(sent.get(sent.size() - 1).channels()).containsExactly("drills");
+    assertThat(sent.subList(0, sent.size() - 1)).isNotEmpty().allSatisfy(n -> assertThat(n.channels()).isNull());
+  }
+
+  @Test
   void aBreakCommandThatDeploysABrokenBuildIsRolledBackAndItsUndoRunsOnce() {
     world.breaks.commandBreak("api", "v3-bad");
     DrillRequest request = drill(DrillBreak.COMMAND, null, DrillDetection.ERROR_RATE, null, null);

@@ -59,6 +59,23 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
     this.channels = Map.copyOf(built);
   }
 
+  /**
+   * The channels a notification goes to: those it names (a drill's {@code notify}, checked against
+   * {@code notify.channels} when the configuration loads), else its audience's route.
+   */
+  private List<String> names(Notification n) {
+    if (n.channels() == null || n.channels().isEmpty()) {
+      return routing.channelsFor(n.audience(), n.target());
+    }
+    List<String> unknown = n.channels().stream().filter(c -> !channels.containsKey(c)).toList();
+    if (!unknown.isEmpty()) {
+      throw Failures.of(FailureType.INVALID_INPUT, n.key() + " names channels these workers do not have: "
+          + String.join(", ", unknown) + " (known: " + String.join(", ", new java.util.TreeSet<>(channels.keySet()))
+          + "): fix the drill's notify in runbook.yaml");
+    }
+    return List.copyOf(new java.util.LinkedHashSet<>(n.channels()));
+  }
+
   @Override
   public NotifyResult send(Notification n) {
     if (n == null || n.key() == null || n.key().isBlank() || n.kind() == null) {
@@ -66,9 +83,7 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
           "a notification needs an idempotency key and a kind: the workflow must set both");
     }
     Message message = MessageTemplates.render(n);
-    List<Channel> targets = routing.channelsFor(n.audience(), n.target()).stream()
-        .map(channels::get)
-        .toList();
+    List<Channel> targets = names(n).stream().map(channels::get).toList();
     String title = "\"" + message.title() + "\"";
     List<String> planned = new ArrayList<>();
     if (n.dryRun()) {

@@ -1,6 +1,7 @@
 package dev.runbook.activities.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runbook.workflows.activities.Audience;
 import dev.runbook.workflows.activities.NotificationKind;
@@ -42,5 +43,33 @@ class DrillMessagesTest {
       Message real = MessageTemplates.render(of(kind, "rollback-checkout-staging", "error rate 12%", "v9 to v8"));
       assertThat(real.title()).as(kind.name()).doesNotContain("DRILL");
     }
+  }
+
+  @Test
+  void aDrillsReportGoesToTheChannelsItNamesOnlyAndAnUnknownOneIsRefusedNamingTheKnown() {
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    NotifySettings settings = new NotifySettings(
+        java.util.Map.of("incidents", ChannelSettings.console(), "drills", ChannelSettings.console()),
+        new Routing(Routing.Route.of(List.of("incidents")), null, null));
+    NotifyActivitiesImpl notifier = new NotifyActivitiesImpl(settings, new InMemoryDeliveryLog(),
+        new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8),
+        JsonPost.defaultClient());
+    Notification base = of(NotificationKind.DRILL_REPORT, "drill-checkout-staging-0123abcd", "drill of checkout-staging",
+        "SLA met: rolled back in 1m of 10m");
+    Notification told = new Notification("drill-checkout-staging-0123abcd/report", base.kind(), base.audience(), null,
+        base.workflowId(), base.runbook(), null, base.services(), base.reason(), base.requestedBy(), null,
+        base.detail(), base.duration(), base.eta(), false, null, null, List.of("drills"));
+
+    assertThat(notifier.send(told).deliveredTo()).containsExactly("drills");
+    // Without channels of its own, it goes where the team's messages go.
+    assertThat(notifier.send(of(NotificationKind.DRILL_REPORT, "drill-checkout-staging-0123abcd", "x", "y"))
+        .deliveredTo()).containsExactly("incidents");
+    Notification unknown = new Notification("k2", base.kind(), base.audience(), null, base.workflowId(),
+        base.runbook(), null, base.services(), base.reason(), base.requestedBy(), null, base.detail(), null, null,
+        false, null, null, List.of("pager"));
+    assertThatThrownBy(() -> notifier.send(unknown)).hasMessageContaining(
+        "k2 names channels these workers do not have: pager (known: drills, incidents)");
+    assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8).split("DRILL checkout-staging", -1))
+        .as("two reports printed, the refused one not").hasSize(3);
   }
 }

@@ -48,7 +48,7 @@ final class DrillRequests {
         s.limit() != null ? duration("limit", s.limit()) : entry == null ? null : entry.detectionLimit(),
         sla,
         first(s.approver(), entry == null ? null : entry.approver()),
-        person, tag, breakWith, alertLabels(s, entry, detection));
+        person, tag, breakWith, alertLabels(s, entry, detection), entry == null ? null : entry.tell());
   }
 
   /**

@@ -40,6 +40,8 @@ import java.util.Set;
  * @param schedule a five-field cron expression (UTC); none runs it only on demand
  * @param alertLabels with detection alert: the labels an alert must carry to be this drill's;
  *     {@code service: <the broken service>} when left out
+ * @param tell ({@code notify}) who is told of the drill's report: channel names from {@code notify.channels};
+ *     the team's channels when left out (the drilled runbook's own messages go as a run's do)
  */
 public record DrillSettings(
     String runbook,
@@ -50,7 +52,8 @@ public record DrillSettings(
     Duration sla,
     String approver,
     String schedule,
-    Map<String, String> alertLabels) {
+    Map<String, String> alertLabels,
+    @JsonProperty("notify") List<String> tell) {
 
   /** The drill's target: written, or the drill's own name. */
   public String targetOr(String name) {
@@ -67,7 +70,8 @@ public record DrillSettings(
     List<String> services = type == RunbookType.FULL ? environments.get(t).services() : null;
     return new DrillRequest(type, t, services, type == RunbookType.FULL ? brokenWith.service() : null,
         brokenWith.version(), DrillDetection.parse(detection), detectionLimit, slaFor(type, t, services, slas).orElseThrow(),
-        approver, null, null, brokenWith.mode(), alertLabels == null || alertLabels.isEmpty() ? null : alertLabels);
+        approver, null, null, brokenWith.mode(), alertLabels == null || alertLabels.isEmpty() ? null : alertLabels,
+        tell == null || tell.isEmpty() ? null : tell);
   }
 
   /** The schedule this entry runs, if it has one. */
@@ -96,7 +100,7 @@ public record DrillSettings(
 
   /** Every problem of the section, each naming its path and the fix. */
   static List<String> problemsOf(Map<String, DrillSettings> drills, Map<String, ServiceSettings> services,
-      Map<String, EnvironmentSettings> environments, Set<String> people, Slas slas) {
+      Map<String, EnvironmentSettings> environments, Set<String> people, Slas slas, Set<String> channels) {
     List<String> p = new ArrayList<>();
     Map<String, String> targets = new java.util.HashMap<>();
     drills.forEach((name, d) -> {
@@ -110,6 +114,14 @@ public record DrillSettings(
         p.add(path + ": empty: give at least runbook, break.version, detection and detectionLimit");
       } else {
         p.addAll(d.problems(path, name, services, environments, people, slas));
+        if (d.tell() != null) {
+          d.tell().stream().filter(c -> !channels.contains(c)).forEach(c -> p.add(path + ".notify: '" + c
+              + "' is not under notify.channels: name one of " + String.join(", ", new java.util.TreeSet<>(channels))
+              + ", or leave notify out to tell the team's channels"));
+          if (d.tell().isEmpty()) {
+            p.add(path + ".notify: empty: name the channels told of the report, or leave notify out");
+          }
+        }
       }
     });
     return p;

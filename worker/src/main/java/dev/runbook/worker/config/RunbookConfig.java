@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything in {@code runbook.yaml} (DESIGN §6), immutable, loaded and validated once by {@link
@@ -168,7 +169,8 @@ public record RunbookConfig(
     p.addAll(worker.problems("worker"));
     p.addAll(slas.problems("slas", services.keySet()));
     p.addAll(DrillSettings.problemsOf(drills, services, environments,
-        people.stream().map(PersonSettings::name).collect(java.util.stream.Collectors.toSet()), slas));
+        people.stream().map(PersonSettings::name).collect(java.util.stream.Collectors.toSet()), slas,
+        notifications.channels() == null ? Set.of() : notifications.channels().keySet()));
     // people and environments are checked above, where they are written; the rest of the API here
     apiSettings().problems("api").stream()
         .filter(m -> !m.startsWith("api.people") && !m.startsWith("api.environments"))

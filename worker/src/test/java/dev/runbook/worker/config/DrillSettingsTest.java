@@ -226,4 +226,27 @@ class DrillSettingsTest {
         """)).singleElement().asString().startsWith("drills.staging.break.config: a configuration break is rehearsed"
             + " with the emergency runbook");
   }
+
+  @Test
+  void theChannelsToldOfADrillsReportMustBeChannelsOfNotify() {
+    RunbookConfig c = parse("""
+        notify:
+          channels:
+            ops: {kind: console}
+            drills: {kind: console}
+          routing: {team: [ops]}
+        drills:
+          checkout-staging: {runbook: emergency, break: {version: v1-bad}, detection: health-check, detectionLimit: 5m, sla: 10m, notify: [drills]}
+        """);
+    assertThat(c.drillTemplates().get("checkout-staging").tell()).containsExactly("drills");
+
+    assertThat(problems("""
+        notify:
+          channels: {ops: {kind: console}}
+          routing: {team: [ops]}
+        drills:
+          checkout-staging: {runbook: emergency, break: {version: v1-bad}, detection: health-check, detectionLimit: 5m, sla: 10m, notify: [pager]}
+        """)).containsExactly("drills.checkout-staging.notify: 'pager' is not under notify.channels: name one of ops,"
+            + " or leave notify out to tell the team's channels");
+  }
 }

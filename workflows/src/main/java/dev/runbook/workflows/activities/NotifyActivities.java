@@ -27,6 +27,8 @@ public interface NotifyActivities {
    *     what fits the failed step); null in other messages and in those of runs that predate it
    * @param armed the fix-forward window, in an ARMED message (when the rollback goes ahead and who
    *     armed it); null in other messages
+   * @param channels the channels to send it to instead of its audience's route (a drill's {@code
+   *     notify}); null routes it by its audience
    */
   record Notification(
       String key,
@@ -45,7 +47,17 @@ public interface NotifyActivities {
       Duration eta,
       boolean dryRun,
       List<DecisionAction> options,
-      Armed armed) {
+      Armed armed,
+      List<String> channels) {
+    /** A notification routed by its audience. */
+    public Notification(String key, NotificationKind kind, Audience audience, String target, String workflowId,
+        RunbookType runbook, Severity severity, List<String> services, String reason, String requestedBy,
+        String incidentId, String detail, Duration duration, Duration eta, boolean dryRun,
+        List<DecisionAction> options, Armed armed) {
+      this(key, kind, audience, target, workflowId, runbook, severity, services, reason, requestedBy, incidentId,
+          detail, duration, eta, dryRun, options, armed, null);
+    }
+
     public Notification(String key, NotificationKind kind, Audience audience, String target, String workflowId,
         RunbookType runbook, Severity severity, List<String> services, String reason, String requestedBy,
         String incidentId, String detail, Duration duration, Duration eta, boolean dryRun,

@@ -31,6 +31,7 @@ import java.util.TreeMap;
  * @param breakWith how the drill breaks its target; null is {@link DrillBreak#VERSION}
  * @param alertLabels for detection by alert: the labels an alert must carry to be this drill's;
  *     null is {@code service: <the broken service>}
+ * @param tell the notification channels the drill's report goes to; null sends it to the team's
  */
 public record DrillRequest(
     RunbookType runbook,
@@ -45,7 +46,16 @@ public record DrillRequest(
     String requestedBy,
     String tag,
     DrillBreak breakWith,
-    Map<String, String> alertLabels) {
+    Map<String, String> alertLabels,
+    List<String> tell) {
+
+  /** A drill whose report goes to the team's channels. */
+  public DrillRequest(RunbookType runbook, String target, List<String> services, String brokenService,
+      String badVersion, DrillDetection detection, Duration detectionLimit, Duration sla, String approver,
+      String requestedBy, String tag, DrillBreak breakWith, Map<String, String> alertLabels) {
+    this(runbook, target, services, brokenService, badVersion, detection, detectionLimit, sla, approver, requestedBy,
+        tag, breakWith, alertLabels, null);
+  }
 
   /**
    * How the reason of the runbook a drill starts begins, so that every message of that run reads
@@ -63,7 +73,7 @@ public record DrillRequest(
       String badVersion, DrillDetection detection, Duration detectionLimit, Duration sla, String approver,
       String requestedBy, String tag) {
     this(runbook, target, services, brokenService, badVersion, detection, detectionLimit, sla, approver, requestedBy,
-        tag, null, null);
+        tag, null, null, null);
   }
 
   /** An emergency drill of one service. */
@@ -141,6 +151,10 @@ public record DrillRequest(
     }
     if (detection == null) {
       p.add("detection is required: use health-check, error-rate, smoke-check or alert");
+    }
+    if (tell != null && (tell.isEmpty() || tell.size() > 10
+        || tell.stream().anyMatch(c -> c == null || !Validation.NAME.matcher(c).matches()))) {
+      p.add("tell: give 1 to 10 channel names from notify.channels, or leave it out for the team's channels");
     }
     if (alertLabels != null) {
       if (detection != DrillDetection.ALERT) {

@@ -27,7 +27,7 @@ public record DrillSchedule(DrillRequest drill, CronSchedule schedule, DrillRun 
     return new DrillRequest(drill.runbook(), drill.target(), drill.services(), drill.brokenService(),
         drill.badVersion(), drill.detection(),
         drill.detectionLimit(), drill.sla(), drill.approver(), BackupJobRequest.SCHEDULE, tag, drill.breakWith(),
-        drill.alertLabels());
+        drill.alertLabels(), drill.tell());
   }
 
   /** Problems with the schedule and the drill it fires, each naming the field and the fix. */
