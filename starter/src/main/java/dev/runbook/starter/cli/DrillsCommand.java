@@ -70,7 +70,7 @@ final class DrillsCommand extends Common implements Callable<Integer> {
           d.target(),
           d.runbook(),
           breakOf(d),
-          d.finishedAt() == null ? "running" : Objects.toString(d.outcome(), "-"),
+          d.finishedAt() == null ? (gone(d, context) == null ? "running" : "no report") : Objects.toString(d.outcome(), "-"),
           Durations.human(d.timeToDetect()),
           Durations.human(d.timeToRollBack()),
           Durations.human(d.sla()),
@@ -81,6 +81,10 @@ final class DrillsCommand extends Common implements Callable<Integer> {
     }
     Output.table(out, List.of("STARTED", "TARGET", "RUNBOOK", "BREAK", "OUTCOME", "DETECTED IN", "ROLLED BACK IN", "SLA",
         "VERDICT", "RESTORED", "MANUAL", "BY"), rows);
+    if (rows.stream().anyMatch(r -> r.get(4).equals("no report"))) {
+      out.println("(no report: the drill ended without one, or Temporal no longer knows it; `runbook drills show ID`"
+          + " says what to check)");
+    }
     out.println();
     trends(drills).forEach(out::println);
     return 0;

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.runbook.starter.SampleDrills;
 import dev.runbook.starter.cli.CliHarness.Result;
 import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.workflows.DrillWorkflow;
+import dev.runbook.workflows.model.DrillDetection;
+import dev.runbook.workflows.model.DrillRequest;
+import dev.runbook.workflows.model.RunbookType;
+import dev.runbook.workflows.testing.FakeWorld;
 import dev.runbook.workflows.testing.Runs;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -27,13 +33,18 @@ class DrillsCommandTest {
 
   private final List<RollbackLogEntry> logRows = new ArrayList<>();
   private CliHarness cli;
+  private WorkflowClient temporal;
+  private String queue;
 
-  /** Temporal answers `drills show` about a drill with no report: this test server knows no drill. */
+  /** Temporal answers for a drill with no report: whether it still runs. */
   @RegisterExtension static final TestWorkflowExtension env = Runs.extension();
 
   @BeforeEach
   void setUp(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient temporal) {
+    worker.registerActivitiesImplementations(new FakeWorld().activities());
     testEnv.start();
+    this.temporal = temporal;
+    this.queue = worker.getTaskQueue();
     cli = new CliHarness(new RunbookClient(temporal, worker.getTaskQueue()), null, Map.of(), logRows, List.of());
   }
 
@@ -65,15 +76,18 @@ class DrillsCommandTest {
     List<String> lines = r.out().lines().toList();
     assertThat(lines.get(0)).startsWith("STARTED").contains("TARGET", "RUNBOOK", "BREAK", "OUTCOME", "DETECTED IN",
         "ROLLED BACK IN", "SLA", "VERDICT", "RESTORED", "MANUAL", "BY");
-    assertThat(lines.get(1)).startsWith("2026-11-28 09:00:00 UTC").contains("checkout-staging", "running");
+    // The table says it goes on; Temporal knows no such drill.
+    assertThat(lines.get(1)).startsWith("2026-11-28 09:00:00 UTC").contains("checkout-staging", "no report");
     assertThat(lines.get(2)).startsWith("2026-11-27 10:00:00 UTC")
         .containsPattern("cart-staging +emergency +version +not-detected +- +- +10m +MISSED: not detected +yes +0 +erin");
     assertThat(lines.get(3)).startsWith("2026-11-27 09:00:00 UTC")
         .containsPattern("checkout-staging +emergency +version +rolled-back +42s +1m20s +10m +met, 8m40s to spare +yes +0 +erin");
     assertThat(lines.get(6)).startsWith("2026-11-24 09:00:00 UTC").contains("13m", "MISSED by 3m");
-    assertThat(lines).hasSize(1 + 9 + 1 + 2);
-    assertThat(lines.get(10)).isEmpty();
-    assertThat(lines.subList(11, 13)).containsExactly(
+    // 9 drills, the note about the one with no report, a blank line, the trends.
+    assertThat(lines).hasSize(1 + 9 + 1 + 1 + 2);
+    assertThat(lines.get(10)).startsWith("(no report: ");
+    assertThat(lines.get(11)).isEmpty();
+    assertThat(lines.subList(12, 14)).containsExactly(
         "checkout-staging: last 6: met met MISSED met met met (5 of 6 within SLA)",
         "cart-staging: last 1: UNDETECTED (0 of 1 within SLA)");
   }
@@ -173,5 +187,23 @@ class DrillsCommandTest {
         "2026-11-22 09:00  checkout-staging  v9-broken  v8  1m20s     succeeded [DRILL]  DRILL checkout");
     assertThat(real.out()).contains("checkout errors").doesNotContain("DRILL");
     assertThat(list.out()).contains("rollback-api").doesNotContain("checkout-staging");
+  }
+
+  @Test
+  void aDrillTemporalRunsIsRunningAndOneItDoesNotKnowHasNoReport() {
+    DrillRequest waiting = new DrillRequest(RunbookType.EMERGENCY, "api", "v3-bad", DrillDetection.ALERT,
+        Duration.ofMinutes(5), Duration.ofMinutes(10), null, "erin", "0000000c");
+    WorkflowClient.start(temporal.newWorkflowStub(DrillWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(waiting.workflowId()).setTaskQueue(queue).build())::drill, waiting);
+    cli.drillRows.add(SampleDrills.running("checkout-staging", "00000008", day(8)));
+    cli.drillRows.add(SampleDrills.running("api", "0000000c", day(9)));
+
+    Result list = cli.run("drills");
+    Result show = cli.run("drills", "show", waiting.workflowId());
+
+    assertThat(list.out()).containsPattern("api +emergency +version +running")
+        .containsPattern("checkout-staging +emergency +version +no report")
+        .contains("(no report: the drill ended without one, or Temporal no longer knows it");
+    assertThat(show.out()).contains("still running: broke api with v9-broken");
   }
 }
