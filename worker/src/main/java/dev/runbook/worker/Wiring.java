@@ -14,6 +14,7 @@ import dev.runbook.activities.database.LoggedRunLiveness;
 import dev.runbook.activities.database.RetentionActivitiesImpl;
 import dev.runbook.activities.ledger.ReleaseLedger;
 import dev.runbook.activities.notify.JdbcDeliveryLog;
+import dev.runbook.activities.notify.JdbcStatuspageIncidents;
 import dev.runbook.activities.notify.NotifyActivitiesImpl;
 import dev.runbook.activities.policy.PolicyActivitiesImpl;
 import dev.runbook.activities.service.ServiceActivitiesImpl;
@@ -84,7 +85,8 @@ public final class Wiring {
       new RetentionActivitiesImpl(databases,
           new LoggedRunLiveness(audit.dataSource(), new TemporalRuns(temporal)), Clock.systemUTC()),
       new NotifyActivitiesImpl(
-          c.notifications(), new JdbcDeliveryLog(audit.dataSource()), console,
+          c.notifications(), new JdbcDeliveryLog(audit.dataSource()),
+          new JdbcStatuspageIncidents(audit.dataSource()), console,
           java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build()),
       new AuditActivitiesImpl(audit.dataSource(), metrics::onEvent),
       new DrillActivitiesImpl(audit.dataSource(), metrics::onDrill, target -> kindOf(c, target)),

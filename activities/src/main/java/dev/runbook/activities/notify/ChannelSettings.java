@@ -1,15 +1,21 @@
 package dev.runbook.activities.notify;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import dev.runbook.activities.Secret;
+import dev.runbook.workflows.activities.NotificationKind;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One named channel under {@code notify.channels}. The fields are flat so YAML reads naturally;
@@ -21,10 +27,16 @@ import java.util.Map;
  * leads: {kind: email, host: smtp.example, port: 587, from: runbook@example.com,
  *         to: [lead@example.com], user: runbook, password: ${SMTP_PASSWORD}}
  * local: {kind: console}
+ * status: {kind: statuspage, pageId: kctbh9vrtdwd, apiKey: ${STATUSPAGE_API_KEY},
+ *          components: {api: 8kbf7d35c070}, kinds: [STARTED, RESOLVED]}
  * </pre>
  *
- * @param kind slack, webhook, email or console
- * @param url slack and webhook: where to POST (a secret: a Slack webhook URL is its own token)
+ * <p>Any channel may be limited to some kinds of message ({@code kinds}) and may word a kind its
+ * own way ({@code templates}); see {@link ChannelChecks} for what is checked at load.
+ *
+ * @param kind slack, webhook, email, console or statuspage
+ * @param url slack and webhook: where to POST (a secret: a Slack webhook URL is its own token);
+ *     statuspage: the API's base URL, default {@value #STATUSPAGE_API}
  * @param token webhook: optional bearer token
  * @param host email: the SMTP server
  * @param port email: the SMTP port; default 587 with STARTTLS, else 25
@@ -34,6 +46,13 @@ import java.util.Map;
  * @param password email: the SMTP password
  * @param startTls email: require STARTTLS before anything is sent; default true
  * @param timeout how long one delivery may take; default 10s
+ * @param kinds the only kinds of message the channel gets (e.g. STARTED, RESOLVED); empty: all
+ * @param templates the channel's own title and body per kind of message; others keep the default
+ * @param body webhook: the JSON document to send, with placeholders; default: every field
+ * @param headers webhook: extra HTTP headers (values may be secrets from the environment)
+ * @param pageId statuspage: the page's ID
+ * @param apiKey statuspage: the API key, sent as {@code Authorization: OAuth <key>}
+ * @param components statuspage: the page's component ID for each service name
  */
 public record ChannelSettings(
     String kind,
@@ -46,16 +65,43 @@ public record ChannelSettings(
     String user,
     Secret password,
     Boolean startTls,
-    Duration timeout) {
+    Duration timeout,
+    List<String> kinds,
+    Map<String, KindTemplate> templates,
+    String body,
+    Map<String, Secret> headers,
+    String pageId,
+    Secret apiKey,
+    Map<String, String> components) {
   public static final String SLACK = "slack";
   public static final String WEBHOOK = "webhook";
   public static final String EMAIL = "email";
   public static final String CONSOLE = "console";
+  public static final String STATUSPAGE = "statuspage";
+  static final String STATUSPAGE_API = "https://api.statuspage.io/v1";
+  static final String KINDS = "slack, webhook, email, console or statuspage";
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
 
+  @JsonCreator
   public ChannelSettings {
     to = to == null ? List.of() : List.copyOf(to);
+    kinds = kinds == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(kinds));
+    templates = copy(templates);
+    headers = copy(headers);
+    components = copy(components);
+  }
+
+  /** A channel of the first four kinds, with no limits or templates. */
+  public ChannelSettings(String kind, Secret url, Secret token, String host, Integer port,
+      String from, List<String> to, String user, Secret password, Boolean startTls,
+      Duration timeout) {
+    this(kind, url, token, host, port, from, to, user, password, startTls, timeout, null, null,
+        null, null, null, null, null);
+  }
+
+  private static <V> Map<String, V> copy(Map<String, V> m) {
+    return m == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(m));
   }
 
   public static ChannelSettings slack(Secret url) {
@@ -77,9 +123,52 @@ public record ChannelSettings(
     return new ChannelSettings(CONSOLE, null, null, null, null, null, null, null, null, null, null);
   }
 
+  public static ChannelSettings statuspage(
+      Secret url, String pageId, Secret apiKey, Map<String, String> components) {
+    return new ChannelSettings(STATUSPAGE, url, null, null, null, null, null, null, null, null,
+        null, null, null, null, null, pageId, apiKey, components);
+  }
+
   public ChannelSettings withTimeout(Duration timeout) {
-    return new ChannelSettings(
-        kind, url, token, host, port, from, to, user, password, startTls, timeout);
+    return new ChannelSettings(kind, url, token, host, port, from, to, user, password, startTls,
+        timeout, kinds, templates, body, headers, pageId, apiKey, components);
+  }
+
+  /** The same channel limited to these kinds of message. */
+  public ChannelSettings onlyFor(List<String> kinds) {
+    return new ChannelSettings(kind, url, token, host, port, from, to, user, password, startTls,
+        timeout, kinds, templates, body, headers, pageId, apiKey, components);
+  }
+
+  /** The same channel with its own wording per kind of message. */
+  public ChannelSettings withTemplates(Map<String, KindTemplate> templates) {
+    return new ChannelSettings(kind, url, token, host, port, from, to, user, password, startTls,
+        timeout, kinds, templates, body, headers, pageId, apiKey, components);
+  }
+
+  /** The same webhook with a body template and extra headers. */
+  public ChannelSettings withBody(String body, Map<String, Secret> headers) {
+    return new ChannelSettings(kind, url, token, host, port, from, to, user, password, startTls,
+        timeout, kinds, templates, body, headers, pageId, apiKey, components);
+  }
+
+  /** Whether the channel gets this kind of message: every kind unless {@code kinds} limits it. */
+  boolean accepts(NotificationKind k) {
+    return kinds.isEmpty() || acceptedKinds().contains(k);
+  }
+
+  /** The kinds named in {@code kinds} that exist; names were checked at load. */
+  Set<NotificationKind> acceptedKinds() {
+    Set<NotificationKind> out = EnumSet.noneOf(NotificationKind.class);
+    kinds.forEach(k -> ChannelChecks.kind(k).ifPresent(out::add));
+    return out;
+  }
+
+  /** The channel's templates by kind; names were checked at load. */
+  Map<NotificationKind, KindTemplate> kindTemplates() {
+    Map<NotificationKind, KindTemplate> out = new EnumMap<>(NotificationKind.class);
+    templates.forEach((k, t) -> ChannelChecks.kind(k).ifPresent(kind -> out.put(kind, t)));
+    return out;
   }
 
   /** The kind in lower case, or "" when missing. */
@@ -117,18 +206,33 @@ public record ChannelSettings(
         if (token != null && token.isEmpty()) {
           problems.add(path + ".token: is empty: set the bearer token or remove the line");
         }
-        unused(path, k, problems, "host", "port", "from", "to", "user", "password", "startTls");
+        unused(path, k, problems, "host", "port", "from", "to", "user", "password", "startTls",
+            "pageId", "apiKey", "components");
+        problems.addAll(ChannelChecks.webhookBody(path + ".body", body));
+        problems.addAll(ChannelChecks.headers(path + ".headers", headers, token != null));
       }
       case EMAIL -> {
         emailProblems(path, problems);
-        unused(path, k, problems, "url", "token");
+        unused(path, k, problems, "url", "token", "body", "headers", "pageId", "apiKey",
+            "components");
       }
       case CONSOLE -> unused(path, k, problems, "url", "token", "host", "port", "from", "to",
-          "user", "password", "startTls", "timeout");
-      case "" -> problems.add(path + ".kind: missing: use slack, webhook, email or console");
-      default -> problems.add(
-          path + ".kind: unknown kind '" + kind + "': use slack, webhook, email or console");
+          "user", "password", "startTls", "timeout", "body", "headers", "pageId", "apiKey",
+          "components");
+      case STATUSPAGE -> {
+        if (url != null && !url.isEmpty() && !isHttpUrl(url)) {
+          problems.add(path + ".url: not a valid http(s) URL: leave it out to use "
+              + STATUSPAGE_API);
+        }
+        problems.addAll(ChannelChecks.statuspage(path, pageId, apiKey, components));
+        unused(path, k, problems, "token", "host", "port", "from", "to", "user", "password",
+            "startTls", "body", "headers");
+      }
+      case "" -> problems.add(path + ".kind: missing: use " + KINDS);
+      default -> problems.add(path + ".kind: unknown kind '" + kind + "': use " + KINDS);
     }
+    problems.addAll(ChannelChecks.kinds(path + ".kinds", kinds));
+    problems.addAll(ChannelChecks.templates(path + ".templates", templates));
     if (timeout != null
         && !CONSOLE.equals(k)
         && (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0)) {
@@ -212,6 +316,11 @@ public record ChannelSettings(
     values.put("password", password);
     values.put("startTls", startTls);
     values.put("timeout", timeout);
+    values.put("body", body);
+    values.put("headers", headers.isEmpty() ? null : headers);
+    values.put("pageId", pageId);
+    values.put("apiKey", apiKey);
+    values.put("components", components.isEmpty() ? null : components);
     for (String field : fields) {
       if (values.get(field) != null) {
         problems.add(path + "." + field + ": not used by " + (k.equals(EMAIL) ? "an " : "a ")

@@ -10,13 +10,14 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * POSTs a JSON document with the JDK HTTP client for the Slack and webhook channels. The URL is a
- * secret, so every failure is reported by channel name, and text from the peer or the JDK is
+ * Sends JSON with the JDK HTTP client for the Slack, webhook and status page channels. The URL is
+ * a secret, so every failure is reported by channel name, and text from the peer or the JDK is
  * scrubbed of the URL, its path (where webhook tokens live) and the bearer token.
  */
 final class JsonPost {
@@ -48,20 +49,38 @@ final class JsonPost {
   Response post(
       String channel, Secret url, Map<String, String> headers, String json, Duration timeout,
       Secret token) {
+    return send(channel, "POST", url, headers, json, timeout,
+        token == null ? List.of() : List.of(token));
+  }
+
+  /**
+   * Sends one request ({@code json} null for none) and returns the answer, whatever its status.
+   *
+   * @param secrets what the request carries besides the URL (tokens, header values): scrubbed
+   *     from every failure text
+   */
+  Response send(
+      String channel, String method, Secret url, Map<String, String> headers, String json,
+      Duration timeout, List<Secret> secrets) {
     HttpRequest request;
     try {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url.reveal().trim()))
           .timeout(timeout)
-          .header("Content-Type", "application/json; charset=utf-8")
           .header("User-Agent", "runbook-notify")
-          .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+          .method(method, json == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+      if (json != null) {
+        b.header("Content-Type", "application/json; charset=utf-8");
+      }
       headers.forEach(b::header);
       request = b.build();
     } catch (IllegalArgumentException e) {
       // The JDK's message quotes the URL or header value: do not pass it on.
       throw new DeliveryFailure(FailureType.INVALID_INPUT, "channel '" + channel
-          + "': the configured url or token is not valid for an HTTP request: fix notify.channels."
-          + channel + ".url (an http or https URL) and .token (one line)");
+          + "': the configured url or a header is not valid for an HTTP request: fix"
+          + " notify.channels." + channel + " (url an http or https URL, token, apiKey and"
+          + " header values one line each)");
     }
     try {
       HttpResponse<String> response =
@@ -73,8 +92,8 @@ final class JsonPost {
           + " or raise notify.channels." + channel + ".timeout");
     } catch (IOException e) {
       String why = scrub(e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()), url, token);
-      log.debug("channel {}: POST failed: {}", channel, why);
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()), url, secrets);
+      log.debug("channel {}: {} failed: {}", channel, method, why);
       throw new DeliveryFailure(FailureType.UNAVAILABLE, "channel '" + channel
           + "': could not reach the receiver (" + why + "): check that it is up and reachable"
           + " from the worker");
@@ -87,16 +106,20 @@ final class JsonPost {
 
   /** The first line of a peer's answer, short and scrubbed, for an error message. */
   static String snippet(String body, Secret url, Secret token) {
+    return snippet(body, url, token == null ? List.of() : List.of(token));
+  }
+
+  static String snippet(String body, Secret url, List<Secret> secrets) {
     if (body == null || body.isBlank()) {
       return "";
     }
     String line = body.strip().lines().findFirst().orElse("");
     line = line.length() > 200 ? line.substring(0, 200) + "..." : line;
-    return " " + scrub(line, url, token);
+    return " " + scrub(line, url, secrets);
   }
 
   /** Removes the URL, its path and query (where webhook tokens are) and the token from a text. */
-  static String scrub(String text, Secret url, Secret token) {
+  static String scrub(String text, Secret url, List<Secret> secrets) {
     String out = url.redact(text);
     try {
       URI u = URI.create(url.reveal().trim());
@@ -114,6 +137,9 @@ final class JsonPost {
     } catch (IllegalArgumentException e) {
       // Not a URL: the whole value was redacted above, nothing more to find.
     }
-    return token == null ? out : token.redact(out);
+    for (Secret secret : secrets) {
+      out = secret.redact(out);
+    }
+    return out;
   }
 }

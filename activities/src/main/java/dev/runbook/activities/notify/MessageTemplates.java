@@ -21,8 +21,8 @@ import java.util.Map;
 public final class MessageTemplates {
   static final String DRY_RUN_LINE = "DRY RUN: this is a plan; nothing was changed.";
   // Slack Block Kit limits: header text, section text and blocks per message.
-  private static final int HEADER_MAX = 150;
-  private static final int SECTION_MAX = 3000;
+  static final int HEADER_MAX = 150;
+  static final int SECTION_MAX = 3000;
   private static final int BLOCKS_MAX = 50;
   private static final int FALLBACK_MAX = 3900;
 
@@ -289,7 +289,7 @@ public final class MessageTemplates {
     return cut(escape(m.title() + "\n" + m.text()), FALLBACK_MAX);
   }
 
-  private static Map<String, Object> section(String mrkdwn) {
+  static Map<String, Object> section(String mrkdwn) {
     return obj("type", "section", "text", obj("type", "mrkdwn", "text", mrkdwn));
   }
 
@@ -299,7 +299,7 @@ public final class MessageTemplates {
   }
 
   /** Splits at line ends into pieces of at most {@code max} characters (escaped text). */
-  private static List<String> chunks(String text, int max) {
+  static List<String> chunks(String text, int max) {
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     for (String line : text.split("\n", -1)) {
@@ -338,7 +338,7 @@ public final class MessageTemplates {
     cur.setLength(0);
   }
 
-  private static String cut(String s, int max) {
+  static String cut(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max - 3) + "...";
   }
 
@@ -359,7 +359,7 @@ public final class MessageTemplates {
   }
 
   /** A JSON object with its keys in the order given, so the payload is the same every time. */
-  private static Map<String, Object> obj(Object... keysAndValues) {
+  static Map<String, Object> obj(Object... keysAndValues) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
       m.put((String) keysAndValues[i], keysAndValues[i + 1]);

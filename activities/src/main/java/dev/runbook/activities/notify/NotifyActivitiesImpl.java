@@ -27,6 +27,7 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
 
   private final Routing routing;
   private final Map<String, Channel> channels;
+  private final Map<String, ChannelSettings> settings;
   private final DeliveryLog deliveries;
 
   /** Sends for real; the console channel prints on standard output. */
@@ -34,18 +35,26 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
     this(settings, deliveries, System.out, JsonPost.defaultClient());
   }
 
-  /**
-   * @param console where console channels print
-   * @param http the client for Slack and webhooks; it must not follow redirects
-   */
+  /** Status page incidents are remembered in memory only: for notifiers without a database. */
   public NotifyActivitiesImpl(
       NotifySettings settings, DeliveryLog deliveries, PrintStream console, HttpClient http) {
+    this(settings, deliveries, new InMemoryStatuspageIncidents(), console, http);
+  }
+
+  /**
+   * @param incidents where status page channels remember each run's incident
+   * @param console where console channels print
+   * @param http the client for Slack, webhooks and status pages; it must not follow redirects
+   */
+  public NotifyActivitiesImpl(NotifySettings settings, DeliveryLog deliveries,
+      StatuspageIncidents incidents, PrintStream console, HttpClient http) {
     List<String> problems = settings.problems("notify");
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "notify settings are not valid:\n  " + String.join("\n  ", problems));
     }
     this.routing = settings.routing();
+    this.settings = settings.channels();
     this.deliveries = deliveries;
     JsonPost post = new JsonPost(http);
     ObjectMapper json = new ObjectMapper();
@@ -54,6 +63,7 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
       case ChannelSettings.SLACK -> new SlackChannel(name, c, post, json);
       case ChannelSettings.WEBHOOK -> new WebhookChannel(name, c, post, json);
       case ChannelSettings.EMAIL -> new EmailChannel(name, c);
+      case ChannelSettings.STATUSPAGE -> new StatuspageChannel(name, c, post, json, incidents);
       default -> new ConsoleChannel(name, console);
     }));
     this.channels = Map.copyOf(built);
@@ -61,9 +71,14 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
 
   /**
    * The channels a notification goes to: those it names (a drill's {@code notify}, checked against
-   * {@code notify.channels} when the configuration loads), else its audience's route.
+   * {@code notify.channels} when the configuration loads), else its audience's route; either way
+   * without the channels limited to other kinds of message.
    */
   private List<String> names(Notification n) {
+    return named(n).stream().filter(c -> settings.get(c).accepts(n.kind())).toList();
+  }
+
+  private List<String> named(Notification n) {
     if (n.channels() == null || n.channels().isEmpty()) {
       return routing.channelsFor(n.audience(), n.target());
     }
@@ -82,13 +97,13 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
       throw Failures.of(FailureType.INVALID_INPUT,
           "a notification needs an idempotency key and a kind: the workflow must set both");
     }
-    Message message = MessageTemplates.render(n);
+    Message standard = MessageTemplates.render(n);
     List<Channel> targets = names(n).stream().map(channels::get).toList();
-    String title = "\"" + message.title() + "\"";
     List<String> planned = new ArrayList<>();
     if (n.dryRun()) {
       for (Channel c : targets) {
-        planned.add("would send " + n.kind() + " " + title + " to " + c.describe());
+        planned.add("would send " + n.kind() + " " + quoted(message(c, n, standard)) + " to "
+            + c.describe());
       }
       return new NotifyResult(List.of(), List.of(), planned);
     }
@@ -108,6 +123,7 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
         planned.add("skipped " + c.describe() + ": it already has " + n.key());
         continue;
       }
+      Message message = message(c, n, standard);
       try {
         c.deliver(message, n);
       } catch (DeliveryFailure e) {
@@ -123,12 +139,22 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
       }
       log.info("notification {} ({}) delivered to channel {}", n.key(), n.kind(), c.name());
       delivered.add(c.name());
-      planned.add("sent " + n.kind() + " " + title + " to " + c.describe());
+      planned.add("sent " + n.kind() + " " + quoted(message) + " to " + c.describe());
     }
     if (!failures.isEmpty()) {
       throw failure(n, delivered, failures);
     }
     return new NotifyResult(delivered, skipped, planned);
+  }
+
+  /** The message as this channel words it: its templates, else its kind's, else the standard. */
+  private Message message(Channel c, Notification n, Message standard) {
+    return TemplatedMessages.forChannel(settings.get(c.name()).kindTemplates(),
+        c instanceof StatuspageChannel ? StatuspageChannel.DEFAULTS : Map.of(), n, standard);
+  }
+
+  private static String quoted(Message m) {
+    return "\"" + m.title() + "\"";
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.runbook.activities.notify;
 
+import dev.runbook.workflows.activities.NotificationKind;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,6 +22,9 @@ import java.util.regex.Pattern;
  *     team: [ops, local]
  *     approvers: {channels: [ops], byTarget: {engineering-lead: [leads]}}
  * </pre>
+ *
+ * <p>A channel limited by {@code kinds} gets only those kinds, whichever route names it; routing
+ * by audience says who hears, {@code kinds} says what a destination is for.
  */
 public record NotifySettings(Map<String, ChannelSettings> channels, Routing routing) {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
@@ -49,8 +53,8 @@ public record NotifySettings(Map<String, ChannelSettings> channels, Routing rout
             + " '_' only: rename it");
       }
       if (channel == null) {
-        problems.add(path + ".channels." + name + ": empty: set at least its kind (slack,"
-            + " webhook, email or console)");
+        problems.add(path + ".channels." + name + ": empty: set at least its kind ("
+            + ChannelSettings.KINDS + ")");
       } else {
         problems.addAll(channel.problems(path + ".channels." + name));
       }
@@ -60,6 +64,15 @@ public record NotifySettings(Map<String, ChannelSettings> channels, Routing rout
           + " goes to, e.g. team: [" + String.join(", ", channels.keySet()) + "]");
     } else {
       problems.addAll(routing.problems(path + ".routing", channels.keySet()));
+      if (routing.team() != null && !routing.team().channels().isEmpty()) {
+        List<NotificationKind> unreached = ChannelChecks.unreached(
+            routing.team().channels().stream().map(channels::get).toList());
+        if (!unreached.isEmpty()) {
+          problems.add(path + ".routing.team: every channel in it is limited by kinds, so "
+              + String.join(", ", unreached.stream().map(Enum::name).toList())
+              + " would reach nobody: add a channel without kinds to routing.team");
+        }
+      }
     }
     return problems;
   }

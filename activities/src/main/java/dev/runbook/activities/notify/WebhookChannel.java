@@ -8,18 +8,24 @@ import dev.runbook.activities.Secret;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A generic JSON webhook: every field of the notification plus the rendered title and text, with
- * an {@code Idempotency-Key} header so the receiver can drop a repeat, and an optional bearer
- * token.
+ * A generic JSON webhook: every field of the notification plus the rendered title and text, or the
+ * configured {@code body} filled in, with an {@code Idempotency-Key} header so the receiver can
+ * drop a repeat, an optional bearer token and any extra {@code headers}. Header values may be
+ * secrets: they are scrubbed from every failure text like the token.
  */
 final class WebhookChannel implements Channel {
   private final String name;
   private final Secret url;
   private final Secret token;
+  private final String body;
+  private final Map<String, Secret> headers;
+  private final List<Secret> secrets;
   private final Duration timeout;
   private final JsonPost http;
   private final ObjectMapper json;
@@ -28,6 +34,13 @@ final class WebhookChannel implements Channel {
     this.name = name;
     this.url = settings.url();
     this.token = settings.token() == null || settings.token().isEmpty() ? null : settings.token();
+    this.body = settings.body();
+    this.headers = settings.headers();
+    List<Secret> all = new ArrayList<>(headers.values());
+    if (token != null) {
+      all.add(token);
+    }
+    this.secrets = List.copyOf(all);
     this.timeout = settings.effectiveTimeout();
     this.http = http;
     this.json = json;
@@ -69,25 +82,36 @@ final class WebhookChannel implements Channel {
     return doc;
   }
 
-  @Override
-  public void deliver(Message message, Notification notification) {
-    String body;
+  /** The configured body filled in from the notification and the message, or the document. */
+  String payload(Message message, Notification n) {
+    if (body != null) {
+      Map<String, String> values = Placeholders.values(n);
+      values.put("title", message.title());
+      values.put("text", message.text());
+      return Placeholders.fillJson(body, values);
+    }
     try {
-      body = json.writeValueAsString(document(message, notification));
+      return json.writeValueAsString(document(message, n));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("webhook document is not serializable", e);
     }
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Idempotency-Key", notification.key());
+  }
+
+  @Override
+  public void deliver(Message message, Notification notification) {
+    Map<String, String> sent = new LinkedHashMap<>();
+    headers.forEach((header, value) -> sent.put(header, value.reveal()));
+    sent.put("Idempotency-Key", notification.key());
     if (token != null) {
-      headers.put("Authorization", "Bearer " + token.reveal());
+      sent.put("Authorization", "Bearer " + token.reveal());
     }
-    JsonPost.Response r = http.post(name, url, headers, body, timeout, token);
+    JsonPost.Response r = http.send(
+        name, "POST", url, sent, payload(message, notification), timeout, secrets);
     if (r.ok()) {
       return;
     }
     int s = r.status();
-    String answer = "the receiver answered " + s + JsonPost.snippet(r.body(), url, token);
+    String answer = "the receiver answered " + s + JsonPost.snippet(r.body(), url, secrets);
     String prefix = "channel '" + name + "' (webhook): ";
     // 409 and 425: the receiver is still working on the same Idempotency-Key.
     if (s == 408 || s == 409 || s == 425 || s == 429 || s >= 500) {
@@ -96,7 +120,8 @@ final class WebhookChannel implements Channel {
     }
     if (s == 401 || s == 403) {
       throw new DeliveryFailure(FailureType.BAD_CREDENTIALS, prefix + answer
-          + ": the receiver refused the credentials; check notify.channels." + name + ".token");
+          + ": the receiver refused the credentials; check notify.channels." + name + ".token"
+          + (headers.isEmpty() ? "" : " and .headers"));
     }
     if (s == 404 || s == 410) {
       throw new DeliveryFailure(FailureType.INVALID_INPUT, prefix + answer

@@ -76,7 +76,7 @@ class NotifySettingsTest {
             null, null, null, null, null)),
         team("ops"));
     assertThat(s.problems("notify")).containsExactly(
-        "notify.channels.ops.kind: unknown kind 'slak': use slack, webhook, email or console");
+        "notify.channels.ops.kind: unknown kind 'slak': use slack, webhook, email, console or statuspage");
   }
 
   @Test
