@@ -11,4 +11,3 @@ create table statuspage_incidents (
     resolved_at     timestamptz,
     primary key (channel, workflow_id)
 );
-create unique index statuspage_incidents_incident on statuspage_incidents (channel, incident_id);

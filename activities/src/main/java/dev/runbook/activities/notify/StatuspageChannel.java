@@ -109,14 +109,21 @@ final class StatuspageChannel implements Channel {
       return;
     }
     String run = MessageTemplates.blank(n.workflowId()) ? n.key() : n.workflowId();
-    Optional<StatuspageIncidents.Opened> opened = incidents.find(name, run);
-    if (opened.isPresent() && (opened.get().resolved()
-        || (opened.get().incidentId() != null && opened.get().createdByKey().equals(n.key())))) {
+    StatuspageIncidents.Opened opened = incidents.find(name, run).orElse(null);
+    if (opened != null && opened.resolved()) {
       return;
     }
-    String id = opened.map(StatuspageIncidents.Opened::incidentId)
-        .or(() -> opened.flatMap(this::lostCreate))
-        .orElse(null);
+    String id = opened == null ? null : opened.incidentId();
+    if (opened != null && id == null) {
+      id = lostCreate(opened).orElse(null);
+      if (id != null) {
+        incidents.created(name, run, id);
+      }
+    }
+    if (id != null && opened.createdByKey().equals(n.key())) {
+      // This very message opened the incident; its retry has nothing more to say.
+      return;
+    }
     if (id == null) {
       incidents.creating(name, run, message.title(), n.key());
       JsonNode answer = call("POST", "/incidents", incident(message, n, true));
@@ -126,10 +133,10 @@ final class StatuspageChannel implements Channel {
             + " incident's create has no id: check that notify.channels." + name
             + ".url is the Statuspage API (" + ChannelSettings.STATUSPAGE_API + ")");
       }
+      incidents.created(name, run, id);
     } else {
       call("PATCH", "/incidents/" + id, incident(message, n, false));
     }
-    incidents.created(name, run, id);
     if (n.kind() == NotificationKind.RESOLVED) {
       incidents.resolved(name, run);
     }
