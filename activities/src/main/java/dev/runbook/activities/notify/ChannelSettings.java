@@ -199,7 +199,7 @@ public record ChannelSettings(
         requireUrl(path, "the Slack incoming webhook URL (https://hooks.slack.com/services/...)",
             problems);
         unused(path, k, problems, "token", "host", "port", "from", "to", "user", "password",
-            "startTls");
+            "startTls", "body", "headers", "pageId", "apiKey", "components");
       }
       case WEBHOOK -> {
         requireUrl(path, "the URL that receives the JSON document", problems);

@@ -25,13 +25,13 @@ public final class InMemoryStatuspageIncidents implements StatuspageIncidents {
 
   @Override
   public void created(String channel, String workflowId, String incidentId) {
-    opened.computeIfPresent(id(channel, workflowId),
-        (k, o) -> new Opened(o.name(), o.createdByKey(), o.createSentAt(), incidentId, o.resolved()));
+    opened.computeIfPresent(id(channel, workflowId), (k, o) ->
+        new Opened(o.name(), o.createdByKey(), o.createSentAt(), incidentId, o.resolved()));
   }
 
   @Override
   public void resolved(String channel, String workflowId) {
-    opened.computeIfPresent(id(channel, workflowId),
-        (k, o) -> new Opened(o.name(), o.createdByKey(), o.createSentAt(), o.incidentId(), true));
+    opened.computeIfPresent(id(channel, workflowId), (k, o) ->
+        new Opened(o.name(), o.createdByKey(), o.createSentAt(), o.incidentId(), true));
   }
 }

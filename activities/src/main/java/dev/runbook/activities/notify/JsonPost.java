@@ -46,13 +46,6 @@ final class JsonPost {
         .build();
   }
 
-  Response post(
-      String channel, Secret url, Map<String, String> headers, String json, Duration timeout,
-      Secret token) {
-    return send(channel, "POST", url, headers, json, timeout,
-        token == null ? List.of() : List.of(token));
-  }
-
   /**
    * Sends one request ({@code json} null for none) and returns the answer, whatever its status.
    *
@@ -105,10 +98,6 @@ final class JsonPost {
   }
 
   /** The first line of a peer's answer, short and scrubbed, for an error message. */
-  static String snippet(String body, Secret url, Secret token) {
-    return snippet(body, url, token == null ? List.of() : List.of(token));
-  }
-
   static String snippet(String body, Secret url, List<Secret> secrets) {
     if (body == null || body.isBlank()) {
       return "";

@@ -27,7 +27,7 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
 
   private final Routing routing;
   private final Map<String, Channel> channels;
-  private final Map<String, ChannelSettings> settings;
+  private final Map<String, ChannelSettings> configured;
   private final DeliveryLog deliveries;
 
   /** Sends for real; the console channel prints on standard output. */
@@ -54,7 +54,7 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
           "notify settings are not valid:\n  " + String.join("\n  ", problems));
     }
     this.routing = settings.routing();
-    this.settings = settings.channels();
+    this.configured = settings.channels();
     this.deliveries = deliveries;
     JsonPost post = new JsonPost(http);
     ObjectMapper json = new ObjectMapper();
@@ -75,7 +75,7 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
    * without the channels limited to other kinds of message.
    */
   private List<String> names(Notification n) {
-    return named(n).stream().filter(c -> settings.get(c).accepts(n.kind())).toList();
+    return named(n).stream().filter(c -> configured.get(c).accepts(n.kind())).toList();
   }
 
   private List<String> named(Notification n) {
@@ -149,7 +149,7 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
 
   /** The message as this channel words it: its templates, else its kind's, else the standard. */
   private Message message(Channel c, Notification n, Message standard) {
-    return TemplatedMessages.forChannel(settings.get(c.name()).kindTemplates(),
+    return TemplatedMessages.forChannel(configured.get(c.name()).kindTemplates(),
         c instanceof StatuspageChannel ? StatuspageChannel.DEFAULTS : Map.of(), n, standard);
   }
 

@@ -7,6 +7,7 @@ import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,12 +50,12 @@ final class SlackChannel implements Channel {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Slack payload is not serializable", e);
     }
-    JsonPost.Response r = http.post(name, url, Map.of(), body, timeout, null);
+    JsonPost.Response r = http.send(name, "POST", url, Map.of(), body, timeout, List.of());
     if (r.ok()) {
       return;
     }
     int s = r.status();
-    String answer = "Slack answered " + s + JsonPost.snippet(r.body(), url, null);
+    String answer = "Slack answered " + s + JsonPost.snippet(r.body(), url, List.of());
     String prefix = "channel '" + name + "' (slack): ";
     if (s == 408 || s == 429 || s >= 500) {
       throw new DeliveryFailure(FailureType.UNAVAILABLE,

@@ -144,7 +144,7 @@ final class StatuspageChannel implements Channel {
 
   /**
    * The incident an earlier create opened when its answer never came: an unresolved incident with
-   * the recorded name, created after that create was sent, that no other run has.
+   * the recorded name, created after that create was sent.
    */
   private Optional<String> lostCreate(StatuspageIncidents.Opened o) {
     JsonNode unresolved = call("GET", "/incidents/unresolved", null);

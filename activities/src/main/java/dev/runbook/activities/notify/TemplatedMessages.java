@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The message one channel gets: its own template for the notification's kind when it has one
- * (else the channel kind's defaults, e.g. a status page's public wording), else the standard
- * message every channel shares. A part a template leaves out keeps the standard text.
+ * The message one channel gets: its own template for the notification's kind when it has one,
+ * else the defaults of its kind of channel (a status page's public wording), else the standard
+ * message every channel shares. A part the channel's template leaves out comes from those
+ * defaults, else from the standard message.
  */
 final class TemplatedMessages {
   private TemplatedMessages() {}
@@ -17,11 +18,17 @@ final class TemplatedMessages {
   static Message forChannel(
       Map<NotificationKind, KindTemplate> own, Map<NotificationKind, KindTemplate> defaults,
       Notification n, Message standard) {
-    KindTemplate t = own.get(n.kind());
-    if (t == null) {
-      t = defaults.get(n.kind());
+    KindTemplate mine = own.get(n.kind());
+    KindTemplate fallback = defaults.get(n.kind());
+    if (mine == null && fallback == null) {
+      return standard;
     }
-    return t == null ? standard : render(t, n, standard);
+    if (mine == null || fallback == null) {
+      return render(mine == null ? fallback : mine, n, standard);
+    }
+    return render(new KindTemplate(
+        KindTemplate.blank(mine.title()) ? fallback.title() : mine.title(),
+        KindTemplate.blank(mine.body()) ? fallback.body() : mine.body()), n, standard);
   }
 
   static Message render(KindTemplate t, Notification n, Message standard) {

@@ -5,6 +5,7 @@ import static dev.runbook.activities.notify.Samples.started;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.runbook.activities.Secret;
 import dev.runbook.workflows.activities.Audience;
 import dev.runbook.workflows.activities.NotificationKind;
@@ -127,7 +128,7 @@ class MessageShapingTest {
         "notify.channels.ops.templates.FAILED: empty: set title, body or both, or remove it to"
             + " keep the default texts",
         "notify.routing.team: every channel in it is limited by kinds, so ARMED, DISARMED,"
-            + " APPROVAL_REQUESTED, ESCALATED, APPROVED, REJECTED, NEEDS_DECISION, REPORT,"
+            + " APPROVAL_REQUESTED, ESCALATED, APPROVED, REJECTED, NEEDS_DECISION, RESOLVED, REPORT,"
             + " REGRESSION, RECOVERED, COMPENSATED, TIMED_OUT, ABORTED, CANCELLED, REFUSED,"
             + " FAILED, DRILL_REPORT would reach nobody: add a channel without kinds to"
             + " routing.team");
@@ -139,7 +140,8 @@ class MessageShapingTest {
         {"kind": "console", "kinds": ["STARTED", "RESOLVED"],
          "templates": {"RESOLVED": {"title": "Resolved: {services}"}}}
         """;
-    ChannelSettings c = new ObjectMapper().readValue(json, ChannelSettings.class);
+    ChannelSettings c = new ObjectMapper().registerModule(new JavaTimeModule())
+        .readValue(json, ChannelSettings.class);
     assertThat(c.problems("notify.channels.ops")).isEmpty();
     assertThat(c.accepts(NotificationKind.RESOLVED)).isTrue();
     assertThat(c.accepts(NotificationKind.FAILED)).isFalse();

@@ -8,7 +8,7 @@ import io.temporal.activity.ActivityInterface;
 import java.time.Duration;
 import java.util.List;
 
-/** Slack, JSON webhook, email, console. */
+/** Slack, JSON webhook, email, console, status page. */
 @ActivityInterface(namePrefix = "Notify")
 public interface NotifyActivities {
   /**
