@@ -41,6 +41,13 @@ public record NotifySettings(Map<String, ChannelSettings> channels, Routing rout
         new Routing(Routing.Route.of(List.of(ChannelSettings.CONSOLE)), null, null));
   }
 
+  /** The channels among {@code names} that are limited to other kinds of message than this. */
+  public List<String> limitedAgainst(NotificationKind kind, List<String> names) {
+    return names.stream()
+        .filter(n -> channels.get(n) != null && !channels.get(n).accepts(kind))
+        .toList();
+  }
+
   public List<String> problems(String path) {
     List<String> problems = new ArrayList<>();
     if (channels.isEmpty()) {

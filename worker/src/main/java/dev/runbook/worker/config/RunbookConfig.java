@@ -8,6 +8,7 @@ import dev.runbook.activities.service.TargetKind;
 import dev.runbook.starter.api.ApiSettings;
 import dev.runbook.activities.drill.BreakSpec;
 import dev.runbook.starter.client.DrillDefaults;
+import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.model.DrillRequest;
 import dev.runbook.workflows.model.DrillSchedule;
 import dev.runbook.workflows.policy.PolicySnapshot;
@@ -171,6 +172,13 @@ public record RunbookConfig(
     p.addAll(DrillSettings.problemsOf(drills, services, environments,
         people.stream().map(PersonSettings::name).collect(java.util.stream.Collectors.toSet()), slas,
         notifications.channels() == null ? Set.of() : notifications.channels().keySet()));
+    drills.forEach((name, d) -> {
+      if (d != null && d.tell() != null) {
+        notifications.limitedAgainst(NotificationKind.DRILL_REPORT, d.tell()).forEach(c -> p.add(
+            "drills." + name + ".notify: '" + c + "' is limited by notify.channels." + c
+                + ".kinds, which leaves out DRILL_REPORT: add it there or name another channel"));
+      }
+    });
     // people and environments are checked above, where they are written; the rest of the API here
     apiSettings().problems("api").stream()
         .filter(m -> !m.startsWith("api.people") && !m.startsWith("api.environments"))

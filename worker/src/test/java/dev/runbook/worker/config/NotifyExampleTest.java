@@ -65,4 +65,14 @@ class NotifyExampleTest {
           assertThat(e.getMessage()).doesNotContain("sp-key-0a1b2c3d", "bot-key-9f8e7d6c");
         });
   }
+
+  @Test
+  void aDrillNamingAChannelThatDoesNotTakeItsReportIsRefused() throws Exception {
+    String yaml = uncommented().replace("notify: [incidents]", "notify: [status]");
+    assertThatThrownBy(() -> ConfigLoader.parse(yaml, "runbook.yaml", ENV::get))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).anyMatch(p ->
+            p.matches("drills\\.[a-z-]+\\.notify: 'status' is limited by"
+                + " notify\\.channels\\.status\\.kinds, which leaves out DRILL_REPORT: add it"
+                + " there or name another channel")));
+  }
 }
