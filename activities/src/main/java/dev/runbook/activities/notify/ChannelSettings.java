@@ -130,24 +130,26 @@ public record ChannelSettings(
   }
 
   public ChannelSettings withTimeout(Duration timeout) {
-    return new ChannelSettings(kind, url, token, host, port, from, to, user, password, startTls,
-        timeout, kinds, templates, body, headers, pageId, apiKey, components);
+    return with(timeout, kinds, templates, body, headers);
   }
 
   /** The same channel limited to these kinds of message. */
   public ChannelSettings onlyFor(List<String> kinds) {
-    return new ChannelSettings(kind, url, token, host, port, from, to, user, password, startTls,
-        timeout, kinds, templates, body, headers, pageId, apiKey, components);
+    return with(timeout, kinds, templates, body, headers);
   }
 
   /** The same channel with its own wording per kind of message. */
   public ChannelSettings withTemplates(Map<String, KindTemplate> templates) {
-    return new ChannelSettings(kind, url, token, host, port, from, to, user, password, startTls,
-        timeout, kinds, templates, body, headers, pageId, apiKey, components);
+    return with(timeout, kinds, templates, body, headers);
   }
 
   /** The same webhook with a body template and extra headers. */
   public ChannelSettings withBody(String body, Map<String, Secret> headers) {
+    return with(timeout, kinds, templates, body, headers);
+  }
+
+  private ChannelSettings with(Duration timeout, List<String> kinds,
+      Map<String, KindTemplate> templates, String body, Map<String, Secret> headers) {
     return new ChannelSettings(kind, url, token, host, port, from, to, user, password, startTls,
         timeout, kinds, templates, body, headers, pageId, apiKey, components);
   }
