@@ -9,6 +9,8 @@ import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
 import dev.runbook.workflows.model.Severity;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -143,13 +145,23 @@ final class StatuspageChannel implements Channel {
   }
 
   /**
-   * The incident an earlier create opened when its answer never came: an unresolved incident with
-   * the recorded name, created after that create was sent.
+   * The incident an earlier create opened when its answer never came: an incident with the
+   * recorded name, created after that create was sent. Unresolved ones are looked at first; a
+   * create that was itself the resolve (a run's first message on this page) made a resolved
+   * incident, found by a search of the page's incidents by name.
    */
   private Optional<String> lostCreate(StatuspageIncidents.Opened o) {
-    JsonNode unresolved = call("GET", "/incidents/unresolved", null);
+    Optional<String> open = sentBy(o, call("GET", "/incidents/unresolved", null));
+    if (open.isPresent()) {
+      return open;
+    }
+    String q = URLEncoder.encode(o.name(), StandardCharsets.UTF_8);
+    return sentBy(o, call("GET", "/incidents?q=" + q + "&limit=100", null));
+  }
+
+  private Optional<String> sentBy(StatuspageIncidents.Opened o, JsonNode found) {
     Instant since = o.createSentAt().minus(CLOCK_SKEW);
-    for (JsonNode incident : unresolved) {
+    for (JsonNode incident : found) {
       String id = incident.path("id").asText("");
       if (!id.isEmpty() && o.name().equals(incident.path("name").asText())
           && createdAt(incident).map(t -> !t.isBefore(since)).orElse(true)) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -103,6 +104,8 @@ final class FakeStatuspage implements AutoCloseable {
       answer(exchange, 201, created.toString());
     } else if (method.equals("GET") && path.equals(incidents + "/unresolved")) {
       answer(exchange, 200, unresolved().toString());
+    } else if (method.equals("GET") && path.equals(incidents)) {
+      answer(exchange, 200, named(exchange.getRequestURI().getQuery()).toString());
     } else if (method.equals("PATCH") && one.matches() && !one.group(1).equals("unresolved")) {
       ObjectNode updated = update(one.group(1), json.readTree(body).path("incident"));
       answer(exchange, updated == null ? 404 : 200,
@@ -140,6 +143,22 @@ final class FakeStatuspage implements AutoCloseable {
     ArrayNode list = json.createArrayNode();
     incidents.values().stream()
         .filter(i -> !i.path("status").asText().equals("resolved"))
+        .forEach(list::add);
+    return list;
+  }
+
+  /** The API's search: every incident whose name contains {@code q} (all without one). */
+  private synchronized ArrayNode named(String query) {
+    String q = "";
+    for (String part : query == null ? new String[0] : query.split("&")) {
+      if (part.startsWith("q=")) {
+        q = URLDecoder.decode(part.substring(2), StandardCharsets.UTF_8);
+      }
+    }
+    String wanted = q;
+    ArrayNode list = json.createArrayNode();
+    incidents.values().stream()
+        .filter(i -> i.path("name").asText().contains(wanted))
         .forEach(list::add);
     return list;
   }

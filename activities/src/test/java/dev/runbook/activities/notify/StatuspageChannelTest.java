@@ -173,6 +173,26 @@ class StatuspageChannelTest {
   }
 
   @Test
+  void aLostAnswerToAResolveThatOpenedTheIncidentIsFoundAmongResolvedIncidents() {
+    // The page hears of a run only at its end (STARTED went elsewhere): the create is the
+    // resolve, and a resolved incident is not in the unresolved list a lost create is looked for in.
+    ChannelSettings impatient = status(KEY).withTimeout(Duration.ofMillis(300));
+    page.answerCreatesAfter(1500);
+    assertThatThrownBy(() -> notifier(impatient, new JdbcDeliveryLog(db)).send(resolved()))
+        .isInstanceOf(ApplicationFailure.class);
+    assertThat(page.incidents()).hasSize(1);
+
+    page.answerCreatesAfter(0);
+    NotifyResult retried = notifier(impatient, new JdbcDeliveryLog(db)).send(resolved());
+
+    assertThat(retried.deliveredTo()).containsExactly("status");
+    assertThat(page.calls()).extracting(c -> c.method() + " " + c.path()).containsExactly(
+        "POST " + INCIDENTS, "GET " + INCIDENTS + "/unresolved", "GET " + INCIDENTS);
+    assertThat(page.incidents()).singleElement()
+        .satisfies(i -> assertThat(i.path("status").asText()).isEqualTo("resolved"));
+  }
+
+  @Test
   void aRefusedApiKeyIsBadCredentialsNamingTheSettingNotTheKey() {
     String wrong = "sp-wrong-key-5d8e1b";
     assertThatThrownBy(() -> notifier(status(wrong), new JdbcDeliveryLog(db))
