@@ -19,7 +19,6 @@ import dev.runbook.workflows.testing.FakeWorld;
 import dev.runbook.workflows.testing.Runs;
 import dev.runbook.workflows.testing.WorkflowTest;
 import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import java.time.Duration;
@@ -258,7 +257,7 @@ class DrillBreaksAndControlTest extends WorkflowTest {
     // dave has no approver role: his drill vote is refused and the runbook waits for a person.
     DrillRequest request = drill(DrillBreak.VERSION, "v3-bad", DrillDetection.HEALTH_CHECK, null, "dave");
     WorkflowStub stub = Runs.drill(client, queue, request);
-    WorkflowStub rollback = started("rollback-api");
+    WorkflowStub rollback = Runs.awaitStarted(testEnv, client, "rollback-api");
     Runs.awaitPhase(testEnv, rollback, Phase.AWAITING_APPROVAL);
     testEnv.sleep(DrillWorkflowImpl.APPROVER_AFTER.plusSeconds(2));
 
@@ -273,16 +272,4 @@ class DrillBreaksAndControlTest extends WorkflowTest {
     assertThat(r.restored()).isTrue();
   }
 
-  private WorkflowStub started(String workflowId) {
-    for (int i = 0; i < 60; i++) {
-      try {
-        WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
-        Runs.status(stub);
-        return stub;
-      } catch (WorkflowNotFoundException | WorkflowServiceException e) {
-        testEnv.sleep(Duration.ofSeconds(1));
-      }
-    }
-    throw new AssertionError(workflowId + " never started");
-  }
 }

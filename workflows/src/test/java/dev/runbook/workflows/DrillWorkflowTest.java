@@ -23,8 +23,6 @@ import dev.runbook.workflows.testing.FakeWorld;
 import dev.runbook.workflows.testing.Runs;
 import dev.runbook.workflows.testing.WorkflowTest;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
@@ -50,19 +48,6 @@ class DrillWorkflowTest extends WorkflowTest {
     return stub.getResult(DrillReport.class);
   }
 
-  /** The run the drill started as its child, once it has started. */
-  private WorkflowStub started(String workflowId) {
-    for (int i = 0; i < 60; i++) {
-      try {
-        WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
-        Runs.status(stub);
-        return stub;
-      } catch (WorkflowNotFoundException | WorkflowServiceException e) {
-        testEnv.sleep(Duration.ofSeconds(1));
-      }
-    }
-    throw new AssertionError(workflowId + " never started");
-  }
 
   @Test
   void aDrillBreaksTheServiceSeesItFailItsHealthCheckRollsBackWithinTheSlaAndRestoresIt() {
@@ -223,7 +208,7 @@ class DrillWorkflowTest extends WorkflowTest {
     // dave develops: the runbook refuses his vote and waits for an engineering lead, as a real run.
     DrillRequest request = drill("v3-bad", DrillDetection.HEALTH_CHECK, Duration.ofMinutes(10), "dave");
     WorkflowStub stub = Runs.drill(client, queue, request);
-    WorkflowStub rollback = started("rollback-api");
+    WorkflowStub rollback = Runs.awaitStarted(testEnv, client, "rollback-api");
     Runs.awaitPhase(testEnv, rollback, Phase.AWAITING_APPROVAL);
     testEnv.sleep(DrillWorkflowImpl.APPROVER_AFTER.plusSeconds(5));
     assertThat(Runs.status(rollback).phase()).isEqualTo(Phase.AWAITING_APPROVAL);
@@ -318,7 +303,7 @@ class DrillWorkflowTest extends WorkflowTest {
   void aRollbackAPersonRejectsIsReportedAsFailedAndTheTargetIsStillRestored() {
     DrillRequest request = drill("v3-bad", DrillDetection.HEALTH_CHECK, Duration.ofMinutes(10), "dave");
     WorkflowStub stub = Runs.drill(client, queue, request);
-    WorkflowStub rollback = started("rollback-api");
+    WorkflowStub rollback = Runs.awaitStarted(testEnv, client, "rollback-api");
     Runs.awaitPhase(testEnv, rollback, Phase.AWAITING_APPROVAL);
     Runs.reject(rollback, "bob", "not during the release freeze");
     DrillReport r = stub.getResult(DrillReport.class);

@@ -256,6 +256,20 @@ public final class Runs {
     return fail("the run never reached " + phase.label() + "; last: " + (s == null ? null : s.phase()));
   }
 
+  /** The run {@code workflowId} once another workflow (a drill) has started it, waiting in test time. */
+  public static WorkflowStub awaitStarted(TestWorkflowEnvironment env, WorkflowClient client, String workflowId) {
+    for (int i = 0; i < 60; i++) {
+      try {
+        WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+        status(stub);
+        return stub;
+      } catch (io.temporal.client.WorkflowNotFoundException | io.temporal.client.WorkflowServiceException e) {
+        env.sleep(java.time.Duration.ofSeconds(1));
+      }
+    }
+    throw new AssertionError(workflowId + " never started");
+  }
+
   public static Receipt approve(WorkflowStub stub, String person) {
     return stub.update(RunbookControl.APPROVE, Receipt.class, new Vote(person, "looks right"));
   }
