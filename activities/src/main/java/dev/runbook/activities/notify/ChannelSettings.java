@@ -154,13 +154,26 @@ public record ChannelSettings(
         timeout, kinds, templates, body, headers, pageId, apiKey, components);
   }
 
-  /** Whether the channel gets this kind of message: every kind unless {@code kinds} limits it. */
+  /**
+   * What a status page is told when its {@code kinds} are not written: that a rollback started and
+   * that it is resolved. The page is public; approvals, decisions and reminders are not for it.
+   */
+  static final Set<NotificationKind> STATUSPAGE_KINDS =
+      Collections.unmodifiableSet(EnumSet.of(NotificationKind.STARTED, NotificationKind.RESOLVED));
+
+  /**
+   * Whether the channel gets this kind of message: every kind unless {@code kinds} limits it; a
+   * status page without {@code kinds} only {@link #STATUSPAGE_KINDS}.
+   */
   boolean accepts(NotificationKind k) {
-    return kinds.isEmpty() || acceptedKinds().contains(k);
+    return (kinds.isEmpty() && !STATUSPAGE.equals(kind)) || acceptedKinds().contains(k);
   }
 
   /** The kinds named in {@code kinds} that exist; names were checked at load. */
   Set<NotificationKind> acceptedKinds() {
+    if (kinds.isEmpty() && STATUSPAGE.equals(kind)) {
+      return STATUSPAGE_KINDS;
+    }
     Set<NotificationKind> out = EnumSet.noneOf(NotificationKind.class);
     kinds.forEach(k -> ChannelChecks.kind(k).ifPresent(out::add));
     return out;

@@ -17,13 +17,13 @@ public final class JdbcStatuspageIncidents implements StatuspageIncidents {
   }
 
   @Override
-  public Optional<Opened> find(String channel, String workflowId) {
+  public Optional<Opened> find(String channel, String run) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement("select incident_name, created_by_key,"
             + " create_sent_at, incident_id, resolved_at is not null from statuspage_incidents"
-            + " where channel = ? and workflow_id = ?")) {
+            + " where channel = ? and run = ?")) {
       s.setString(1, channel);
-      s.setString(2, workflowId);
+      s.setString(2, run);
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
@@ -37,22 +37,22 @@ public final class JdbcStatuspageIncidents implements StatuspageIncidents {
   }
 
   @Override
-  public void creating(String channel, String workflowId, String name, String key) {
-    update("insert into statuspage_incidents (channel, workflow_id, incident_name,"
-        + " created_by_key) values (?, ?, ?, ?) on conflict do nothing", channel, workflowId, name,
+  public void creating(String channel, String run, String name, String key) {
+    update("insert into statuspage_incidents (channel, run, incident_name,"
+        + " created_by_key) values (?, ?, ?, ?) on conflict do nothing", channel, run, name,
         key);
   }
 
   @Override
-  public void created(String channel, String workflowId, String incidentId) {
-    update("update statuspage_incidents set incident_id = ? where channel = ? and workflow_id = ?",
-        incidentId, channel, workflowId);
+  public void created(String channel, String run, String incidentId) {
+    update("update statuspage_incidents set incident_id = ? where channel = ? and run = ?",
+        incidentId, channel, run);
   }
 
   @Override
-  public void resolved(String channel, String workflowId) {
+  public void resolved(String channel, String run) {
     update("update statuspage_incidents set resolved_at = coalesce(resolved_at, now())"
-        + " where channel = ? and workflow_id = ?", channel, workflowId);
+        + " where channel = ? and run = ?", channel, run);
   }
 
   private void update(String sql, String... values) {

@@ -110,7 +110,7 @@ final class StatuspageChannel implements Channel {
       log.info("channel {}: {} is a drill's; the public status page is not told", name, n.key());
       return;
     }
-    String run = MessageTemplates.blank(n.workflowId()) ? n.key() : n.workflowId();
+    String run = StatuspageIncidents.run(n);
     StatuspageIncidents.Opened opened = incidents.find(name, run).orElse(null);
     if (opened != null && opened.resolved()) {
       return;

@@ -30,13 +30,13 @@ import java.util.regex.Pattern;
  * incidents of one page, with the OAuth API key checked on every call. It keeps the incidents, so
  * a test sees what the page would show, and every call, so a test sees what was asked.
  */
-final class FakeStatuspage implements AutoCloseable {
-  static final String PAGE = "kctbh9vrtdwd";
+public final class FakeStatuspage implements AutoCloseable {
+  public static final String PAGE = "kctbh9vrtdwd";
   private static final Pattern INCIDENT = Pattern.compile("/v1/pages/" + PAGE + "/incidents/([a-z0-9]+)");
 
   /** One call as it arrived: its method, path, Authorization header and JSON body (or null). */
-  record Call(String method, String path, String authorization, JsonNode body) {
-    JsonNode incident() {
+  public record Call(String method, String path, String authorization, JsonNode body) {
+    public JsonNode incident() {
       return body.path("incident");
     }
   }
@@ -49,7 +49,7 @@ final class FakeStatuspage implements AutoCloseable {
   private final Map<String, ObjectNode> incidents = new LinkedHashMap<>();
   private volatile long createAnswerDelayMillis;
 
-  FakeStatuspage(String apiKey) {
+  public FakeStatuspage(String apiKey) {
     this.apiKey = apiKey;
     try {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -62,25 +62,25 @@ final class FakeStatuspage implements AutoCloseable {
   }
 
   /** The API's base URL, as {@code notify.channels.<name>.url} takes it. */
-  Secret url() {
+  public Secret url() {
     return Secret.of("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
   }
 
   /** The next creates are made, then answered only after this long: the answer gets lost. */
-  void answerCreatesAfter(long millis) {
+  public void answerCreatesAfter(long millis) {
     createAnswerDelayMillis = millis;
   }
 
-  List<Call> calls() {
+  public List<Call> calls() {
     return new ArrayList<>(calls);
   }
 
   /** The calls that change the page: creates and updates, without the lookups. */
-  List<Call> changes() {
+  public List<Call> changes() {
     return calls.stream().filter(c -> !c.method().equals("GET")).toList();
   }
 
-  synchronized List<ObjectNode> incidents() {
+  public synchronized List<ObjectNode> incidents() {
     return List.copyOf(incidents.values());
   }
 

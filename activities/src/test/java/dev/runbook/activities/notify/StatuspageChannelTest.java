@@ -75,18 +75,18 @@ class StatuspageChannelTest {
   }
 
   private static Notification resolved() {
-    return notification(NotificationKind.RESOLVED, "rollback-api/resolved", "api 1.4.0 -> 1.3.2",
+    return notification(NotificationKind.RESOLVED, "rollback-api/run-1/resolved", "api 1.4.0 -> 1.3.2",
         Duration.ofMinutes(12));
   }
 
   @Test
   void oneRunOpensOneIncidentAndResolvesItWhileOtherKindsStayOffThePage() throws Exception {
-    notifier().send(started("rollback-api/started"));
+    notifier().send(started("rollback-api/run-1/started"));
     NotifyResult asked = notifier().send(Samples.to(
-        notification(NotificationKind.APPROVAL_REQUESTED, "rollback-api/approval", null, null),
+        notification(NotificationKind.APPROVAL_REQUESTED, "rollback-api/run-1/approval", null, null),
         Audience.APPROVERS, "engineering-lead"));
     NotifyResult approved = notifier().send(
-        notification(NotificationKind.APPROVED, "rollback-api/approved", "bob approved", null));
+        notification(NotificationKind.APPROVED, "rollback-api/run-1/approved", "bob approved", null));
     // Resolved by a worker started afresh: the incident's ID comes from the database.
     NotifyResult done = notifier().send(resolved());
 
@@ -123,11 +123,11 @@ class StatuspageChannelTest {
     assertThat(console.toString(StandardCharsets.UTF_8))
         .contains("Approval needed", "Approved: rollback of api goes on");
     try (Connection c = db.getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select channel, workflow_id, incident_id,"
+        ResultSet rs = s.executeQuery("select channel, run, incident_id,"
             + " resolved_at is not null from statuspage_incidents")) {
       assertThat(rs.next()).isTrue();
       assertThat(List.of(rs.getString(1), rs.getString(2), rs.getString(3)))
-          .containsExactly("status", Samples.RUN, "inc1");
+          .containsExactly("status", Samples.RUN + "/run-1", "inc1");
       assertThat(rs.getBoolean(4)).isTrue();
       assertThat(rs.next()).isFalse();
     }
@@ -135,11 +135,11 @@ class StatuspageChannelTest {
 
   @Test
   void aMessageSentAgainAfterItsDeliveryRecordWasLostChangesNothingOnThePage() {
-    notifier().send(started("rollback-api/started"));
+    notifier().send(started("rollback-api/run-1/started"));
     // The worker died after the create and before recording the delivery: the retry finds the
     // incident it opened in the database and sends nothing.
     NotifyResult again = notifier(status(KEY), new InMemoryDeliveryLog())
-        .send(started("rollback-api/started"));
+        .send(started("rollback-api/run-1/started"));
 
     assertThat(again.deliveredTo()).containsExactly("local", "status");
     assertThat(page.calls()).hasSize(1);
@@ -151,7 +151,7 @@ class StatuspageChannelTest {
     ChannelSettings impatient = status(KEY).withTimeout(Duration.ofMillis(300));
     page.answerCreatesAfter(1500);
     assertThatThrownBy(() -> notifier(impatient, new JdbcDeliveryLog(db))
-            .send(started("rollback-api/started")))
+            .send(started("rollback-api/run-1/started")))
         .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
           assertThat(f.getType()).isEqualTo("UNAVAILABLE");
           assertThat(f.isNonRetryable()).isFalse();
@@ -161,7 +161,7 @@ class StatuspageChannelTest {
 
     page.answerCreatesAfter(0);
     NotifyResult retried =
-        notifier(impatient, new JdbcDeliveryLog(db)).send(started("rollback-api/started"));
+        notifier(impatient, new JdbcDeliveryLog(db)).send(started("rollback-api/run-1/started"));
     notifier().send(resolved());
 
     assertThat(retried.deliveredTo()).containsExactly("status");
@@ -193,10 +193,45 @@ class StatuspageChannelTest {
   }
 
   @Test
+  void aStatusPageWithoutKindsIsToldOnlyThatARollbackStartedAndThatItIsResolved() {
+    ChannelSettings unlimited = ChannelSettings.statuspage(page.url(), FakeStatuspage.PAGE,
+        Secret.of(KEY), Map.of("api", "cmpapi01"));
+    NotifyActivitiesImpl notifier = notifier(unlimited, new JdbcDeliveryLog(db));
+    notifier.send(started("rollback-api/run-1/started"));
+    NotifyResult asked = notifier.send(Samples.to(
+        notification(NotificationKind.APPROVAL_REQUESTED, "rollback-api/run-1/approval", null, null),
+        Audience.APPROVERS, "engineering-lead"));
+    NotifyResult regression = notifier.send(
+        notification(NotificationKind.REGRESSION, "rollback-api/run-1/regression", "health failed", null));
+    notifier.send(resolved());
+
+    assertThat(asked.deliveredTo()).containsExactly("local");
+    assertThat(regression.deliveredTo()).containsExactly("local");
+    assertThat(page.changes()).extracting(c -> c.method() + " " + c.incident().path("status").asText())
+        .containsExactly("POST investigating", "PATCH resolved");
+  }
+
+  @Test
+  void theNextRunOfTheSameServiceOpensAnIncidentOfItsOwn() {
+    notifier().send(started("rollback-api/run-1/1-started"));
+    notifier().send(resolved());
+    // The same workflow ID, the service's next rollback: another run.
+    notifier().send(started("rollback-api/run-2/1-started"));
+    notifier().send(notification(NotificationKind.RESOLVED, "rollback-api/run-2/5-resolved",
+        "api 1.5.0 -> 1.3.2", Duration.ofMinutes(3)));
+
+    assertThat(page.changes()).extracting(c -> c.method() + " " + c.path()).containsExactly(
+        "POST " + INCIDENTS, "PATCH " + INCIDENTS + "/inc1",
+        "POST " + INCIDENTS, "PATCH " + INCIDENTS + "/inc2");
+    assertThat(page.incidents()).hasSize(2)
+        .allSatisfy(i -> assertThat(i.path("status").asText()).isEqualTo("resolved"));
+  }
+
+  @Test
   void aRefusedApiKeyIsBadCredentialsNamingTheSettingNotTheKey() {
     String wrong = "sp-wrong-key-5d8e1b";
     assertThatThrownBy(() -> notifier(status(wrong), new JdbcDeliveryLog(db))
-            .send(started("rollback-api/started")))
+            .send(started("rollback-api/run-1/started")))
         .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
           assertThat(f.getType()).isEqualTo("BAD_CREDENTIALS");
           assertThat(f.isNonRetryable()).isTrue();
@@ -212,7 +247,7 @@ class StatuspageChannelTest {
   void aP0RunPutsItsComponentsInMajorOutageAndAChannelTemplateNamesTheIncident() {
     ChannelSettings worded = status(KEY).withTemplates(Map.of("STARTED",
         new KindTemplate("{service} is down ({severity})", null)));
-    Notification p0 = started("rollback-api/started");
+    Notification p0 = started("rollback-api/run-1/started");
     p0 = new Notification(p0.key(), p0.kind(), p0.audience(), p0.target(), p0.workflowId(),
         p0.runbook(), Severity.P0, p0.services(), p0.reason(), p0.requestedBy(), p0.incidentId(),
         p0.detail(), p0.duration(), p0.eta(), false, null);

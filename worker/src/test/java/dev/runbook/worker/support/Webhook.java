@@ -6,12 +6,15 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A real webhook receiver on 127.0.0.1 that records every message it accepts. */
 public final class Webhook implements AutoCloseable {
-  /** One accepted message. */
-  public record Message(String idempotencyKey, String body) {}
+  /** One accepted message, with the headers it came with (the first value of each, lower-case names). */
+  public record Message(String idempotencyKey, String body, Map<String, String> headers) {}
 
   private final HttpServer server;
   private final List<Message> accepted = new ArrayList<>();
@@ -27,7 +30,9 @@ public final class Webhook implements AutoCloseable {
         x.sendResponseHeaders(500, -1);
       } else {
         synchronized (accepted) {
-          accepted.add(new Message(x.getRequestHeaders().getFirst("Idempotency-Key"), body));
+          Map<String, String> headers = new TreeMap<>();
+          x.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
+          accepted.add(new Message(x.getRequestHeaders().getFirst("Idempotency-Key"), body, headers));
         }
         x.sendResponseHeaders(200, -1);
       }
