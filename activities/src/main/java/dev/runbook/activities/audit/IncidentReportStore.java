@@ -96,17 +96,17 @@ public final class IncidentReportStore {
 
   /** Every step in the order it first appears in the run's events, with its title and last detail. */
   private static List<Step> timeline(Connection c, String run, List<ReportRows.Event> events) throws SQLException {
-    Map<String, Integer> order = new HashMap<>();
+    Map<String, Long> first = new HashMap<>();
     Map<String, String> titles = new HashMap<>();
     Map<String, String> details = new HashMap<>();
     for (ReportRows.Event e : events) {
-      if (e.step() == null || !e.type().startsWith("STEP_")) {
+      if (e.step() == null || !(e.type().startsWith("STEP_") || e.type().equals("APPROVAL_REQUESTED"))) {
         continue;
       }
-      order.putIfAbsent(e.step(), order.size());
+      first.putIfAbsent(e.step(), e.seq());
       if (e.type().equals("STEP_STARTED")) {
         titles.put(e.step(), e.detail());
-      } else if (!e.type().equals("STEP_FAILED")) {
+      } else if (e.type().equals("STEP_SUCCEEDED") || e.type().equals("STEP_SKIPPED")) {
         details.put(e.step(), e.detail());
       }
     }
@@ -125,8 +125,32 @@ public final class IncidentReportStore {
         }
       }
     }
-    out.sort(Comparator.comparing((Step s) -> order.getOrDefault(s.step(), Integer.MAX_VALUE)));
+    approvalWait(events, out);
+    out.sort(Comparator.comparing((Step s) -> first.getOrDefault(s.step(), Long.MAX_VALUE)));
     return out;
+  }
+
+  /**
+   * The wait for approval, which the steps table has only when it was skipped or timed out: from
+   * the request to the vote that ended it (a rejection, or the last approval), else still waiting.
+   */
+  private static void approvalWait(List<ReportRows.Event> events, List<Step> out) {
+    ReportRows.Event asked = ReportRows.last(events, "APPROVAL_REQUESTED");
+    if (asked == null || out.stream().anyMatch(s -> s.step().equals(asked.step()))) {
+      return;
+    }
+    ReportRows.Event ended = null;
+    for (ReportRows.Event e : events) {
+      boolean vote = e.type().equals("APPROVED") || e.type().equals("REJECTED");
+      if (vote && e.seq() > asked.seq() && (ended == null || ended.type().equals("APPROVED"))) {
+        ended = e;
+      }
+    }
+    String state = ended == null ? "waiting" : ended.type().equals("APPROVED") ? "approved" : "rejected";
+    out.add(new Step(asked.step(), "Approval: " + asked.detail(), state, 1, asked.at(),
+        ended == null ? null : ended.at(),
+        ended == null ? null : Duration.between(asked.at(), ended.at()).toMillis(), null,
+        ended == null ? null : state + " by " + ended.actor()));
   }
 
   /** The requester, the votes and decisions, and the cancellations, arming and escalations, oldest first. */
