@@ -240,7 +240,7 @@ final class RunsApi {
   }
 
   /** The run ID from the path, checked against the shapes of run IDs before it goes anywhere. */
-  private static String runId(Call call) {
+  static String runId(Call call) {
     String id = call.param("id");
     if (id != null && id.startsWith(WorkflowIds.DRILL_PREFIX) && !WorkflowIds.isRunId(id)
         && id.length() <= 200) {

@@ -56,6 +56,13 @@ public record IncidentReport(
     Checklist checklist,
     Instant generatedAt) {
 
+  /** The same report with the run's live status from Temporal. */
+  public IncidentReport withLive(Live now) {
+    return new IncidentReport(workflowId, runId, runbook, kind, drill, severity, services, incidentId, reason,
+        requestedBy, startedAt, finishedAt, durationMs, outcome, message, now, timeline, people, versions, schema,
+        configs, backups, sla, notifications, checklist, generatedAt);
+  }
+
   /** What a run was. */
   public enum Kind {
     INCIDENT,
