@@ -91,6 +91,24 @@ class ApiReportTest {
   }
 
   @Test
+  void theLogAnswersTheIgnitionMarkdownTableWithItsFilters() {
+    java.time.Instant t = java.time.Instant.parse("2026-11-20T10:15:00Z");
+    api.rollbackLog.drillRuns.add(new dev.runbook.workflows.model.RollbackLogEntry("rollback-web", "r2", "emergency",
+        "P3", java.util.List.of("web"), t, t.plusSeconds(60), "v9", "v8", "drill | rehearsal", "erin", null, false,
+        60_000L, "succeeded", "ok", false, null, "drill-web-0badcafe"));
+
+    var md = api.get("/api/v1/runs?format=markdown", "dave");
+    var incidents = api.get("/api/v1/runs?format=markdown&drills=false", "dave");
+
+    assertThat(md.status()).as(md.body()).isEqualTo(200);
+    assertThat(md.header("Content-Type")).isEqualTo("text/markdown; charset=utf-8");
+    assertThat(md.body()).contains("| Date | From | To | Reason | Duration |")
+        .contains("| 2026-11-20 10:15Z | web v9 | web v8 | [DRILL] drill \\| rehearsal (succeeded) | 1m00s |");
+    assertThat(incidents.body()).contains("| (none yet) | | | | |");
+    assertThat(api.get("/api/v1/runs?format=csv", "dave").status()).isEqualTo(400);
+  }
+
+  @Test
   void anUnknownRunABadFormatAndNoTokenAreRefusedSayingWhy() {
     var unknown = api.get("/api/v1/runs/rollback-nothing/report", "dave");
     assertThat(unknown.status()).isEqualTo(404);
