@@ -16,8 +16,8 @@ final class Md {
 
   /**
    * A value as a table cell: a pipe would end the cell and a newline the row, so pipes are escaped
-   * and line breaks become {@code <br>}; HTML and backslashes the text brings are escaped so they
-   * show as written; null or blank is "-".
+   * and line breaks become {@code <br>}; an HTML tag the text brings ({@code <}) and backslashes are
+   * escaped so they show as written ("3 -> 2" stays readable); null or blank is "-".
    */
   static String cell(String value) {
     if (value == null || value.isBlank()) {
@@ -26,7 +26,6 @@ final class Md {
     return value.strip()
         .replace("\\", "\\\\")
         .replace("<", "&lt;")
-        .replace(">", "&gt;")
         .replace("|", "\\|")
         .replace("\r\n", "<br>")
         .replace("\n", "<br>")

@@ -43,7 +43,8 @@ class ReportMarkdownTest {
   void cellsEscapeMarkupAndLineBreaksOfEveryKind() {
     assertThat(Md.cell("a|b")).isEqualTo("a\\|b");
     assertThat(Md.cell("one\r\ntwo\rthree\nfour")).isEqualTo("one<br>two<br>three<br>four");
-    assertThat(Md.cell("<script>x</script>")).isEqualTo("&lt;script&gt;x&lt;/script&gt;");
+    assertThat(Md.cell("<script>x</script>")).isEqualTo("&lt;script>x&lt;/script>");
+    assertThat(Md.cell("3 -> 2")).isEqualTo("3 -> 2");
     assertThat(Md.cell("C:\\dir|x")).isEqualTo("C:\\\\dir\\|x");
     assertThat(Md.cell(null)).isEqualTo("-");
     assertThat(Md.cell("  ")).isEqualTo("-");

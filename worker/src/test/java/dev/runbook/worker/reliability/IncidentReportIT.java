@@ -229,6 +229,7 @@ class IncidentReportIT {
     HttpResponse<String> md = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/runs/" + ID
         + "/report?format=markdown")).header("Authorization", "Bearer " + ERIN).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(md.statusCode()).isEqualTo(200);
+    Files.writeString(Path.of("target", "incident-report-example.md"), md.body()); // to read by hand
     assertThat(md.body()).startsWith("# Incident report: emergency rollback of shop (P1, INC-7)")
         .contains("| alice | approved | approval | - | checked \\| the graphs |")
         .doesNotContain(stack.env.get("RUNBOOK_DEMO_DB_PASSWORD"));
