@@ -234,10 +234,36 @@ class IncidentReportIT {
         .contains("| alice | approved | approval | - | checked \\| the graphs |")
         .doesNotContain(stack.env.get("RUNBOOK_DEMO_DB_PASSWORD"));
 
+    // The CLI, as erin runs it elsewhere (its own process, the API's address and her token).
+    ChildJvm.Result cli = cli(ERIN, "report", ID);
+    assertThat(cli.exit()).as(cli.toString()).isZero();
+    assertThat(beforeBuilt(cli.out())).as("the CLI prints what the API renders").isEqualTo(beforeBuilt(md.body()));
+    ChildJvm.Result log = cli(ERIN, "log", "--format", "markdown");
+    assertThat(log.exit()).as(log.toString()).isZero();
+    assertThat(log.out()).contains("| Date | From | To | Reason | Duration |")
+        .contains("| shop v2 | shop v1 | 5xx \\| after v2 (succeeded) |");
+
     long largest = gaps.stream().mapToLong(Long::longValue).max().orElse(0);
     Figures.record("incident report against the Temporal history", compared + " steps, the run's start and end,"
         + " a refusal and an approval compared; largest gap between an event and the time the log recorded "
         + largest + " ms (bound " + GAP.toMillis() + " ms)");
+  }
+
+  /** The report without its last line, which says when it was built. */
+  private static String beforeBuilt(String markdown) {
+    assertThat(markdown).contains("_Built ");
+    return markdown.substring(0, markdown.indexOf("_Built "));
+  }
+
+  private static ChildJvm.Result cli(String token, String... args) {
+    Map<String, String> env = new HashMap<>(stack.env);
+    env.put("RUNBOOK_API_URL", base);
+    env.put("RUNBOOK_TOKEN", token);
+    env.put("RUNBOOK_TOKEN_FILE", dir.resolve("no-such-token-file").toString());
+    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+    all[args.length] = "--config";
+    all[args.length + 1] = stack.config.toString();
+    return ChildJvm.run(env, Duration.ofMinutes(1), all);
   }
 
   /** Asserts that {@code earlier} is not after {@code later} and at most {@link #GAP} before it; the gap in ms. */
