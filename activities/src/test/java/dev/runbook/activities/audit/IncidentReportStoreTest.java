@@ -140,6 +140,7 @@ class IncidentReportStoreTest {
     assertThat(r.schema()).isNull();
     assertThat(r.configs()).singleElement().isEqualTo(new IncidentReport.ConfigChange(
         "api", "cfg-new", "cfg-old", T.plusSeconds(80), List.of("LEGACY"), List.of(), List.of("FEATURE_X")));
+    assertThat(r.toString()).as("names only: not even the keyed hashes of values").doesNotContain("h1", "h2", "h3", "h9");
     assertThat(r.backups()).isNull();
     assertThat(r.sla()).isEqualTo(new IncidentReport.Sla("within SLA (1m31s of 10m)", true, 600_000L, 91_000L,
         T.plusSeconds(91)));
