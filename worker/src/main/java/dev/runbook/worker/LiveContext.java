@@ -133,6 +133,11 @@ final class LiveContext implements CliContext, AutoCloseable {
   }
 
   @Override
+  public dev.runbook.starter.IncidentReports reports() {
+    return api();
+  }
+
+  @Override
   public DrillLog drills() {
     return api();
   }

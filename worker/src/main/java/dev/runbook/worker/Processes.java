@@ -254,7 +254,7 @@ final class Processes {
     private ApiServer.Records records(dev.runbook.activities.audit.RollbackLogStore store) {
       var backups = new dev.runbook.activities.database.BackupCatalog(audit.dataSource());
       return new ApiServer.Records(store::recent, releases, backups::list,
-          Wiring.drillLog(audit.dataSource()));
+          Wiring.drillLog(audit.dataSource()), Wiring.incidentReports(audit.dataSource()));
     }
 
     String address() {

@@ -39,6 +39,17 @@ import javax.sql.DataSource;
 public final class Wiring {
   private Wiring() {}
 
+  /**
+   * The runs' incident reports, built from the rollback log. The post-rollback checklist's records
+   * are read through {@link dev.runbook.activities.audit.ReportSources}: none is wired yet, so a
+   * report says "no checklist recorded".
+   */
+  public static dev.runbook.starter.IncidentReports incidentReports(DataSource auditDatabase) {
+    var store = new dev.runbook.activities.audit.IncidentReportStore(auditDatabase,
+        dev.runbook.activities.audit.ReportSources.NONE, java.time.Clock.systemUTC());
+    return store::report;
+  }
+
   /** The drills table as the CLI and the API read it. */
   public static DrillLog drillLog(DataSource auditDatabase) {
     DrillLogStore store = new DrillLogStore(auditDatabase);

@@ -7,6 +7,7 @@ import dev.runbook.starter.BackupJobs;
 import dev.runbook.starter.BackupList;
 import dev.runbook.starter.DrillJobs;
 import dev.runbook.starter.DrillLog;
+import dev.runbook.starter.IncidentReports;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.DrillStart;
@@ -17,6 +18,7 @@ import dev.runbook.workflows.model.BackupRecord;
 import dev.runbook.workflows.model.DecisionAction;
 import dev.runbook.workflows.model.DrillLogEntry;
 import dev.runbook.workflows.model.DrillReport;
+import dev.runbook.workflows.model.IncidentReport;
 import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.RollbackLogEntry;
 import dev.runbook.workflows.model.RunStatus;
@@ -38,7 +40,7 @@ import java.util.Optional;
  * client answers for them too, so one object serves every command.
  */
 public final class ApiClient implements Runbooks, RollbackLog, DrillLog, Releases, BackupList, BackupImports,
-    BackupJobs, DrillJobs {
+    BackupJobs, DrillJobs, IncidentReports {
   /** The header that names the acting person (trusted only with a local dev's secret). */
   public static final String AS_HEADER = "X-Runbook-As";
   /** The header with the fingerprint of the configuration the workers run. */
@@ -165,6 +167,17 @@ public final class ApiClient implements Runbooks, RollbackLog, DrillLog, Release
     List<RollbackLogEntry> out = new ArrayList<>();
     runs.forEach(r -> out.add(ApiWire.read(r, RollbackLogEntry.class)));
     return out;
+  }
+
+  /**
+   * The run's incident report as the API builds it (with the live status of a run still going).
+   * A run the rollback log does not have is thrown as {@link RunbookException.UnknownRun} in the
+   * API's words, never answered empty.
+   */
+  @Override
+  public Optional<IncidentReport> incidentReport(String workflowId) {
+    return Optional.of(ApiWire.read(wire.send("GET", RunsApi.RUNS + "/" + ApiWire.encode(workflowId) + "/report",
+        null, null), IncidentReport.class));
   }
 
   @Override

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.runbook.starter.BackupList;
 import dev.runbook.starter.DrillLog;
+import dev.runbook.starter.IncidentReports;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.ImportClient;
@@ -71,8 +72,15 @@ public final class ApiServer implements AutoCloseable {
    * @param releases the release ledger (what each service ran; deploys CI records)
    * @param backups the backups recorded in the rollback log
    * @param drills the drills recorded in the rollback log, with their reports
+   * @param reports the runs' incident reports, built from the rollback log
    */
-  public record Records(RollbackLog rollbackLog, Releases releases, BackupList backups, DrillLog drills) {}
+  public record Records(RollbackLog rollbackLog, Releases releases, BackupList backups, DrillLog drills,
+      IncidentReports reports) {
+    /** Without incident reports: GET .../report answers 503, it never invents one. */
+    public Records(RollbackLog rollbackLog, Releases releases, BackupList backups, DrillLog drills) {
+      this(rollbackLog, releases, backups, drills, IncidentReports.UNAVAILABLE);
+    }
+  }
 
   /** An API that trusts tokens only, without the workers' fingerprint. */
   public ApiServer(
@@ -138,6 +146,7 @@ public final class ApiServer implements AutoCloseable {
     BackupsApi backups = new BackupsApi(records.backups(), new ImportClient(runbooks),
         new TemporalJobs(runbooks, BackupsApi.PRUNE_WAIT));
     DrillsApi drills = new DrillsApi(records.drills(), drillStarts);
+    ReportsApi reports = new ReportsApi(records.reports(), runbooks, java.time.Clock.systemUTC());
     String r = RunsApi.RUNS;
     router
         .add("POST", r + "/emergency", Router.Access.STARTER, runs::startEmergency)
@@ -150,6 +159,7 @@ public final class ApiServer implements AutoCloseable {
         .add("POST", r + "/{id}/decide", Router.Access.PERSON, runs::decide)
         .add("POST", r + "/{id}/cancel", Router.Access.PERSON, runs::cancel)
         .add("POST", r + "/{id}/disarm", Router.Access.PERSON, runs::disarm)
+        .add("GET", r + "/{id}/report", Router.Access.PERSON, reports::report)
         .add("POST", ReleasesApi.DEPLOYS, Router.Access.PERSON, ledger::record)
         .add("GET", ReleasesApi.RELEASES, Router.Access.PERSON, ledger::history)
         .add("GET", BackupsApi.PATH, Router.Access.PERSON, backups::list)

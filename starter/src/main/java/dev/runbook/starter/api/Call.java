@@ -32,6 +32,11 @@ final class Call {
     return caller;
   }
 
+  /** A request header's first value, or null. */
+  String header(String name) {
+    return exchange.getRequestHeaders().getFirst(name);
+  }
+
   String param(String name) {
     return params.get(name);
   }

@@ -170,7 +170,13 @@ final class RunsApi {
   }
 
   Response list(Call call) {
-    Map<String, String> q = call.query(Set.of("service", "open", "limit", "drills"));
+    Map<String, String> q = call.query(Set.of("service", "open", "limit", "drills", "format"));
+    boolean markdown = switch (q.getOrDefault("format", "json")) {
+      case "json" -> false;
+      case "markdown" -> true;
+      default -> throw ApiError.invalidField("format", "format '" + Validation.printable(q.get("format"))
+          + "' is not known: use json or markdown (the rollback log as a Markdown table)");
+    };
     String service = q.get("service");
     if (service != null && !Validation.NAME.matcher(service).matches()) {
       throw ApiError.invalidField("service", "service '" + Validation.printable(service)
@@ -193,6 +199,10 @@ final class RunsApi {
     } catch (RuntimeException e) {
       log.error("cannot read the rollback log", e);
       throw new ApiError(503, "unavailable", "the rollback log cannot be read right now: see the server log");
+    }
+    if (markdown) {
+      return new Response(200, ReportsApi.MARKDOWN,
+          dev.runbook.starter.report.LogMarkdown.render(runs).getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of());
     }
     return Response.json(200, new RunList(runs));
   }
@@ -240,7 +250,7 @@ final class RunsApi {
   }
 
   /** The run ID from the path, checked against the shapes of run IDs before it goes anywhere. */
-  private static String runId(Call call) {
+  static String runId(Call call) {
     String id = call.param("id");
     if (id != null && id.startsWith(WorkflowIds.DRILL_PREFIX) && !WorkflowIds.isRunId(id)
         && id.length() <= 200) {

@@ -5,6 +5,7 @@ import dev.runbook.starter.BackupJobs;
 import dev.runbook.starter.BackupList;
 import dev.runbook.starter.DrillLog;
 import dev.runbook.starter.DrillJobs;
+import dev.runbook.starter.IncidentReports;
 import dev.runbook.starter.Releases;
 import dev.runbook.starter.RollbackLog;
 import dev.runbook.starter.client.Runbooks;
@@ -19,6 +20,9 @@ public interface CliContext {
   Runbooks client();
 
   RollbackLog log();
+
+  /** The runs' incident reports, built from the rollback log. */
+  IncidentReports reports();
 
   /** The drills recorded in the rollback log, with their reports. */
   DrillLog drills();

@@ -103,6 +103,18 @@ final class ReadCommands {
     @Option(names = "--limit", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).")
     int limit;
 
+    @Option(names = "--format", defaultValue = "table",
+        description = "table (default), markdown (the Ignition runbook's table: Date | From | To | Reason | Duration)"
+            + " or json.")
+    LogFormat format;
+
+    /** How the log is printed. */
+    enum LogFormat {
+      table,
+      markdown,
+      json
+    }
+
     LogCommand(CliContext context) {
       super(context);
     }
@@ -110,8 +122,13 @@ final class ReadCommands {
     @Override
     public Integer call() {
       List<RollbackLogEntry> runs = context.log().recent(limit, service, false, !noDrills);
-      if (json) {
+      if (json || format == LogFormat.json) {
         Output.json(out(), runs);
+        return 0;
+      }
+      if (format == LogFormat.markdown) {
+        out().print(dev.runbook.starter.report.LogMarkdown.render(runs));
+        out().flush();
         return 0;
       }
       // The SLA column appears once some run has been measured against an SLA.

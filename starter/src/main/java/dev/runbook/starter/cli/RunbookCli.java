@@ -84,6 +84,7 @@ public final class RunbookCli {
     cli.addSubcommand(new ReadCommands.WatchCommand(context));
     cli.addSubcommand(new ReadCommands.ListCommand(context));
     cli.addSubcommand(new ReadCommands.LogCommand(context));
+    cli.addSubcommand(new ReportCommand(context));
     CommandLine drills = new CommandLine(new DrillsCommand(context));
     drills.addSubcommand(new DrillsCommand.Show(context));
     drills.addSubcommand(new DrillsCommand.Cancel(context));

@@ -147,6 +147,8 @@ final class ApiHarness implements AutoCloseable {
   final Drills drills = new Drills();
   final Backups backups = new Backups();
   final Map<String, String> tokens = new LinkedHashMap<>();
+  /** The incident reports the API serves, as a test puts them. */
+  final List<dev.runbook.workflows.model.IncidentReport> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
   final RunbookClient runbooks;
   final StartedRunsLog rollbackLog;
   final MemoryReleases releases = new MemoryReleases(List.of("api", "web"));
@@ -173,7 +175,8 @@ final class ApiHarness implements AutoCloseable {
     FakeWorld.people().forEach(p -> people.add(person(p.name(), p.roles())));
     people.add(person(ALERTMANAGER, List.of("alerting")));
     server = new ApiServer(settings.apply(settings(people)), runbooks,
-        new ApiServer.Records(rollbackLog, releases, backups, drills), metrics, healthy).start();
+        new ApiServer.Records(rollbackLog, releases, backups, drills,
+            id -> reports.stream().filter(r -> r.workflowId().equals(id)).findFirst()), metrics, healthy).start();
   }
 
   static ApiHarness start(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client) throws IOException {
@@ -221,6 +224,11 @@ final class ApiHarness implements AutoCloseable {
 
   Answer get(String path, String person) {
     return send(auth(HttpRequest.newBuilder(URI.create(url(path))).GET(), person));
+  }
+
+  /** A GET with an Accept header. */
+  Answer get(String path, String person, String accept) {
+    return send(auth(HttpRequest.newBuilder(URI.create(url(path))).header("Accept", accept).GET(), person));
   }
 
   Answer post(String path, String person, String json) {

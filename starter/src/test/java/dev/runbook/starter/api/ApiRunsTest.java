@@ -225,7 +225,7 @@ class ApiRunsTest {
     assertThat(badService.json().path("field").asText()).isEqualTo("service");
     var unknown = api.get("/api/v1/runs?owner=erin", "dave");
     assertThat(unknown.status()).isEqualTo(400);
-    assertThat(unknown.message()).isEqualTo("unknown query parameter 'owner': the accepted ones are drills, limit, open, service");
+    assertThat(unknown.message()).isEqualTo("unknown query parameter 'owner': the accepted ones are drills, format, limit, open, service");
     assertThat(api.get("/api/v1/runs?open=yes", "dave").message()).isEqualTo("open must be true or false");
   }
 

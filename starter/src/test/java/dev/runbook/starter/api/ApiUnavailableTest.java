@@ -52,7 +52,9 @@ class ApiUnavailableTest {
             null, "P0", null, null, null)));
     server = new ApiServer(settings, runbooks, new ApiServer.Records((limit, service, open, drills) -> {
       throw new IllegalStateException("connection refused");
-    }, null, null, null), () -> "", () -> false).start();
+    }, null, null, null, workflowId -> {
+      throw new IllegalStateException("connection refused");
+    }), () -> "", () -> false).start();
   }
 
   @AfterEach
@@ -98,6 +100,15 @@ class ApiUnavailableTest {
   @Test
   void theListAnswers503WhenTheRollbackLogCannotBeRead() throws Exception {
     var r = send("GET", "/api/v1/runs", null);
+
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(json(r).path("message").asText()).isEqualTo("the rollback log cannot be read right now: see the server log");
+    assertThat(r.body()).doesNotContain("connection refused");
+  }
+
+  @Test
+  void theIncidentReportAnswers503WhenTheRollbackLogCannotBeRead() throws Exception {
+    var r = send("GET", "/api/v1/runs/rollback-api/report", null);
 
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(json(r).path("message").asText()).isEqualTo("the rollback log cannot be read right now: see the server log");

@@ -74,6 +74,14 @@ final class CliHarness implements CliContext {
         .filter(e -> drills || e.drill() == null).limit(limit).toList();
   }
 
+  /** The incident reports a test adds. */
+  final List<dev.runbook.workflows.model.IncidentReport> reportRows = new ArrayList<>();
+
+  @Override
+  public dev.runbook.starter.IncidentReports reports() {
+    return workflowId -> reportRows.stream().filter(r -> r.workflowId().equals(workflowId)).findFirst();
+  }
+
   /** The drills a test adds, newest first. */
   final List<DrillLogEntry> drillRows = new ArrayList<>();
 

@@ -272,6 +272,11 @@ public final class Demo {
       }
 
       @Override
+      public dev.runbook.starter.IncidentReports reports() {
+        return dev.runbook.starter.IncidentReports.UNAVAILABLE; // the demo prints the log only
+      }
+
+      @Override
       public DrillLog drills() {
         return drills;
       }

@@ -204,6 +204,11 @@ class DrillStartTest {
     }
 
     @Override
+    public dev.runbook.starter.IncidentReports reports() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Releases releases() {
       throw new UnsupportedOperationException();
     }
