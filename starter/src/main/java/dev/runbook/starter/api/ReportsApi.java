@@ -50,7 +50,7 @@ final class ReportsApi {
     IncidentReport report;
     try {
       report = reports.incidentReport(id).orElseThrow(() -> new ApiError(404, "unknown_run", "the rollback log has no run '"
-          + id + "': see GET " + RunsApi.RUNS + " for the runs it has"));
+          + id + "': `runbook log` (GET " + RunsApi.RUNS + ") lists the runs it has, with their workflow IDs"));
     } catch (ApiError e) {
       throw e;
     } catch (RuntimeException e) {
