@@ -258,7 +258,8 @@ public final class ChecklistWorkflowImpl implements ChecklistWorkflow {
 
   private void record(ChecklistItemState item) {
     try {
-      log_.record(new ItemRecord(workflowId, request.runWorkflowId(), request.runbook(), item));
+      log_.record(new ItemRecord(workflowId, Workflow.getInfo().getRunId(), request.runWorkflowId(),
+          request.runbook(), item));
     } catch (ActivityFailure f) {
       log.warn("{}: could not write item {} to the rollback log: {}", workflowId, item.id(), Failures.describe(f));
     }

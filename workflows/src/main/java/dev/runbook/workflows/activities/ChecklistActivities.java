@@ -63,5 +63,10 @@ public interface ChecklistActivities {
   /** @param evidence what was seen: the readings, the query's value, the incident's state */
   record ItemCheck(String item, boolean passed, String evidence) {}
 
-  record ItemRecord(String checklistId, String runWorkflowId, RunbookType runbook, ChecklistItemState item) {}
+  /**
+   * @param checklistId the checklist's workflow ID
+   * @param checklistRunId its Temporal run: a run's ID comes back, so its checklist's ID does too
+   */
+  record ItemRecord(String checklistId, String checklistRunId, String runWorkflowId, RunbookType runbook,
+      ChecklistItemState item) {}
 }
