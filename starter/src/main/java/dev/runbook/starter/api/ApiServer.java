@@ -11,7 +11,9 @@ import dev.runbook.starter.client.ImportClient;
 import dev.runbook.starter.client.Drills;
 import dev.runbook.starter.client.TemporalJobs;
 import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.starter.Checklists;
 import dev.runbook.starter.client.RunbookException;
+import dev.runbook.starter.client.TemporalChecklists;
 import dev.runbook.workflows.model.Validation;
 import dev.runbook.workflows.policy.Person;
 import java.io.IOException;
@@ -71,8 +73,15 @@ public final class ApiServer implements AutoCloseable {
    * @param releases the release ledger (what each service ran; deploys CI records)
    * @param backups the backups recorded in the rollback log
    * @param drills the drills recorded in the rollback log, with their reports
+   * @param checklists the checklists the rollback log keeps, read once Temporal has forgotten one
    */
-  public record Records(RollbackLog rollbackLog, Releases releases, BackupList backups, DrillLog drills) {}
+  public record Records(RollbackLog rollbackLog, Releases releases, BackupList backups, DrillLog drills,
+      Checklists.Recorded checklists) {
+    /** Records without checklists kept: a checklist is read from Temporal only. */
+    public Records(RollbackLog rollbackLog, Releases releases, BackupList backups, DrillLog drills) {
+      this(rollbackLog, releases, backups, drills, run -> java.util.List.of());
+    }
+  }
 
   /** An API that trusts tokens only, without the workers' fingerprint. */
   public ApiServer(
@@ -138,6 +147,7 @@ public final class ApiServer implements AutoCloseable {
     BackupsApi backups = new BackupsApi(records.backups(), new ImportClient(runbooks),
         new TemporalJobs(runbooks, BackupsApi.PRUNE_WAIT));
     DrillsApi drills = new DrillsApi(records.drills(), drillStarts);
+    ChecklistsApi checklists = new ChecklistsApi(new TemporalChecklists(runbooks.temporal(), records.checklists()));
     String r = RunsApi.RUNS;
     router
         .add("POST", r + "/emergency", Router.Access.STARTER, runs::startEmergency)
@@ -150,6 +160,8 @@ public final class ApiServer implements AutoCloseable {
         .add("POST", r + "/{id}/decide", Router.Access.PERSON, runs::decide)
         .add("POST", r + "/{id}/cancel", Router.Access.PERSON, runs::cancel)
         .add("POST", r + "/{id}/disarm", Router.Access.PERSON, runs::disarm)
+        .add("GET", ChecklistsApi.PATH, Router.Access.PERSON, checklists::checklist)
+        .add("POST", ChecklistsApi.DONE, Router.Access.PERSON, checklists::done)
         .add("POST", ReleasesApi.DEPLOYS, Router.Access.PERSON, ledger::record)
         .add("GET", ReleasesApi.RELEASES, Router.Access.PERSON, ledger::history)
         .add("GET", BackupsApi.PATH, Router.Access.PERSON, backups::list)

@@ -147,6 +147,9 @@ final class ApiHarness implements AutoCloseable {
   final Drills drills = new Drills();
   final Backups backups = new Backups();
   final Map<String, String> tokens = new LinkedHashMap<>();
+  /** The checklist rows the rollback log keeps, by run, that a test adds. */
+  final Map<String, List<dev.runbook.workflows.model.ChecklistItemState>> checklistRows =
+      new java.util.concurrent.ConcurrentHashMap<>();
   final RunbookClient runbooks;
   final StartedRunsLog rollbackLog;
   final MemoryReleases releases = new MemoryReleases(List.of("api", "web"));
@@ -173,7 +176,8 @@ final class ApiHarness implements AutoCloseable {
     FakeWorld.people().forEach(p -> people.add(person(p.name(), p.roles())));
     people.add(person(ALERTMANAGER, List.of("alerting")));
     server = new ApiServer(settings.apply(settings(people)), runbooks,
-        new ApiServer.Records(rollbackLog, releases, backups, drills), metrics, healthy).start();
+        new ApiServer.Records(rollbackLog, releases, backups, drills,
+            run -> checklistRows.getOrDefault(run, List.of())), metrics, healthy).start();
   }
 
   static ApiHarness start(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client) throws IOException {
