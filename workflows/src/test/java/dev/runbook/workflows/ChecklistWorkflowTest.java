@@ -82,6 +82,13 @@ class ChecklistWorkflowTest extends WorkflowTest {
             .build()).getWorkflowExecutionInfo().getStatus();
   }
 
+  private String runIdOf(String workflowId) {
+    return testEnv.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+        DescribeWorkflowExecutionRequest.newBuilder().setNamespace(testEnv.getNamespace())
+            .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+            .build()).getWorkflowExecutionInfo().getExecution().getRunId();
+  }
+
   private static RefusalKind refusal(Throwable t, String containing) {
     assertThat(t).isInstanceOf(WorkflowUpdateException.class);
     String message = ((ApplicationFailure) t.getCause()).getOriginalMessage();
@@ -238,6 +245,25 @@ class ChecklistWorkflowTest extends WorkflowTest {
         "'payments' was already done by alice at ")).isEqualTo(RefusalKind.DUPLICATE_VOTE);
     assertThat(item("payments").note()).isEqualTo("card and wallet");
     assertThat(item("orders").done()).isFalse();
+  }
+
+  @Test
+  void aSecondRunOfTheSameIdWhileTheFirstChecklistIsOpenEndsAsItWouldAndTheOpenChecklistGoesOn() {
+    configure(Set.of("succeeded"), Duration.ofHours(24),
+        manual("review", "Post-mortem scheduled", Duration.ofHours(4), "engineering-lead"));
+    Runs.start(client, queue, emergency(Severity.P0)).getResult(EmergencyRollbackResult.class);
+    String firstRun = runIdOf(CHECKLIST);
+
+    EmergencyRollbackResult second = Runs.start(client, queue, emergency(Severity.P0))
+        .getResult(EmergencyRollbackResult.class);
+
+    assertThat(second.report().outcome()).isEqualTo(Phase.SUCCEEDED);
+    assertThat(second.report().actions()).anySatisfy(a -> {
+      assertThat(a.action()).isEqualTo("checklist not started");
+      assertThat(a.detail()).contains(CHECKLIST);
+    });
+    assertThat(runIdOf(CHECKLIST)).isEqualTo(firstRun);
+    assertThat(statusOf(CHECKLIST)).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
   }
 
   @Test
