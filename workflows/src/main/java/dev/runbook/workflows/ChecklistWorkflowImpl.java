@@ -18,6 +18,7 @@ import dev.runbook.workflows.model.ChecklistItemState;
 import dev.runbook.workflows.model.ChecklistRequest;
 import dev.runbook.workflows.model.ChecklistState;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 
@@ -47,7 +49,7 @@ public final class ChecklistWorkflowImpl implements ChecklistWorkflow {
 
   private final ChecklistActivities checks =
       Workflow.newActivityStub(ChecklistActivities.class, ActivityCatalog.QUICK);
-  private final ChecklistActivities log_ =
+  private final ChecklistActivities recorder =
       Workflow.newActivityStub(ChecklistActivities.class, ActivityCatalog.AUDIT);
   private final NotifyActivities notify = Workflow.newActivityStub(NotifyActivities.class, ActivityCatalog.NOTIFY);
 
@@ -119,7 +121,7 @@ public final class ChecklistWorkflowImpl implements ChecklistWorkflow {
   public void validateDone(ChecklistDone done) {
     ChecklistRules.refusal(done, status, items, plan == null ? List.of() : plan.people())
         .ifPresent(v -> {
-          throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+          throw ApplicationFailure.newNonRetryableFailure(
               v.kind().message(v.message()), v.kind().name());
         });
   }
@@ -165,7 +167,7 @@ public final class ChecklistWorkflowImpl implements ChecklistWorkflow {
       }
       ChecklistItemState after = r.passed() ? i.ticked("runbook", at, null, r.evidence()) : i.withEvidence(r.evidence());
       items.put(i.id(), after);
-      if (r.passed() || !java.util.Objects.equals(i.evidence(), r.evidence())) {
+      if (r.passed() || !Objects.equals(i.evidence(), r.evidence())) {
         record(after);
       }
       Duration every = at.isBefore(i.dueAt()) ? plan.checkEvery()
@@ -258,7 +260,7 @@ public final class ChecklistWorkflowImpl implements ChecklistWorkflow {
 
   private void record(ChecklistItemState item) {
     try {
-      log_.record(new ItemRecord(workflowId, Workflow.getInfo().getRunId(), request.runWorkflowId(),
+      recorder.record(new ItemRecord(workflowId, Workflow.getInfo().getRunId(), request.runWorkflowId(),
           request.runbook(), item));
     } catch (ActivityFailure f) {
       log.warn("{}: could not write item {} to the rollback log: {}", workflowId, item.id(), Failures.describe(f));

@@ -76,8 +76,8 @@ public record ItemCheckSettings(
     }
     if (sql != null) {
       if (sql.database() == null || !databases.contains(sql.database())) {
-        p.add(path + ".sql.database: '" + sql.database() + "' is not under databases: name one of "
-            + String.join(", ", databases.stream().sorted().toList()));
+        p.add(path + ".sql.database: '" + sql.database() + "' is not under databases: "
+            + (databases.isEmpty() ? "add it there" : "name one of " + String.join(", ", databases.stream().sorted().toList())));
       }
       if (sql.query() == null || sql.query().isBlank()) {
         p.add(path + ".sql.query: missing: a query returning one value, e.g. select count(*) = 0 from ...");
