@@ -167,6 +167,11 @@ final class LiveContext implements CliContext, AutoCloseable {
     return api();
   }
 
+  @Override
+  public dev.runbook.starter.Checklists checklists() {
+    return api().checklists();
+  }
+
   /** The API completes an environment from the workers' configuration. */
   @Override
   public Map<String, Environment> environments() {

@@ -254,7 +254,8 @@ final class Processes {
     private ApiServer.Records records(dev.runbook.activities.audit.RollbackLogStore store) {
       var backups = new dev.runbook.activities.database.BackupCatalog(audit.dataSource());
       return new ApiServer.Records(store::recent, releases, backups::list,
-          Wiring.drillLog(audit.dataSource()), Wiring.incidentReports(audit.dataSource()));
+          Wiring.drillLog(audit.dataSource()), Wiring.incidentReports(audit.dataSource()),
+          new dev.runbook.activities.checklist.ChecklistStore(audit.dataSource())::items);
     }
 
     String address() {

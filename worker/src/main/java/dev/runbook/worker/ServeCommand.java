@@ -70,7 +70,8 @@ final class ServeCommand implements Callable<Integer> {
       RollbackLogStore log = new RollbackLogStore(db);
       ApiServer.Records records = new ApiServer.Records(log::recent,
           new LedgerReleases(ledger, workers, new WorkerSnapshots(temporal.client(), t.taskQueue())),
-          new BackupCatalog(db)::list, Wiring.drillLog(db), Wiring.incidentReports(db));
+          new BackupCatalog(db)::list, Wiring.drillLog(db), Wiring.incidentReports(db),
+          new dev.runbook.activities.checklist.ChecklistStore(db)::items);
       ApiServer server = closer.add(new ApiServer(apiSettings, null, () -> workers.get().fingerprint(), runbooks,
           records, metrics::scrape, temporal::reachable).start());
       PrintWriter out = spec.commandLine().getOut();

@@ -6,6 +6,9 @@ import dev.runbook.activities.drill.BreakSpec;
 import dev.runbook.activities.drill.DrillBreakActivitiesImpl;
 import dev.runbook.activities.audit.DrillLogStore;
 import dev.runbook.activities.check.CheckActivitiesImpl;
+import dev.runbook.activities.checklist.ChecklistActivitiesImpl;
+import dev.runbook.activities.checklist.ChecklistStore;
+import dev.runbook.activities.checklist.ItemChecks;
 import dev.runbook.activities.config.ConfigActivitiesImpl;
 import dev.runbook.activities.config.ConfigKey;
 import dev.runbook.activities.database.BackupCatalog;
@@ -88,21 +91,28 @@ public final class Wiring {
     ConfigActivitiesImpl configs =
         new ConfigActivitiesImpl(c.services(), settings.baseDir(), configKey, audit.dataSource(), ledger);
     Map<String, BreakSpec> breaks = c.drillBreaks(settings.baseDir());
+    ServiceActivitiesImpl services = new ServiceActivitiesImpl(c.services(), settings.baseDir(), settings.stateDir(),
+        ledger);
+    CheckActivitiesImpl checks = new CheckActivitiesImpl(ServiceSettings.checksByService(c.services()),
+        settings.baseDir());
+    JdbcStatuspageIncidents incidents = new JdbcStatuspageIncidents(audit.dataSource());
     return new Object[] {
-      new ServiceActivitiesImpl(c.services(), settings.baseDir(), settings.stateDir(), ledger),
+      services,
       configs,
-      new CheckActivitiesImpl(ServiceSettings.checksByService(c.services()), settings.baseDir()),
+      checks,
       databases,
       new RetentionActivitiesImpl(databases,
           new LoggedRunLiveness(audit.dataSource(), new TemporalRuns(temporal)), Clock.systemUTC()),
       new NotifyActivitiesImpl(
           c.notifications(), new JdbcDeliveryLog(audit.dataSource()),
-          new JdbcStatuspageIncidents(audit.dataSource()), console,
+          incidents, console,
           java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build()),
       new AuditActivitiesImpl(audit.dataSource(), metrics::onEvent),
       new DrillActivitiesImpl(audit.dataSource(), metrics::onDrill, target -> kindOf(c, target)),
       new DrillBreakActivitiesImpl(audit.dataSource(), breaks::get, configs::overwrite),
-      new PolicyActivitiesImpl(c::policySnapshot, c::slas)
+      new PolicyActivitiesImpl(c::policySnapshot, c::slas),
+      new ChecklistActivitiesImpl(c.checklists(), () -> c.policySnapshot().people(),
+          new ItemChecks(services::health, checks, c.databases(), incidents), new ChecklistStore(audit.dataSource()))
     };
   }
 }

@@ -50,7 +50,7 @@ class ReplayTest {
     assertThat(types).containsExactlyInAnyOrder(
         "EmergencyRollback", "DatabaseRollback", "FullRollback", "ServiceRollback", "Backup", "Cleanup",
         "DatabaseSchedule", "BackupImport", "ConfigSnapshot", "Drill",
-        "DrillSchedule");
+        "DrillSchedule", "Checklist");
   }
 
   @Test

@@ -199,6 +199,8 @@ public final class MessageTemplates {
           null,
           List.of(new Fact("Status", "./runbook status " + run)));
       case DRILL_REPORT -> DrillDrafts.draft(n);
+      case CHECKLIST_REMINDER, CHECKLIST_OVERDUE, CHECKLIST_DONE, CHECKLIST_CLOSED ->
+          ChecklistDrafts.draft(n, context);
     };
   }
 

@@ -130,8 +130,8 @@ class MessageShapingTest {
         "notify.routing.team: every channel in it is limited by kinds, so ARMED, DISARMED,"
             + " APPROVAL_REQUESTED, ESCALATED, APPROVED, REJECTED, NEEDS_DECISION, RESOLVED, REPORT,"
             + " REGRESSION, RECOVERED, COMPENSATED, TIMED_OUT, ABORTED, CANCELLED, REFUSED,"
-            + " FAILED, DRILL_REPORT would reach nobody: add a channel without kinds to"
-            + " routing.team");
+            + " FAILED, DRILL_REPORT, CHECKLIST_REMINDER, CHECKLIST_OVERDUE, CHECKLIST_DONE,"
+            + " CHECKLIST_CLOSED would reach nobody: add a channel without kinds to routing.team");
   }
 
   @Test

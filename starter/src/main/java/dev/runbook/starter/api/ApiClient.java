@@ -64,11 +64,13 @@ public final class ApiClient implements Runbooks, RollbackLog, DrillLog, Release
   private final ApiWire wire;
   private final ApiDrills drills;
   private final ApiBackups backups;
+  private final ApiChecklists checklists;
 
   public ApiClient(URI base, Credentials credentials) {
     this.wire = new ApiWire(base, credentials);
     this.drills = new ApiDrills(wire);
     this.backups = new ApiBackups(wire);
+    this.checklists = new ApiChecklists(wire);
   }
 
   public URI base() {
@@ -83,6 +85,11 @@ public final class ApiClient implements Runbooks, RollbackLog, DrillLog, Release
   /** Drills: start, cancel, report, and the drills recorded. */
   public ApiDrills drills() {
     return drills;
+  }
+
+  /** The checklist after a run: read it, tick an item. */
+  public ApiChecklists checklists() {
+    return checklists;
   }
 
   /** Backups: take, import, prune, and the backups recorded. */

@@ -12,7 +12,9 @@ import dev.runbook.starter.client.ImportClient;
 import dev.runbook.starter.client.Drills;
 import dev.runbook.starter.client.TemporalJobs;
 import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.starter.Checklists;
 import dev.runbook.starter.client.RunbookException;
+import dev.runbook.starter.client.TemporalChecklists;
 import dev.runbook.workflows.model.Validation;
 import dev.runbook.workflows.policy.Person;
 import java.io.IOException;
@@ -73,12 +75,13 @@ public final class ApiServer implements AutoCloseable {
    * @param backups the backups recorded in the rollback log
    * @param drills the drills recorded in the rollback log, with their reports
    * @param reports the runs' incident reports, built from the rollback log
+   * @param checklists the checklists the rollback log keeps, read once Temporal has forgotten one
    */
   public record Records(RollbackLog rollbackLog, Releases releases, BackupList backups, DrillLog drills,
-      IncidentReports reports) {
-    /** Without incident reports: GET .../report answers 503, it never invents one. */
+      IncidentReports reports, Checklists.Recorded checklists) {
+    /** Without incident reports (GET .../report answers 503, it never invents one) or kept checklists. */
     public Records(RollbackLog rollbackLog, Releases releases, BackupList backups, DrillLog drills) {
-      this(rollbackLog, releases, backups, drills, IncidentReports.UNAVAILABLE);
+      this(rollbackLog, releases, backups, drills, IncidentReports.UNAVAILABLE, run -> java.util.List.of());
     }
   }
 
@@ -147,6 +150,7 @@ public final class ApiServer implements AutoCloseable {
         new TemporalJobs(runbooks, BackupsApi.PRUNE_WAIT));
     DrillsApi drills = new DrillsApi(records.drills(), drillStarts);
     ReportsApi reports = new ReportsApi(records.reports(), runbooks, java.time.Clock.systemUTC());
+    ChecklistsApi checklists = new ChecklistsApi(new TemporalChecklists(runbooks.temporal(), records.checklists()));
     String r = RunsApi.RUNS;
     router
         .add("POST", r + "/emergency", Router.Access.STARTER, runs::startEmergency)
@@ -160,6 +164,8 @@ public final class ApiServer implements AutoCloseable {
         .add("POST", r + "/{id}/cancel", Router.Access.PERSON, runs::cancel)
         .add("POST", r + "/{id}/disarm", Router.Access.PERSON, runs::disarm)
         .add("GET", r + "/{id}/report", Router.Access.PERSON, reports::report)
+        .add("GET", ChecklistsApi.PATH, Router.Access.PERSON, checklists::checklist)
+        .add("POST", ChecklistsApi.DONE, Router.Access.PERSON, checklists::done)
         .add("POST", ReleasesApi.DEPLOYS, Router.Access.PERSON, ledger::record)
         .add("GET", ReleasesApi.RELEASES, Router.Access.PERSON, ledger::history)
         .add("GET", BackupsApi.PATH, Router.Access.PERSON, backups::list)

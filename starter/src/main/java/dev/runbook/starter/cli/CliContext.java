@@ -42,6 +42,9 @@ public interface CliContext {
   /** Rollback drills on demand, run by the workers. */
   DrillJobs drillJobs();
 
+  /** The checklist after a run: read it, tick an item. */
+  dev.runbook.starter.Checklists checklists();
+
   /** The services and databases of each configured environment, for the full runbook. */
   Map<String, Environment> environments();
 

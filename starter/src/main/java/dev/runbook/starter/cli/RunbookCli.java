@@ -85,6 +85,8 @@ public final class RunbookCli {
     cli.addSubcommand(new ReadCommands.ListCommand(context));
     cli.addSubcommand(new ReadCommands.LogCommand(context));
     cli.addSubcommand(new ReportCommand(context));
+    cli.addSubcommand(new ChecklistCommands.Show(context));
+    cli.addSubcommand(new ChecklistCommands.Done(context));
     CommandLine drills = new CommandLine(new DrillsCommand(context));
     drills.addSubcommand(new DrillsCommand.Show(context));
     drills.addSubcommand(new DrillsCommand.Cancel(context));

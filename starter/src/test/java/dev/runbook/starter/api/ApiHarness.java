@@ -149,6 +149,9 @@ final class ApiHarness implements AutoCloseable {
   final Map<String, String> tokens = new LinkedHashMap<>();
   /** The incident reports the API serves, as a test puts them. */
   final List<dev.runbook.workflows.model.IncidentReport> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The checklist rows the rollback log keeps, by run, that a test adds. */
+  final Map<String, List<dev.runbook.workflows.model.ChecklistItemState>> checklistRows =
+      new java.util.concurrent.ConcurrentHashMap<>();
   final RunbookClient runbooks;
   final StartedRunsLog rollbackLog;
   final MemoryReleases releases = new MemoryReleases(List.of("api", "web"));
@@ -176,7 +179,8 @@ final class ApiHarness implements AutoCloseable {
     people.add(person(ALERTMANAGER, List.of("alerting")));
     server = new ApiServer(settings.apply(settings(people)), runbooks,
         new ApiServer.Records(rollbackLog, releases, backups, drills,
-            id -> reports.stream().filter(r -> r.workflowId().equals(id)).findFirst()), metrics, healthy).start();
+            id -> reports.stream().filter(r -> r.workflowId().equals(id)).findFirst(),
+            run -> checklistRows.getOrDefault(run, List.of())), metrics, healthy).start();
   }
 
   static ApiHarness start(TestWorkflowEnvironment testEnv, Worker worker, WorkflowClient client) throws IOException {

@@ -121,6 +121,15 @@ final class CliHarness implements CliContext {
     return new TemporalJobs(client, Duration.ofSeconds(20));
   }
 
+  /** The checklist rows the rollback log keeps, by run, that a test adds. */
+  final Map<String, List<dev.runbook.workflows.model.ChecklistItemState>> checklistRows = new java.util.HashMap<>();
+
+  @Override
+  public dev.runbook.starter.Checklists checklists() {
+    return new dev.runbook.starter.client.TemporalChecklists(client.temporal(),
+        run -> checklistRows.getOrDefault(run, List.of()));
+  }
+
   @Override
   public dev.runbook.starter.DrillJobs drillJobs() {
     return new dev.runbook.starter.client.Drills(client, drillDefaults);

@@ -1,6 +1,7 @@
 package dev.runbook.worker.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.runbook.activities.checklist.ChecklistSettings;
 import dev.runbook.activities.database.DatabaseSettings;
 import dev.runbook.activities.notify.NotifySettings;
 import dev.runbook.activities.service.ServiceSettings;
@@ -35,7 +36,8 @@ public record RunbookConfig(
     ApiSection api,
     WorkerSettings worker,
     Slas slas,
-    Map<String, DrillSettings> drills) {
+    Map<String, DrillSettings> drills,
+    Map<String, ChecklistSettings> checklists) {
 
   public RunbookConfig {
     temporal = temporal == null ? TemporalSettings.defaults() : temporal.withDefaults();
@@ -47,12 +49,13 @@ public record RunbookConfig(
     environments = environments == null ? Map.of() : new LinkedHashMap<>(environments);
     slas = slas == null ? Slas.none() : slas;
     drills = drills == null ? Map.of() : new LinkedHashMap<>(drills);
+    checklists = checklists == null ? Map.of() : new LinkedHashMap<>(checklists);
     worker = (worker == null ? new WorkerSettings(null, null, null, null, null) : worker).withDefaults();
   }
 
   /** No file: the embedded server, console messages, the default policy, nobody configured. */
   public static RunbookConfig defaults() {
-    return new RunbookConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new RunbookConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The policy and people the runs snapshot at their start. */
@@ -123,6 +126,19 @@ public record RunbookConfig(
     return out;
   }
 
+  /** The names of the statuspage channels under notify.channels. */
+  Set<String> statuspageChannels() {
+    Set<String> out = new java.util.TreeSet<>();
+    if (notifications.channels() != null) {
+      notifications.channels().forEach((name, c) -> {
+        if (c != null && "statuspage".equals(c.kind())) {
+          out.add(name);
+        }
+      });
+    }
+    return out;
+  }
+
   /** Every problem, each naming its path and the fix. */
   List<String> problems() {
     List<String> p = new ArrayList<>();
@@ -179,6 +195,10 @@ public record RunbookConfig(
                 + ".kinds, which leaves out DRILL_REPORT: add it there or name another channel"));
       }
     });
+    p.addAll(ChecklistSettings.problemsOf(checklists,
+        people.stream().flatMap(x -> x.roles() == null ? java.util.stream.Stream.empty() : x.roles().stream())
+            .collect(java.util.stream.Collectors.toSet()),
+        databases.keySet(), statuspageChannels()));
     // people and environments are checked above, where they are written; the rest of the API here
     apiSettings().problems("api").stream()
         .filter(m -> !m.startsWith("api.people") && !m.startsWith("api.environments"))

@@ -307,6 +307,11 @@ public final class Demo {
       }
 
       @Override
+      public dev.runbook.starter.Checklists checklists() {
+        return new dev.runbook.starter.client.TemporalChecklists(client.temporal(), run -> List.of());
+      }
+
+      @Override
       public Map<String, Environment> environments() {
         return Map.of();
       }

@@ -41,7 +41,8 @@ public final class WorkerRuntime implements AutoCloseable {
     DatabaseScheduleWorkflowImpl.class,
     ConfigSnapshotWorkflowImpl.class,
     DrillWorkflowImpl.class,
-    DrillScheduleWorkflowImpl.class
+    DrillScheduleWorkflowImpl.class,
+    dev.runbook.workflows.ChecklistWorkflowImpl.class
   };
 
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);

@@ -229,6 +229,11 @@ class DrillStartTest {
     }
 
     @Override
+    public dev.runbook.starter.Checklists checklists() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Map<String, Environment> environments() {
       return Map.of();
     }

@@ -23,5 +23,13 @@ public enum NotificationKind {
   REFUSED,
   FAILED,
   /** A drill's report: how long detection and the rollback took against the SLA (DrillWorkflow). */
-  DRILL_REPORT
+  DRILL_REPORT,
+  /** A checklist item's deadline is near and it is still open: to its owner role. */
+  CHECKLIST_REMINDER,
+  /** A checklist item's deadline passed with it open: to the role it escalates to, once. */
+  CHECKLIST_OVERDUE,
+  /** Every item of a checklist is done: the summary, to the team. */
+  CHECKLIST_DONE,
+  /** A checklist stopped chasing its open items after the last deadline and the grace. */
+  CHECKLIST_CLOSED
 }

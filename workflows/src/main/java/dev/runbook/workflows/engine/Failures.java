@@ -24,7 +24,7 @@ public final class Failures {
   }
 
   /** The failure as a person should read it: the innermost message and its type. */
-  static String describe(TemporalFailure failure) {
+  public static String describe(TemporalFailure failure) {
     Throwable t = failure;
     String where = "";
     if (failure instanceof ActivityFailure af) {

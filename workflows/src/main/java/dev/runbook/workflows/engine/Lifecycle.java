@@ -5,21 +5,27 @@ import static dev.runbook.workflows.engine.Failures.describe;
 import static dev.runbook.workflows.engine.Failures.isCancellation;
 import static dev.runbook.workflows.engine.Failures.refuse;
 
+import dev.runbook.workflows.ChecklistWorkflow;
 import dev.runbook.workflows.activities.Audience;
 import dev.runbook.workflows.activities.AuditEventType;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.PolicyActivities;
 import dev.runbook.workflows.model.CancelRequest;
+import dev.runbook.workflows.model.ChecklistRequest;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.RefusalKind;
 import dev.runbook.workflows.model.RunReport;
 import dev.runbook.workflows.model.RunbookRequest;
+import dev.runbook.workflows.model.WorkflowIds;
+import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -179,11 +185,58 @@ final class Lifecycle {
               }
               journal.audit(AuditEventType.RUN_FINISHED, null, null, message, data);
               journal.flush();
+              startChecklist(outcome);
               Workflow.upsertMemo(Map.of("outcome", outcome.label(), "message", message));
               run.refreshDetails();
               log.info("{} ended {}: {}", run.workflowId, outcome.label(), message);
             })
         .run();
+  }
+
+  /**
+   * Starts the run's checklist as a child that outlives it (ABANDON), and waits until it has
+   * started so that this run closing cannot lose it. Real runbook runs only: not dry runs, drills,
+   * a full rollback's service runs (the full run starts one for all) or jobs. The child decides
+   * from the worker's configuration whether there is a checklist for this runbook and outcome.
+   */
+  private void startChecklist(Phase outcome) {
+    if (mode != RunbookEngine.Mode.RUNBOOK || run.request.dryRun() || DrillMark.drill() != null
+        || !Versions.checklists()) {
+      return;
+    }
+    RunbookRequest req = run.request;
+    // From the request, not Workflow.getInfo(): a real run's ID is its request's business ID, and
+    // the request is in the history, so a replay outside the server starts the same child.
+    String runId = req.workflowId();
+    String id = WorkflowIds.forChecklist(runId);
+    ChecklistWorkflow child = Workflow.newChildWorkflowStub(ChecklistWorkflow.class,
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(id)
+            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+            .setStaticSummary("checklist after " + runId + " (" + outcome.label() + ")")
+            .build());
+    ChecklistRequest checklist = new ChecklistRequest(runId, req.runbook(), outcome, req.services(),
+        run.finishedAt, req.severity(), escalationPath(), req.incidentId(), req.reason(), req.requestedBy());
+    try {
+      Async.function(child::run, checklist);
+      Workflow.getWorkflowExecution(child).get();
+      run.action("runbook", "checklist started", id);
+    } catch (TemporalFailure f) {
+      if (isCancellation(f)) {
+        throw f;
+      }
+      // An open checklist of an earlier run of the same ID keeps going; this run's ending stands.
+      run.action("runbook", "checklist not started", describe(f));
+      log.warn("{}: checklist {} not started: {}", run.workflowId, id, describe(f));
+    }
+  }
+
+  private List<String> escalationPath() {
+    if (run.policy == null) {
+      return List.of();
+    }
+    List<String> path = run.policy.policy().ruleFor(run.request.severity(), false).escalation();
+    return path == null ? List.of() : path;
   }
 
   private static NotificationKind endNotification(Phase outcome) {

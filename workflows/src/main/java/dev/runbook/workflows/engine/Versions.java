@@ -48,7 +48,19 @@ public final class Versions {
    */
   public static final String FULL_CONFIG = "full-config";
 
+  /**
+   * A run that ends starts its post-rollback checklist (version 1): a {@code ChecklistWorkflow}
+   * child that outlives it. Asked only by real runbook runs that end, not by dry runs, drills,
+   * service runs of a full rollback or jobs.
+   */
+  public static final String CHECKLISTS = "checklists";
+
   private Versions() {}
+
+  /** True in runs that start their checklist when they end (see {@link #CHECKLISTS}). */
+  static boolean checklists() {
+    return Workflow.getVersion(CHECKLISTS, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
 
   /** True in runs that snapshot the configuration (see {@link #CONFIG_SNAPSHOTS}). */
   public static boolean configSnapshots() {

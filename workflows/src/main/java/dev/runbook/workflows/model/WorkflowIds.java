@@ -25,6 +25,7 @@ public final class WorkflowIds {
   public static final String SCHEDULE_PREFIX = "schedule-";
   public static final String DRILL_PREFIX = "drill-";
   public static final String DRILL_SCHEDULE_PREFIX = "drills-";
+  public static final String CHECKLIST_PREFIX = "checklist-";
 
   /** A dry run's tag: eight lower-case hex digits. */
   public static final Pattern DRY_RUN_TAG = Pattern.compile("[0-9a-f]{8}");
@@ -106,6 +107,14 @@ public final class WorkflowIds {
   /** The one drill schedule of {@code target}, which starts its scheduled drills. */
   public static String forDrillSchedule(String target) {
     return DRILL_SCHEDULE_PREFIX + target;
+  }
+
+  /**
+   * The post-rollback checklist of the run {@code runWorkflowId}: {@code checklist-rollback-api}.
+   * One per run's ID: a later run of the same ID whose checklist is still open keeps the open one.
+   */
+  public static String forChecklist(String runWorkflowId) {
+    return CHECKLIST_PREFIX + runWorkflowId;
   }
 
   private static String requireTag(String tag) {

@@ -90,6 +90,8 @@ public final class FakeWorld {
   public final FakeConfigs configs = new FakeConfigs(this);
   /** The drills table. */
   public final FakeDrills drills = new FakeDrills();
+  /** The checklists configuration and their rows in the rollback log. */
+  public final FakeChecklists checklists = new FakeChecklists();
   /** The drills configuration's breaks. */
   public final FakeBreaks breaks = new FakeBreaks(this);
   private final List<String> calls = new ArrayList<>();
@@ -244,7 +246,7 @@ public final class FakeWorld {
   /** The activity implementations, to register on a test worker. */
   public Object[] activities() {
     return new Object[] {
-      new Services(), new Checks(), new Databases(), new Notify(), new Audit(), new Policy(), retention, configs, drills, breaks
+      new Services(), new Checks(), new Databases(), new Notify(), new Audit(), new Policy(), retention, configs, drills, breaks, checklists
     };
   }
 

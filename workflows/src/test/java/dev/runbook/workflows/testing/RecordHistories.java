@@ -44,7 +44,8 @@ public final class RecordHistories implements AfterEachCallback {
     DatabaseScheduleWorkflowImpl.class,
     ConfigSnapshotWorkflowImpl.class,
     DrillWorkflowImpl.class,
-    DrillScheduleWorkflowImpl.class
+    DrillScheduleWorkflowImpl.class,
+    dev.runbook.workflows.ChecklistWorkflowImpl.class
   };
 
   private static final Path OUT = Path.of("target", "recorded-histories");

@@ -96,7 +96,8 @@ public final class Runs {
                 DatabaseScheduleWorkflowImpl.class,
                 dev.runbook.workflows.ConfigSnapshotWorkflowImpl.class,
                 DrillWorkflowImpl.class,
-                DrillScheduleWorkflowImpl.class)
+                DrillScheduleWorkflowImpl.class,
+                dev.runbook.workflows.ChecklistWorkflowImpl.class)
             .setDoNotStart(true);
     RunbookSearchAttributes.ALL.forEach(b::registerSearchAttribute);
     return b.build();

@@ -1,0 +1,35 @@
+package dev.runbook.workflows;
+
+import dev.runbook.workflows.model.ChecklistDone;
+import dev.runbook.workflows.model.ChecklistItemState;
+import dev.runbook.workflows.model.ChecklistRequest;
+import dev.runbook.workflows.model.ChecklistState;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * The work after a rollback, with deadlines (DESIGN §12): started by the run when it ends, as a
+ * child that outlives it. Reminds owners before each deadline, escalates an item once when its
+ * deadline passes, ticks automatic items when their checks pass, takes {@code done} from people
+ * for the rest, and ends with a summary when everything is done.
+ */
+@WorkflowInterface
+public interface ChecklistWorkflow {
+  String DONE = "done";
+
+  @WorkflowMethod(name = "Checklist")
+  ChecklistState run(ChecklistRequest request);
+
+  @QueryMethod(name = "checklist")
+  ChecklistState checklist();
+
+  /** Ticks an item; answers with the item as it now is. */
+  @UpdateMethod(name = DONE)
+  ChecklistItemState done(ChecklistDone done);
+
+  @UpdateValidatorMethod(updateName = DONE)
+  void validateDone(ChecklistDone done);
+}

@@ -1,0 +1,30 @@
+package dev.runbook.workflows.model;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a run that ended tells its checklist: ids and facts only. The checklist loads its items
+ * from the worker's configuration; no secret and no check's settings travel here.
+ *
+ * @param runWorkflowId the run the checklist follows
+ * @param outcome how the run ended (its terminal phase)
+ * @param endedAt when the run ended (workflow time); every deadline counts from here
+ * @param escalation the escalation path of the run's policy at its severity (may be empty)
+ */
+public record ChecklistRequest(
+    String runWorkflowId,
+    RunbookType runbook,
+    Phase outcome,
+    List<String> services,
+    Instant endedAt,
+    Severity severity,
+    List<String> escalation,
+    String incidentId,
+    String reason,
+    String requestedBy) {
+  public ChecklistRequest {
+    services = services == null ? List.of() : List.copyOf(services);
+    escalation = escalation == null ? List.of() : List.copyOf(escalation);
+  }
+}
