@@ -7,6 +7,7 @@ create table checklist_items (
     workflow_id      text        not null,
     checklist_run_id text        not null,
     run_workflow_id  text        not null,
+    run_run_id       text,
     runbook          text        not null,
     item             text        not null,
     title            text        not null,

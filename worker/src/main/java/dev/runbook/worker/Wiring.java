@@ -43,14 +43,35 @@ public final class Wiring {
   private Wiring() {}
 
   /**
-   * The runs' incident reports, built from the rollback log. The post-rollback checklist's records
-   * are read through {@link dev.runbook.activities.audit.ReportSources}: none is wired yet, so a
-   * report says "no checklist recorded".
+   * The runs' incident reports, built from the rollback log, with the checklist that followed each
+   * run as the checklist recorded it.
    */
   public static dev.runbook.starter.IncidentReports incidentReports(DataSource auditDatabase) {
     var store = new dev.runbook.activities.audit.IncidentReportStore(auditDatabase,
-        dev.runbook.activities.audit.ReportSources.NONE, java.time.Clock.systemUTC());
+        checklistsOfRuns(new dev.runbook.activities.checklist.ChecklistStore(auditDatabase)),
+        java.time.Clock.systemUTC());
     return store::report;
+  }
+
+  /**
+   * A run's checklist for its report: the items its checklist last wrote; "done" when every item
+   * is, else "open" ("closed" items stay open in the record once the checklist gave up on them).
+   */
+  public static dev.runbook.activities.audit.ReportSources checklistsOfRuns(
+      dev.runbook.activities.checklist.ChecklistStore checklists) {
+    return (workflowId, runId) -> {
+      var items = checklists.items(workflowId, runId);
+      if (items.isEmpty()) {
+        return java.util.Optional.empty();
+      }
+      boolean done = items.stream().allMatch(dev.runbook.workflows.model.ChecklistItemState::done);
+      var rows = items.stream()
+          .map(i -> new dev.runbook.workflows.model.IncidentReport.ChecklistItem(i.id() + ": " + i.title(), i.owner(),
+              i.dueAt(), i.state(), i.doneAt(), i.doneBy(), i.note() != null ? i.note() : i.evidence()))
+          .toList();
+      return java.util.Optional.of(new dev.runbook.workflows.model.IncidentReport.Checklist(
+          done ? "done" : "open", rows, java.time.Instant.now()));
+    };
   }
 
   /** The drills table as the CLI and the API read it. */

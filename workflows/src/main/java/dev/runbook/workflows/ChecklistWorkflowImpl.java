@@ -154,7 +154,7 @@ public final class ChecklistWorkflowImpl implements ChecklistWorkflow {
     List<ItemCheck> results;
     try {
       results = checks.check(new CheckRequest(workflowId, request.runWorkflowId(), request.runbook(),
-          request.services(), due));
+          request.services(), due, request.runRunId()));
     } catch (ActivityFailure f) {
       String why = "the checks could not be run: " + Failures.describe(f);
       results = due.stream().map(id -> new ItemCheck(id, false, why)).toList();
@@ -261,7 +261,7 @@ public final class ChecklistWorkflowImpl implements ChecklistWorkflow {
   private void record(ChecklistItemState item) {
     try {
       recorder.record(new ItemRecord(workflowId, Workflow.getInfo().getRunId(), request.runWorkflowId(),
-          request.runbook(), item));
+          request.runbook(), item, request.runRunId()));
     } catch (ActivityFailure f) {
       log.warn("{}: could not write item {} to the rollback log: {}", workflowId, item.id(), Failures.describe(f));
     }

@@ -17,6 +17,7 @@ import dev.runbook.workflows.model.FullRollbackRequest;
 import dev.runbook.workflows.model.FullRollbackResult;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.RefusalKind;
+import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.model.Severity;
 import dev.runbook.workflows.model.WorkflowIds;
 import dev.runbook.workflows.testing.FakeWorld;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.Test;
 
 /** The checklist after a run, on the time-skipping server: deadlines, reminders, checks, ticks. */
 class ChecklistWorkflowTest extends WorkflowTest {
-  private static final String CHECKLIST = WorkflowIds.forChecklist("rollback-api");
 
   private static EmergencyRollbackRequest emergency(Severity severity) {
     return new EmergencyRollbackRequest("api", severity, "checkout errors after v2", FakeWorld.REQUESTER, false,
@@ -48,6 +48,13 @@ class ChecklistWorkflowTest extends WorkflowTest {
 
   private static PlannedItem manual(String id, String title, Duration within, String owner) {
     return new PlannedItem(id, title, within, owner, null, null);
+  }
+
+  /** The checklist the latest run of {@code run} started: its actions name it. */
+  private String checklistOf(String run) {
+    RunStatus s = client.newUntypedWorkflowStub(run).query("status", RunStatus.class);
+    return s.actions().stream().filter(a -> a.action().equals("checklist started")).reduce((a, b) -> b)
+        .orElseThrow(() -> new AssertionError(run + " started no checklist: " + s.actions())).detail();
   }
 
   private ChecklistWorkflow checklist(String id) {
@@ -67,7 +74,7 @@ class ChecklistWorkflowTest extends WorkflowTest {
   }
 
   private ChecklistItemState item(String id) {
-    return loaded(CHECKLIST).items().stream().filter(i -> i.id().equals(id)).findFirst()
+    return loaded(checklistOf("rollback-api")).items().stream().filter(i -> i.id().equals(id)).findFirst()
         .orElseThrow();
   }
 
@@ -106,7 +113,7 @@ class ChecklistWorkflowTest extends WorkflowTest {
     run.getResult(EmergencyRollbackResult.class);
 
     assertThat(statusOf("rollback-api")).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
-    assertThat(statusOf(CHECKLIST)).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    assertThat(statusOf(checklistOf("rollback-api"))).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
     ChecklistItemState open = item("root-cause");
     assertThat(open.state()).isEqualTo("open");
     assertThat(open.escalateTo()).isEqualTo("engineering-manager"); // the P1 policy's escalation path
@@ -128,17 +135,17 @@ class ChecklistWorkflowTest extends WorkflowTest {
       assertThat(n.target()).isEqualTo("engineering-manager");
     });
     assertThat(item("root-cause").state()).isEqualTo("overdue");
-    assertThat(world.checklists.row(CHECKLIST, "root-cause").escalatedAt()).isNotNull();
+    assertThat(world.checklists.row(checklistOf("rollback-api"), "root-cause").escalatedAt()).isNotNull();
     testEnv.sleep(Duration.ofHours(3));
     assertThat(sent(NotificationKind.CHECKLIST_OVERDUE)).hasSize(1);
     assertThat(sent(NotificationKind.CHECKLIST_REMINDER)).hasSize(1);
 
     // Once escalated, the role it escalated to may tick it too.
-    ChecklistItemState done = checklist(CHECKLIST).done(new ChecklistDone("carol", "root-cause", "bad index"));
+    ChecklistItemState done = checklist(checklistOf("rollback-api")).done(new ChecklistDone("carol", "root-cause", "bad index"));
     assertThat(done.doneBy()).isEqualTo("carol");
-    ChecklistState end = WorkflowStub.fromTyped(checklist(CHECKLIST)).getResult(ChecklistState.class);
+    ChecklistState end = WorkflowStub.fromTyped(checklist(checklistOf("rollback-api"))).getResult(ChecklistState.class);
     assertThat(end.status()).isEqualTo(ChecklistState.DONE);
-    assertThat(world.checklists.row(CHECKLIST, "root-cause").note()).isEqualTo("bad index");
+    assertThat(world.checklists.row(checklistOf("rollback-api"), "root-cause").note()).isEqualTo("bad index");
     assertThat(sent(NotificationKind.CHECKLIST_DONE)).singleElement()
         .satisfies(n -> assertThat(n.detail()).isEqualTo("all 1 items done: root-cause by carol"));
   }
@@ -162,10 +169,10 @@ class ChecklistWorkflowTest extends WorkflowTest {
     testEnv.sleep(Duration.ofMinutes(2));
     assertThat(item("smoke").doneBy()).isEqualTo("runbook");
     assertThat(world.checklists.checked()).containsOnlyOnce("health"); // a ticked item is not checked again
-    assertThat(checklist(CHECKLIST).checklist().status()).isEqualTo(ChecklistState.OPEN);
+    assertThat(checklist(checklistOf("rollback-api")).checklist().status()).isEqualTo(ChecklistState.OPEN);
 
-    checklist(CHECKLIST).done(new ChecklistDone("alice", "customers", null));
-    ChecklistState end = WorkflowStub.fromTyped(checklist(CHECKLIST)).getResult(ChecklistState.class);
+    checklist(checklistOf("rollback-api")).done(new ChecklistDone("alice", "customers", null));
+    ChecklistState end = WorkflowStub.fromTyped(checklist(checklistOf("rollback-api"))).getResult(ChecklistState.class);
     assertThat(end.status()).isEqualTo(ChecklistState.DONE);
     assertThat(end.items()).allMatch(ChecklistItemState::done);
     assertThat(sent(NotificationKind.CHECKLIST_DONE)).singleElement().satisfies(n -> assertThat(n.detail())
@@ -180,7 +187,7 @@ class ChecklistWorkflowTest extends WorkflowTest {
             "error rate below 1%"));
     Runs.start(client, queue, emergency(Severity.P0)).getResult(EmergencyRollbackResult.class);
 
-    ChecklistState end = WorkflowStub.fromTyped(checklist(CHECKLIST)).getResult(ChecklistState.class);
+    ChecklistState end = WorkflowStub.fromTyped(checklist(checklistOf("rollback-api"))).getResult(ChecklistState.class);
 
     assertThat(end.status()).isEqualTo(ChecklistState.CLOSED);
     assertThat(end.message()).startsWith("closed with 1 open: error-rate \"Error rate < 1%\"");
@@ -190,7 +197,7 @@ class ChecklistWorkflowTest extends WorkflowTest {
         .containsExactly(Audience.TEAM);
     // Checked every minute for its hour, then every 15 minutes until it closed two hours later.
     assertThat(world.checklists.checked()).hasSizeBetween(60 + 7, 60 + 10);
-    assertThat(world.checklists.row(CHECKLIST, "error-rate").state()).isEqualTo("overdue");
+    assertThat(world.checklists.row(checklistOf("rollback-api"), "error-rate").state()).isEqualTo("overdue");
   }
 
   @Test
@@ -202,7 +209,7 @@ class ChecklistWorkflowTest extends WorkflowTest {
     Runs.cancel(run, "alice");
     run.getResult(EmergencyRollbackResult.class);
 
-    ChecklistState state = loaded(CHECKLIST);
+    ChecklistState state = loaded(checklistOf("rollback-api"));
     assertThat(state.status()).isEqualTo(ChecklistState.OPEN);
     assertThat(state.items()).extracting(ChecklistItemState::id).containsExactly("review");
   }
@@ -216,7 +223,7 @@ class ChecklistWorkflowTest extends WorkflowTest {
     Runs.cancel(run, "alice");
     run.getResult(EmergencyRollbackResult.class);
 
-    ChecklistState end = WorkflowStub.fromTyped(checklist(CHECKLIST)).getResult(ChecklistState.class);
+    ChecklistState end = WorkflowStub.fromTyped(checklist(checklistOf("rollback-api"))).getResult(ChecklistState.class);
     assertThat(end.status()).isEqualTo(ChecklistState.NONE);
     assertThat(end.message()).isEqualTo("the run ended cancelled, which checklists.emergency.after leaves out");
     assertThat(end.items()).isEmpty();
@@ -229,8 +236,8 @@ class ChecklistWorkflowTest extends WorkflowTest {
         manual("payments", "Payment processing verified", Duration.ofHours(1), "engineering-lead"),
         manual("orders", "Order flow tested", Duration.ofHours(1), "engineering-lead"));
     Runs.start(client, queue, emergency(Severity.P0)).getResult(EmergencyRollbackResult.class);
-    ChecklistWorkflow c = checklist(CHECKLIST);
-    loaded(CHECKLIST);
+    ChecklistWorkflow c = checklist(checklistOf("rollback-api"));
+    loaded(checklistOf("rollback-api"));
 
     assertThat(refusal(catchThrowable(() -> c.done(new ChecklistDone("dave", "payments", null))),
         "dave lacks role engineering-lead needed to tick 'payments' (has: developer)"))
@@ -248,22 +255,27 @@ class ChecklistWorkflowTest extends WorkflowTest {
   }
 
   @Test
-  void aSecondRunOfTheSameIdWhileTheFirstChecklistIsOpenEndsAsItWouldAndTheOpenChecklistGoesOn() {
+  void theNextRunOfTheSameIdGetsAChecklistOfItsOwnWhileTheFirstGoesOn() {
     configure(Set.of("succeeded"), Duration.ofHours(24),
-        manual("review", "Post-mortem scheduled", Duration.ofHours(4), "engineering-lead"));
+        manual("review", "Post-mortem scheduled", Duration.ofHours(4), "engineering-lead"),
+        manual("report", "Incident report published", Duration.ofHours(24), "engineering-lead"));
     Runs.start(client, queue, emergency(Severity.P0)).getResult(EmergencyRollbackResult.class);
-    String firstRun = runIdOf(CHECKLIST);
+    String first = checklistOf("rollback-api");
+    loaded(first);
+    checklist(first).done(new ChecklistDone("alice", "review", "first incident's review"));
 
     EmergencyRollbackResult second = Runs.start(client, queue, emergency(Severity.P0))
         .getResult(EmergencyRollbackResult.class);
+    String next = checklistOf("rollback-api");
 
     assertThat(second.report().outcome()).isEqualTo(Phase.SUCCEEDED);
-    assertThat(second.report().actions()).anySatisfy(a -> {
-      assertThat(a.action()).isEqualTo("checklist not started");
-      assertThat(a.detail()).contains(CHECKLIST);
-    });
-    assertThat(runIdOf(CHECKLIST)).isEqualTo(firstRun);
-    assertThat(statusOf(CHECKLIST)).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    assertThat(first).startsWith(WorkflowIds.CHECKLIST_PREFIX + "rollback-api-");
+    assertThat(next).startsWith(WorkflowIds.CHECKLIST_PREFIX + "rollback-api-").isNotEqualTo(first);
+    assertThat(loaded(next).items()).extracting(ChecklistItemState::done)
+        .as("the second incident's items are its own").containsExactly(false, false);
+    assertThat(statusOf(first)).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    assertThat(statusOf(next)).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    assertThat(world.checklists.row(first, "review").note()).isEqualTo("first incident's review");
   }
 
   @Test
@@ -275,9 +287,9 @@ class ChecklistWorkflowTest extends WorkflowTest {
     Runs.start(client, queue, new EmergencyRollbackRequest("web", Severity.P0, "dry", FakeWorld.REQUESTER, true,
         null, null, false, null, null, null, null)).getResult(EmergencyRollbackResult.class);
 
-    assertThat(loaded(WorkflowIds.forChecklist("rollback-full-prod")).items())
+    assertThat(loaded(checklistOf("rollback-full-prod")).items())
         .extracting(ChecklistItemState::id).containsExactly("review");
-    assertThat(catchThrowable(() -> statusOf(CHECKLIST))).isNotNull();
-    assertThat(catchThrowable(() -> statusOf(WorkflowIds.forChecklist("rollback-web")))).isNotNull();
+    assertThat(catchThrowable(() -> checklistOf("rollback-api"))).isNotNull();
+    assertThat(catchThrowable(() -> checklistOf("rollback-web"))).isNotNull();
   }
 }

@@ -1,5 +1,6 @@
 package dev.runbook.activities.checklist;
 
+import dev.runbook.activities.notify.StatuspageIncidents;
 import dev.runbook.workflows.activities.ChecklistActivities;
 import dev.runbook.workflows.policy.Person;
 import java.util.ArrayList;
@@ -53,7 +54,8 @@ public final class ChecklistActivitiesImpl implements ChecklistActivities {
         out.add(new ItemCheck(id, false, "'" + id + "' has no check in this worker's checklists."
             + request.runbook().id() + ": tick it with runbook done"));
       } else {
-        out.add(checks.run(id, item.check(), request.runWorkflowId(), request.services()));
+        out.add(checks.run(id, item.check(), request.runRunId() == null ? request.runWorkflowId()
+            : StatuspageIncidents.run(request.runWorkflowId(), request.runRunId()), request.services()));
       }
     }
     return out;

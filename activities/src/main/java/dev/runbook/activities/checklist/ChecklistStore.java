@@ -30,7 +30,7 @@ public final class ChecklistStore {
     ChecklistItemState i = r.item();
     String sql = "insert into checklist_items (workflow_id, checklist_run_id, run_workflow_id, runbook, item,"
         + " title, owner, escalate_to, check_kind, due_at, state, done_by, done_at, note, evidence, reminded_at,"
-        + " escalated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + " escalated_at, run_run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         + " on conflict (workflow_id, checklist_run_id, item) do update set"
         + " state = case when checklist_items.state = 'done' then 'done' else excluded.state end,"
         + " done_by = coalesce(checklist_items.done_by, excluded.done_by),"
@@ -58,6 +58,7 @@ public final class ChecklistStore {
       s.setString(15, i.evidence());
       s.setTimestamp(16, ts(i.remindedAt()));
       s.setTimestamp(17, ts(i.escalatedAt()));
+      s.setString(18, r.runRunId());
       s.executeUpdate();
     } catch (SQLException e) {
       throw unavailable("write", e);
@@ -69,14 +70,27 @@ public final class ChecklistStore {
    * empty when it has none.
    */
   public List<ChecklistItemState> items(String runWorkflowId) {
+    return read("run_workflow_id = ?", runWorkflowId, runWorkflowId);
+  }
+
+  /**
+   * The items of the checklist that followed the one run {@code runWorkflowId} / {@code runRunId}
+   * (the incident report's), in their configured order; empty when it had none.
+   */
+  public List<ChecklistItemState> items(String runWorkflowId, String runRunId) {
+    return read("run_workflow_id = ? and run_run_id = ?", runWorkflowId, runRunId, runWorkflowId, runRunId);
+  }
+
+  private List<ChecklistItemState> read(String which, String... values) {
     String sql = "select item, title, owner, escalate_to, check_kind, due_at, state, done_by, done_at, note,"
-        + " evidence, reminded_at, escalated_at from checklist_items where run_workflow_id = ?"
-        + " and checklist_run_id = (select checklist_run_id from checklist_items where run_workflow_id = ?"
+        + " evidence, reminded_at, escalated_at from checklist_items where " + which
+        + " and checklist_run_id = (select checklist_run_id from checklist_items where " + which
         + "   order by seq desc limit 1) order by seq";
     List<ChecklistItemState> out = new ArrayList<>();
     try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-      s.setString(1, runWorkflowId);
-      s.setString(2, runWorkflowId);
+      for (int k = 0; k < values.length; k++) {
+        s.setString(k + 1, values[k]);
+      }
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           out.add(new ChecklistItemState(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),

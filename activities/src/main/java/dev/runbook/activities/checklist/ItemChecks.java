@@ -45,7 +45,8 @@ public final class ItemChecks {
     this.incidents = incidents;
   }
 
-  ItemCheck run(String item, ItemCheckSettings check, String runWorkflowId, List<String> services) {
+  /** @param run the run, as its status page incident is kept: workflowId/runId (or its workflow ID alone) */
+  ItemCheck run(String item, ItemCheckSettings check, String run, List<String> services) {
     try {
       if (check.health() != null) {
         return perService(item, services, s -> {
@@ -74,10 +75,10 @@ public final class ItemChecks {
       if (check.sql() != null) {
         return sql(item, check.sql());
       }
-      return incidents.find(check.statuspage(), runWorkflowId)
+      return incidents.find(check.statuspage(), run)
           .map(o -> new ItemCheck(item, o.resolved(), "incident " + (o.incidentId() == null ? o.name() : o.incidentId())
               + " on " + check.statuspage() + (o.resolved() ? " resolved" : " still open")))
-          .orElseGet(() -> new ItemCheck(item, false, "no incident of " + runWorkflowId + " on "
+          .orElseGet(() -> new ItemCheck(item, false, "no incident of " + run + " on "
               + check.statuspage() + " yet"));
     } catch (ApplicationFailure f) {
       return new ItemCheck(item, false, f.getOriginalMessage());

@@ -83,6 +83,12 @@ public final class ApiServer implements AutoCloseable {
     public Records(RollbackLog rollbackLog, Releases releases, BackupList backups, DrillLog drills) {
       this(rollbackLog, releases, backups, drills, IncidentReports.UNAVAILABLE, run -> java.util.List.of());
     }
+
+    /** With incident reports, without kept checklists: a checklist is read from Temporal only. */
+    public Records(RollbackLog rollbackLog, Releases releases, BackupList backups, DrillLog drills,
+        IncidentReports reports) {
+      this(rollbackLog, releases, backups, drills, reports, run -> java.util.List.of());
+    }
   }
 
   /** An API that trusts tokens only, without the workers' fingerprint. */
@@ -150,7 +156,7 @@ public final class ApiServer implements AutoCloseable {
         new TemporalJobs(runbooks, BackupsApi.PRUNE_WAIT));
     DrillsApi drills = new DrillsApi(records.drills(), drillStarts);
     ReportsApi reports = new ReportsApi(records.reports(), runbooks, java.time.Clock.systemUTC());
-    ChecklistsApi checklists = new ChecklistsApi(new TemporalChecklists(runbooks.temporal(), records.checklists()));
+    ChecklistsApi checklists = new ChecklistsApi(new TemporalChecklists(runbooks, records.checklists()));
     String r = RunsApi.RUNS;
     router
         .add("POST", r + "/emergency", Router.Access.STARTER, runs::startEmergency)

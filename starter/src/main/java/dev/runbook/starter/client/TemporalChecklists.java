@@ -2,6 +2,7 @@ package dev.runbook.starter.client;
 
 import dev.runbook.starter.Checklists;
 import dev.runbook.workflows.ChecklistWorkflow;
+import dev.runbook.workflows.model.ActionRecord;
 import dev.runbook.workflows.model.ChecklistDone;
 import dev.runbook.workflows.model.ChecklistItemState;
 import dev.runbook.workflows.model.ChecklistState;
@@ -20,21 +21,45 @@ import java.util.List;
 
 /**
  * Checklists through Temporal (the API server and the processes that host workers): the {@code
- * checklist} query and the {@code done} update of {@code checklist-<run>}; the rollback log when
- * Temporal no longer knows the checklist.
+ * checklist} query and the {@code done} update of the checklist the run's latest execution started
+ * (its actions name it: each run of an ID has a checklist of its own); the rollback log when
+ * Temporal no longer knows the run or its checklist.
  */
 public final class TemporalChecklists implements Checklists {
+  /** What a run records when it has started its checklist; the detail is the checklist's ID. */
+  static final String STARTED = "checklist started";
+
+  private final RunbookClient runbooks;
   private final WorkflowClient client;
   private final Recorded recorded;
 
-  public TemporalChecklists(WorkflowClient client, Recorded recorded) {
-    this.client = client;
+  public TemporalChecklists(RunbookClient runbooks, Recorded recorded) {
+    this.runbooks = runbooks;
+    this.client = runbooks.temporal();
     this.recorded = recorded;
+  }
+
+  /**
+   * The ID of the checklist the run's latest execution started, or {@code checklist-<run>} (which
+   * no checklist has) when Temporal does not know the run or it started none.
+   */
+  private String checklistId(String runWorkflowId) {
+    try {
+      List<ActionRecord> actions = runbooks.status(runWorkflowId).actions();
+      for (int i = actions == null ? -1 : actions.size() - 1; i >= 0; i--) {
+        if (STARTED.equals(actions.get(i).action()) && actions.get(i).detail() != null) {
+          return actions.get(i).detail();
+        }
+      }
+    } catch (RunbookException.UnknownRun gone) {
+      // Temporal has forgotten the run: the rollback log's records are all there is.
+    }
+    return WorkflowIds.CHECKLIST_PREFIX + runWorkflowId;
   }
 
   @Override
   public ChecklistState checklist(String runWorkflowId) {
-    String id = WorkflowIds.forChecklist(runWorkflowId);
+    String id = checklistId(runWorkflowId);
     try {
       return client.newUntypedWorkflowStub(id).query("checklist", ChecklistState.class);
     } catch (WorkflowNotFoundException e) {
@@ -49,7 +74,7 @@ public final class TemporalChecklists implements Checklists {
 
   @Override
   public ChecklistItemState done(String runWorkflowId, String item, String person, String note) {
-    String id = WorkflowIds.forChecklist(runWorkflowId);
+    String id = checklistId(runWorkflowId);
     WorkflowStub stub = client.newUntypedWorkflowStub(id);
     try {
       return stub.update(ChecklistWorkflow.DONE, ChecklistItemState.class, new ChecklistDone(person, item, note));

@@ -126,7 +126,7 @@ final class CliHarness implements CliContext {
 
   @Override
   public dev.runbook.starter.Checklists checklists() {
-    return new dev.runbook.starter.client.TemporalChecklists(client.temporal(),
+    return new dev.runbook.starter.client.TemporalChecklists(client,
         run -> checklistRows.getOrDefault(run, List.of()));
   }
 

@@ -308,7 +308,7 @@ public final class Demo {
 
       @Override
       public dev.runbook.starter.Checklists checklists() {
-        return new dev.runbook.starter.client.TemporalChecklists(client.temporal(), run -> List.of());
+        return new dev.runbook.starter.client.TemporalChecklists(client, run -> List.of());
       }
 
       @Override

@@ -85,16 +85,23 @@ class ChecklistRealChecksTest {
     audit.close();
   }
 
+  /** The checklist the latest run of rollback-api started: its actions name it. */
+  private String checklistId() {
+    return client.newUntypedWorkflowStub("rollback-api").query("status", dev.runbook.workflows.model.RunStatus.class)
+        .actions().stream().filter(a -> a.action().equals("checklist started")).reduce((a, b) -> b).orElseThrow()
+        .detail();
+  }
+
   private ChecklistItemState item(String id) {
-    return client.newWorkflowStub(ChecklistWorkflow.class, "checklist-rollback-api").checklist().items().stream()
+    return client.newWorkflowStub(ChecklistWorkflow.class, checklistId()).checklist().items().stream()
         .filter(i -> i.id().equals(id)).findFirst().orElseThrow();
   }
 
   @Test
   void theSqlCheckTicksItsItemWhenTheDataSaysSoAndTheRollbackLogKeepsEveryChange() {
-    Runs.start(client, queue, new EmergencyRollbackRequest("api", Severity.P0, "checkout errors",
-        FakeWorld.REQUESTER, false, "INC-7", null, false, null, null, null, null))
-        .getResult(EmergencyRollbackResult.class);
+    WorkflowStub run = Runs.start(client, queue, new EmergencyRollbackRequest("api", Severity.P0,
+        "checkout errors", FakeWorld.REQUESTER, false, "INC-7", null, false, null, null, null, null));
+    run.getResult(EmergencyRollbackResult.class);
     testEnv.sleep(Duration.ofSeconds(30));
 
     assertThat(item("orders").state()).isEqualTo("open");
@@ -107,7 +114,7 @@ class ChecklistRealChecksTest {
     assertThat(item("orders").doneBy()).isEqualTo("runbook");
     assertThat(item("orders").evidence()).isEqualTo("shop: 0 = 0");
 
-    ChecklistWorkflow checklist = client.newWorkflowStub(ChecklistWorkflow.class, "checklist-rollback-api");
+    ChecklistWorkflow checklist = client.newWorkflowStub(ChecklistWorkflow.class, checklistId());
     checklist.done(new ChecklistDone("alice", "review", "Thursday 10:00"));
     ChecklistState end = WorkflowStub.fromTyped(checklist).getResult(ChecklistState.class);
 
@@ -117,6 +124,14 @@ class ChecklistRealChecksTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("orders", "done", "runbook"),
             org.assertj.core.groups.Tuple.tuple("review", "done", "alice"));
     assertThat(kept.get(1).note()).isEqualTo("Thursday 10:00");
+    // The run's incident report reads the checklist that followed this very run.
+    var reported = dev.runbook.worker.Wiring.checklistsOfRuns(new ChecklistStore(audit))
+        .checklist("rollback-api", run.getExecution().getRunId()).orElseThrow();
+    assertThat(reported.state()).isEqualTo("done");
+    assertThat(reported.items()).extracting(i -> i.item() + " " + i.state() + " " + i.doneBy())
+        .containsExactly("orders: Users can place orders done runbook", "review: Post-incident review scheduled done alice");
+    assertThat(dev.runbook.worker.Wiring.checklistsOfRuns(new ChecklistStore(audit))
+        .checklist("rollback-api", "another-run")).as("another run of the ID has none").isEmpty();
     assertThat(world.notifications()).extracting(n -> n.kind())
         .contains(NotificationKind.CHECKLIST_DONE).doesNotContain(NotificationKind.CHECKLIST_OVERDUE);
   }

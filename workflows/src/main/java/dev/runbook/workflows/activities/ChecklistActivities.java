@@ -57,16 +57,28 @@ public interface ChecklistActivities {
    */
   record PlannedItem(String id, String title, Duration within, String owner, String escalateTo, String check) {}
 
+  /** @param runRunId the run's Temporal run ID (its status page incident is this run's), or null */
   record CheckRequest(String checklistId, String runWorkflowId, RunbookType runbook, List<String> services,
-      List<String> items) {}
+      List<String> items, String runRunId) {
+    public CheckRequest(String checklistId, String runWorkflowId, RunbookType runbook, List<String> services,
+        List<String> items) {
+      this(checklistId, runWorkflowId, runbook, services, items, null);
+    }
+  }
 
   /** @param evidence what was seen: the readings, the query's value, the incident's state */
   record ItemCheck(String item, boolean passed, String evidence) {}
 
   /**
    * @param checklistId the checklist's workflow ID
-   * @param checklistRunId its Temporal run: a run's ID comes back, so its checklist's ID does too
+   * @param checklistRunId its Temporal run
+   * @param runRunId the Temporal run of the run it follows (the incident report finds it by it), or null
    */
   record ItemRecord(String checklistId, String checklistRunId, String runWorkflowId, RunbookType runbook,
-      ChecklistItemState item) {}
+      ChecklistItemState item, String runRunId) {
+    public ItemRecord(String checklistId, String checklistRunId, String runWorkflowId, RunbookType runbook,
+        ChecklistItemState item) {
+      this(checklistId, checklistRunId, runWorkflowId, runbook, item, null);
+    }
+  }
 }

@@ -208,7 +208,7 @@ final class Lifecycle {
     // From the request, not Workflow.getInfo(): a real run's ID is its request's business ID, and
     // the request is in the history, so a replay outside the server starts the same child.
     String runId = req.workflowId();
-    String id = WorkflowIds.forChecklist(runId);
+    String id = WorkflowIds.forChecklist(runId, run.finishedAt);
     ChecklistWorkflow child = Workflow.newChildWorkflowStub(ChecklistWorkflow.class,
         ChildWorkflowOptions.newBuilder()
             .setWorkflowId(id)
@@ -216,7 +216,8 @@ final class Lifecycle {
             .setStaticSummary("checklist after " + runId + " (" + outcome.label() + ")")
             .build());
     ChecklistRequest checklist = new ChecklistRequest(runId, req.runbook(), outcome, req.services(),
-        run.finishedAt, req.severity(), escalationPath(), req.incidentId(), req.reason(), req.requestedBy());
+        run.finishedAt, req.severity(), escalationPath(), req.incidentId(), req.reason(), req.requestedBy(),
+        run.runId);
     try {
       Async.function(child::run, checklist);
       Workflow.getWorkflowExecution(child).get();
@@ -225,7 +226,7 @@ final class Lifecycle {
       if (isCancellation(f)) {
         throw f;
       }
-      // An open checklist of an earlier run of the same ID keeps going; this run's ending stands.
+      // The checklist could not start (the server refused it): this run's ending stands.
       run.action("runbook", "checklist not started", describe(f));
       log.warn("{}: checklist {} not started: {}", run.workflowId, id, describe(f));
     }

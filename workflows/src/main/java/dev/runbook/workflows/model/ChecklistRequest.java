@@ -11,6 +11,8 @@ import java.util.List;
  * @param outcome how the run ended (its terminal phase)
  * @param endedAt when the run ended (workflow time); every deadline counts from here
  * @param escalation the escalation path of the run's policy at its severity (may be empty)
+ * @param runRunId the run's Temporal run ID: with {@code runWorkflowId} it names this one run
+ *     (its status page incident, its incident report), since the ID names every run in turn
  */
 public record ChecklistRequest(
     String runWorkflowId,
@@ -22,9 +24,18 @@ public record ChecklistRequest(
     List<String> escalation,
     String incidentId,
     String reason,
-    String requestedBy) {
+    String requestedBy,
+    String runRunId) {
   public ChecklistRequest {
     services = services == null ? List.of() : List.copyOf(services);
     escalation = escalation == null ? List.of() : List.copyOf(escalation);
+  }
+
+  /** A request without the run's Temporal run ID (as tests and older runs give it). */
+  public ChecklistRequest(String runWorkflowId, RunbookType runbook, Phase outcome, List<String> services,
+      Instant endedAt, Severity severity, List<String> escalation, String incidentId, String reason,
+      String requestedBy) {
+    this(runWorkflowId, runbook, outcome, services, endedAt, severity, escalation, incidentId, reason,
+        requestedBy, null);
   }
 }

@@ -110,12 +110,18 @@ public final class WorkflowIds {
   }
 
   /**
-   * The post-rollback checklist of the run {@code runWorkflowId}: {@code checklist-rollback-api}.
-   * One per run's ID: a later run of the same ID whose checklist is still open keeps the open one.
+   * The post-rollback checklist of the run {@code runWorkflowId} that ended at {@code endedAt}:
+   * {@code checklist-rollback-api-20261127T035505123Z}. One per run, not per run's ID: the ID comes
+   * back with the service's next rollback, whose checklist is another incident's, while the
+   * first may still be open. The end time (workflow time, the same when a history replays) keeps
+   * them apart: two runs of one ID never end in the same millisecond.
    */
-  public static String forChecklist(String runWorkflowId) {
-    return CHECKLIST_PREFIX + runWorkflowId;
+  public static String forChecklist(String runWorkflowId, java.time.Instant endedAt) {
+    return CHECKLIST_PREFIX + runWorkflowId + "-" + CHECKLIST_STAMP.format(endedAt);
   }
+
+  private static final java.time.format.DateTimeFormatter CHECKLIST_STAMP =
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
   private static String requireTag(String tag) {
     if (tag == null || !DRY_RUN_TAG.matcher(tag).matches()) {
