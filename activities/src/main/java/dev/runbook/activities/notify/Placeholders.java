@@ -59,10 +59,13 @@ final class Placeholders {
     return v;
   }
 
-  /** Whole minutes, rounded up: a 40-second rollback took 1 minute, not 0, on a status page. */
+  /**
+   * Whole minutes, rounded up: a 40-second rollback (or a 400-millisecond one) took 1 minute, not
+   * 0, on a status page.
+   */
   static long minutes(Duration d) {
-    long seconds = Math.max(0, d.toSeconds());
-    return (seconds + 59) / 60;
+    long millis = Math.max(0, d.toMillis());
+    return (millis + 59_999) / 60_000;
   }
 
   /**

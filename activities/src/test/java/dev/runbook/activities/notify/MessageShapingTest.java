@@ -43,6 +43,16 @@ class MessageShapingTest {
   }
 
   @Test
+  void durationMinutesAreWholeMinutesRoundedUpSoAShortRollbackIsNeverZero() {
+    assertThat(Placeholders.minutes(java.time.Duration.ofMillis(400))).isEqualTo(1);
+    assertThat(Placeholders.minutes(java.time.Duration.ofSeconds(40))).isEqualTo(1);
+    assertThat(Placeholders.minutes(java.time.Duration.ofSeconds(60))).isEqualTo(1);
+    assertThat(Placeholders.minutes(java.time.Duration.ofSeconds(61))).isEqualTo(2);
+    assertThat(Placeholders.minutes(java.time.Duration.ofMinutes(12))).isEqualTo(12);
+    assertThat(Placeholders.minutes(java.time.Duration.ZERO)).isZero();
+  }
+
+  @Test
   void aChannelLimitedToKindsGetsOnlyThoseWhicheverRouteOrDrillNamesIt() {
     NotifyActivitiesImpl notifier =
         notifier(allAndStartedResolved(), everyAudienceTo("all", "public"));
