@@ -20,6 +20,12 @@ import io.temporal.workflow.WorkflowMethod;
 public interface ChecklistWorkflow {
   String DONE = "done";
 
+  /**
+   * What a run records among its actions once it has started its checklist; the action's detail
+   * is the checklist's workflow ID, which is how the CLI and the API find a run's checklist.
+   */
+  String STARTED_ACTION = "checklist started";
+
   @WorkflowMethod(name = "Checklist")
   ChecklistState run(ChecklistRequest request);
 

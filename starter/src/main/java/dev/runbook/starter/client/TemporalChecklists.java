@@ -26,9 +26,6 @@ import java.util.List;
  * Temporal no longer knows the run or its checklist.
  */
 public final class TemporalChecklists implements Checklists {
-  /** What a run records when it has started its checklist; the detail is the checklist's ID. */
-  static final String STARTED = "checklist started";
-
   private final RunbookClient runbooks;
   private final WorkflowClient client;
   private final Recorded recorded;
@@ -47,7 +44,7 @@ public final class TemporalChecklists implements Checklists {
     try {
       List<ActionRecord> actions = runbooks.status(runWorkflowId).actions();
       for (int i = actions == null ? -1 : actions.size() - 1; i >= 0; i--) {
-        if (STARTED.equals(actions.get(i).action()) && actions.get(i).detail() != null) {
+        if (ChecklistWorkflow.STARTED_ACTION.equals(actions.get(i).action()) && actions.get(i).detail() != null) {
           return actions.get(i).detail();
         }
       }

@@ -181,7 +181,10 @@ class DrillStartTest {
     assertThat(openWorkflows()).isEmpty();
   }
 
-  /** The CLI's context: the drills and the client are real, nothing else is used here. */
+  /**
+   * The CLI's context: the drills and the client are real; the drill commands read nothing else,
+   * and a call to any other part fails the test naming it.
+   */
   private final class Context implements CliContext {
     @Override
     public RunbookClient client() {
@@ -195,47 +198,51 @@ class DrillStartTest {
 
     @Override
     public RollbackLog log() {
-      throw new UnsupportedOperationException();
+      throw unused("log");
     }
 
     @Override
     public dev.runbook.starter.DrillLog drills() {
-      throw new UnsupportedOperationException();
+      throw unused("drills");
     }
 
     @Override
     public dev.runbook.starter.IncidentReports reports() {
-      throw new UnsupportedOperationException();
+      throw unused("reports");
     }
 
     @Override
     public Releases releases() {
-      throw new UnsupportedOperationException();
+      throw unused("releases");
     }
 
     @Override
     public BackupList backups() {
-      throw new UnsupportedOperationException();
+      throw unused("backups");
     }
 
     @Override
     public BackupImports imports() {
-      throw new UnsupportedOperationException();
+      throw unused("imports");
     }
 
     @Override
     public BackupJobs jobs() {
-      throw new UnsupportedOperationException();
+      throw unused("jobs");
     }
 
     @Override
     public dev.runbook.starter.Checklists checklists() {
-      throw new UnsupportedOperationException();
+      throw unused("checklists");
     }
 
     @Override
     public Map<String, Environment> environments() {
       return Map.of();
+    }
+
+    private AssertionError unused(String part) {
+      return new AssertionError("the drill commands are not expected to use the CLI context's " + part + "()");
     }
   }
 }

@@ -221,7 +221,7 @@ final class Lifecycle {
     try {
       Async.function(child::run, checklist);
       Workflow.getWorkflowExecution(child).get();
-      run.action("runbook", "checklist started", id);
+      run.action("runbook", ChecklistWorkflow.STARTED_ACTION, id);
     } catch (TemporalFailure f) {
       if (isCancellation(f)) {
         throw f;
