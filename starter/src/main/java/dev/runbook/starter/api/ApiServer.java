@@ -124,9 +124,10 @@ public final class ApiServer implements AutoCloseable {
       Supplier<String> metrics,
       BooleanSupplier healthy)
       throws IOException {
-    List<String> problems = settings.problems("").stream()
+    List<String> problems = new java.util.ArrayList<>(settings.problems("").stream()
         .filter(p -> localDev == null || !p.startsWith("people: nobody is configured"))
-        .toList();
+        .toList());
+    problems.addAll(settings.tlsFileProblems("api"));
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid API settings: " + String.join("; ", problems));
     }

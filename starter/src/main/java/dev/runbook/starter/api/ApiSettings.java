@@ -260,6 +260,18 @@ public record ApiSettings(
     }
   }
 
+  /**
+   * What is wrong with the TLS files (see {@link ApiTls#fileProblems}); empty without TLS or when
+   * {@link #problems} already names what TLS lacks. Only the API server needs the files.
+   */
+  public List<String> tlsFileProblems(String path) {
+    String at = path == null || path.isEmpty() ? "" : path + ".";
+    if (tls == null || !tls.problems(at + "tls.").isEmpty()) {
+      return List.of();
+    }
+    return tls.fileProblems(at + "tls.");
+  }
+
   private static void timeoutProblem(String path, Duration value, Duration fallback, List<String> p) {
     if (value.compareTo(Duration.ofSeconds(1)) < 0 || value.compareTo(MAX_TIMEOUT) > 0) {
       p.add(path + ": " + value.toSeconds() + "s is out of range: use 1s to " + MAX_TIMEOUT.toMinutes()

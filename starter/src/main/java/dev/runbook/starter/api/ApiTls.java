@@ -31,9 +31,8 @@ public record ApiTls(String certificate, String key, String keystore, String pas
   }
 
   /**
-   * Everything wrong under {@code at} (e.g. "api.tls."): a missing part, a file that is missing,
-   * unreadable or not what it should be, each naming the path and the fix. Files are read and
-   * parsed here, so a server never starts without the TLS it was told to use.
+   * What is missing or contradictory under {@code at} (e.g. "api.tls."), each naming the path and
+   * the fix. The files are not read here: only the API server needs them ({@link #fileProblems}).
    */
   public List<String> problems(String at) {
     List<String> p = new ArrayList<>();
@@ -63,9 +62,17 @@ public record ApiTls(String certificate, String key, String keystore, String pas
         p.add(at + "password: is required with keystore: give it as ${ENV_VAR}, never in the file");
       }
     }
-    if (!p.isEmpty()) {
-      return p;
-    }
+    return p;
+  }
+
+  /**
+   * What is wrong with the files, once {@link #problems} found none: missing, unreadable, not what
+   * they should be, a key that is not the certificate's, a password that does not open the
+   * keystore; each naming the setting, the file and the fix, never the password. Read by the API
+   * server before it listens, so it never serves without the TLS it was told to use.
+   */
+  public List<String> fileProblems(String at) {
+    List<String> p = new ArrayList<>();
     if (pem()) {
       unreadable(p, at + "certificate", certificate);
       unreadable(p, at + "key", key);

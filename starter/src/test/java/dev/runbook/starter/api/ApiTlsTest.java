@@ -91,25 +91,25 @@ class ApiTlsTest {
   @Test
   void missingUnreadableAndMismatchedFilesAreRefusedNamingThePathAndTheFix() throws Exception {
     Path missing = dir.resolve("nowhere.pem");
-    assertThat(new ApiTls(certs.certificatePem().toString(), missing.toString(), null, null, null).problems("api.tls."))
+    assertThat(new ApiTls(certs.certificatePem().toString(), missing.toString(), null, null, null).fileProblems("api.tls."))
         .singleElement().asString()
         .startsWith("api.tls.key: " + missing + " does not exist")
         .contains("give the path");
 
     assertThat(new ApiTls(certs.certificatePem().toString(), other.keyPem().toString(), null, null, null)
-        .problems("api.tls."))
+        .fileProblems("api.tls."))
         .singleElement().asString()
         .startsWith("api.tls.key: it is not the key of the certificate");
 
     Path pkcs1 = dir.resolve("old-key.pem");
     Files.writeString(pkcs1, "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n");
-    assertThat(new ApiTls(certs.certificatePem().toString(), pkcs1.toString(), null, null, null).problems("api.tls."))
+    assertThat(new ApiTls(certs.certificatePem().toString(), pkcs1.toString(), null, null, null).fileProblems("api.tls."))
         .singleElement().asString()
         .contains("PKCS#1")
         .contains("openssl pkcs8 -topk8 -nocrypt");
 
     List<String> wrongPassword = new ApiTls(null, null, certs.keystore().toString(), "not-the-password", null)
-        .problems("api.tls.");
+        .fileProblems("api.tls.");
     assertThat(wrongPassword).singleElement().asString()
         .startsWith("api.tls.keystore: " + certs.keystore() + " does not open with api.tls.password")
         .doesNotContain("not-the-password");
@@ -120,11 +120,13 @@ class ApiTlsTest {
         "x", null).problems("api.tls."))
         .singleElement().asString().contains("not both");
     assertThat(new ApiTls(certs.certificatePem().toString(), certs.keyPem().toString(), null, null,
-        certs.keyPem().toString()).problems("api.tls."))
+        certs.keyPem().toString()).fileProblems("api.tls."))
         .singleElement().asString().startsWith("api.tls.ca: " + certs.keyPem() + " holds no readable certificate");
 
     assertThat(certs.pem().problems("api.tls.")).isEmpty();
+    assertThat(certs.pem().fileProblems("api.tls.")).isEmpty();
     assertThat(certs.pkcs12().problems("api.tls.")).isEmpty();
+    assertThat(certs.pkcs12().fileProblems("api.tls.")).isEmpty();
   }
 
   @Test
@@ -133,6 +135,6 @@ class ApiTlsTest {
         new ApiTls(certs.certificatePem().toString(), dir.resolve("gone.pem").toString(), null, null, null));
     assertThatThrownBy(() -> BareApi.start(broken, () -> ""))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("tls.key: " + dir.resolve("gone.pem") + " does not exist");
+        .hasMessageContaining("api.tls.key: " + dir.resolve("gone.pem") + " does not exist");
   }
 }

@@ -108,8 +108,6 @@ public final class ConfigLoader {
     }
     if (!requireEnv) {
       problems.removeIf(p -> substitution.unsetPaths().stream().anyMatch(p::startsWith));
-      // A process that only reaches the API (the CLI) needs the CA it trusts, not the server's key.
-      problems.removeIf(p -> p.startsWith("api.tls") && !p.startsWith("api.tls.ca"));
     }
     if (!problems.isEmpty()) {
       Set<String> secrets = substitution.values();

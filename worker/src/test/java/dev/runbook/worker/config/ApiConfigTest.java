@@ -43,7 +43,7 @@ class ApiConfigTest {
   }
 
   @Test
-  void tlsFilesAreReadAgainstTheConfigurationsDirectoryAndAMissingOneIsNamed() throws Exception {
+  void tlsFilesAreReadAgainstTheConfigurationsDirectoryAndOnlyTheServerNeedsThem() throws Exception {
     Path config = dir.resolve("runbook.yaml");
     Files.writeString(config, """
         api:
@@ -53,15 +53,26 @@ class ApiConfigTest {
         """);
     Path expected = dir.resolve("certs/api.p12");
 
-    assertThatThrownBy(() -> ConfigLoader.load(config, Map.of("API_KEYSTORE_PASSWORD", "s3cret-value")::get))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("api.tls.keystore: " + expected + " does not exist: give the path of the file")
-        .hasMessageNotContaining("s3cret-value");
+    // A worker loads the configuration without the API's key; the API server names what is missing.
+    RunbookConfig worker = ConfigLoader.load(config, Map.of("API_KEYSTORE_PASSWORD", "s3cret-value")::get);
+    assertThat(worker.apiSettings().tls().keystore()).isEqualTo(expected.toString());
+    assertThat(worker.apiSettings().tlsFileProblems("api")).containsExactly(
+        "api.tls.keystore: " + expected + " does not exist: give the path of the file"
+            + " (relative paths are read against the configuration file's directory)");
 
-    // The CLI only reaches the API: the server's key need not be there, nor its password set.
+    // The CLI only reaches the API: the keystore's password need not be set.
     RunbookConfig cli = ConfigLoader.load(config, Map.<String, String>of()::get, false);
-    assertThat(cli.apiSettings().tls().keystore()).isEqualTo(expected.toString());
     assertThat(cli.apiSettings().scheme()).isEqualTo("https");
+  }
+
+  @Test
+  void tlsWithAKeystoreButNoPasswordIsRefused() {
+    assertThatThrownBy(() -> ConfigLoader.parse("""
+        api:
+          tls: {keystore: api.p12}
+        """, "runbook.yaml", Map.<String, String>of()::get))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("api.tls.password: is required with keystore: give it as ${ENV_VAR}, never in the file");
   }
 
   @Test
