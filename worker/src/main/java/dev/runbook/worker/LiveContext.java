@@ -84,8 +84,8 @@ final class LiveContext implements CliContext, AutoCloseable {
           trust(dev.get().apiUrl()));
     }
     if (url == null) {
-      var api = cliSettings().config().apiSettings();
-      url = api.scheme() + "://" + api.listen();
+      var configured = cliSettings().config().apiSettings();
+      url = configured.scheme() + "://" + configured.listen();
     }
     String token = token();
     if (token == null) {
