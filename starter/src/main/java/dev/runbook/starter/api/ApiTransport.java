@@ -80,16 +80,27 @@ final class ApiTransport {
     AtomicInteger n = new AtomicInteger();
     this.pool = new ThreadPoolExecutor(threads, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
         task -> new Thread(task, "runbook-api-" + n.incrementAndGet()), new ThreadPoolExecutor.AbortPolicy());
-    InetSocketAddress address = settings.listenAddress();
-    if (tls) {
-      HttpsServer https = HttpsServer.create(address, 0);
-      https.setHttpsConfigurator(new HttpsConfigurator(TlsFiles.serverContext(settings.tls(), "api.tls.")));
-      this.server = https;
-    } else {
-      this.server = HttpServer.create(address, 0);
+    try {
+      this.server = bind(settings);
+    } catch (IOException | RuntimeException e) {
+      pool.shutdownNow();
+      deadlines.close();
+      throw e;
     }
     server.setExecutor(this::execute);
     server.createContext("/", exchange -> serve(exchange, answerer));
+  }
+
+  private static HttpServer bind(ApiSettings settings) throws IOException {
+    InetSocketAddress address = settings.listenAddress();
+    if (settings.tls() == null) {
+      return HttpServer.create(address, 0);
+    }
+    // The key first: nothing is bound when it cannot be used.
+    HttpsConfigurator configurator = new HttpsConfigurator(TlsFiles.serverContext(settings.tls(), "api.tls."));
+    HttpsServer https = HttpsServer.create(address, 0);
+    https.setHttpsConfigurator(configurator);
+    return https;
   }
 
   void start() {
