@@ -181,7 +181,6 @@ class ApiSlowClientTest {
     api = BareApi.start(BareApi.settings(2).withLimits(Duration.ofSeconds(5), Duration.ofSeconds(1), 8), () -> big);
 
     Socket reluctant = connect();
-    reluctant.setReceiveBufferSize(4096);
     reluctant.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     reluctant.getOutputStream().flush();
 
@@ -190,7 +189,7 @@ class ApiSlowClientTest {
         .timeout(CLIENT_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(other.statusCode()).isEqualTo(200);
 
-    Thread.sleep(2500);
+    Thread.sleep(2000);
     reluctant.setSoTimeout((int) CLIENT_TIMEOUT.toMillis());
     long received = 0;
     byte[] buffer = new byte[64 * 1024];
