@@ -32,6 +32,8 @@ final class LiveContext implements CliContext, AutoCloseable {
   static final String ENV_URL = "RUNBOOK_API_URL";
   static final String ENV_TOKEN = "RUNBOOK_TOKEN";
   static final String ENV_TOKEN_FILE = "RUNBOOK_TOKEN_FILE";
+  /** A PEM file with the CA an https API's certificate is trusted by (else api.tls.ca, else the system's). */
+  static final String ENV_CA = "RUNBOOK_API_CA";
 
   private final Path configFile;
   private final Map<String, String> env;
@@ -78,10 +80,12 @@ final class LiveContext implements CliContext, AutoCloseable {
     Optional<DevState> dev = url == null ? DevState.read(cliSettings().stateDir()) : Optional.empty();
     if (dev.isPresent() && dev.get().apiUrl() != null) {
       return new ApiClient(URI.create(dev.get().apiUrl()),
-          new ApiClient.Credentials(DevState.secret(cliSettings().stateDir()), true, defaultPerson()));
+          new ApiClient.Credentials(DevState.secret(cliSettings().stateDir()), true, defaultPerson()),
+          trust(dev.get().apiUrl()));
     }
     if (url == null) {
-      url = "http://" + cliSettings().config().apiSettings().listen();
+      var configured = cliSettings().config().apiSettings();
+      url = configured.scheme() + "://" + configured.listen();
     }
     String token = token();
     if (token == null) {
@@ -92,7 +96,24 @@ final class LiveContext implements CliContext, AutoCloseable {
           + ENV_URL + " and " + ENV_TOKEN + " (or put the token in " + tokenFile() + "; `runbook token new --for NAME`"
           + " makes one)");
     }
-    return new ApiClient(URI.create(url), new ApiClient.Credentials(token, false, null));
+    return new ApiClient(URI.create(url), new ApiClient.Credentials(token, false, null), trust(url));
+  }
+
+  /** What an https API is trusted by: RUNBOOK_API_CA, else api.tls.ca, else the system trust store. */
+  private javax.net.ssl.SSLContext trust(String url) {
+    if (!url.startsWith("https:")) {
+      return null;
+    }
+    String ca = blankToNull(env.get(ENV_CA));
+    if (ca == null) {
+      var tls = cliSettings().config().apiSettings().tls();
+      ca = tls == null ? null : tls.ca();
+    }
+    try {
+      return ApiClient.trusting(ca == null ? null : Path.of(ca));
+    } catch (IllegalArgumentException e) {
+      throw new RunbookException.Unavailable("cannot reach the API at " + url + ": " + e.getMessage());
+    }
   }
 
   private String defaultPerson() {

@@ -295,9 +295,11 @@ final class Processes {
       Shutdown shutdown = new Shutdown(s.config().worker().shutdownGrace());
       PrintWriter out = spec.commandLine().getOut();
       String secret = DevState.newSecret(s.stateDir());
+      // Before any HTTP server exists in this process: the JDK reads its limits once.
+      dev.runbook.starter.api.JdkServerLimits.applyDefaults(s.config().apiSettings());
       try (DevStack stack = new DevStack(s, null, System.out, secret)) {
         var db = stack.audit.server();
-        String apiUrl = "http://" + apiHost(s) + ":" + stack.api.port();
+        String apiUrl = stack.api.scheme() + "://" + apiHost(s) + ":" + stack.api.port();
         new DevState(stack.address(), db.host(), db.port(), db.user(), db.database(), ProcessHandle.current().pid(),
             apiUrl).write(s.stateDir());
         out.printf("runbook dev: Temporal %s (%s), task queue %s, rollback log in PostgreSQL %s:%d/%s%n",

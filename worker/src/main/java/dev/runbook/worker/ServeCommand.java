@@ -53,6 +53,8 @@ final class ServeCommand implements Callable<Integer> {
           + s.source() + " (`runbook token new --for NAME` prints one)");
       return 2;
     }
+    // Before any HTTP server exists in this process: the JDK reads its limits once.
+    dev.runbook.starter.api.JdkServerLimits.applyDefaults(apiSettings);
     var t = s.config().temporal();
     String address = t.embedded()
         ? DevState.read(s.stateDir()).map(DevState::temporalAddress).orElse("127.0.0.1:" + t.embeddedPort())
@@ -75,7 +77,7 @@ final class ServeCommand implements Callable<Integer> {
       ApiServer server = closer.add(new ApiServer(apiSettings, null, () -> workers.get().fingerprint(), runbooks,
           records, metrics::scrape, temporal::reachable).start());
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("runbook serve: HTTP API on %s (port %d), Temporal %s, workers' configuration %s. Ctrl-C stops it.%n",
+      out.printf("runbook serve: HTTP API on " + server.scheme() + "://%s (port %d), Temporal %s, workers' configuration %s. Ctrl-C stops it.%n",
           apiSettings.listen(), server.port(), temporal.address(), workers.get().fingerprint());
       out.flush();
       shutdown.await();

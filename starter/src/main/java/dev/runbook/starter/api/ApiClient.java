@@ -67,10 +67,27 @@ public final class ApiClient implements Runbooks, RollbackLog, DrillLog, Release
   private final ApiChecklists checklists;
 
   public ApiClient(URI base, Credentials credentials) {
-    this.wire = new ApiWire(base, credentials);
+    this(base, credentials, null);
+  }
+
+  /**
+   * @param tls what an https API is trusted by ({@link #trusting}); null: the system trust store
+   */
+  public ApiClient(URI base, Credentials credentials, javax.net.ssl.SSLContext tls) {
+    this.wire = new ApiWire(base, credentials, tls);
     this.drills = new ApiDrills(wire);
     this.backups = new ApiBackups(wire);
     this.checklists = new ApiChecklists(wire);
+  }
+
+  /**
+   * Trust for an https API: the CA certificates in {@code caPem} (api.tls.ca; for a self-signed
+   * certificate, the certificate itself), or the system trust store when null.
+   *
+   * @throws IllegalArgumentException when the file holds no readable certificate (naming it)
+   */
+  public static javax.net.ssl.SSLContext trusting(java.nio.file.Path caPem) {
+    return TlsFiles.clientContext(caPem, "api.tls.ca");
   }
 
   public URI base() {

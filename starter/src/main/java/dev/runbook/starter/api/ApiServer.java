@@ -1,8 +1,6 @@
 package dev.runbook.starter.api;
 
-import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.runbook.starter.BackupList;
 import dev.runbook.starter.DrillLog;
 import dev.runbook.starter.IncidentReports;
@@ -19,18 +17,11 @@ import dev.runbook.workflows.model.Validation;
 import dev.runbook.workflows.policy.Person;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -41,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * per person, the OpenAPI document, Prometheus metrics and a health probe. Everything it answers
  * is JSON except the metrics, and no answer carries a stack trace.
  *
- * <p>Requests run on a fixed pool with a bounded queue; when both are full the acceptor runs the
- * request itself, which stops it accepting more until one finishes, so a burst slows callers down
- * instead of growing memory.
+ * <p>{@link ApiTransport} keeps slow and many clients from holding it: read and write timeouts, a
+ * connection limit, at most {@code threads} answers computed at once, optional TLS, and the
+ * security headers on every answer.
  */
 public final class ApiServer implements AutoCloseable {
   /** How long {@link #close()} lets requests in flight finish. */
@@ -53,11 +44,9 @@ public final class ApiServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
-  private final HttpServer server;
-  private final ThreadPoolExecutor pool;
+  private final ApiTransport transport;
   /** How long close waits for requests already answered to finish before it judges the server idle. */
   private static final java.time.Duration SETTLE = java.time.Duration.ofMillis(250);
-  private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Router router = new Router();
   private final TokenAuth auth;
@@ -66,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
   private final BooleanSupplier healthy;
   private final Supplier<String> workersConfig;
   private final byte[] openApi;
+  private final String scheme;
 
   /**
    * What the API reads and records besides runs.
@@ -134,9 +124,10 @@ public final class ApiServer implements AutoCloseable {
       Supplier<String> metrics,
       BooleanSupplier healthy)
       throws IOException {
-    List<String> problems = settings.problems("").stream()
+    List<String> problems = new java.util.ArrayList<>(settings.problems("").stream()
         .filter(p -> localDev == null || !p.startsWith("people: nobody is configured"))
-        .toList();
+        .toList());
+    problems.addAll(settings.tlsFileProblems("api"));
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid API settings: " + String.join("; ", problems));
     }
@@ -188,24 +179,24 @@ public final class ApiServer implements AutoCloseable {
         .add("GET", "/metrics", Router.Access.PUBLIC, call -> metrics())
         .add("GET", "/healthz", Router.Access.PUBLIC, call -> health());
 
-    int threads = settings.threads();
-    this.pool = new ThreadPoolExecutor(
-        threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(threads * 8),
-        threadFactory(), new ThreadPoolExecutor.CallerRunsPolicy());
-    this.server = HttpServer.create(settings.listenAddress(), 0);
-    server.setExecutor(counting(pool));
-    server.createContext("/", this::handle);
+    this.scheme = settings.scheme();
+    this.transport = new ApiTransport(settings, this::answer);
   }
 
   public ApiServer start() {
-    server.start();
-    log.info("API listening on {}:{}", server.getAddress().getHostString(), port());
+    transport.start();
+    log.info("API listening on {}://{}:{}", scheme, transport.address().getHostString(), port());
     return this;
   }
 
   /** The bound port (the configured one, or the one picked for port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return transport.address().getPort();
+  }
+
+  /** "https" when serving TLS, else "http". */
+  public String scheme() {
+    return scheme;
   }
 
   /** "METHOD /template" for every route, as the OpenAPI document must list them. */
@@ -225,7 +216,7 @@ public final class ApiServer implements AutoCloseable {
     // wait when something is. A request answered a moment ago may still be logging its line: give
     // it a moment to finish before judging.
     long settled = System.nanoTime() + SETTLE.toNanos();
-    while (inFlight.get() > 0 && System.nanoTime() < settled) {
+    while (transport.inFlight() > 0 && System.nanoTime() < settled) {
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {
@@ -233,21 +224,11 @@ public final class ApiServer implements AutoCloseable {
         break;
       }
     }
-    server.stop(inFlight.get() == 0 ? 0 : GRACE_SECONDS);
-    pool.shutdown();
-    try {
-      if (!pool.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS)) {
-        pool.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      pool.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    transport.stop(transport.inFlight() == 0 ? 0 : GRACE_SECONDS);
     log.info("API stopped");
   }
 
-  private void handle(HttpExchange exchange) {
-    long started = System.nanoTime();
+  private ApiTransport.Reply answer(HttpExchange exchange) {
     String method = exchange.getRequestMethod();
     // The path only: a query could carry anything a client put there.
     String path = Validation.printable(exchange.getRequestURI().getRawPath());
@@ -285,31 +266,17 @@ public final class ApiServer implements AutoCloseable {
     if (config != null) {
       response = response.withHeader(ApiClient.CONFIG_HEADER, config);
     }
-    send(exchange, response, requestId);
-    long ms = (System.nanoTime() - started) / 1_000_000;
-    if (access == Router.Access.PUBLIC && response.status() < 400) {
-      log.debug("{} {} {} {} ms", method, path, response.status(), ms);
-    } else {
-      log.info("{} {} {} {} ms by {} from {} (request {})", method, path, response.status(), ms, who,
-          exchange.getRemoteAddress().getAddress().getHostAddress(), requestId);
-    }
-  }
-
-  private static void send(HttpExchange exchange, Response response, String requestId) {
-    try (exchange) {
-      Headers h = exchange.getResponseHeaders();
-      h.set("Content-Type", response.contentType());
-      h.set("Cache-Control", "no-store");
-      h.set("X-Content-Type-Options", "nosniff");
-      h.set("X-Request-Id", requestId);
-      response.headers().forEach(h::set);
-      exchange.sendResponseHeaders(response.status(), response.body().length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(response.body());
+    Response answered = response;
+    Router.Access seen = access;
+    String by = who;
+    return new ApiTransport.Reply(answered, requestId, ms -> {
+      if (seen == Router.Access.PUBLIC && answered.status() < 400) {
+        log.debug("{} {} {} {} ms", method, path, answered.status(), ms);
+      } else {
+        log.info("{} {} {} {} ms by {} from {} (request {})", method, path, answered.status(), ms, by,
+            exchange.getRemoteAddress().getAddress().getHostAddress(), requestId);
       }
-    } catch (IOException e) {
-      log.debug("could not answer request {}: {}", requestId, e.toString());
-    }
+    });
   }
 
   private Response metrics() {
@@ -328,29 +295,6 @@ public final class ApiServer implements AutoCloseable {
     return ok
         ? Response.json(200, Map.of("status", "ok"))
         : Response.json(503, Map.of("status", "unavailable", "message", "the health probe failed: is Temporal reachable?"));
-  }
-
-  /** An executor that knows how many requests are queued or running, for {@link #close()}. */
-  private Executor counting(Executor delegate) {
-    return task -> {
-      inFlight.incrementAndGet();
-      delegate.execute(() -> {
-        try {
-          task.run();
-        } finally {
-          inFlight.decrementAndGet();
-        }
-      });
-    };
-  }
-
-  private static ThreadFactory threadFactory() {
-    AtomicInteger n = new AtomicInteger();
-    return task -> {
-      Thread t = new Thread(task, "runbook-api-" + n.incrementAndGet());
-      t.setDaemon(false);
-      return t;
-    };
   }
 
   private static byte[] openApiDocument() throws IOException {

@@ -3,6 +3,7 @@ package dev.runbook.starter.api;
 import dev.runbook.workflows.model.Validation;
 import dev.runbook.workflows.policy.Person;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +25,11 @@ import java.util.regex.Pattern;
  * @param environments what a full rollback of each environment covers when the request omits it
  * @param alertRoutes which Alertmanager alerts start which runbook, first match wins
  * @param drills what a drill started on demand takes from the configuration
+ * @param readTimeout how long a client has to send a whole request (line, headers and body, and
+ *     the TLS handshake) once its first byte arrived; then the connection is closed
+ * @param writeTimeout how long a client has to take in an answer; then the connection is closed
+ * @param maxConnections connections served at once; more are closed at once, never queued
+ * @param tls the certificate to serve HTTPS with; null serves plain HTTP
  */
 public record ApiSettings(
     String listen,
@@ -32,7 +38,11 @@ public record ApiSettings(
     List<String> starters,
     Map<String, Environment> environments,
     List<AlertRoute> alertRoutes,
-    dev.runbook.starter.client.DrillDefaults drills) {
+    dev.runbook.starter.client.DrillDefaults drills,
+    Duration readTimeout,
+    Duration writeTimeout,
+    Integer maxConnections,
+    ApiTls tls) {
 
   /** Settings without configured drills. */
   public ApiSettings(String listen, Integer threads, List<PersonEntry> people, List<String> starters,
@@ -40,13 +50,43 @@ public record ApiSettings(
     this(listen, threads, people, starters, environments, alertRoutes, null);
   }
 
+  /** Settings with the default timeouts and connection limit, without TLS. */
+  public ApiSettings(String listen, Integer threads, List<PersonEntry> people, List<String> starters,
+      Map<String, Environment> environments, List<AlertRoute> alertRoutes,
+      dev.runbook.starter.client.DrillDefaults drills) {
+    this(listen, threads, people, starters, environments, alertRoutes, drills, null, null, null, null);
+  }
+
   public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
   public static final int DEFAULT_THREADS = 16;
   public static final int MAX_THREADS = 256;
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
+  public static final int DEFAULT_MAX_CONNECTIONS = 256;
+  public static final int MAX_CONNECTIONS = 4096;
 
   /** The same settings on another listen address. */
   public ApiSettings withListen(String address) {
-    return new ApiSettings(address, threads, people, starters, environments, alertRoutes, drills);
+    return new ApiSettings(address, threads, people, starters, environments, alertRoutes, drills, readTimeout,
+        writeTimeout, maxConnections, tls);
+  }
+
+  /** The same settings with other timeouts and connection limit. */
+  public ApiSettings withLimits(Duration read, Duration write, Integer connections) {
+    return new ApiSettings(listen, threads, people, starters, environments, alertRoutes, drills, read, write,
+        connections, tls);
+  }
+
+  /** The same settings serving HTTPS with {@code tls} (null: plain HTTP). */
+  public ApiSettings withTls(ApiTls tls) {
+    return new ApiSettings(listen, threads, people, starters, environments, alertRoutes, drills, readTimeout,
+        writeTimeout, maxConnections, tls);
+  }
+
+  /** "https" with TLS, else "http". */
+  public String scheme() {
+    return tls == null ? "http" : "https";
   }
 
   private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9.-]+):([0-9]{1,5})");
@@ -60,6 +100,9 @@ public record ApiSettings(
     environments = environments == null ? Map.of() : environments;
     alertRoutes = alertRoutes == null ? List.of() : alertRoutes;
     drills = drills == null ? dev.runbook.starter.client.DrillDefaults.none() : drills;
+    readTimeout = readTimeout == null ? DEFAULT_READ_TIMEOUT : readTimeout;
+    writeTimeout = writeTimeout == null ? DEFAULT_WRITE_TIMEOUT : writeTimeout;
+    maxConnections = maxConnections == null ? DEFAULT_MAX_CONNECTIONS : maxConnections;
   }
 
   /**
@@ -106,6 +149,18 @@ public record ApiSettings(
     if (threads < 1 || threads > MAX_THREADS) {
       p.add(at + "threads: " + threads + " is out of range: use 1 to " + MAX_THREADS
           + " (default " + DEFAULT_THREADS + ")");
+    }
+    timeoutProblem(at + "readTimeout", readTimeout, DEFAULT_READ_TIMEOUT, p);
+    timeoutProblem(at + "writeTimeout", writeTimeout, DEFAULT_WRITE_TIMEOUT, p);
+    if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS) {
+      p.add(at + "maxConnections: " + maxConnections + " is out of range: use 1 to " + MAX_CONNECTIONS
+          + " (default " + DEFAULT_MAX_CONNECTIONS + ")");
+    } else if (maxConnections < threads) {
+      p.add(at + "maxConnections: " + maxConnections + " is below threads (" + threads + "), so some threads"
+          + " could never serve: raise maxConnections or lower threads");
+    }
+    if (tls != null) {
+      p.addAll(tls.problems(at + "tls."));
     }
     peopleProblems(at, p);
     for (int i = 0; i < starters.size(); i++) {
@@ -202,6 +257,25 @@ public record ApiSettings(
         p.add(path + ".databases[" + i + "]: '" + (d == null ? "" : Validation.printable(d))
             + "' is not a valid database name: use the name the database has under databases");
       }
+    }
+  }
+
+  /**
+   * What is wrong with the TLS files (see {@link ApiTls#fileProblems}); empty without TLS or when
+   * {@link #problems} already names what TLS lacks. Only the API server needs the files.
+   */
+  public List<String> tlsFileProblems(String path) {
+    String at = path == null || path.isEmpty() ? "" : path + ".";
+    if (tls == null || !tls.problems(at + "tls.").isEmpty()) {
+      return List.of();
+    }
+    return tls.fileProblems(at + "tls.");
+  }
+
+  private static void timeoutProblem(String path, Duration value, Duration fallback, List<String> p) {
+    if (value.compareTo(Duration.ofSeconds(1)) < 0 || value.compareTo(MAX_TIMEOUT) > 0) {
+      p.add(path + ": " + value.toSeconds() + "s is out of range: use 1s to " + MAX_TIMEOUT.toMinutes()
+          + "m (default " + fallback.toSeconds() + "s)");
     }
   }
 

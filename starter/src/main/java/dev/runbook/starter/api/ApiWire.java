@@ -44,10 +44,19 @@ final class ApiWire {
   private volatile String workersConfig;
 
   ApiWire(URI base, ApiClient.Credentials credentials) {
+    this(base, credentials, null);
+  }
+
+  /** @param tls what an https API is trusted by; null: the system trust store */
+  ApiWire(URI base, ApiClient.Credentials credentials, javax.net.ssl.SSLContext tls) {
     this.base = base;
     this.credentials = credentials;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5));
+    if (tls != null) {
+      b.sslContext(tls);
+    }
+    this.http = b.build();
   }
 
   URI base() {
@@ -91,6 +100,10 @@ final class ApiWire {
     } catch (ConnectException | HttpTimeoutException e) {
       throw new RunbookException.Unavailable("the runbook API at " + base + " cannot be reached (" + e.getClass().getSimpleName()
           + "): start `runbook dev`, or point RUNBOOK_API_URL at a running `runbook serve`");
+    } catch (javax.net.ssl.SSLHandshakeException e) {
+      throw new RunbookException.Unavailable("the runbook API at " + base + " is not trusted (" + e.getMessage()
+          + "): set api.tls.ca in the configuration to the CA that signed its certificate (or to the"
+          + " certificate itself when it is self-signed)");
     } catch (IOException e) {
       throw new RunbookException.Unavailable("the runbook API at " + base + " failed to answer: " + e.getMessage());
     } catch (InterruptedException e) {

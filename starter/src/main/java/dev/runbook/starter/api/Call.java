@@ -115,7 +115,7 @@ final class Call {
    * with unread data is reset, and the reset can destroy the 413 before the client reads it. A body
    * larger still only gets the connection closed.
    */
-  private static void drain(InputStream in) throws IOException {
+  static void drain(InputStream in) throws IOException {
     byte[] sink = new byte[16 * 1024];
     long left = DRAIN_LIMIT;
     int n;

@@ -111,6 +111,46 @@ class ApiSettingsTest {
   }
 
   @Test
+  void timeoutsAndTheConnectionLimitHaveDefaultsAndRanges() {
+    ApiSettings defaults = new ApiSettings(null, null, null, null, null, null);
+    assertThat(defaults.readTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(defaults.writeTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(defaults.maxConnections()).isEqualTo(256);
+    assertThat(defaults.tls()).isNull();
+    assertThat(defaults.scheme()).isEqualTo("http");
+
+    ApiSettings bad = BareApi.settings(16).withLimits(java.time.Duration.ZERO, java.time.Duration.ofMinutes(6), 0);
+    assertThat(bad.problems("api")).containsExactly(
+        "api.readTimeout: 0s is out of range: use 1s to 5m (default 10s)",
+        "api.writeTimeout: 360s is out of range: use 1s to 5m (default 30s)",
+        "api.maxConnections: 0 is out of range: use 1 to 4096 (default 256)");
+    assertThat(BareApi.settings(16).withLimits(null, null, 8).problems("api")).containsExactly(
+        "api.maxConnections: 8 is below threads (16), so some threads could never serve:"
+            + " raise maxConnections or lower threads");
+    assertThat(BareApi.settings(16).withLimits(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(5), 16)
+        .problems("api")).isEmpty();
+  }
+
+  @Test
+  void tlsWithoutItsPartsIsNamed() {
+    assertThat(BareApi.settings(2).withTls(new ApiTls(null, null, null, null, null)).problems("api"))
+        .containsExactly("api.tls: give certificate and key (PEM files) or keystore and password (PKCS12),"
+            + " or leave tls out to serve plain HTTP");
+    assertThat(BareApi.settings(2).withTls(new ApiTls("cert.pem", null, null, null, null)).problems("api"))
+        .containsExactly("api.tls.key: is required with certificate: the PEM file with the certificate's private key");
+    assertThat(BareApi.settings(2).withTls(new ApiTls(null, null, null, null, null)).scheme()).isEqualTo("https");
+  }
+
+  @Test
+  void theJdkServerPropertiesFollowTheSettings() {
+    assertThat(JdkServerLimits.properties(BareApi.settings(4).withLimits(java.time.Duration.ofSeconds(7), null, 50)))
+        .containsEntry("sun.net.httpserver.maxReqTime", "7")
+        .containsEntry("jdk.httpserver.maxConnections", "50")
+        .containsEntry("sun.net.httpserver.maxIdleConnections", "50")
+        .doesNotContainKey("sun.net.httpserver.maxRspTime");
+  }
+
+  @Test
   void badLabelNamesInARouteAreNamed() {
     AlertRoute r = new AlertRoute("x", Map.of("alert-name", "A"), "database", null, "service name", null, null,
         null, "sev", "sum mary", false);

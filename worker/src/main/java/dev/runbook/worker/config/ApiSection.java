@@ -1,6 +1,9 @@
 package dev.runbook.worker.config;
 
 import dev.runbook.starter.api.AlertRoute;
+import dev.runbook.starter.api.ApiTls;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -9,5 +12,21 @@ import java.util.List;
  *
  * @param starters roles allowed to start runs; empty means anyone with a token
  * @param alertRoutes which Alertmanager alerts start which runbook, first match wins
+ * @param readTimeout how long a client has to send a whole request (default 10s)
+ * @param writeTimeout how long a client has to take in an answer (default 30s)
+ * @param maxConnections connections served at once; more are refused (default 256)
+ * @param tls HTTPS: certificate and key (PEM), or keystore and password (PKCS12); ca for the CLI
  */
-public record ApiSection(String listen, Integer threads, List<String> starters, List<AlertRoute> alertRoutes) {}
+public record ApiSection(String listen, Integer threads, List<String> starters, List<AlertRoute> alertRoutes,
+    Duration readTimeout, Duration writeTimeout, Integer maxConnections, ApiTls tls) {
+
+  static ApiSection defaults() {
+    return new ApiSection(null, null, null, null, null, null, null, null);
+  }
+
+  /** The same section with the TLS files read against {@code dir} (the configuration file's). */
+  ApiSection resolvedAgainst(Path dir) {
+    return tls == null ? this : new ApiSection(listen, threads, starters, alertRoutes, readTimeout, writeTimeout,
+        maxConnections, tls.resolvedAgainst(dir));
+  }
+}

@@ -92,6 +92,8 @@ public final class ConfigLoader {
     RunbookConfig config = null;
     try {
       config = mapper.treeToValue(tree, RunbookConfig.class);
+      Path dir = Path.of(file).toAbsolutePath().getParent();
+      config = dir == null ? config : config.resolvedAgainst(dir);
     } catch (JsonMappingException e) {
       problems.add(describe(e));
     } catch (JsonProcessingException | IllegalArgumentException e) {

@@ -58,6 +58,12 @@ public record RunbookConfig(
     return new RunbookConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
+  /** The same configuration with the API's TLS files read against {@code dir}, the file's directory. */
+  RunbookConfig resolvedAgainst(java.nio.file.Path dir) {
+    return api == null ? this : new RunbookConfig(temporal, audit, policy, people, services, databases, notifications,
+        environments, api.resolvedAgainst(dir), worker, slas, drills, checklists);
+  }
+
   /** The policy and people the runs snapshot at their start. */
   public PolicySnapshot policySnapshot() {
     return new PolicySnapshot(policy.toPolicy(), people.stream().map(PersonSettings::toPerson).toList());
@@ -65,7 +71,7 @@ public record RunbookConfig(
 
   /** The API as configured: people with a token may call it. */
   public ApiSettings apiSettings() {
-    ApiSection a = api == null ? new ApiSection(null, null, null, null) : api;
+    ApiSection a = api == null ? ApiSection.defaults() : api;
     Map<String, ApiSettings.Environment> envs = new LinkedHashMap<>();
     environments.forEach((name, e) -> envs.put(name, new ApiSettings.Environment(e.services(), e.databaseList())));
     return new ApiSettings(
@@ -76,7 +82,11 @@ public record RunbookConfig(
         a.starters(),
         envs,
         a.alertRoutes(),
-        drillDefaults());
+        drillDefaults(),
+        a.readTimeout(),
+        a.writeTimeout(),
+        a.maxConnections(),
+        a.tls());
   }
 
   /** The request template of each configured drill, by drill name. */
