@@ -63,6 +63,17 @@ public interface DatabaseActivities {
    */
   ImportResult importBackup(ImportRequest request);
 
+  /**
+   * What restoring this run's staged copy would discard: the live database compared with the
+   * staging one ({@code <db>__rb_<tag>}) table by table, by primary key (by whole row where a table
+   * has none): rows inserted, updated and deleted since the backup, and the newest change where a
+   * timestamp column says so. The rows that differ are kept as this run's salvage set, with a
+   * script that re-applies them to the restored database. The same run tag measures again and
+   * replaces its salvage set, so a retry or a second measurement leaves one set. With {@code
+   * writersStopped} the live database no longer changes, and the salvage set is final.
+   */
+  DiscardReport measureDiscard(DiscardRequest request);
+
   /** @param key stable idempotency key; the backup ID is derived from it */
   record BackupRequest(String database, String key, boolean dryRun) {}
 
@@ -247,5 +258,47 @@ public interface DatabaseActivities {
    */
   record SwapResult(
       String database, String liveName, String safetyName, boolean changed, List<String> planned)
+      implements Planned {}
+
+  /**
+   * @param writersStopped true when the measurement is the last one, taken with the writers
+   *     stopped just before the swap
+   */
+  record DiscardRequest(
+      String database, String runTag, String key, boolean dryRun, boolean writersStopped) {}
+
+  /**
+   * One table's difference between the live database and the backup.
+   *
+   * @param table schema-qualified name
+   * @param byPrimaryKey false when the table has no primary key and rows were compared whole (an
+   *     update then counts as one row deleted and one inserted)
+   * @param inserted rows in the live database the backup lacks
+   * @param updated rows in both whose content differs
+   * @param deleted rows in the backup the live database lacks
+   * @param newestColumn the timestamp column the newest change was read from, or null
+   * @param newestChange the newest value of that column among the inserted and updated rows
+   */
+  record TableDiscard(
+      String table,
+      boolean byPrimaryKey,
+      long inserted,
+      long updated,
+      long deleted,
+      String newestColumn,
+      Instant newestChange) {}
+
+  /**
+   * @param tables only the tables that differ, largest difference first
+   * @param salvage where the salvage set is kept (a schema or directory name, never a secret)
+   * @param script the script that re-applies the salvage set to the restored database
+   */
+  record DiscardReport(
+      String database,
+      Instant measuredAt,
+      List<TableDiscard> tables,
+      String salvage,
+      String script,
+      List<String> planned)
       implements Planned {}
 }

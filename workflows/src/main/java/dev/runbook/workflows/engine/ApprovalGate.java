@@ -341,6 +341,12 @@ final class ApprovalGate {
         a.level,
         a.nextEscalationAt(),
         a.abortsAt(),
-        run.request.notBefore());
+        run.request.notBefore(),
+        List.of(),
+        null,
+        0,
+        null,
+        null,
+        null);
   }
 }

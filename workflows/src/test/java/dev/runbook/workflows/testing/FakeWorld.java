@@ -5,6 +5,7 @@ import dev.runbook.workflows.activities.AuditActivities.AuditEvent;
 import dev.runbook.workflows.activities.CheckActivities;
 import dev.runbook.workflows.activities.CheckResult;
 import dev.runbook.workflows.activities.DatabaseActivities;
+import dev.runbook.workflows.activities.DatabaseActivities.TableDiscard;
 import dev.runbook.workflows.activities.DatabaseIdentity;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotifyActivities;
@@ -73,6 +74,8 @@ public final class FakeWorld {
     public final Map<String, Integer> files = new LinkedHashMap<>();
     /** Who imported each imported backup. */
     public final Map<String, String> importedBy = new LinkedHashMap<>();
+    /** What a restore of the staged copy would discard, as the measurement finds it. */
+    public List<TableDiscard> discards = List.of();
 
     Database(int schema) {
       this.schema = schema;
@@ -632,6 +635,21 @@ public final class FakeWorld {
         return new ImportResult(r.database(), id, "plain-gzip", "sha-" + id, 2048, Integer.toString(schema),
             Instant.EPOCH, Instant.EPOCH, d.importedBy.getOrDefault(id, r.importedBy()), r.file(),
             identity(r.database(), SYSTEM_ID), reused, plan(r.dryRun(), "check and copy " + r.file()));
+      }
+    }
+
+    @Override
+    public DiscardReport measureDiscard(DiscardRequest r) {
+      synchronized (FakeWorld.this) {
+        enter("Database.measureDiscard", r.database(), r.dryRun());
+        Database d = database(r.database());
+        if (!r.dryRun() && !r.runTag().equals(d.stagedTag)) {
+          throw ApplicationFailure.newNonRetryableFailure(
+              "no staging database for run " + r.runTag(), FailureType.UNKNOWN_DATABASE.name());
+        }
+        return new DiscardReport(r.database(), Instant.parse("2026-01-01T00:00:00Z"), r.dryRun() ? List.of() : d.discards,
+            r.dryRun() ? null : "salvage_" + r.runTag(), r.dryRun() ? null : "salvage_" + r.runTag() + ".sql",
+            plan(r.dryRun(), "compare " + r.database() + " with its staged copy"));
       }
     }
 
