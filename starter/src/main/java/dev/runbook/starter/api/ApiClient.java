@@ -134,8 +134,16 @@ public final class ApiClient implements Runbooks, RollbackLog, DrillLog, Release
   }
 
   @Override
-  public Receipt approve(String workflowId, String person, String comment) {
-    return act(workflowId, "approve", person, "comment", comment);
+  public Receipt approve(String workflowId, String person, String comment, String planHash) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (comment != null) {
+      body.put("comment", comment);
+    }
+    if (planHash != null) {
+      body.put("planHash", planHash);
+    }
+    return ApiWire.read(wire.send("POST", "/api/v1/runs/" + workflowId + "/approve", ApiWire.READ.valueToTree(body),
+        person), Receipt.class);
   }
 
   @Override

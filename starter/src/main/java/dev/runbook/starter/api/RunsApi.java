@@ -39,7 +39,7 @@ final class RunsApi {
 
   record RunList(List<RollbackLogEntry> runs) {}
 
-  record ApproveBody(String comment) {}
+  record ApproveBody(String comment, String planHash) {}
 
   record RejectBody(String reason) {}
 
@@ -214,7 +214,8 @@ final class RunsApi {
   Response approve(Call call) throws IOException {
     String id = runId(call);
     ApproveBody b = call.body(ApproveBody.class);
-    return act(id, () -> runbooks.approve(id, call.caller().name(), text("comment", b.comment(), false)));
+    return act(id, () -> runbooks.approve(id, call.caller().name(), text("comment", b.comment(), false),
+        planHash(b.planHash())));
   }
 
   Response reject(Call call) throws IOException {
@@ -263,6 +264,18 @@ final class RunsApi {
           + "' is not a run ID: run IDs look like " + WorkflowIds.SHAPES + " (see GET " + RUNS + ")");
     }
     return id;
+  }
+
+  /** A plan hash as runs show it: 12 to 64 lower-case hex digits, or absent. */
+  static String planHash(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    if (!value.matches("[0-9a-f]{12,64}")) {
+      throw ApiError.invalidField("planHash", "planHash is not a plan hash: pass the hash the run shows"
+          + " under pendingApproval.planHash (hex digits), or leave it out");
+    }
+    return value;
   }
 
   static String text(String field, String value, boolean required) {

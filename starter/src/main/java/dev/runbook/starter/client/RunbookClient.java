@@ -228,8 +228,8 @@ public final class RunbookClient implements Runbooks {
   }
 
   @Override
-  public Receipt approve(String workflowId, String person, String comment) {
-    return act(workflowId, RunbookControl.APPROVE, person, new Vote(person, comment));
+  public Receipt approve(String workflowId, String person, String comment, String planHash) {
+    return act(workflowId, RunbookControl.APPROVE, person, new Vote(person, comment, planHash));
   }
 
   @Override

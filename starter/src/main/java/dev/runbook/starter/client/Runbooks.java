@@ -25,7 +25,15 @@ public interface Runbooks {
   RunStatus status(String workflowId);
 
   /** @param person who acts; through the API it must be the token's (or, in a local dev, any person) */
-  Receipt approve(String workflowId, String person, String comment);
+  default Receipt approve(String workflowId, String person, String comment) {
+    return approve(workflowId, person, comment, null);
+  }
+
+  /**
+   * @param planHash the plan the person saw and approves (refused when the run's plan is another);
+   *     null approves the plan the run holds when the vote counts
+   */
+  Receipt approve(String workflowId, String person, String comment, String planHash);
 
   Receipt reject(String workflowId, String person, String reason);
 
