@@ -4,6 +4,8 @@ import dev.runbook.workflows.activities.DatabaseActivities;
 import dev.runbook.workflows.activities.DatabaseActivities.BackupInfo;
 import dev.runbook.workflows.activities.DatabaseActivities.BackupRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.BackupResult;
+import dev.runbook.workflows.activities.DatabaseActivities.DiscardReport;
+import dev.runbook.workflows.activities.DatabaseActivities.DiscardRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.ImportRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.ImportResult;
 import dev.runbook.workflows.activities.DatabaseActivities.InPlaceRestoreRequest;
@@ -22,6 +24,7 @@ import dev.runbook.workflows.engine.AbstractRunbookWorkflow;
 import dev.runbook.workflows.engine.ActivityCatalog;
 import dev.runbook.workflows.engine.RunbookEngine;
 import dev.runbook.workflows.engine.StepPolicy;
+import dev.runbook.workflows.engine.Versions;
 import dev.runbook.workflows.model.DatabaseMode;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.DatabaseRollbackResult;
@@ -32,7 +35,13 @@ import dev.runbook.workflows.policy.ApprovalRule;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
+import dev.runbook.workflows.activities.PlanActivities;
+import dev.runbook.workflows.activities.PlanActivities.Kind;
+import dev.runbook.workflows.activities.PlanActivities.PlanRequest;
+import dev.runbook.workflows.activities.PlanActivities.PlannedAction;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The database runbook (DESIGN §3): revert migrations (no data lost) or restore a backup (data
@@ -177,6 +186,8 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
     schemaTo = target.targetVersion();
 
     BackupResult backup = backup("backup", "Back up " + database + " before the revert");
+    engine.planAfterApproval(new PlanRequest(List.of(
+        new PlannedAction(Kind.REVERT_SCHEMA, database, schemaTo, schemaFrom))));
     engine.approvalGate(rule(false));
 
     String safety = backup.backupId();
@@ -205,7 +216,15 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
 
   private void stagedRestore() {
     BackupInfo source = resolveBackup();
+    // Version 1: what the restore discards is measured while the approval waits (votes wait for
+    // it), and kept as a salvage set with the writers stopped just before the swap.
+    boolean measures = !dry() && Versions.discardMeasured();
+    engine.planAfterApproval(restorePlan(Kind.SWAP, source));
     engine.openApproval(rule(true));
+    if (measures) {
+      engine.measuringDiscards("the measurement of what the restore discards (after the backup is restored into"
+          + " staging)");
+    }
     engine.cleanup(
         "drop-staging",
         "Drop the staging database of this run",
@@ -238,6 +257,9 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
                           .checkIntegrity(
                               new IntegrityRequest(
                                   database, engine.runTag(), source.schemaVersion(), true, dry())));
+              if (measures) {
+                measureDiscard();
+              }
             });
     engine.onApprovalRefused(prepare::cancel);
     try {
@@ -250,6 +272,9 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
     engine.awaitApproval();
 
     writers().stop();
+    if (measures) {
+      keepSalvage();
+    }
     engine.compensation(
         "swap",
         "Swap back: the safety copy becomes live again",
@@ -269,9 +294,49 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
     writers().startAndVerify();
   }
 
+  /**
+   * The live database against the staged backup, while the approval waits: approvers see what the
+   * restore discards before their votes count. A measurement that fails for good may be skipped,
+   * and the approvers are told it was not measured.
+   */
+  private void measureDiscard() {
+    DiscardReport measured =
+        engine.step(
+            "measure-discard",
+            "Measure what the restore discards: the live database against the staged backup",
+            StepPolicy.SKIPPABLE,
+            () -> {
+              DiscardReport d =
+                  db(ActivityCatalog.LONG)
+                      .measureDiscard(
+                          new DiscardRequest(database, engine.runTag(), engine.key("measure-discard"), dry(), false));
+              engine.discardsMeasured(d);
+              return d;
+            });
+    if (measured == null) {
+      engine.discardsMeasured(null);
+    }
+  }
+
+  /** With the writers stopped the live database is final: the rows the restore discards are kept. */
+  private void keepSalvage() {
+    engine.step(
+        "salvage",
+        "Keep the rows the restore discards as a salvage set (writers stopped)",
+        StepPolicy.SKIPPABLE,
+        () -> {
+          DiscardReport d =
+              db(ActivityCatalog.LONG)
+                  .measureDiscard(new DiscardRequest(database, engine.runTag(), engine.key("salvage"), dry(), true));
+          engine.detail(Shown.salvaged(d));
+          return d;
+        });
+  }
+
   private void inPlaceRestore() {
     BackupInfo source = resolveBackup();
     BackupResult safety = backup("safety-backup", "Back up " + database + " before restoring over it");
+    engine.planAfterApproval(restorePlan(Kind.RESTORE_IN_PLACE, source));
     engine.approvalGate(rule(true));
     writers().stop();
     String safetyId = safety.backupId();
@@ -370,6 +435,17 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
                   : b.backupId() + ", " + b.sizeBytes() + " bytes, schema " + Shown.schema(b.schemaVersion()));
           return b;
         });
+  }
+
+  /** Stop the writers, restore (swap or in place), start them: what a restore's approval approves. */
+  private PlanRequest restorePlan(Kind restore, BackupInfo source) {
+    List<PlannedAction> plan = new ArrayList<>();
+    request.writers().forEach(w -> plan.add(new PlannedAction(Kind.STOP, w, null, null)));
+    plan.add(new PlannedAction(restore, database, source.backupId(),
+        request.backupId() == null && request.backupFile() == null ? PlanActivities.NEWEST : null,
+        engine.runTag()));
+    request.writers().forEach(w -> plan.add(new PlannedAction(Kind.START, w, null, null)));
+    return new PlanRequest(plan);
   }
 
   private Writers writers() {

@@ -5,13 +5,17 @@ import static dev.runbook.workflows.engine.Failures.refuse;
 
 import dev.runbook.workflows.activities.Audience;
 import dev.runbook.workflows.activities.AuditEventType;
+import dev.runbook.workflows.activities.DatabaseActivities.DiscardReport;
 import dev.runbook.workflows.activities.NotificationKind;
+import dev.runbook.workflows.activities.PlanActivities.Plan;
+import dev.runbook.workflows.activities.PlanActivities.PlanRequest;
 import dev.runbook.workflows.engine.ApprovalState.Status;
 import dev.runbook.workflows.model.PendingApproval;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.RefusalKind;
 import dev.runbook.workflows.model.Shown;
+import dev.runbook.workflows.model.Validation;
 import dev.runbook.workflows.model.StepState;
 import dev.runbook.workflows.model.Vote;
 import dev.runbook.workflows.policy.ApprovalRule;
@@ -32,11 +36,18 @@ import java.util.Map;
 final class ApprovalGate {
   private final RunState run;
   private final Journal journal;
+  private final PlanBinding plans;
   private ApprovalState approval;
 
   ApprovalGate(RunState run, Journal journal) {
     this.run = run;
     this.journal = journal;
+    this.plans = new PlanBinding(run);
+  }
+
+  /** The steps the run takes once approved: votes approve their plan (see {@link PlanBinding}). */
+  void bind(PlanRequest request) {
+    plans.bind(request);
   }
 
   /**
@@ -80,28 +91,38 @@ final class ApprovalGate {
       run.waitingFor = "approval by " + String.join(" or ", rule.roles());
       run.setPhase(Phase.AWAITING_APPROVAL);
     }
+    Map<String, String> data = Map.of("roles", String.join(",", rule.roles()));
+    if (plans.bound() && Versions.planBound()) {
+      a.plan = plans.read();
+      data = Map.of("roles", String.join(",", rule.roles()), "plan", a.plan.hash());
+    }
     journal.notify(
         NotificationKind.APPROVAL_REQUESTED,
         Audience.APPROVERS,
         String.join(",", rule.roles()),
         "needs " + rule.describe()
             + (dueAt == null ? "" : "; the armed rollback is due at " + Shown.time(dueAt)
-                + ": approve before then and it goes ahead as soon as the window ends unless disarmed"));
-    journal.audit(
-        AuditEventType.APPROVAL_REQUESTED, null, s.id, rule.describe(), Map.of("roles", String.join(",", rule.roles())));
+                + ": approve before then and it goes ahead as soon as the window ends unless disarmed")
+            + (a.plan == null ? "" : PlanBinding.shown(a.plan)));
+    journal.audit(AuditEventType.APPROVAL_REQUESTED, null, s.id, rule.describe(), data);
     journal.flush();
-    Async.procedure(() -> watch(a));
+    int round = a.round;
+    Async.procedure(() -> watch(a, round));
   }
 
-  /** Escalates each time the timeout passes, and times the gate out after abortAfter. */
-  private void watch(ApprovalState a) {
-    while (a.status == Status.OPEN) {
+  /**
+   * Escalates each time the timeout passes, and times the gate out after abortAfter. Serves one
+   * asking: a request asked again (a lapsed approval) gets a watch of its own.
+   */
+  private void watch(ApprovalState a, int round) {
+    while (a.status == Status.OPEN && a.round == round) {
       Instant abortAt = a.abortsAt();
       Instant next = a.nextEscalationAt();
       Instant wake = next != null && next.isBefore(abortAt) ? next : abortAt;
       Duration wait = Duration.between(run.now(), wake);
-      boolean settled = Workflow.await(wait.isNegative() ? Duration.ZERO : wait, () -> a.status != Status.OPEN);
-      if (settled || a.status != Status.OPEN) {
+      boolean settled = Workflow.await(
+          wait.isNegative() ? Duration.ZERO : wait, () -> a.status != Status.OPEN || a.round != round);
+      if (settled || a.status != Status.OPEN || a.round != round) {
         return;
       }
       if (!run.now().isBefore(abortAt)) {
@@ -180,6 +201,9 @@ final class ApprovalGate {
     ApprovalState a = approval;
     if (a != null) {
       Workflow.await(() -> a.status != Status.OPEN);
+      while (a.status == Status.APPROVED && a.plan != null && !planStillHolds(a)) {
+        Workflow.await(() -> a.status != Status.OPEN);
+      }
       StepRecord s = run.step("approval", "Approval");
       s.finishedAt = run.now();
       if (run.phase != Phase.SCHEDULED) {
@@ -207,6 +231,84 @@ final class ApprovalGate {
     waitForStartTime();
   }
 
+  /**
+   * Reads the plan again once approved. When it changed (another running version, a newer backup,
+   * another configured command), the approval lapses: the votes no longer count and the approvers
+   * are asked again, told what changed.
+   */
+  private boolean planStillHolds(ApprovalState a) {
+    Plan now = plans.read();
+    if (now.hash().equals(a.plan.hash())) {
+      return true;
+    }
+    String because = PlanBinding.changes(a.plan, now);
+    List<String> approvers = List.copyOf(a.approvedBy);
+    Plan before = a.plan;
+    a.plan = now;
+    a.lapses++;
+    a.lapsedBecause = because;
+    a.approvedBy.clear();
+    a.status = Status.OPEN;
+    a.round++;
+    run.action("runbook", "approval lapsed", "approved by " + String.join(", ", approvers) + " for plan "
+        + before.shortHash() + "; the plan changed: " + because);
+    journal.audit(AuditEventType.APPROVAL_REQUESTED, null, "approval", "lapsed: the plan changed: " + because,
+        Map.of("roles", String.join(",", a.rule.roles()), "plan", now.hash(), "lapsed", before.hash()));
+    StepRecord s = run.step("approval", "Approval");
+    s.detail = "waiting for " + a.rule.describe() + " (asked again: the plan changed)";
+    if (run.armed == null || run.phase != Phase.ARMED) {
+      run.waitingFor = "approval by " + String.join(" or ", a.rule.roles());
+      run.setPhase(Phase.AWAITING_APPROVAL);
+    }
+    journal.notify(
+        NotificationKind.APPROVAL_REQUESTED,
+        Audience.APPROVERS,
+        String.join(",", a.rule.roles()),
+        "the approval by " + String.join(", ", approvers) + " lapsed: the plan changed since it was approved ("
+            + because + "); needs " + a.rule.describe() + " again" + PlanBinding.shown(now));
+    journal.flush();
+    run.refreshDetails();
+    int round = a.round;
+    Async.procedure(() -> watch(a, round));
+    return false;
+  }
+
+  /**
+   * A staged restore is measuring what it would discard: approvals wait for the figures (a
+   * rejection does not).
+   */
+  void measuringDiscards(String why) {
+    ApprovalState a = approval;
+    if (a != null && a.status == Status.OPEN && a.plan != null) {
+      a.votesWaitFor = why;
+      run.refreshDetails();
+    }
+  }
+
+  /**
+   * What the restore discards is known (null: it could not be measured and the step was skipped):
+   * the current step says it, approvers are told, and approvals count from now.
+   */
+  void discardsMeasured(DiscardReport report) {
+    String text = Shown.discards(report);
+    run.detail(text);
+    ApprovalState a = approval;
+    if (a == null) {
+      return;
+    }
+    a.discards = report;
+    a.votesWaitFor = null;
+    if (a.status == Status.OPEN) {
+      journal.notify(
+          NotificationKind.APPROVAL_REQUESTED,
+          Audience.APPROVERS,
+          String.join(",", a.rule.roles()),
+          text + "; needs " + a.rule.describe() + (a.plan == null ? "" : " for plan " + a.plan.shortHash()));
+      journal.flush();
+    }
+    run.refreshDetails();
+  }
+
   /** P2 runs may carry a start time: wait for it, durably. */
   private void waitForStartTime() {
     Instant notBefore = run.request.notBefore();
@@ -231,6 +333,16 @@ final class ApprovalGate {
       refuse(RefusalKind.NOT_WAITING, notWaiting);
     }
     ApprovalState a = approval;
+    if (approving && a.votesWaitFor != null) {
+      refuse(RefusalKind.NOT_WAITING, "approvals wait for " + a.votesWaitFor + ": look at what the restore"
+          + " discards once it is shown (runbook status), then vote");
+    }
+    if (approving && a.plan != null && !blank(vote.planHash()) && !a.plan.matches(vote.planHash())) {
+      refuse(RefusalKind.PLAN_CHANGED, "you looked at plan " + Validation.printable(vote.planHash())
+          + " but the run's plan is now " + a.plan.shortHash()
+          + (a.lapsedBecause == null ? "" : " (" + a.lapsedBecause + ")")
+          + ": look at the plan again (runbook status " + run.workflowId + ") and approve that one");
+    }
     VoteRules.refusal(
             run.policy, a.rule, run.request.requestedBy(), a.voters(), vote.person(), vote.comment(), approving)
         .ifPresent(v -> refuse(v.kind(), v.message()));
@@ -286,12 +398,14 @@ final class ApprovalGate {
     journal.flushSoon();
     run.refreshDetails();
     if (a.status != Status.APPROVED) {
-      return run.receipt("approval counted (" + a.approvedBy.size() + " of " + a.rule.approvals() + ")");
+      return run.receipt("approval counted (" + a.approvedBy.size() + " of " + a.rule.approvals() + ")"
+          + (a.plan == null ? "" : " for plan " + a.plan.shortHash()));
     }
     String next = run.armed != null
         ? "; the rollback goes ahead when the armed window ends at " + Shown.time(run.armed.endsAt()) + " unless disarmed"
         : run.phase == Phase.SCHEDULED ? "; the run starts at " + run.request.notBefore() : "; the run goes on";
-    return run.receipt("approved by " + vote.person() + next);
+    return run.receipt("approved by " + vote.person() + (a.plan == null ? "" : " for plan " + a.plan.shortHash())
+        + next);
   }
 
   /**
@@ -342,11 +456,11 @@ final class ApprovalGate {
         a.nextEscalationAt(),
         a.abortsAt(),
         run.request.notBefore(),
-        List.of(),
-        null,
-        0,
-        null,
-        null,
-        null);
+        a.plan == null ? List.of() : a.plan.lines(),
+        a.plan == null ? null : a.plan.hash(),
+        a.lapses,
+        a.lapsedBecause,
+        a.discards,
+        a.votesWaitFor);
   }
 }

@@ -7,6 +7,7 @@ import dev.runbook.workflows.activities.AuditEventType;
 import dev.runbook.workflows.activities.CheckActivities;
 import dev.runbook.workflows.activities.ConfigActivities;
 import dev.runbook.workflows.activities.DatabaseActivities;
+import dev.runbook.workflows.activities.PlanActivities;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.RetentionActivities;
@@ -252,6 +253,25 @@ public final class RunbookEngine {
   }
 
   /** Opens the approval gate and waits for it (see {@link #openApproval} for the parallel form). */
+  /**
+   * The steps the run takes once approved, set before it asks: the approval then shows their plan
+   * (exact commands, SQL, versions, the backup) with its hash, votes approve that hash, and an
+   * approval lapses and is asked again when the plan changed before the run acts on it.
+   */
+  public void planAfterApproval(PlanActivities.PlanRequest request) {
+    gate.bind(request);
+  }
+
+  /** Approvals wait while a staged restore measures what it discards ({@code why} says so). */
+  public void measuringDiscards(String why) {
+    gate.measuringDiscards(why);
+  }
+
+  /** What the restore discards is known: the approvers are told, and approvals count again. */
+  public void discardsMeasured(DatabaseActivities.DiscardReport report) {
+    gate.discardsMeasured(report);
+  }
+
   public void approvalGate(ApprovalRule rule) {
     gate.open(rule);
     gate.await();
