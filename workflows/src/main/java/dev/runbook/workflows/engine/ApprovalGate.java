@@ -15,7 +15,6 @@ import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.Receipt;
 import dev.runbook.workflows.model.RefusalKind;
 import dev.runbook.workflows.model.Shown;
-import dev.runbook.workflows.model.Validation;
 import dev.runbook.workflows.model.StepState;
 import dev.runbook.workflows.model.Vote;
 import dev.runbook.workflows.policy.ApprovalRule;
@@ -37,12 +36,14 @@ final class ApprovalGate {
   private final RunState run;
   private final Journal journal;
   private final PlanBinding plans;
+  private final ApprovalVotes votes;
   private ApprovalState approval;
 
   ApprovalGate(RunState run, Journal journal) {
     this.run = run;
     this.journal = journal;
-    this.plans = new PlanBinding(run);
+    this.plans = new PlanBinding(run, journal);
+    this.votes = new ApprovalVotes(run, journal, plans);
   }
 
   /** The steps the run takes once approved: votes approve their plan (see {@link PlanBinding}). */
@@ -232,81 +233,26 @@ final class ApprovalGate {
   }
 
   /**
-   * Reads the plan again once approved. When it changed (another running version, a newer backup,
-   * another configured command), the approval lapses: the votes no longer count and the approvers
-   * are asked again, told what changed.
+   * Reads the plan again once approved; when it changed, the approval lapsed (see {@link
+   * PlanBinding#stillHolds}) and the request, asked again, gets a watch of its own.
    */
   private boolean planStillHolds(ApprovalState a) {
-    Plan now = plans.read();
-    if (now.hash().equals(a.plan.hash())) {
+    if (plans.stillHolds(a)) {
       return true;
     }
-    String because = PlanBinding.changes(a.plan, now);
-    List<String> approvers = List.copyOf(a.approvedBy);
-    Plan before = a.plan;
-    a.plan = now;
-    a.lapses++;
-    a.lapsedBecause = because;
-    a.approvedBy.clear();
-    a.status = Status.OPEN;
-    a.round++;
-    run.action("runbook", "approval lapsed", "approved by " + String.join(", ", approvers) + " for plan "
-        + before.shortHash() + "; the plan changed: " + because);
-    journal.audit(AuditEventType.APPROVAL_REQUESTED, null, "approval", "lapsed: the plan changed: " + because,
-        Map.of("roles", String.join(",", a.rule.roles()), "plan", now.hash(), "lapsed", before.hash()));
-    StepRecord s = run.step("approval", "Approval");
-    s.detail = "waiting for " + a.rule.describe() + " (asked again: the plan changed)";
-    if (run.armed == null || run.phase != Phase.ARMED) {
-      run.waitingFor = "approval by " + String.join(" or ", a.rule.roles());
-      run.setPhase(Phase.AWAITING_APPROVAL);
-    }
-    journal.notify(
-        NotificationKind.APPROVAL_REQUESTED,
-        Audience.APPROVERS,
-        String.join(",", a.rule.roles()),
-        "the approval by " + String.join(", ", approvers) + " lapsed: the plan changed since it was approved ("
-            + because + "); needs " + a.rule.describe() + " again" + PlanBinding.shown(now));
-    journal.flush();
-    run.refreshDetails();
     int round = a.round;
     Async.procedure(() -> watch(a, round));
     return false;
   }
 
-  /**
-   * A staged restore is measuring what it would discard: approvals wait for the figures (a
-   * rejection does not).
-   */
+  /** Approvals wait while a staged restore measures what it discards. */
   void measuringDiscards(String why) {
-    ApprovalState a = approval;
-    if (a != null && a.status == Status.OPEN && a.plan != null) {
-      a.votesWaitFor = why;
-      run.refreshDetails();
-    }
+    plans.measuring(approval, why);
   }
 
-  /**
-   * What the restore discards is known (null: it could not be measured and the step was skipped):
-   * the current step says it, approvers are told, and approvals count from now.
-   */
+  /** What the restore discards is known: approvers are told, and approvals count from now. */
   void discardsMeasured(DiscardReport report) {
-    String text = Shown.discards(report);
-    run.detail(text);
-    ApprovalState a = approval;
-    if (a == null) {
-      return;
-    }
-    a.discards = report;
-    a.votesWaitFor = null;
-    if (a.status == Status.OPEN) {
-      journal.notify(
-          NotificationKind.APPROVAL_REQUESTED,
-          Audience.APPROVERS,
-          String.join(",", a.rule.roles()),
-          text + "; needs " + a.rule.describe() + (a.plan == null ? "" : " for plan " + a.plan.shortHash()));
-      journal.flush();
-    }
-    run.refreshDetails();
+    plans.measured(approval, report);
   }
 
   /** P2 runs may carry a start time: wait for it, durably. */
@@ -322,145 +268,21 @@ final class ApprovalGate {
     run.setPhase(Phase.EXECUTING);
   }
 
-  // ---------------------------------------------------------------- votes
+  // ---------------------------------------------------------------- votes (see ApprovalVotes)
 
   void validate(Vote vote, boolean approving) {
-    if (vote == null || blank(vote.person())) {
-      refuse(RefusalKind.INVALID, "a vote must name the person: pass --as NAME");
-    }
-    String notWaiting = notWaiting();
-    if (notWaiting != null) {
-      refuse(RefusalKind.NOT_WAITING, notWaiting);
-    }
-    ApprovalState a = approval;
-    if (approving && a.votesWaitFor != null) {
-      refuse(RefusalKind.NOT_WAITING, "approvals wait for " + a.votesWaitFor + ": look at what the restore"
-          + " discards once it is shown (runbook status), then vote");
-    }
-    if (approving && a.plan != null && !blank(vote.planHash()) && !a.plan.matches(vote.planHash())) {
-      refuse(RefusalKind.PLAN_CHANGED, "you looked at plan " + Validation.printable(vote.planHash())
-          + " but the run's plan is now " + a.plan.shortHash()
-          + (a.lapsedBecause == null ? "" : " (" + a.lapsedBecause + ")")
-          + ": look at the plan again (runbook status " + run.workflowId + ") and approve that one");
-    }
-    VoteRules.refusal(
-            run.policy, a.rule, run.request.requestedBy(), a.voters(), vote.person(), vote.comment(), approving)
-        .ifPresent(v -> refuse(v.kind(), v.message()));
-  }
-
-  /**
-   * Why the run takes no vote now, or null when it waits for one. Said from what the gate and the
-   * run know, not from the phase alone: the phase moves on only once the run acts on the outcome.
-   */
-  private String notWaiting() {
-    if (run.ending != null) {
-      return "the run is " + run.ending + ": votes no longer count";
-    }
-    if (run.request != null && !run.request.runbook().rollback()) {
-      return "a " + run.request.runbook().id() + " takes no approval: there is nothing to vote on";
-    }
-    ApprovalState a = approval;
-    if (a == null) {
-      StepRecord s = run.existingStep("approval");
-      if (s == null) {
-        return "the run has not asked for approval yet (phase: " + run.phase.label() + ")";
-      }
-      return s.state == StepState.PLANNED
-          ? "a dry run asks for no approval; it only plans"
-          : "the run needs no approval: " + s.detail + " (phase: " + run.phase.label() + ")";
-    }
-    return switch (a.status) {
-      case OPEN -> null;
-      case APPROVED -> "the run is already approved by " + String.join(", ", a.approvedBy)
-          + " and goes on (phase: " + run.phase.label() + ")";
-      case REJECTED -> "the run was rejected by " + a.rejectedBy + " and is ending";
-      case TIMED_OUT -> "nobody approved the run within " + Durations.human(a.rule.abortAfter())
-          + "; it is ending";
-      case WITHDRAWN -> "the run was disarmed: it asks for no approval any more";
-    };
+    votes.validate(approval, vote, approving);
   }
 
   Receipt approve(Vote vote) {
-    ApprovalState a = approval;
-    if (notWaiting() != null) {
-      return run.receipt("vote not counted: " + notWaiting());
-    }
-    if (a.voters().contains(vote.person())) {
-      return run.receipt("vote already counted; nothing changed");
-    }
-    a.approvedBy.add(vote.person());
-    run.action(vote.person(), "approved", vote.comment());
-    journal.audit(AuditEventType.APPROVED, vote.person(), "approval", vote.comment(), Map.of());
-    if (a.approvedBy.size() >= a.rule.approvals()) {
-      a.status = Status.APPROVED;
-      movePastTheGate();
-    }
-    journal.flushSoon();
-    run.refreshDetails();
-    if (a.status != Status.APPROVED) {
-      return run.receipt("approval counted (" + a.approvedBy.size() + " of " + a.rule.approvals() + ")"
-          + (a.plan == null ? "" : " for plan " + a.plan.shortHash()));
-    }
-    String next = run.armed != null
-        ? "; the rollback goes ahead when the armed window ends at " + Shown.time(run.armed.endsAt()) + " unless disarmed"
-        : run.phase == Phase.SCHEDULED ? "; the run starts at " + run.request.notBefore() : "; the run goes on";
-    return run.receipt("approved by " + vote.person() + (a.plan == null ? "" : " for plan " + a.plan.shortHash())
-        + next);
-  }
-
-  /**
-   * Once approved the run is no longer waiting, even while it tells the team or finishes the
-   * preparation it did during the wait (a staged restore): the phase says so at once. Runs that
-   * took their approval before this change moved on with their next step, so they replay as they
-   * were recorded.
-   */
-  private void movePastTheGate() {
-    if (run.armed != null) {
-      return; // the armed window goes on; the run goes ahead when it ends
-    }
-    if (!Versions.phaseOnApproval()) {
-      return;
-    }
-    Instant notBefore = run.request.notBefore();
-    boolean later = notBefore != null && !run.request.dryRun() && run.now().isBefore(notBefore);
-    run.waitingFor = later ? "the start time " + notBefore : null;
-    run.setPhase(later ? Phase.SCHEDULED : Phase.EXECUTING);
+    return votes.approve(approval, vote);
   }
 
   Receipt reject(Vote vote) {
-    ApprovalState a = approval;
-    if (notWaiting() != null) {
-      return run.receipt("rejection not counted: " + notWaiting());
-    }
-    a.status = Status.REJECTED;
-    a.rejectedBy = vote.person();
-    a.rejection = vote.comment();
-    run.action(vote.person(), "rejected", vote.comment());
-    journal.audit(AuditEventType.REJECTED, vote.person(), "approval", vote.comment(), Map.of());
-    journal.flushSoon();
-    a.fireRefused();
-    return run.receipt(Phase.REJECTED, "rejected by " + vote.person() + "; the run ends");
+    return votes.reject(approval, vote);
   }
 
   PendingApproval pending() {
-    ApprovalState a = approval;
-    if (a == null || a.status != Status.OPEN || run.ending != null) {
-      return null;
-    }
-    return new PendingApproval(
-        a.rule.approvals(),
-        a.rule.roles(),
-        List.copyOf(a.approvedBy),
-        a.requestedAt,
-        a.level,
-        a.nextEscalationAt(),
-        a.abortsAt(),
-        run.request.notBefore(),
-        a.plan == null ? List.of() : a.plan.lines(),
-        a.plan == null ? null : a.plan.hash(),
-        a.lapses,
-        a.lapsedBecause,
-        a.discards,
-        a.votesWaitFor);
+    return votes.pending(approval);
   }
 }
