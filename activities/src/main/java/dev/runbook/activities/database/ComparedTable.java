@@ -44,6 +44,18 @@ record ComparedTable(TableShape live, TableShape staged) {
     return PgNames.ident(schema()) + "." + PgNames.ident(name());
   }
 
+  /**
+   * The table to read or delete from: its own rows only ({@code ONLY}), since the tables that
+   * inherit from it are compared on their own; a partitioned table with its partitions.
+   */
+  String from() {
+    return partitioned() ? sql() : "ONLY " + sql();
+  }
+
+  boolean partitioned() {
+    return any().kind() == 'p';
+  }
+
   boolean byPrimaryKey() {
     return live == null || staged == null ? !any().key().isEmpty()
         : !live.key().isEmpty() && live.key().equals(staged.key());

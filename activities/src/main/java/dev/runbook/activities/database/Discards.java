@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * only where they cannot lag behind a committed write: PostgreSQL 15 or later, and no other
  * session on the live database active in the last 11 seconds (an idle session reports its
  * counts within 10 s, a closed one at once). Otherwise every table is compared again: slower,
- * never wrong. Counters that were reset also count as moved.
+ * never wrong. Counters that were reset also count as moved. A partitioned table is always
+ * compared again (its writes are counted on its partitions).
  */
 final class Discards {
   private static final Logger log = LoggerFactory.getLogger(Discards.class);
@@ -147,7 +148,7 @@ final class Discards {
   }
 
   private static boolean unchanged(Entry before, ComparedTable t) {
-    return t.live() != null && t.staged() != null && before.inLive() && before.inStaging()
+    return t.live() != null && t.staged() != null && !t.partitioned() && before.inLive() && before.inStaging()
         && before.columns().equals(t.columns()) && before.key().equals(t.key());
   }
 

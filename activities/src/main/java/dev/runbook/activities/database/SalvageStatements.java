@@ -16,7 +16,9 @@ import java.util.List;
  * (quotes doubled; the script turns standard_conforming_strings on, so backslashes are plain), and
  * {@code json_populate_recordset} gives every value its column's type back. Every statement is
  * idempotent: upserts by primary key, deletes by key; a table without a key is brought to the
- * live database's number of copies of each row (matched by the hash of its JSON).
+ * live database's number of copies of each row (matched by the hash of its JSON; a copy is told
+ * from another by its tableoid and ctid, which a partition's rows share with other partitions'
+ * only in the ctid).
  */
 final class SalvageStatements implements AutoCloseable {
   private static final int BATCH_ROWS = 500;
@@ -96,7 +98,7 @@ final class SalvageStatements implements AutoCloseable {
       sql = "INSERT INTO " + table.sql() + " (" + cols + ") OVERRIDING SYSTEM VALUE\nSELECT "
           + ComparedTable.list(table.columns(), "r.") + " FROM json_array_elements(" + rows + ") e\n"
           + "CROSS JOIN LATERAL json_populate_record(NULL::" + table.sql() + ", e->'r') r\n"
-          + "CROSS JOIN LATERAL generate_series(1, (e->>'n')::bigint - (SELECT count(*) FROM " + table.sql()
+          + "CROSS JOIN LATERAL generate_series(1, (e->>'n')::bigint - (SELECT count(*) FROM " + table.from()
           + " x WHERE " + table.rowHash("x", false) + " = e->>'h')) g;\n";
     }
     upsertOut = write(upsertOut, upsertFile, sql);
@@ -113,11 +115,11 @@ final class SalvageStatements implements AutoCloseable {
     if (table.byPrimaryKey()) {
       String match = String.join(" AND ", table.key().stream()
           .map(c -> "t." + PgNames.ident(c) + " = k." + PgNames.ident(c)).toList());
-      sql = "DELETE FROM " + table.sql() + " t USING json_populate_recordset(NULL::" + table.sql() + ", "
+      sql = "DELETE FROM " + table.from() + " t USING json_populate_recordset(NULL::" + table.sql() + ", "
           + rows + ") k\nWHERE " + match + ";\n";
     } else {
-      sql = "DELETE FROM " + table.sql() + " WHERE ctid IN (SELECT x.ctid FROM json_array_elements(" + rows
-          + ") e\nCROSS JOIN LATERAL (SELECT y.ctid FROM " + table.sql() + " y WHERE " + table.rowHash("y", false)
+      sql = "DELETE FROM " + table.from() + " WHERE (tableoid, ctid) IN (SELECT x.tableoid, x.ctid FROM"
+          + " json_array_elements(" + rows + ") e\nCROSS JOIN LATERAL (SELECT y.tableoid, y.ctid FROM " + table.from() + " y WHERE " + table.rowHash("y", false)
           + " = e->>'h' OFFSET (e->>'n')::bigint) x);\n";
     }
     deleteOut = write(deleteOut, deleteFile, sql);
@@ -144,9 +146,12 @@ final class SalvageStatements implements AutoCloseable {
     }
   }
 
-  /** A name safe inside a SQL line comment. */
+  /**
+   * A name safe inside a SQL line comment that psql reads: line breaks end a comment, and a
+   * backslash is kept out of psql's way altogether.
+   */
   static String oneLine(String text) {
-    return text.replaceAll("[\\r\\n]", " ");
+    return text.replaceAll("[\\r\\n\\\\]", "?");
   }
 
   @Override

@@ -29,10 +29,10 @@ final class TableComparison {
   static String liveQuery(ComparedTable t) {
     return t.byPrimaryKey()
         ? "SELECT md5(k), k, h, j, ts FROM (SELECT " + t.keyText("t") + " AS k, " + t.rowHash("t", true)
-            + " AS h, row_to_json(t)::text AS j, " + newest(t) + " AS ts FROM " + t.sql() + " t) x"
+            + " AS h, row_to_json(t)::text AS j, " + newest(t) + " AS ts FROM " + t.from() + " t) x"
             + " ORDER BY md5(k), k COLLATE \"C\""
         : "SELECT h, count(*), min(j COLLATE \"C\"), max(ts) FROM (SELECT " + t.rowHash("t", true)
-            + " AS h, row_to_json(t)::text AS j, " + newest(t) + " AS ts FROM " + t.sql() + " t) x"
+            + " AS h, row_to_json(t)::text AS j, " + newest(t) + " AS ts FROM " + t.from() + " t) x"
             + " GROUP BY 1 ORDER BY 1";
   }
 
@@ -40,8 +40,8 @@ final class TableComparison {
   static String stagingQuery(ComparedTable t) {
     return t.byPrimaryKey()
         ? "SELECT md5(k), k, h, ko FROM (SELECT " + t.keyText("t") + " AS k, " + t.rowHash("t", false)
-            + " AS h, " + t.keyObject("t") + " AS ko FROM " + t.sql() + " t) x ORDER BY md5(k), k COLLATE \"C\""
-        : "SELECT " + t.rowHash("t", false) + ", count(*) FROM " + t.sql() + " t GROUP BY 1 ORDER BY 1";
+            + " AS h, " + t.keyObject("t") + " AS ko FROM " + t.from() + " t) x ORDER BY md5(k), k COLLATE \"C\""
+        : "SELECT " + t.rowHash("t", false) + ", count(*) FROM " + t.from() + " t GROUP BY 1 ORDER BY 1";
   }
 
   private static String newest(ComparedTable t) {

@@ -51,7 +51,8 @@ class DiscardTest {
     DiscardReport again = adapter.measureDiscard(new DiscardRequest(NAME, "r1", "k", false, false));
 
     assertThat(report.tables()).extracting(TableDiscard::table).containsExactly(
-        "public.orders", "we\"ird sch.Line Items; --", "public.events", "public.fresh", "public.gone");
+        "public.orders", "we\"ird sch.Line Items; --", "public.events", "public.fresh", "public.gone",
+        "public.readings");
     TableDiscard orders = table(report, "public.orders");
     long[] expected = TableRows.keyedDifference(TableRows.byKey(db, "orders", 1), TableRows.byKey(staging, "orders", 1));
     assertThat(new long[] {orders.inserted(), orders.updated(), orders.deleted()}).containsExactly(expected);
@@ -70,6 +71,10 @@ class DiscardTest {
     assertThat(events.byPrimaryKey()).isFalse();
     assertThat(events.updated()).isZero();
     assertThat(events.newestChange()).isEqualTo(Instant.parse("2026-03-03T07:00:00Z"));
+    TableDiscard readings = table(report, "public.readings");
+    assertThat(new long[] {readings.inserted(), readings.deleted()}).containsExactly(
+        TableRows.rowDifference(TableRows.multiset(db, "readings"), TableRows.multiset(staging, "readings")));
+    assertThat(new long[] {readings.inserted(), readings.deleted()}).containsExactly(1, 1);
     assertThat(table(report, "public.fresh").inserted()).isEqualTo(2);
     assertThat(table(report, "public.gone").deleted()).isEqualTo(2);
 
@@ -90,6 +95,7 @@ class DiscardTest {
     assertThat(TableRows.byKey(db, "orders", 1)).isEqualTo(liveOrders);
     assertThat(TableRows.byKey(db, ITEMS, 1, 2)).isEqualTo(TableRows.byKey(safety, ITEMS, 1, 2));
     assertThat(TableRows.multiset(db, "events")).isEqualTo(TableRows.multiset(safety, "events"));
+    assertThat(TableRows.multiset(db, "readings")).isEqualTo(TableRows.multiset(safety, "readings"));
     applyScript(report.script(), db);
     assertThat(TableRows.byKey(db, "orders", 1)).isEqualTo(liveOrders);
     assertThat(TableRows.byKey(db, ITEMS, 1, 2)).isEqualTo(TableRows.byKey(safety, ITEMS, 1, 2));
@@ -118,6 +124,7 @@ class DiscardTest {
         .isEqualTo(first.tables().stream().filter(t -> !t.table().equals("public.orders")).toList());
     assertThat(last.planned()).anySatisfy(p -> assertThat(p).contains("carried over"));
     assertThat(last.planned()).noneSatisfy(p -> assertThat(p).contains("public.events"));
+    assertThat(last.planned()).anySatisfy(p -> assertThat(p).contains("public.readings")); // partitioned: always
 
     adapter.swap(new SwapRequest(NAME, "r1", "k", false));
     applyScript(last.script(), db);
@@ -191,6 +198,10 @@ class DiscardTest {
             + " raw bytea, primary key (\"Order Id\", \"li'ne\"))",
         "insert into " + ITEMS + " values (1, 'a', 'v1', '\\x00ff'), (3, 'a', 'v3', null), (3, 'b', 'v3b', null),"
             + " (5, 'x y', 'v5', null)",
+        "create table readings (region text, v int) partition by list (region)",
+        "create table readings_eu partition of readings for values in ('eu')",
+        "create table readings_us partition of readings for values in ('us')",
+        "insert into readings values ('eu', 1), ('us', 1), ('eu', 2), ('us', 2)",
         "create table gone (id int primary key)",
         "insert into gone values (1), (2)");
     var adapter = Fixtures.adapter(Fixtures.settings(db, null), backups);
@@ -206,6 +217,8 @@ class DiscardTest {
         "update " + ITEMS + " set \"Val\\ue\" = 'changed ''v''' where \"Order Id\" = 5",
         "insert into events values ('a', '{\"x\": 1}', '2026-01-01 10:00'), ('d', '{\"z\": \"q''uote\"}', '2026-03-03 07:00')",
         "delete from events where kind = 'b'",
+        "delete from readings where region = 'eu' and v = 1", // its ctid is also a row's in readings_us
+        "insert into readings values ('us', 3)",
         "create table fresh (id int primary key, v text)",
         "insert into fresh values (1, 'x'), (2, 'y')",
         "drop table gone");
