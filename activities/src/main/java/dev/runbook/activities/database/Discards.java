@@ -79,7 +79,10 @@ final class Discards {
       throw Failures.of(FailureType.UNKNOWN_DATABASE, "there is no staging database " + staging + " for run "
           + runTag + ": restore a backup into it first (restoreStaged), then measure what the swap would discard");
     }
-    try (Connection lc = connect(db, live); Connection sc = connect(db, staging)) {
+    BackupStore.Lock lock = set.tryLock().orElseThrow(() -> Failures.of(FailureType.UNAVAILABLE, "another"
+        + " attempt is measuring run " + runTag + " of databases." + db.name() + " and writing its salvage set;"
+        + " this one will retry"));
+    try (lock; Connection lc = connect(db, live); Connection sc = connect(db, staging)) {
       return compare(db, runTag, set, history, lc, sc, writersStopped);
     } catch (SQLException e) {
       throw db.client().failure(e, live + " / " + staging, "measure what restoring " + staging + " discards");

@@ -7,10 +7,14 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.runbook.workflows.activities.DatabaseActivities.TableDiscard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -104,6 +108,39 @@ final class SalvageSet {
       delete(old);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the salvage set " + dir, e);
+    }
+  }
+
+  /**
+   * Holds the run's set while one attempt measures, so a retry on another worker cannot write
+   * into the same next set (the lock file stays, empty, beside the set).
+   *
+   * @return the held lock, or empty when another attempt holds it
+   */
+  Optional<BackupStore.Lock> tryLock() {
+    Path file = dir.resolveSibling("." + dir.getFileName() + ".lock");
+    try {
+      Files.createDirectories(file.getParent());
+      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException heldInThisProcess) {
+        lock = null;
+      }
+      if (lock == null) {
+        channel.close();
+        return Optional.empty();
+      }
+      return Optional.of(() -> {
+        try {
+          channel.close(); // releases the lock
+        } catch (IOException ignored) {
+          // The lock goes with the channel in any case.
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock " + file, e);
     }
   }
 

@@ -81,7 +81,7 @@ class DiscardTest {
     assertThat(again.tables()).isEqualTo(report.tables());
     assertThat(again.script()).isEqualTo(report.script());
     Path sets = backups.resolve("_salvage").resolve(NAME);
-    assertThat(names(sets)).containsExactly("r1");
+    assertThat(names(sets)).containsExactlyInAnyOrder("r1", ".r1.lock"); // no half-written set beside it
     assertThat(report.salvage()).isEqualTo(sets.resolve("r1").toString());
     assertThat(report.planned()).anySatisfy(p -> assertThat(p).contains("ORDER BY", "\"Line Items; --\""));
     assertThat(String.join("\n", report.planned())).doesNotContain(Fixtures.password().reveal(), "it''s");
@@ -151,6 +151,20 @@ class DiscardTest {
     assertThat(noStaging.tables()).isEmpty();
     assertThat(backups.resolve("_salvage")).doesNotExist();
     assertThat(TableRows.byKey(db + "__rb_r1", "orders", 1)).isEqualTo(staged);
+  }
+
+  @Test
+  void aSecondAttemptWaitsWhileAnotherWritesTheSalvageSet() {
+    String db = TestPostgres.freshDatabase("discardlock");
+    var adapter = prepared(db);
+    var set = new SalvageSet(adapter.backupStore(NAME), NAME, "r1");
+
+    try (var held = set.tryLock().orElseThrow()) {
+      var busy = failure(() -> adapter.measureDiscard(new DiscardRequest(NAME, "r1", "k", false, false)),
+          FailureType.UNAVAILABLE);
+      assertThat(busy.getOriginalMessage()).contains("another attempt", "r1");
+    }
+    assertThat(adapter.measureDiscard(new DiscardRequest(NAME, "r1", "k", false, false)).tables()).isNotEmpty();
   }
 
   @Test
@@ -251,7 +265,7 @@ class DiscardTest {
   /** Waits until the sessions that wrote have ended and reported their counts. */
   private static void awaitNoOtherSessions(String db) throws Exception {
     try (Connection c = TestPostgres.connect("postgres");
-        PreparedStatement ps = c.prepareStatement("select count(*) from pg_stat_activity where datname = ?")) {
+        PreparedStatement ps = c.prepareStatement("select count(*) from pg_stat_activity where datname = ? and backend_type = 'client backend'")) {
       ps.setString(1, db);
       for (int i = 0; i < 100; i++) {
         try (ResultSet rs = ps.executeQuery()) {
