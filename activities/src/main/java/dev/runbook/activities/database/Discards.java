@@ -82,15 +82,17 @@ final class Discards {
     BackupStore.Lock lock = set.tryLock().orElseThrow(() -> Failures.of(FailureType.UNAVAILABLE, "another"
         + " attempt is measuring run " + runTag + " of databases." + db.name() + " and writing its salvage set;"
         + " this one will retry"));
-    try (lock; Connection lc = connect(db, live); Connection sc = connect(db, staging)) {
-      return compare(db, runTag, set, history, lc, sc, writersStopped);
+    Heartbeat beat = Heartbeat.current();
+    try (lock; Connection lc = connect(db, live); Connection sc = connect(db, staging);
+        QueryTicker ticking = new QueryTicker(beat, List.of(lc, sc))) {
+      return compare(db, runTag, set, history, lc, sc, writersStopped, beat);
     } catch (SQLException e) {
       throw db.client().failure(e, live + " / " + staging, "measure what restoring " + staging + " discards");
     }
   }
 
   private DiscardReport compare(ConfiguredDatabase db, String runTag, SalvageSet set, String history,
-      Connection lc, Connection sc, boolean writersStopped) throws SQLException {
+      Connection lc, Connection sc, boolean writersStopped, Heartbeat beat) throws SQLException {
     Map<String, Entry> earlier = new LinkedHashMap<>();
     boolean trustCounters = writersStopped && LiveTables.countersSettled(lc);
     if (trustCounters) {
@@ -111,7 +113,6 @@ final class Discards {
         + set.script());
     Map<String, TableShape> all = new LinkedHashMap<>(liveTables);
     stagedTables.forEach(all::putIfAbsent);
-    Heartbeat beat = Heartbeat.current();
     int n = 0;
     int carried = 0;
     for (String id : all.keySet()) {

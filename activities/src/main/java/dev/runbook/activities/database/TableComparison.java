@@ -44,6 +44,7 @@ final class TableComparison {
         : "SELECT " + t.rowHash("t", false) + ", count(*) FROM " + t.from() + " t GROUP BY 1 ORDER BY 1";
   }
 
+  /** The dating column as epoch seconds; a timestamp without time zone is read as UTC. */
   private static String newest(ComparedTable t) {
     if (t.newestColumn() == null) {
       return "NULL::numeric";
