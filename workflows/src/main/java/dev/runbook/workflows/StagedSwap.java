@@ -155,6 +155,7 @@ final class StagedSwap {
               engine.databases(ActivityCatalog.LONG)
                   .measureDiscard(new DiscardRequest(database, engine.runTag(), engine.key("salvage"), dry, true));
           engine.detail(Shown.salvaged(d));
+          engine.discardRecorded(d, true);
           return d;
         });
   }
