@@ -126,7 +126,9 @@ class DevCliIT {
 
     awaitPhase("rollback-shop", "awaiting-approval");
     Result status = runbook("status", "rollback-shop");
-    assertThat(status.out()).contains("phase: awaiting-approval").contains("runbook approve rollback-shop --as NAME");
+    assertThat(status.out()).contains("phase: awaiting-approval")
+        .containsPattern("runbook approve rollback-shop --plan [0-9a-f]{12} --as NAME")
+        .contains("  shop: schema 3 -> 2, reverting 3: U3__price_in_cents.sql", "  shop: running v2", "  deploy v1 to shop:");
 
     Result self = runbook("approve", "rollback-shop", "--as", "erin");
     assertThat(self.exit()).as(self.toString()).isEqualTo(3);
@@ -137,7 +139,7 @@ class DevCliIT {
 
     Result approved = runbook("approve", "rollback-shop", "--as", "alice", "--comment", "revert looks right");
     assertThat(approved.exit()).as(approved.toString()).isZero();
-    assertThat(approved.out()).isEqualTo("rollback-shop: approved by alice; the run goes on (phase executing)\n");
+    assertThat(approved.out()).matches("rollback-shop: approved by alice for plan [0-9a-f]{12}; the run goes on \\(phase executing\\)\n");
     Result watched = runbook("watch", "rollback-shop");
     assertThat(watched.exit()).as(watched.toString()).isZero();
     assertThat(watched.out()).contains("Revert shop to schema 2").contains("succeeded: rolled back from v2 to v1");

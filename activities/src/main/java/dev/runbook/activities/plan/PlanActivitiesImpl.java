@@ -112,9 +112,16 @@ public final class PlanActivitiesImpl implements PlanActivities {
     }
   }
 
+  /** A step and its commands; a command of several lines (an undo script) keeps them, indented. */
   private static void commands(List<String> lines, String step, List<String> planned) {
     lines.add(step + ":");
-    planned.forEach(p -> lines.add("  $ " + p));
+    for (String p : planned) {
+      String[] parts = p.split("\\R", -1);
+      lines.add("  $ " + parts[0]);
+      for (int i = 1; i < parts.length; i++) {
+        lines.add("    " + parts[i]);
+      }
+    }
   }
 
   static String sha256(String text) {
