@@ -86,7 +86,8 @@ public record RunbookConfig(
         a.readTimeout(),
         a.writeTimeout(),
         a.maxConnections(),
-        a.tls());
+        a.tls(),
+        a.console());
   }
 
   /** The request template of each configured drill, by drill name. */
