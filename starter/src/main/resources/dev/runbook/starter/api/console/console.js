@@ -69,6 +69,7 @@ function signInPage(localPeople) {
   const select = $("as");
   select.replaceChildren();
   if (localPeople.length) {
+    select.append(el("option", { value: "" }, "nobody else: the token is my own"));
     localPeople.forEach((n) => select.append(el("option", { value: n }, n)));
     $("as-row").hidden = false;
     $("token").previousElementSibling.textContent = "Your API token, or this dev's secret";
@@ -78,7 +79,7 @@ function signInPage(localPeople) {
 async function signIn(ev) {
   ev.preventDefault();
   const body = { token: $("token").value };
-  if (!$("as-row").hidden) body.as = $("as").value;
+  if (!$("as-row").hidden && $("as").value) body.as = $("as").value;
   $("token").value = "";
   const r = await call("POST", "/signin", body);
   if (!r.ok) {
