@@ -19,6 +19,7 @@ import dev.runbook.activities.ledger.ReleaseLedger;
 import dev.runbook.activities.notify.JdbcDeliveryLog;
 import dev.runbook.activities.notify.JdbcStatuspageIncidents;
 import dev.runbook.activities.notify.NotifyActivitiesImpl;
+import dev.runbook.activities.plan.PlanActivitiesImpl;
 import dev.runbook.activities.policy.PolicyActivitiesImpl;
 import dev.runbook.activities.service.ServiceActivitiesImpl;
 import dev.runbook.activities.service.ServiceSettings;
@@ -133,6 +134,7 @@ public final class Wiring {
       new DrillActivitiesImpl(audit.dataSource(), metrics::onDrill, target -> kindOf(c, target)),
       new DrillBreakActivitiesImpl(audit.dataSource(), breaks::get, configs::overwrite),
       new PolicyActivitiesImpl(c::policySnapshot, c::slas),
+      new PlanActivitiesImpl(services, databases, configs),
       new ChecklistActivitiesImpl(c.checklists(), () -> c.policySnapshot().people(),
           new ItemChecks(services::health, checks, c.databases(), incidents), new ChecklistStore(audit.dataSource()))
     };

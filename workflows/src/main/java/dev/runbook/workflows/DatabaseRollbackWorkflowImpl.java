@@ -4,6 +4,8 @@ import dev.runbook.workflows.activities.DatabaseActivities;
 import dev.runbook.workflows.activities.DatabaseActivities.BackupInfo;
 import dev.runbook.workflows.activities.DatabaseActivities.BackupRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.BackupResult;
+import dev.runbook.workflows.activities.DatabaseActivities.DiscardReport;
+import dev.runbook.workflows.activities.DatabaseActivities.DiscardRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.ImportRequest;
 import dev.runbook.workflows.activities.DatabaseActivities.ImportResult;
 import dev.runbook.workflows.activities.DatabaseActivities.InPlaceRestoreRequest;
@@ -22,6 +24,7 @@ import dev.runbook.workflows.engine.AbstractRunbookWorkflow;
 import dev.runbook.workflows.engine.ActivityCatalog;
 import dev.runbook.workflows.engine.RunbookEngine;
 import dev.runbook.workflows.engine.StepPolicy;
+import dev.runbook.workflows.engine.Versions;
 import dev.runbook.workflows.model.DatabaseMode;
 import dev.runbook.workflows.model.DatabaseRollbackRequest;
 import dev.runbook.workflows.model.DatabaseRollbackResult;
@@ -32,7 +35,13 @@ import dev.runbook.workflows.policy.ApprovalRule;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
+import dev.runbook.workflows.activities.PlanActivities;
+import dev.runbook.workflows.activities.PlanActivities.Kind;
+import dev.runbook.workflows.activities.PlanActivities.PlanRequest;
+import dev.runbook.workflows.activities.PlanActivities.PlannedAction;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The database runbook (DESIGN §3): revert migrations (no data lost) or restore a backup (data
@@ -177,6 +186,8 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
     schemaTo = target.targetVersion();
 
     BackupResult backup = backup("backup", "Back up " + database + " before the revert");
+    engine.planAfterApproval(new PlanRequest(List.of(
+        new PlannedAction(Kind.REVERT_SCHEMA, database, schemaTo, schemaFrom))));
     engine.approvalGate(rule(false));
 
     String safety = backup.backupId();
@@ -205,73 +216,14 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
 
   private void stagedRestore() {
     BackupInfo source = resolveBackup();
-    engine.openApproval(rule(true));
-    engine.cleanup(
-        "drop-staging",
-        "Drop the staging database of this run",
-        () ->
-            db(ActivityCatalog.QUICK)
-                .dropStaging(new SwapRequest(database, engine.runTag(), engine.key("drop-staging"), dry())));
-    CancellationScope prepare =
-        Workflow.newCancellationScope(
-            () -> {
-              engine.step(
-                  "restore-staging",
-                  "Restore " + source.backupId() + " into a staging database (while approval is pending)",
-                  StepPolicy.REQUIRED,
-                  () ->
-                      db(ActivityCatalog.LONG)
-                          .restoreStaged(
-                              new StagedRestoreRequest(
-                                  database,
-                                  source.backupId(),
-                                  engine.runTag(),
-                                  engine.key("restore-staging"),
-                                  dry(),
-                                  request.crossRestore())));
-              engine.step(
-                  "check-staging",
-                  "Run the integrity checks on the staged copy",
-                  StepPolicy.REQUIRED,
-                  () ->
-                      db(ActivityCatalog.QUICK)
-                          .checkIntegrity(
-                              new IntegrityRequest(
-                                  database, engine.runTag(), source.schemaVersion(), true, dry())));
-            });
-    engine.onApprovalRefused(prepare::cancel);
-    try {
-      prepare.run();
-    } catch (CanceledFailure stopped) {
-      if (!engine.approvalRefused()) {
-        throw stopped;
-      }
-    }
-    engine.awaitApproval();
-
-    writers().stop();
-    engine.compensation(
-        "swap",
-        "Swap back: the safety copy becomes live again",
-        () ->
-            db(ActivityCatalog.QUICK)
-                .swapBack(new SwapRequest(database, engine.runTag(), engine.key("swap-back"), dry())));
-    SwapResult swap =
-        engine.step(
-            "swap",
-            "End sessions and swap the staged copy in",
-            StepPolicy.REQUIRED,
-            () ->
-                db(ActivityCatalog.QUICK)
-                    .swap(new SwapRequest(database, engine.runTag(), engine.key("swap"), dry())));
-    engine.cancelCleanup("drop-staging");
-    safetyCopy = swap.safetyName();
-    writers().startAndVerify();
+    safetyCopy = new StagedSwap(engine, database, request, writers()).restore(source, restorePlan(Kind.SWAP, source),
+        rule(true));
   }
 
   private void inPlaceRestore() {
     BackupInfo source = resolveBackup();
     BackupResult safety = backup("safety-backup", "Back up " + database + " before restoring over it");
+    engine.planAfterApproval(restorePlan(Kind.RESTORE_IN_PLACE, source));
     engine.approvalGate(rule(true));
     writers().stop();
     String safetyId = safety.backupId();
@@ -370,6 +322,17 @@ public class DatabaseRollbackWorkflowImpl extends AbstractRunbookWorkflow
                   : b.backupId() + ", " + b.sizeBytes() + " bytes, schema " + Shown.schema(b.schemaVersion()));
           return b;
         });
+  }
+
+  /** Stop the writers, restore (swap or in place), start them: what a restore's approval approves. */
+  private PlanRequest restorePlan(Kind restore, BackupInfo source) {
+    List<PlannedAction> plan = new ArrayList<>();
+    request.writers().forEach(w -> plan.add(new PlannedAction(Kind.STOP, w, null, null)));
+    plan.add(new PlannedAction(restore, database, source.backupId(),
+        request.backupId() == null && request.backupFile() == null ? PlanActivities.NEWEST : null,
+        engine.runTag()));
+    request.writers().forEach(w -> plan.add(new PlannedAction(Kind.START, w, null, null)));
+    return new PlanRequest(plan);
   }
 
   private Writers writers() {

@@ -29,7 +29,12 @@ import dev.runbook.workflows.model.RunReport;
 import dev.runbook.workflows.model.Shown;
 import dev.runbook.workflows.policy.ApprovalRule;
 import dev.runbook.workflows.policy.Durations;
+import dev.runbook.workflows.activities.PlanActivities.Kind;
+import dev.runbook.workflows.activities.PlanActivities.PlanRequest;
+import dev.runbook.workflows.activities.PlanActivities.PlannedAction;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -144,7 +149,7 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
                     engine.databases(ActivityCatalog.QUICK)
                         .resolveSchemaTarget(
                             new SchemaTargetRequest(
-                                request.database() == null ? service : request.database(),
+                                databaseOf(service),
                                 toVersion,
                                 request.toMigration() != null
                                     ? request.toMigration()
@@ -161,6 +166,15 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
     }
 
     ApprovalRule rule = engine.policy().policy().ruleFor(request.severity(), false);
+    List<PlannedAction> plan = new ArrayList<>();
+    if (schema != null) {
+      plan.add(new PlannedAction(Kind.REVERT_SCHEMA, databaseOf(service), schemaTo, schemaFrom));
+    }
+    if (request.withConfig()) {
+      plan.add(new PlannedAction(Kind.CONFIG, service, config.target().snapshotId(), config.current()));
+    }
+    plan.add(new PlannedAction(Kind.DEPLOY, service, toVersion, fromVersion));
+    engine.planAfterApproval(new PlanRequest(plan));
     if (armed) {
       engine.armedWindow(
           service + " " + fromVersion + " -> " + toVersion + withConfiguration
@@ -228,6 +242,10 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
             + (schemaTo == null ? "" : ", schema " + schemaFrom + " -> " + schemaTo));
   }
 
+  private String databaseOf(String service) {
+    return request.database() == null ? service : request.database();
+  }
+
   /**
    * {@code --config-only}: the last known good configuration back, the version as it is; restart
    * and verify.
@@ -239,6 +257,9 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
     String to = config.target().snapshotId();
     engine.moving(ServiceConfig.label(fromVersion, config.current()), ServiceConfig.label(fromVersion, to));
     ApprovalRule rule = engine.policy().policy().ruleFor(request.severity(), false);
+    engine.planAfterApproval(new PlanRequest(List.of(
+        new PlannedAction(Kind.CONFIG, service, to, config.current()),
+        new PlannedAction(Kind.RESTART, service, null, null))));
     if (engine.armed()) {
       engine.armedWindow(service + " configuration " + config.current() + " -> " + to, rule);
       announceStarted(" (configuration only) from " + config.current() + " to " + to + ": its armed window of "

@@ -25,6 +25,9 @@ import dev.runbook.workflows.policy.ApprovalRule;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
+import dev.runbook.workflows.activities.PlanActivities.Kind;
+import dev.runbook.workflows.activities.PlanActivities.PlanRequest;
+import dev.runbook.workflows.activities.PlanActivities.PlannedAction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -118,6 +121,7 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
     engine.moving(versions(fromVersions), versions(toVersions));
 
     ApprovalRule rule = engine.policy().policy().ruleFor(request.severity(), false);
+    engine.planAfterApproval(plan(services, databases, schemas));
     if (armed) {
       engine.armedWindow(request.environment() + " " + versions(fromVersions) + " -> " + versions(toVersions), rule);
       announceStarted();
@@ -354,5 +358,19 @@ public class FullRollbackWorkflowImpl extends AbstractRunbookWorkflow implements
               toConfigs.containsKey(s) && toConfigs.get(s).equals(runningConfigs.get(s)) ? toConfigs.get(s) : null));
     }
     return new FullRollbackResult(report, request.environment(), list, List.copyOf(backups.values()));
+  }
+
+  /** Stop, configure, deploy, revert, start: what a full rollback's approval approves. */
+  private PlanRequest plan(List<String> services, List<String> databases, Map<String, SchemaTarget> schemas) {
+    List<PlannedAction> plan = new ArrayList<>();
+    List<String> reversed = new ArrayList<>(services);
+    java.util.Collections.reverse(reversed);
+    reversed.forEach(s -> plan.add(new PlannedAction(Kind.STOP, s, null, null)));
+    toConfigs.forEach((s, c) -> plan.add(new PlannedAction(Kind.CONFIG, s, c, fromConfigs.get(s))));
+    services.forEach(s -> plan.add(new PlannedAction(Kind.DEPLOY, s, toVersions.get(s), fromVersions.get(s))));
+    databases.forEach(d -> plan.add(new PlannedAction(
+        Kind.REVERT_SCHEMA, d, schemas.get(d).targetVersion(), schemas.get(d).currentVersion())));
+    services.forEach(s -> plan.add(new PlannedAction(Kind.START, s, null, null)));
+    return new PlanRequest(plan);
   }
 }

@@ -252,7 +252,8 @@ class ArmedRunsTest extends WorkflowTest {
     assertThat(vote.phase()).isEqualTo(Phase.ARMED);
     assertThat(status(approved).steps()).filteredOn(s -> s.id().equals("approval")).singleElement()
         .satisfies(s -> assertThat(s.state()).isEqualTo(StepState.RUNNING));
-    assertThat(vote.message()).isEqualTo("approved by alice; the rollback goes ahead when the armed window ends at "
+    assertThat(vote.message()).isEqualTo("approved by alice for plan " + armed.pendingApproval().planHash().substring(0, 12)
+        + "; the rollback goes ahead when the armed window ends at "
         + Shown.time(armed.armed().endsAt()) + " unless disarmed");
     assertThat(status(approved).phase()).isEqualTo(Phase.ARMED);
     RunReport report = report(approved);

@@ -49,10 +49,11 @@ class TruthfulAnswersTest extends WorkflowTest {
   void theLastApprovalMovesThePhaseOnAtOnceAndALateVoteIsToldTheRunIsApproved() {
     FakeWorld.Hold telling = world.hold("Notify.send", "APPROVED");
     WorkflowStub run = start(Severity.P1, null, Duration.ZERO);
-    awaitPhase(testEnv, run, Phase.AWAITING_APPROVAL);
+    RunStatus asked = awaitPhase(testEnv, run, Phase.AWAITING_APPROVAL);
 
     Receipt receipt = Runs.approve(run, "alice");
-    assertThat(receipt.message()).isEqualTo("approved by alice; the run goes on");
+    assertThat(receipt.message())
+        .isEqualTo("approved by alice for plan " + asked.pendingApproval().planHash().substring(0, 12) + "; the run goes on");
     assertThat(receipt.phase()).isEqualTo(Phase.EXECUTING);
 
     telling.awaitEntered();

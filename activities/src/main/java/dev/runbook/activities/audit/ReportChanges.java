@@ -141,9 +141,39 @@ final class ReportChanges {
     }
     Discarded discarded = null;
     if (used != null && restored() && used.takenAt() != null) {
-      discarded = new Discarded(used.takenAt(), safety == null ? null : safety.backupId(), null);
+      discarded = measured(used.takenAt(), safety == null ? null : safety.backupId());
     }
     return new Backups(used, safety, discarded);
+  }
+
+  /**
+   * What the restore discarded: the last DISCARD_MEASURED event (the salvage kept with the writers
+   * stopped, else the measurement shown to the approvers), or "not measured" when there is none.
+   */
+  private Discarded measured(java.time.Instant after, String keptBy) {
+    ReportRows.Event last = null;
+    for (ReportRows.Event e : events) {
+      if (e.type().equals("DISCARD_MEASURED") && (last == null || !"true".equals(last.data().get("final"))
+          || "true".equals(e.data().get("final")))) {
+        last = e;
+      }
+    }
+    if (last == null) {
+      return new Discarded(after, keptBy, null);
+    }
+    List<dev.runbook.workflows.model.IncidentReport.TableRows> rows = new ArrayList<>();
+    last.data().forEach((k, v) -> {
+      if (k.startsWith("table:")) {
+        String[] n = v.split(",");
+        long ins = Long.parseLong(n[0]);
+        long upd = Long.parseLong(n[1]);
+        long del = Long.parseLong(n[2]);
+        rows.add(new dev.runbook.workflows.model.IncidentReport.TableRows(k.substring("table:".length()), ins + upd + del, ins, upd, del));
+      }
+    });
+    rows.sort(java.util.Comparator.comparingLong(dev.runbook.workflows.model.IncidentReport.TableRows::rows).reversed()
+        .thenComparing(dev.runbook.workflows.model.IncidentReport.TableRows::table));
+    return new Discarded(after, keptBy, rows, last.data().get("salvage"), last.data().get("script"));
   }
 
   /** The backup a restore resolved (its TARGET_RESOLVED moves to "backup ID"), as the backups table has it. */

@@ -32,6 +32,7 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
   private final CommandRestores commandRestores;
   private final CommandSwaps commandSwaps;
   private final Imports imports;
+  private final Discards discards;
 
   private final BackupCatalog catalog;
   private final RetentionRecords safetyCopies;
@@ -71,6 +72,7 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
     this.commandRestores = new CommandRestores(backups, markers);
     this.commandSwaps = new CommandSwaps(markers);
     this.imports = new Imports(clock, catalog);
+    this.discards = new Discards(clock);
   }
 
   /** Every configured database, in configuration order. */
@@ -246,8 +248,9 @@ public final class DatabaseActivitiesImpl implements DatabaseActivities {
 
   @Override
   public DiscardReport measureDiscard(DiscardRequest r) {
-    // Being built on its own branch (issue 14): the comparison and the salvage set.
-    throw new UnsupportedOperationException("measureDiscard is not built yet");
+    ConfiguredDatabase db = db(r.database());
+    key(r.key());
+    return discards.measure(db, r.runTag(), r.dryRun(), r.writersStopped());
   }
 
   private ConfiguredDatabase db(String name) {

@@ -211,6 +211,36 @@ class IncidentReportStoreTest {
   }
 
   @Test
+  void aStagedRestoreNamesTheRowsItDiscardedAsMeasuredWithTheWritersStoppedAndItsSalvageSet() throws Exception {
+    Instant backupTaken = T.minusSeconds(7200);
+    Map<String, String> shown = new java.util.LinkedHashMap<>(Map.of("final", "false", "salvage", "/b/_salvage/shop/r1",
+        "script", "/b/_salvage/shop/r1/apply.sql", "table:public.orders", "1200,0,0"));
+    Map<String, String> kept = new java.util.LinkedHashMap<>(Map.of("final", "true", "salvage", "/b/_salvage/shop/r1",
+        "script", "/b/_salvage/shop/r1/apply.sql", "table:public.orders", "1204,0,2", "table:public.customers", "0,31,0"));
+    Events e = new Events()
+        .add(0, AuditEventType.RUN_STARTED, "erin", null, "corrupted orders", started("P1", "api", "erin", false))
+        .add(3, AuditEventType.TARGET_RESOLVED, null, "resolve-backup", null, Map.of("from", "schema 12", "to", "backup b-1"))
+        .add(9, AuditEventType.DISCARD_MEASURED, null, "measure-discard", "the restore discards ...", shown)
+        .add(20, AuditEventType.APPROVED, "alice", "approval", null, Map.of())
+        .add(22, AuditEventType.DISCARD_MEASURED, null, "salvage", "kept ...", kept)
+        .add(23, AuditEventType.STEP_STARTED, null, "swap", "End sessions and swap the staged copy in", Map.of("attempt", "1"))
+        .add(24, AuditEventType.STEP_SUCCEEDED, null, "swap", null, Map.of("state", "succeeded", "attempts", "1"))
+        .add(30, AuditEventType.RUN_FINISHED, null, null, "restored", Map.of("outcome", "succeeded", "durationMs", "30000",
+            "from", "schema 12", "to", "backup b-1"));
+    record("rollback-api", "run-s", RunbookType.DATABASE, e);
+    backup("b-1", backupTaken, 4096, "11", "rollback-api", "run-other", "backup");
+
+    IncidentReport.Discarded d = reports.report("rollback-api", "run-s").orElseThrow().backups().discarded();
+
+    assertThat(d.after()).isEqualTo(backupTaken);
+    assertThat(d.rows()).containsExactly(
+        new IncidentReport.TableRows("public.orders", 1206, 1204, 0, 2),
+        new IncidentReport.TableRows("public.customers", 31, 0, 31, 0));
+    assertThat(d.salvage()).isEqualTo("/b/_salvage/shop/r1");
+    assertThat(d.script()).isEqualTo("/b/_salvage/shop/r1/apply.sql");
+  }
+
+  @Test
   void aRejectedRestoreDiscardedNothingAndADryRunAndADrillSayWhatTheyWere() throws Exception {
     Events rejected = new Events()
         .add(0, AuditEventType.RUN_STARTED, "erin", null, "corrupted", started("P1", "api", "erin", false))

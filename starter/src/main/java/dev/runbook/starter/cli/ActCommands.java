@@ -41,13 +41,21 @@ final class ActCommands {
     @Option(names = "--comment", description = "Why, for the log.")
     String comment;
 
+    @Option(names = "--plan", paramLabel = "HASH",
+        description = "The plan you approve, as `runbook status` shows it: refused if the run's plan changed since.")
+    String plan;
+
     Approve(CliContext context) {
       super(context);
     }
 
     @Override
     Receipt act() {
-      return context.client().approve(run, person(as), comment);
+      if (plan != null && !plan.matches("[0-9a-f]{12,64}")) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--plan '" + plan + "' is not a plan hash:"
+            + " pass the 12 hex digits `runbook status " + run + "` shows after 'plan', or leave --plan out");
+      }
+      return context.client().approve(run, person(as), comment, plan);
     }
   }
 

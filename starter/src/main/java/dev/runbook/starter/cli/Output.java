@@ -187,8 +187,23 @@ final class Output {
           a.approvedBy().size(), a.required(), String.join(" or ", a.roles()),
           a.nextEscalationAt() == null ? "no more" : "at " + when(a.nextEscalationAt()),
           "at " + when(a.abortsAt()));
-      out.printf("  runbook approve %s --as NAME   |   runbook reject %s --as NAME --reason WHY%n",
-          s.workflowId(), s.workflowId());
+      if (a.votesWaitFor() != null) {
+        out.printf("  approvals wait for %s%n", a.votesWaitFor());
+      }
+      if (a.lapsedBecause() != null) {
+        out.printf("  asked again (%d time%s): the plan changed: %s%n", a.lapses(), a.lapses() == 1 ? "" : "s",
+            a.lapsedBecause());
+      }
+      if (a.planHash() != null) {
+        out.printf("plan %s (what you approve):%n", a.planHash().substring(0, Math.min(12, a.planHash().length())));
+        a.plan().forEach(line -> out.println("  " + line));
+      }
+      if (a.discards() != null) {
+        out.println("discards: " + dev.runbook.workflows.model.Shown.discards(a.discards()));
+      }
+      out.printf("  runbook approve %s%s --as NAME   |   runbook reject %s --as NAME --reason WHY%n",
+          s.workflowId(), a.planHash() == null ? "" : " --plan " + a.planHash().substring(0, Math.min(12, a.planHash().length())),
+          s.workflowId());
     }
     if (s.pendingDecision() != null) {
       var d = s.pendingDecision();

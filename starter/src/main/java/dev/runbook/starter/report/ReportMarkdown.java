@@ -157,8 +157,18 @@ public final class ReportMarkdown {
           .append(d.rows() == null ? " Rows discarded: not measured." : "").append("\n\n");
       if (d.rows() != null) {
         List<List<String>> measured = new ArrayList<>();
-        d.rows().forEach(t -> measured.add(List.of(cell(t.table()), Long.toString(t.rows()))));
-        Md.table(out, List.of("Table", "Rows discarded"), measured);
+        d.rows().forEach(t -> measured.add(List.of(cell(t.table()), Long.toString(t.rows()), Long.toString(t.inserted()),
+            Long.toString(t.updated()), Long.toString(t.deleted()))));
+        if (measured.isEmpty()) {
+          out.append("Measured: the live database held no row the backup lacked or had changed.\n\n");
+        } else {
+          Md.table(out, List.of("Table", "Rows discarded", "Newer than the backup", "Changed", "Deleted since"), measured);
+        }
+      }
+      if (d.salvage() != null) {
+        out.append("Salvage set: ").append(cell(d.salvage())).append("; to re-apply its rows to the restored database: `psql -v")
+            .append(" ON_ERROR_STOP=1 -d DATABASE -f ").append(d.script() == null ? "apply.sql" : d.script().replace("`", ""))
+            .append("`\n\n");
       }
     }
   }

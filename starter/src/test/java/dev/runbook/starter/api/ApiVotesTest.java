@@ -196,7 +196,7 @@ class ApiVotesTest {
 
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.error()).isEqualTo("unknown_field");
-    assertThat(r.message()).isEqualTo("unknown field 'person': the accepted fields are comment");
+    assertThat(r.message()).isEqualTo("unknown field 'person': the accepted fields are comment, planHash");
     assertThat(api.status("rollback-api").pendingApproval().approvedBy()).isEmpty();
   }
 

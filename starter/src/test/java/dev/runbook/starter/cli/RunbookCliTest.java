@@ -115,16 +115,32 @@ class RunbookCliTest {
 
     Result status = run("status", "rollback-api");
     assertThat(status.out()).contains("phase: awaiting-approval")
-        .contains("runbook approve rollback-api --as NAME")
-        .contains("[ok]     Resolve the target version");
+        .containsPattern("runbook approve rollback-api --plan [0-9a-f]{12} --as NAME")
+        .contains("[ok]     Resolve the target version")
+        .contains("  api: schema 3; revert to 2", "  api: running v2; deploy v1");
+    java.util.regex.Matcher shown = java.util.regex.Pattern.compile("plan ([0-9a-f]{12}) \\(what you approve\\):")
+        .matcher(status.out());
+    assertThat(shown.find()).as(status.out()).isTrue();
+    String plan = shown.group(1);
 
     Result self = run("approve", "rollback-api", "--as", "erin");
     assertThat(self.exit()).isEqualTo(3);
     assertThat(self.err()).contains("erin requested this run and cannot approve it");
 
-    Result approved = run("approve", "rollback-api", "--as", "alice", "--comment", "go");
+    Result typo = run("approve", "rollback-api", "--as", "alice", "--plan", "g00d");
+    assertThat(typo.exit()).isEqualTo(2);
+    assertThat(typo.err()).contains("--plan 'g00d' is not a plan hash");
+    world.services.get("api").version = "v3"; // deployed by hand while the run waited
+    Result approved = run("approve", "rollback-api", "--as", "alice", "--comment", "go", "--plan", plan);
     assertThat(approved.exit()).isZero();
-    assertThat(approved.out()).contains("approved by alice");
+    assertThat(approved.out()).contains("approved by alice for plan " + plan);
+    awaitPhase("rollback-api", Phase.AWAITING_APPROVAL); // the plan moved: asked again
+    Result stale = run("approve", "rollback-api", "--as", "alice", "--plan", plan);
+    assertThat(stale.exit()).isEqualTo(4);
+    assertThat(stale.err()).contains("you looked at plan " + plan + " but the run's plan is now ")
+        .contains("was: api: running v2; deploy v1; now: api: running v3; deploy v1");
+    assertThat(run("status", "rollback-api").out()).contains("asked again (1 time): the plan changed: ");
+    assertThat(run("approve", "rollback-api", "--as", "alice").exit()).isZero();
 
     Result watched = run("watch", "rollback-api");
     assertThat(watched.exit()).isZero();

@@ -36,5 +36,11 @@ public enum AuditEventType {
   RELEASE_DEPLOYED,
   /** A version passed the run's checks (data: service, version). */
   RELEASE_VERIFIED,
+  /**
+   * A staged restore measured what it discards (data: measuredAt, final = true for the salvage
+   * kept with the writers stopped, salvage and script where the rows are kept, and per table
+   * "table:NAME" = "inserted,updated,deleted").
+   */
+  DISCARD_MEASURED,
   RUN_FINISHED
 }

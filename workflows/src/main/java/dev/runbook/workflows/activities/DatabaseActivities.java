@@ -70,7 +70,10 @@ public interface DatabaseActivities {
    * timestamp column says so. The rows that differ are kept as this run's salvage set, with a
    * script that re-applies them to the restored database. The same run tag measures again and
    * replaces its salvage set, so a retry or a second measurement leaves one set. With {@code
-   * writersStopped} the live database no longer changes, and the salvage set is final.
+   * writersStopped} the live database no longer changes, and the salvage set is final. After the
+   * swap the same run tag answers the measurement taken before it. An {@code engine: command}
+   * database is not measured: the report has no tables, no salvage set and a planned line saying
+   * why, so its restore goes on.
    */
   DiscardReport measureDiscard(DiscardRequest request);
 

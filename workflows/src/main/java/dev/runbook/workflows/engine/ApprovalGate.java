@@ -5,7 +5,10 @@ import static dev.runbook.workflows.engine.Failures.refuse;
 
 import dev.runbook.workflows.activities.Audience;
 import dev.runbook.workflows.activities.AuditEventType;
+import dev.runbook.workflows.activities.DatabaseActivities.DiscardReport;
 import dev.runbook.workflows.activities.NotificationKind;
+import dev.runbook.workflows.activities.PlanActivities.Plan;
+import dev.runbook.workflows.activities.PlanActivities.PlanRequest;
 import dev.runbook.workflows.engine.ApprovalState.Status;
 import dev.runbook.workflows.model.PendingApproval;
 import dev.runbook.workflows.model.Phase;
@@ -32,11 +35,20 @@ import java.util.Map;
 final class ApprovalGate {
   private final RunState run;
   private final Journal journal;
+  private final PlanBinding plans;
+  private final ApprovalVotes votes;
   private ApprovalState approval;
 
   ApprovalGate(RunState run, Journal journal) {
     this.run = run;
     this.journal = journal;
+    this.plans = new PlanBinding(run, journal);
+    this.votes = new ApprovalVotes(run, journal, plans);
+  }
+
+  /** The steps the run takes once approved: votes approve their plan (see {@link PlanBinding}). */
+  void bind(PlanRequest request) {
+    plans.bind(request);
   }
 
   /**
@@ -80,28 +92,38 @@ final class ApprovalGate {
       run.waitingFor = "approval by " + String.join(" or ", rule.roles());
       run.setPhase(Phase.AWAITING_APPROVAL);
     }
+    Map<String, String> data = Map.of("roles", String.join(",", rule.roles()));
+    if (plans.bound() && Versions.planBound()) {
+      a.plan = plans.read();
+      data = Map.of("roles", String.join(",", rule.roles()), "plan", a.plan.hash());
+    }
     journal.notify(
         NotificationKind.APPROVAL_REQUESTED,
         Audience.APPROVERS,
         String.join(",", rule.roles()),
         "needs " + rule.describe()
             + (dueAt == null ? "" : "; the armed rollback is due at " + Shown.time(dueAt)
-                + ": approve before then and it goes ahead as soon as the window ends unless disarmed"));
-    journal.audit(
-        AuditEventType.APPROVAL_REQUESTED, null, s.id, rule.describe(), Map.of("roles", String.join(",", rule.roles())));
+                + ": approve before then and it goes ahead as soon as the window ends unless disarmed")
+            + (a.plan == null ? "" : PlanBinding.shown(a.plan)));
+    journal.audit(AuditEventType.APPROVAL_REQUESTED, null, s.id, rule.describe(), data);
     journal.flush();
-    Async.procedure(() -> watch(a));
+    int round = a.round;
+    Async.procedure(() -> watch(a, round));
   }
 
-  /** Escalates each time the timeout passes, and times the gate out after abortAfter. */
-  private void watch(ApprovalState a) {
-    while (a.status == Status.OPEN) {
+  /**
+   * Escalates each time the timeout passes, and times the gate out after abortAfter. Serves one
+   * asking: a request asked again (a lapsed approval) gets a watch of its own.
+   */
+  private void watch(ApprovalState a, int round) {
+    while (a.status == Status.OPEN && a.round == round) {
       Instant abortAt = a.abortsAt();
       Instant next = a.nextEscalationAt();
       Instant wake = next != null && next.isBefore(abortAt) ? next : abortAt;
       Duration wait = Duration.between(run.now(), wake);
-      boolean settled = Workflow.await(wait.isNegative() ? Duration.ZERO : wait, () -> a.status != Status.OPEN);
-      if (settled || a.status != Status.OPEN) {
+      boolean settled = Workflow.await(
+          wait.isNegative() ? Duration.ZERO : wait, () -> a.status != Status.OPEN || a.round != round);
+      if (settled || a.status != Status.OPEN || a.round != round) {
         return;
       }
       if (!run.now().isBefore(abortAt)) {
@@ -180,6 +202,9 @@ final class ApprovalGate {
     ApprovalState a = approval;
     if (a != null) {
       Workflow.await(() -> a.status != Status.OPEN);
+      while (a.status == Status.APPROVED && a.plan != null && !planStillHolds(a)) {
+        Workflow.await(() -> a.status != Status.OPEN);
+      }
       StepRecord s = run.step("approval", "Approval");
       s.finishedAt = run.now();
       if (run.phase != Phase.SCHEDULED) {
@@ -207,6 +232,29 @@ final class ApprovalGate {
     waitForStartTime();
   }
 
+  /**
+   * Reads the plan again once approved; when it changed, the approval lapsed (see {@link
+   * PlanBinding#stillHolds}) and the request, asked again, gets a watch of its own.
+   */
+  private boolean planStillHolds(ApprovalState a) {
+    if (plans.stillHolds(a)) {
+      return true;
+    }
+    int round = a.round;
+    Async.procedure(() -> watch(a, round));
+    return false;
+  }
+
+  /** Approvals wait while a staged restore measures what it discards. */
+  void measuringDiscards(String why) {
+    plans.measuring(approval, why);
+  }
+
+  /** What the restore discards is known: approvers are told, and approvals count from now. */
+  void discardsMeasured(DiscardReport report) {
+    plans.measured(approval, report);
+  }
+
   /** P2 runs may carry a start time: wait for it, durably. */
   private void waitForStartTime() {
     Instant notBefore = run.request.notBefore();
@@ -220,133 +268,21 @@ final class ApprovalGate {
     run.setPhase(Phase.EXECUTING);
   }
 
-  // ---------------------------------------------------------------- votes
+  // ---------------------------------------------------------------- votes (see ApprovalVotes)
 
   void validate(Vote vote, boolean approving) {
-    if (vote == null || blank(vote.person())) {
-      refuse(RefusalKind.INVALID, "a vote must name the person: pass --as NAME");
-    }
-    String notWaiting = notWaiting();
-    if (notWaiting != null) {
-      refuse(RefusalKind.NOT_WAITING, notWaiting);
-    }
-    ApprovalState a = approval;
-    VoteRules.refusal(
-            run.policy, a.rule, run.request.requestedBy(), a.voters(), vote.person(), vote.comment(), approving)
-        .ifPresent(v -> refuse(v.kind(), v.message()));
-  }
-
-  /**
-   * Why the run takes no vote now, or null when it waits for one. Said from what the gate and the
-   * run know, not from the phase alone: the phase moves on only once the run acts on the outcome.
-   */
-  private String notWaiting() {
-    if (run.ending != null) {
-      return "the run is " + run.ending + ": votes no longer count";
-    }
-    if (run.request != null && !run.request.runbook().rollback()) {
-      return "a " + run.request.runbook().id() + " takes no approval: there is nothing to vote on";
-    }
-    ApprovalState a = approval;
-    if (a == null) {
-      StepRecord s = run.existingStep("approval");
-      if (s == null) {
-        return "the run has not asked for approval yet (phase: " + run.phase.label() + ")";
-      }
-      return s.state == StepState.PLANNED
-          ? "a dry run asks for no approval; it only plans"
-          : "the run needs no approval: " + s.detail + " (phase: " + run.phase.label() + ")";
-    }
-    return switch (a.status) {
-      case OPEN -> null;
-      case APPROVED -> "the run is already approved by " + String.join(", ", a.approvedBy)
-          + " and goes on (phase: " + run.phase.label() + ")";
-      case REJECTED -> "the run was rejected by " + a.rejectedBy + " and is ending";
-      case TIMED_OUT -> "nobody approved the run within " + Durations.human(a.rule.abortAfter())
-          + "; it is ending";
-      case WITHDRAWN -> "the run was disarmed: it asks for no approval any more";
-    };
+    votes.validate(approval, vote, approving);
   }
 
   Receipt approve(Vote vote) {
-    ApprovalState a = approval;
-    if (notWaiting() != null) {
-      return run.receipt("vote not counted: " + notWaiting());
-    }
-    if (a.voters().contains(vote.person())) {
-      return run.receipt("vote already counted; nothing changed");
-    }
-    a.approvedBy.add(vote.person());
-    run.action(vote.person(), "approved", vote.comment());
-    journal.audit(AuditEventType.APPROVED, vote.person(), "approval", vote.comment(), Map.of());
-    if (a.approvedBy.size() >= a.rule.approvals()) {
-      a.status = Status.APPROVED;
-      movePastTheGate();
-    }
-    journal.flushSoon();
-    run.refreshDetails();
-    if (a.status != Status.APPROVED) {
-      return run.receipt("approval counted (" + a.approvedBy.size() + " of " + a.rule.approvals() + ")");
-    }
-    String next = run.armed != null
-        ? "; the rollback goes ahead when the armed window ends at " + Shown.time(run.armed.endsAt()) + " unless disarmed"
-        : run.phase == Phase.SCHEDULED ? "; the run starts at " + run.request.notBefore() : "; the run goes on";
-    return run.receipt("approved by " + vote.person() + next);
-  }
-
-  /**
-   * Once approved the run is no longer waiting, even while it tells the team or finishes the
-   * preparation it did during the wait (a staged restore): the phase says so at once. Runs that
-   * took their approval before this change moved on with their next step, so they replay as they
-   * were recorded.
-   */
-  private void movePastTheGate() {
-    if (run.armed != null) {
-      return; // the armed window goes on; the run goes ahead when it ends
-    }
-    if (!Versions.phaseOnApproval()) {
-      return;
-    }
-    Instant notBefore = run.request.notBefore();
-    boolean later = notBefore != null && !run.request.dryRun() && run.now().isBefore(notBefore);
-    run.waitingFor = later ? "the start time " + notBefore : null;
-    run.setPhase(later ? Phase.SCHEDULED : Phase.EXECUTING);
+    return votes.approve(approval, vote);
   }
 
   Receipt reject(Vote vote) {
-    ApprovalState a = approval;
-    if (notWaiting() != null) {
-      return run.receipt("rejection not counted: " + notWaiting());
-    }
-    a.status = Status.REJECTED;
-    a.rejectedBy = vote.person();
-    a.rejection = vote.comment();
-    run.action(vote.person(), "rejected", vote.comment());
-    journal.audit(AuditEventType.REJECTED, vote.person(), "approval", vote.comment(), Map.of());
-    journal.flushSoon();
-    a.fireRefused();
-    return run.receipt(Phase.REJECTED, "rejected by " + vote.person() + "; the run ends");
+    return votes.reject(approval, vote);
   }
 
   PendingApproval pending() {
-    ApprovalState a = approval;
-    if (a == null || a.status != Status.OPEN || run.ending != null) {
-      return null;
-    }
-    return new PendingApproval(
-        a.rule.approvals(),
-        a.rule.roles(),
-        List.copyOf(a.approvedBy),
-        a.requestedAt,
-        a.level,
-        a.nextEscalationAt(),
-        a.abortsAt(),
-        run.request.notBefore(),
-        List.of(),
-        null,
-        0,
-        null,
-        null,
-        null);
+    return votes.pending(approval);
   }
 }

@@ -1,5 +1,7 @@
 package dev.runbook.workflows.engine;
 
+import dev.runbook.workflows.activities.DatabaseActivities.DiscardReport;
+import dev.runbook.workflows.activities.PlanActivities.Plan;
 import dev.runbook.workflows.policy.ApprovalRule;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +31,16 @@ final class ApprovalState {
   String rejectedBy;
   String rejection;
   int level;
+  /** The plan votes approve, in runs that bind approvals to a plan; else null. */
+  Plan plan;
+  int lapses;
+  String lapsedBecause;
+  /** What a restore discards, once measured. */
+  DiscardReport discards;
+  /** Why approvals wait (the discard measurement still running), or null. */
+  String votesWaitFor;
+  /** Counts the times the request was asked; an escalation watch serves one asking. */
+  int round;
 
   ApprovalState(ApprovalRule rule, Instant requestedAt, Instant clockFrom) {
     this.rule = rule;

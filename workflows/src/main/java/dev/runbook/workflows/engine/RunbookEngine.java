@@ -9,6 +9,7 @@ import dev.runbook.workflows.activities.ConfigActivities;
 import dev.runbook.workflows.activities.DatabaseActivities;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotificationKind;
+import dev.runbook.workflows.activities.PlanActivities;
 import dev.runbook.workflows.activities.RetentionActivities;
 import dev.runbook.workflows.activities.ServiceActivities;
 import dev.runbook.workflows.model.CancelRequest;
@@ -21,6 +22,7 @@ import dev.runbook.workflows.model.RefusalKind;
 import dev.runbook.workflows.model.RunReport;
 import dev.runbook.workflows.model.RunStatus;
 import dev.runbook.workflows.model.RunbookRequest;
+import dev.runbook.workflows.model.Shown;
 import dev.runbook.workflows.model.Vote;
 import dev.runbook.workflows.policy.ApprovalRule;
 import dev.runbook.workflows.policy.PolicySnapshot;
@@ -252,6 +254,49 @@ public final class RunbookEngine {
   }
 
   /** Opens the approval gate and waits for it (see {@link #openApproval} for the parallel form). */
+  /**
+   * The steps the run takes once approved, set before it asks: the approval then shows their plan
+   * (exact commands, SQL, versions, the backup) with its hash, votes approve that hash, and an
+   * approval lapses and is asked again when the plan changed before the run acts on it.
+   */
+  public void planAfterApproval(PlanActivities.PlanRequest request) {
+    gate.bind(request);
+  }
+
+  /** Approvals wait while a staged restore measures what it discards ({@code why} says so). */
+  public void measuringDiscards(String why) {
+    gate.measuringDiscards(why);
+  }
+
+  /** What the restore discards is known: the approvers are told, and approvals count again. */
+  public void discardsMeasured(DatabaseActivities.DiscardReport report) {
+    gate.discardsMeasured(report);
+    if (report != null) {
+      discardRecorded(report, false);
+    }
+  }
+
+  /**
+   * Writes what a restore discards to the rollback log, per table, with where the rows are kept:
+   * the incident report reads it from there.
+   *
+   * @param last true for the salvage kept with the writers stopped, just before the swap
+   */
+  public void discardRecorded(DatabaseActivities.DiscardReport report, boolean last) {
+    Map<String, String> data = new java.util.LinkedHashMap<>();
+    data.put("measuredAt", String.valueOf(report.measuredAt()));
+    data.put("final", Boolean.toString(last));
+    if (report.salvage() != null) {
+      data.put("salvage", report.salvage());
+    }
+    if (report.script() != null) {
+      data.put("script", report.script());
+    }
+    report.tables().forEach(t -> data.put("table:" + t.table(), t.inserted() + "," + t.updated() + "," + t.deleted()));
+    journal.audit(AuditEventType.DISCARD_MEASURED, null, run.currentStepId(),
+        last ? Shown.salvaged(report) : Shown.discards(report), data);
+  }
+
   public void approvalGate(ApprovalRule rule) {
     gate.open(rule);
     gate.await();

@@ -55,7 +55,32 @@ public final class Versions {
    */
   public static final String CHECKLISTS = "checklists";
 
+  /**
+   * Approvals are bound to a plan (version 1): a run that asks for approval first reads what it
+   * will do ({@code PlanActivities.plan}), shows it with its hash, takes votes for that hash, and
+   * reads it again once approved; when it changed, the approval lapses and is asked again. Asked
+   * only by runs that ask for approval with a plan, at the moment they ask.
+   */
+  public static final String PLAN_BOUND = "plan-bound-approvals";
+
+  /**
+   * A staged restore measures what it would discard (version 1): once the backup is in staging,
+   * the live database is compared with it while the approval is pending (votes wait for it), and
+   * again with the writers stopped just before the swap, keeping the rows as a salvage set.
+   */
+  public static final String DISCARD_MEASURED = "discard-measured";
+
   private Versions() {}
+
+  /** True in runs whose approval is bound to a plan (see {@link #PLAN_BOUND}). */
+  static boolean planBound() {
+    return Workflow.getVersion(PLAN_BOUND, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /** True in staged restores that measure what they discard (see {@link #DISCARD_MEASURED}). */
+  public static boolean discardMeasured() {
+    return Workflow.getVersion(DISCARD_MEASURED, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
 
   /** True in runs that start their checklist when they end (see {@link #CHECKLISTS}). */
   static boolean checklists() {

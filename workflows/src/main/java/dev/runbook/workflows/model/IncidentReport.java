@@ -160,10 +160,18 @@ public record IncidentReport(
    * @param keptBy the safety copy that keeps them, or null when none is recorded
    * @param rows the rows measured as discarded, per table, or null: not measured by this run
    */
-  public record Discarded(Instant after, String keptBy, List<TableRows> rows) {}
+  public record Discarded(Instant after, String keptBy, List<TableRows> rows, String salvage, String script) {
+    public Discarded(Instant after, String keptBy, List<TableRows> rows) {
+      this(after, keptBy, rows, null, null);
+    }
+  }
 
-  /** Rows of one table. */
-  public record TableRows(String table, long rows) {}
+  /**
+   * Rows of one table a restore discarded, as measured with the writers stopped.
+   *
+   * @param rows inserted + updated + deleted
+   */
+  public record TableRows(String table, long rows, long inserted, long updated, long deleted) {}
 
   /** The SLA verdict recorded when the run was rolled back and verified. */
   public record Sla(String verdict, Boolean within, Long slaMs, Long tookMs, Instant at) {}

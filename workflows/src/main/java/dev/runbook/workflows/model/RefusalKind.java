@@ -10,6 +10,8 @@ public enum RefusalKind {
   SELF_APPROVAL(403),
   NOT_WAITING(409),
   DUPLICATE_VOTE(409),
+  /** The vote names a plan the run no longer holds: it changed since the person looked. */
+  PLAN_CHANGED(409),
   NOT_ALLOWED(409),
   INVALID(400);
 

@@ -10,6 +10,7 @@ import dev.runbook.workflows.activities.DatabaseIdentity;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotifyActivities;
 import dev.runbook.workflows.activities.NotifyActivities.Notification;
+import dev.runbook.workflows.activities.PlanActivities;
 import dev.runbook.workflows.activities.PolicyActivities;
 import dev.runbook.workflows.activities.ServiceActivities;
 import dev.runbook.workflows.policy.ApprovalPolicy;
@@ -249,7 +250,7 @@ public final class FakeWorld {
   /** The activity implementations, to register on a test worker. */
   public Object[] activities() {
     return new Object[] {
-      new Services(), new Checks(), new Databases(), new Notify(), new Audit(), new Policy(), retention, configs, drills, breaks, checklists
+      new Services(), new Checks(), new Databases(), new Notify(), new Audit(), new Policy(), new Plans(), retention, configs, drills, breaks, checklists
     };
   }
 
@@ -640,6 +641,7 @@ public final class FakeWorld {
 
     @Override
     public DiscardReport measureDiscard(DiscardRequest r) {
+      pauseIfHeld("Database.measureDiscard", r.database());
       synchronized (FakeWorld.this) {
         enter("Database.measureDiscard", r.database(), r.dryRun());
         Database d = database(r.database());
@@ -711,6 +713,38 @@ public final class FakeWorld {
         enter("Policy.snapshot", request.runbook().id(), false);
         return policy;
       }
+    }
+  }
+
+  /** Plans read from this world as it is now: a change to it between two reads changes the hash. */
+  private final class Plans implements PlanActivities {
+    @Override
+    public Plan plan(PlanRequest request) {
+      synchronized (FakeWorld.this) {
+        enter("Plan.plan", Integer.toString(request.actions().size()), true);
+        List<String> lines = new ArrayList<>();
+        for (PlanActivities.PlannedAction a : request.actions()) {
+          switch (a.kind()) {
+            case DEPLOY -> lines.add(a.target() + ": running " + service(a.target()).version + "; deploy " + a.version());
+            case REVERT_SCHEMA -> lines.add(a.target() + ": schema " + database(a.target()).schema + "; revert to " + a.version());
+            case SWAP, RESTORE_IN_PLACE -> lines.add(a.target() + ": "
+                + a.kind().name().toLowerCase(java.util.Locale.ROOT) + " backup " + a.version()
+                + " (schema " + database(a.target()).backups.get(a.version()) + ")");
+            default -> lines.add(a.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + a.target()
+                + (a.version() == null ? "" : " " + a.version()));
+          }
+        }
+        return new Plan(lines, sha256(String.join("\n", lines)));
+      }
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 }

@@ -241,12 +241,16 @@ public final class Runs {
     return stub.query("status", RunStatus.class);
   }
 
-  /** Advances the test clock a second at a time until the run reaches {@code phase}. */
+  /**
+   * Advances the test clock a second at a time until the run reaches {@code phase}; for {@code
+   * AWAITING_APPROVAL}, until votes count (a staged restore's approvals wait for its discard
+   * measurement).
+   */
   public static RunStatus awaitPhase(TestWorkflowEnvironment env, WorkflowStub stub, Phase phase) {
     RunStatus s = null;
     for (int i = 0; i < 600; i++) {
       s = status(stub);
-      if (s.phase() == phase) {
+      if (s.phase() == phase && (s.pendingApproval() == null || s.pendingApproval().votesWaitFor() == null)) {
         return s;
       }
       if (s.phase().terminal()) {
@@ -273,6 +277,11 @@ public final class Runs {
 
   public static Receipt approve(WorkflowStub stub, String person) {
     return stub.update(RunbookControl.APPROVE, Receipt.class, new Vote(person, "looks right"));
+  }
+
+  /** An approval of the plan the person saw: {@code planHash} as the run showed it. */
+  public static Receipt approve(WorkflowStub stub, String person, String planHash) {
+    return stub.update(RunbookControl.APPROVE, Receipt.class, new Vote(person, "looks right", planHash));
   }
 
   public static Receipt reject(WorkflowStub stub, String person, String reason) {

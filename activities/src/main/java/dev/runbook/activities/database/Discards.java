@@ -1,0 +1,216 @@
+package dev.runbook.activities.database;
+
+import dev.runbook.activities.Failures;
+import dev.runbook.activities.database.SalvageSet.Entry;
+import dev.runbook.activities.database.SalvageSet.State;
+import dev.runbook.workflows.activities.DatabaseActivities.DiscardReport;
+import dev.runbook.workflows.activities.DatabaseActivities.TableDiscard;
+import dev.runbook.workflows.activities.FailureType;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What restoring a run's staged copy would discard: every user table of the live database
+ * compared with the staging one ({@link TableComparison}), in one read-only snapshot per side,
+ * and the rows that differ written as the run's salvage set ({@link SalvageSet}).
+ *
+ * <p>The final measurement ({@code writersStopped}) keeps its cost down with the write counters
+ * of {@code pg_stat_user_tables}: each measurement records them per table before comparing, and
+ * the final one compares again only the tables whose counters moved (and those not measured
+ * before), carrying the earlier results and salvage files of the rest. The counters are trusted
+ * only where they cannot lag behind a committed write: PostgreSQL 15 or later, and no other
+ * session on the live database active in the last 11 seconds (an idle session reports its
+ * counts within 10 s, a closed one at once). Otherwise every table is compared again: slower,
+ * never wrong. Counters that were reset also count as moved. A partitioned table is always
+ * compared again (its writes are counted on its partitions).
+ */
+final class Discards {
+  private static final Logger log = LoggerFactory.getLogger(Discards.class);
+
+  private final Clock clock;
+
+  Discards(Clock clock) {
+    this.clock = clock;
+  }
+
+  DiscardReport measure(ConfiguredDatabase db, String runTag, boolean dryRun, boolean writersStopped) {
+    if (db.commandEngine()) {
+      PgNames.requireRunTag(runTag);
+      return new DiscardReport(db.name(), clock.instant(), List.of(), null, null, List.of("not measured:"
+          + " databases." + db.name() + " is engine: command, and measuring what a restore discards needs"
+          + " PostgreSQL; compare the live database with the staged copy by hand before the swap"));
+    }
+    String live = db.live();
+    String staging = PgNames.staging(live, runTag);
+    String safety = PgNames.safety(live, runTag);
+    SalvageSet set = new SalvageSet(db.store(), db.name(), runTag);
+    String history = db.settings().migrations() == null ? null : db.settings().migrations().historyTable();
+    if (dryRun) {
+      List<TableShape> tables = db.client().onLive("read the tables of " + live, c -> LiveTables.read(c, history));
+      List<String> planned = new ArrayList<>();
+      planned.add("compare " + live + " with " + staging + " table by table, then write the salvage set to "
+          + set.dir() + " (apply.sql re-applies it to the restored database)");
+      tables.forEach(t -> planned.add(plan(new ComparedTable(t, t))));
+      return new DiscardReport(db.name(), clock.instant(), List.of(), null, null, planned);
+    }
+    boolean[] found = db.client().onMaintenance("look for " + staging,
+        c -> new boolean[] {PgClient.exists(c, staging), PgClient.exists(c, safety)});
+    if (!found[0]) {
+      Optional<State> earlier = set.state();
+      if (found[1] && earlier.isPresent()) {
+        return report(db, earlier.get(), set, List.of("already measured before the swap: " + safety + " holds the"
+            + " database as it was"));
+      }
+      throw Failures.of(FailureType.UNKNOWN_DATABASE, "there is no staging database " + staging + " for run "
+          + runTag + ": restore a backup into it first (restoreStaged), then measure what the swap would discard");
+    }
+    BackupStore.Lock lock = set.tryLock().orElseThrow(() -> Failures.of(FailureType.UNAVAILABLE, "another"
+        + " attempt is measuring run " + runTag + " of databases." + db.name() + " and writing its salvage set;"
+        + " this one will retry"));
+    Heartbeat beat = Heartbeat.current();
+    try (lock; Connection lc = connect(db, live); Connection sc = connect(db, staging);
+        QueryTicker ticking = new QueryTicker(beat, List.of(lc, sc))) {
+      return compare(db, runTag, set, history, lc, sc, writersStopped, beat);
+    } catch (SQLException e) {
+      throw db.client().failure(e, live + " / " + staging, "measure what restoring " + staging + " discards");
+    }
+  }
+
+  private DiscardReport compare(ConfiguredDatabase db, String runTag, SalvageSet set, String history,
+      Connection lc, Connection sc, boolean writersStopped, Heartbeat beat) throws SQLException {
+    Map<String, Entry> earlier = new LinkedHashMap<>();
+    boolean trustCounters = writersStopped && LiveTables.countersSettled(lc);
+    if (trustCounters) {
+      set.state().ifPresent(s -> s.tables().forEach(e -> earlier.put(TableShape.id(e.schema(), e.name()), e)));
+    }
+    Map<String, List<Long>> counters = LiveTables.counters(lc);
+    snapshot(lc);
+    snapshot(sc);
+    Map<String, TableShape> liveTables = byId(LiveTables.read(lc, history));
+    Map<String, TableShape> stagedTables = byId(LiveTables.read(sc, history));
+    Map<String, Set<String>> references = LiveTables.references(lc);
+    Instant measuredAt = clock.instant();
+
+    Path next = set.startNext();
+    List<Entry> entries = new ArrayList<>();
+    List<String> planned = new ArrayList<>();
+    planned.add("salvage set: " + set.dir() + "; apply with psql -v ON_ERROR_STOP=1 -d " + db.live() + " -f "
+        + set.script());
+    Map<String, TableShape> all = new LinkedHashMap<>(liveTables);
+    stagedTables.forEach(all::putIfAbsent);
+    int n = 0;
+    int carried = 0;
+    for (String id : all.keySet()) {
+      ComparedTable t = new ComparedTable(liveTables.get(id), stagedTables.get(id));
+      String prefix = String.format("%04d", ++n);
+      List<Long> moved = counters.get(id);
+      Entry before = earlier.get(id);
+      if (before != null && moved != null && moved.equals(before.counters()) && unchanged(before, t)) {
+        entries.add(carry(set, before, next, prefix));
+        carried++;
+        continue;
+      }
+      planned.add(plan(t));
+      beat.phase("compare " + t.display());
+      TableDiscard discard;
+      String deletes = prefix + "-delete.sql";
+      String upserts = prefix + "-upsert.sql";
+      SalvageStatements out = new SalvageStatements(t, next.resolve(deletes), next.resolve(upserts));
+      try (out) {
+        discard = TableComparison.compare(t, t.live() == null ? null : lc, t.staged() == null ? null : sc, out, beat);
+      }
+      entries.add(new Entry(t.schema(), t.name(), t.columns(), t.key(), moved, discard,
+          out.wroteDeletes() ? deletes : null, out.wroteUpserts() ? upserts : null,
+          t.live() != null, t.staged() != null));
+    }
+    lc.commit();
+    sc.commit();
+    if (carried > 0) {
+      planned.add(carried + " table(s) unchanged since the last measurement (write counters): results carried over");
+    }
+    State state = new State(db.name(), runTag, measuredAt, entries);
+    set.finish(next, state, SalvageScript.of(db.name(), db.live(), runTag, measuredAt, entries, references));
+    DiscardReport report = report(db, state, set, planned);
+    log.info("measured what restoring run {} discards from databases.{}: {} table(s) differ; salvage set in {}",
+        runTag, db.name(), report.tables().size(), set.dir());
+    return report;
+  }
+
+  private static boolean unchanged(Entry before, ComparedTable t) {
+    return t.live() != null && t.staged() != null && !t.partitioned() && before.inLive() && before.inStaging()
+        && before.columns().equals(t.columns()) && before.key().equals(t.key());
+  }
+
+  private static Entry carry(SalvageSet set, Entry before, Path next, String prefix) {
+    String deletes = before.deleteFile() == null ? null : prefix + "-delete.sql";
+    String upserts = before.upsertFile() == null ? null : prefix + "-upsert.sql";
+    if (deletes != null) {
+      set.carry(before.deleteFile(), next, deletes);
+    }
+    if (upserts != null) {
+      set.carry(before.upsertFile(), next, upserts);
+    }
+    return new Entry(before.schema(), before.name(), before.columns(), before.key(), before.counters(),
+        before.discard(), deletes, upserts, before.inLive(), before.inStaging());
+  }
+
+  private DiscardReport report(ConfiguredDatabase db, State state, SalvageSet set, List<String> planned) {
+    List<TableDiscard> differ = state.tables().stream().map(Entry::discard)
+        .filter(d -> total(d) > 0)
+        .sorted(Comparator.comparingLong(Discards::total).reversed().thenComparing(TableDiscard::table))
+        .toList();
+    return new DiscardReport(db.name(), state.measuredAt(), differ, set.dir().toString(), set.script().toString(),
+        planned);
+  }
+
+  private static long total(TableDiscard d) {
+    return d.inserted() + d.updated() + d.deleted();
+  }
+
+  private static String plan(ComparedTable t) {
+    return "-- " + SalvageStatements.oneLine(t.display()) + (t.byPrimaryKey()
+        ? ": by primary key (" + SalvageStatements.oneLine(String.join(", ", t.key())) + ")" : ": by whole row")
+        + "\n" + TableComparison.liveQuery(t);
+  }
+
+  private static Map<String, TableShape> byId(List<TableShape> tables) {
+    return tables.stream().collect(Collectors.toMap(TableShape::id, Function.identity(), (a, b) -> a,
+        LinkedHashMap::new));
+  }
+
+  private static Connection connect(ConfiguredDatabase db, String database) {
+    try {
+      Connection c = db.client().connect(database);
+      try (Statement s = c.createStatement()) {
+        for (String setting : SalvageScript.SESSION) {
+          s.execute(setting);
+        }
+      }
+      return c;
+    } catch (SQLException e) {
+      throw db.client().failure(e, database, "connect to " + database + " to measure what a restore discards");
+    }
+  }
+
+  /** One read-only snapshot for every table of a side. */
+  private static void snapshot(Connection c) throws SQLException {
+    c.setAutoCommit(false);
+    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    c.setReadOnly(true);
+  }
+}
