@@ -12,6 +12,7 @@ import dev.runbook.worker.config.ConfigLoader;
 import dev.runbook.worker.demo.Demo;
 import dev.runbook.worker.support.Browser;
 import dev.runbook.worker.support.ChildJvm;
+import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;
 import dev.runbook.workflows.policy.ConsoleLink;
 import dev.runbook.workflows.policy.Signed;
 import java.io.PrintWriter;
@@ -165,6 +166,14 @@ class ConsoleBrowserIT {
     assertThat(browser.text("#signin-error")).isEmpty();
   }
 
+  /** Waits for the run's end on the page; a refusal shown meanwhile fails at once, quoting it. */
+  private static String awaitEnd() {
+    browser.awaitText("main", t -> browser.text("#progress").startsWith("The run ended")
+        || !browser.text("#refusal").isEmpty(), "shows the run's end");
+    assertThat(browser.text("#refusal")).as("a refusal").isEmpty();
+    return browser.text("#progress");
+  }
+
   private static void signOut() {
     browser.click("#signout");
     browser.awaitText("#signin h1", t -> t.equals("Sign in"), "is the sign-in page");
@@ -209,7 +218,7 @@ class ConsoleBrowserIT {
     assertThat(browser.awaitText("#refusal", t -> !t.isEmpty(), "asks for a reason")).contains("reason is required");
     browser.type("#reject-reason", "the error rate dropped on its own");
     browser.click("#reject-button");
-    String ended = browser.awaitText("#progress", t -> t.startsWith("The run ended"), "shows the end");
+    String ended = awaitEnd();
     assertThat(ended).contains("rejected");
     assertThat(browser.text("#actions")).contains("the error rate dropped on its own");
     assertThat(status().path("phase").asText()).isEqualTo("rejected");
@@ -241,13 +250,15 @@ class ConsoleBrowserIT {
     assertThat(browser.text("#steps")).contains("succeeded");
     assertThat(browser.script("return document.documentElement.scrollWidth <= window.innerWidth").asBoolean())
         .as("nothing wider than the phone's screen").isTrue();
-    assertThat(browser.script("return window.innerWidth").asInt()).isEqualTo(390);
+    assertThat(browser.script("return window.innerWidth + ' ' + [...document.querySelectorAll('main *')]"
+        + ".filter(e => e.getBoundingClientRect().right > 390).map(e => e.id || e.tagName).slice(0, 5).join(',')").asText())
+        .as("the page fits the phone's width").isEqualTo("390 ");
     browser.scrollTo("#run-phase");
     browser.screenshot(docs.resolve("console-run.png"));
 
     browser.type("#approve-comment", "revert looks right");
     browser.click("#approve-button");
-    String ended = browser.awaitText("#progress", t -> t.startsWith("The run ended"), "follows the run to its end");
+    String ended = awaitEnd();
     assertThat(ended).contains("succeeded");
     assertThat(browser.text("#actions")).contains("alice").contains("revert looks right");
     assertThat(browser.text("#steps")).doesNotContain("pending");
@@ -256,4 +267,44 @@ class ConsoleBrowserIT {
     signOut();
   }
 
+
+  @Test
+  @Order(5)
+  void aVoteForAPlanThatChangedMeanwhileIsRefusedAndThePageShowsWhatChanged() throws Exception {
+    services.deploy(new DeployRequest("shop", "v2", "console-it/redeploy-v2", false));
+    startRun("orders failing again");
+    signIn(ALICE);
+    browser.click("#pending-list a.run-link");
+    browser.awaitText("#run-reason", t -> t.equals("orders failing again"), "opens the run");
+    String shown = browser.awaitText("#plan-hash", t -> t.matches("[0-9a-f]{64}"), "shows the plan's hash");
+    assertThat(browser.text("#plan")).contains("shop: running v2");
+
+    // While alice reads, someone deploys v1 by hand and a vote for the shown plan lets it lapse.
+    services.deploy(new DeployRequest("shop", "v1", "console-it/by-hand-v1", false));
+    HttpResponse<String> vote = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/runs/" + RUN + "/approve"))
+        .header("Authorization", "Bearer " + ALICE).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"planHash\": \"" + shown + "\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(vote.statusCode()).as(vote.body()).isEqualTo(200);
+    for (int i = 0; i < 120 && status().path("pendingApproval").path("lapses").asInt() < 1; i++) {
+      Thread.sleep(250);
+    }
+    awaitPhase("awaiting-approval");
+
+    browser.click("#approve-button"); // the page still holds the old plan
+    String refusal = browser.awaitText("#refusal", t -> !t.isEmpty(), "shows the run's refusal");
+    assertThat(refusal).contains("you looked at plan " + shown.substring(0, 12))
+        .contains("was: shop: running v2").contains("now: shop: running v1");
+    assertThat(browser.awaitText("#lapse", t -> !t.isEmpty(), "says why the approval lapsed"))
+        .contains("Earlier approvals lapsed (1)");
+    assertThat(browser.text("#plan-hash")).isNotEqualTo(shown);
+    assertThat(browser.text("#plan")).contains("shop: running v1");
+    browser.scrollTo("#vote");
+    browser.screenshot(docs.resolve("console-lapsed.png"));
+
+    browser.type("#reject-reason", "v1 is already running: nothing to roll back");
+    browser.click("#reject-button");
+    assertThat(awaitEnd()).contains("rejected");
+    signOut();
+  }
 }
