@@ -299,8 +299,6 @@ class ConsoleBrowserIT {
         .contains("Earlier approvals lapsed (1)");
     assertThat(browser.text("#plan-hash")).isNotEqualTo(shown);
     assertThat(browser.text("#plan")).contains("shop: running v1");
-    browser.scrollTo("#vote");
-    browser.screenshot(docs.resolve("console-lapsed.png"));
 
     browser.type("#reject-reason", "v1 is already running: nothing to roll back");
     browser.click("#reject-button");
