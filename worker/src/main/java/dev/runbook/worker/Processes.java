@@ -255,7 +255,8 @@ final class Processes {
       var backups = new dev.runbook.activities.database.BackupCatalog(audit.dataSource());
       return new ApiServer.Records(store::recent, releases, backups::list,
           Wiring.drillLog(audit.dataSource()), Wiring.incidentReports(audit.dataSource()),
-          new dev.runbook.activities.checklist.ChecklistStore(audit.dataSource())::items);
+          new dev.runbook.activities.checklist.ChecklistStore(audit.dataSource())::items,
+          new dev.runbook.activities.console.ConsoleLinkStore(audit.dataSource())::use);
     }
 
     String address() {

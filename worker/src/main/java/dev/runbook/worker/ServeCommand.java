@@ -73,7 +73,8 @@ final class ServeCommand implements Callable<Integer> {
       ApiServer.Records records = new ApiServer.Records(log::recent,
           new LedgerReleases(ledger, workers, new WorkerSnapshots(temporal.client(), t.taskQueue())),
           new BackupCatalog(db)::list, Wiring.drillLog(db), Wiring.incidentReports(db),
-          new dev.runbook.activities.checklist.ChecklistStore(db)::items);
+          new dev.runbook.activities.checklist.ChecklistStore(db)::items,
+          new dev.runbook.activities.console.ConsoleLinkStore(db)::use);
       ApiServer server = closer.add(new ApiServer(apiSettings, null, () -> workers.get().fingerprint(), runbooks,
           records, metrics::scrape, temporal::reachable).start());
       PrintWriter out = spec.commandLine().getOut();

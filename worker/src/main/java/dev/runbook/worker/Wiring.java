@@ -128,7 +128,8 @@ public final class Wiring {
       new NotifyActivitiesImpl(
           c.notifications(), new JdbcDeliveryLog(audit.dataSource()),
           incidents, console,
-          java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build()),
+          java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build(),
+          personalLinks(c)),
       new AuditActivitiesImpl(audit.dataSource(), metrics::onEvent),
       new DrillActivitiesImpl(audit.dataSource(), metrics::onDrill, target -> kindOf(c, target)),
       new DrillBreakActivitiesImpl(audit.dataSource(), breaks::get, configs::overwrite),
@@ -137,5 +138,17 @@ public final class Wiring {
       new ChecklistActivitiesImpl(c.checklists(), () -> c.policySnapshot().people(),
           new ItemChecks(services::health, checks, c.databases(), incidents), new ChecklistStore(audit.dataSource()))
     };
+  }
+
+  /** The one-time console links approval requests carry, when api.console has a secret and a URL. */
+  static dev.runbook.activities.notify.PersonalLinks personalLinks(dev.runbook.worker.config.RunbookConfig c) {
+    var console = c.apiSettings().console();
+    if (!console.linksEnabled()) {
+      return dev.runbook.activities.notify.PersonalLinks.NONE;
+    }
+    Map<String, java.util.List<String>> roles = new java.util.LinkedHashMap<>();
+    c.people().forEach(p -> roles.put(p.name(), p.roles() == null ? java.util.List.of() : p.roles()));
+    return new dev.runbook.activities.notify.PersonalLinks(console.secret(), console.url(), console.linkTtl(), roles,
+        Clock.systemUTC());
   }
 }

@@ -55,6 +55,8 @@ class SetupScriptTest {
     Files.createSymbolicLink(bin.resolve("javac"), Path.of(System.getProperty("java.home"), "bin", "javac"));
     stub(bin.resolve("curl"), "exit 0");
     stub(bin.resolve("go"), "exit 0");
+    stub(bin.resolve("chromium"), "exit 0");
+    stub(bin.resolve("chromedriver"), "exit 0");
     aptLog = dir.resolve("apt.log");
     // apt-get as far as the script can tell: it records its arguments, and an install puts the
     // PostgreSQL binaries and MariaDB's where the probes look.
@@ -290,6 +292,21 @@ class SetupScriptTest {
     Run found = setup("test", env, root());
     assertThat(found.exit()).as(found.err()).isZero();
     assertThat(found.out() + found.err()).isEmpty();
+    assertThat(aptLog).doesNotExist();
+  }
+
+  @Test
+  void theTestsNeedChromiumAndItsDriverTheDemoDoesNot() throws Exception {
+    postgresInstalled();
+    mariadbInstalled(bin);
+    Files.delete(bin.resolve("chromedriver"));
+    assertThat(setup("demo", probes(), false).exit()).as("the demo needs no browser").isZero();
+
+    Run su = setup("test", probes(), root());
+    assertThat(su.exit()).isEqualTo(1);
+    assertThat(su.errLines().get(0)).isEqualTo("runbook setup: missing: Chromium and chromedriver, which the approval"
+        + " console's tests drive a headless browser with.");
+    assertThat(su.errLines()).contains("  su -c 'apt-get update && apt-get install -y chromium chromium-driver'");
     assertThat(aptLog).doesNotExist();
   }
 }

@@ -53,6 +53,9 @@ import java.util.Set;
  * @param pageId statuspage: the page's ID
  * @param apiKey statuspage: the API key, sent as {@code Authorization: OAuth <key>}
  * @param components statuspage: the page's component ID for each service name
+ * @param person slack, webhook, email: the one person this channel reaches (a direct message, a
+ *     personal pager, their own address), under people; their approval requests then carry a
+ *     one-time console link. Never set it on a channel others read: the link acts as that person
  */
 public record ChannelSettings(
     String kind,
@@ -72,7 +75,8 @@ public record ChannelSettings(
     Map<String, Secret> headers,
     String pageId,
     Secret apiKey,
-    Map<String, String> components) {
+    Map<String, String> components,
+    String person) {
   public static final String SLACK = "slack";
   public static final String WEBHOOK = "webhook";
   public static final String EMAIL = "email";
@@ -90,6 +94,15 @@ public record ChannelSettings(
     templates = copy(templates);
     headers = copy(headers);
     components = copy(components);
+  }
+
+  /** A channel that reaches no one person in particular. */
+  public ChannelSettings(String kind, Secret url, Secret token, String host, Integer port, String from,
+      List<String> to, String user, Secret password, Boolean startTls, Duration timeout, List<String> kinds,
+      Map<String, KindTemplate> templates, String body, Map<String, Secret> headers, String pageId,
+      Secret apiKey, Map<String, String> components) {
+    this(kind, url, token, host, port, from, to, user, password, startTls, timeout, kinds, templates, body,
+        headers, pageId, apiKey, components, null);
   }
 
   /** A channel of the first four kinds, with no limits or templates. */
@@ -151,7 +164,13 @@ public record ChannelSettings(
   private ChannelSettings with(Duration timeout, List<String> kinds,
       Map<String, KindTemplate> templates, String body, Map<String, Secret> headers) {
     return new ChannelSettings(kind, url, token, host, port, from, to, user, password, startTls,
-        timeout, kinds, templates, body, headers, pageId, apiKey, components);
+        timeout, kinds, templates, body, headers, pageId, apiKey, components, person);
+  }
+
+  /** The same channel as the one that reaches {@code person} alone. */
+  public ChannelSettings forPerson(String person) {
+    return new ChannelSettings(kind, url, token, host, port, from, to, user, password, startTls,
+        timeout, kinds, templates, body, headers, pageId, apiKey, components, person);
   }
 
   /**
@@ -209,6 +228,14 @@ public record ChannelSettings(
   public List<String> problems(String path) {
     List<String> problems = new ArrayList<>();
     String k = normalizedKind();
+    if (person != null && (k.equals(CONSOLE) || k.equals(STATUSPAGE))) {
+      problems.add(path + ".person: a " + k + " channel cannot carry a person's one-time links ("
+          + (k.equals(CONSOLE) ? "it prints on the worker's output, which logs keep" : "the status page is public")
+          + "): set person on a slack, webhook or email channel that reaches that person alone");
+    } else if (person != null && !dev.runbook.workflows.model.Validation.NAME.matcher(person).matches()) {
+      problems.add(path + ".person: '" + dev.runbook.workflows.model.Validation.printable(person)
+          + "' is not a person's name: use the name they have under people");
+    }
     switch (k) {
       case SLACK -> {
         requireUrl(path, "the Slack incoming webhook URL (https://hooks.slack.com/services/...)",

@@ -29,6 +29,7 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
   private final Map<String, Channel> channels;
   private final Map<String, ChannelSettings> configured;
   private final DeliveryLog deliveries;
+  private final PersonalLinks links;
 
   /** Sends for real; the console channel prints on standard output. */
   public NotifyActivitiesImpl(NotifySettings settings, DeliveryLog deliveries) {
@@ -48,6 +49,13 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
    */
   public NotifyActivitiesImpl(NotifySettings settings, DeliveryLog deliveries,
       StatuspageIncidents incidents, PrintStream console, HttpClient http) {
+    this(settings, deliveries, incidents, console, http, PersonalLinks.NONE);
+  }
+
+  /** @param links the one-time console links approval requests carry on channels that reach one person */
+  public NotifyActivitiesImpl(NotifySettings settings, DeliveryLog deliveries,
+      StatuspageIncidents incidents, PrintStream console, HttpClient http, PersonalLinks links) {
+    this.links = links;
     List<String> problems = settings.problems("notify");
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
@@ -124,8 +132,10 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
         continue;
       }
       Message message = message(c, n, standard);
+      // The link goes to the channel only: the result below is kept in the run's history.
+      String link = links.linkFor(configured.get(c.name()), n);
       try {
-        c.deliver(message, n);
+        c.deliver(link == null ? message : PersonalLinks.withLink(message, link), n);
       } catch (DeliveryFailure e) {
         log.warn("notification {} not delivered: {}", n.key(), e.getMessage());
         failures.add(e);
@@ -139,7 +149,8 @@ public final class NotifyActivitiesImpl implements NotifyActivities {
       }
       log.info("notification {} ({}) delivered to channel {}", n.key(), n.kind(), c.name());
       delivered.add(c.name());
-      planned.add("sent " + n.kind() + " " + quoted(message) + " to " + c.describe());
+      planned.add("sent " + n.kind() + " " + quoted(message) + " to " + c.describe()
+          + (link == null ? "" : " with a one-time console link for " + configured.get(c.name()).person()));
     }
     if (!failures.isEmpty()) {
       throw failure(n, delivered, failures);

@@ -66,9 +66,16 @@ public final class ApiServer implements AutoCloseable {
    * @param drills the drills recorded in the rollback log, with their reports
    * @param reports the runs' incident reports, built from the rollback log
    * @param checklists the checklists the rollback log keeps, read once Temporal has forgotten one
+   * @param linkUses where the console records one-time links opened
    */
   public record Records(RollbackLog rollbackLog, Releases releases, BackupList backups, DrillLog drills,
-      IncidentReports reports, Checklists.Recorded checklists) {
+      IncidentReports reports, Checklists.Recorded checklists, ConsoleLinkUses linkUses) {
+    /** Link uses recorded in this process only. */
+    public Records(RollbackLog rollbackLog, Releases releases, BackupList backups, DrillLog drills,
+        IncidentReports reports, Checklists.Recorded checklists) {
+      this(rollbackLog, releases, backups, drills, reports, checklists, ConsoleLinkUses.inMemory());
+    }
+
     /** Without incident reports (GET .../report answers 503, it never invents one) or kept checklists. */
     public Records(RollbackLog rollbackLog, Releases releases, BackupList backups, DrillLog drills) {
       this(rollbackLog, releases, backups, drills, IncidentReports.UNAVAILABLE, run -> java.util.List.of());
@@ -178,6 +185,7 @@ public final class ApiServer implements AutoCloseable {
         .add("GET", "/openapi.json", Router.Access.PUBLIC, call -> new Response(200, Response.JSON, openApi, Map.of()))
         .add("GET", "/metrics", Router.Access.PUBLIC, call -> metrics())
         .add("GET", "/healthz", Router.Access.PUBLIC, call -> health());
+    Console.routes(router, settings, auth, runbooks, records);
 
     this.scheme = settings.scheme();
     this.transport = new ApiTransport(settings, this::answer);
@@ -199,9 +207,10 @@ public final class ApiServer implements AutoCloseable {
     return scheme;
   }
 
-  /** "METHOD /template" for every route, as the OpenAPI document must list them. */
+  /** "METHOD /template" for every bearer-API route, as the OpenAPI document must list them (not the console's). */
   public List<String> routes() {
-    return router.routes().stream().map(r -> r.method() + " " + r.template()).toList();
+    return router.routes().stream().filter(r -> !Console.owns(r.template()))
+        .map(r -> r.method() + " " + r.template()).toList();
   }
 
   /**
@@ -231,7 +240,7 @@ public final class ApiServer implements AutoCloseable {
   private ApiTransport.Reply answer(HttpExchange exchange) {
     String method = exchange.getRequestMethod();
     // The path only: a query could carry anything a client put there.
-    String path = Validation.printable(exchange.getRequestURI().getRawPath());
+    String path = Console.loggable(Validation.printable(exchange.getRequestURI().getRawPath()));
     String requestId = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     Router.Access access = Router.Access.PUBLIC;
     String who = "-";
@@ -250,8 +259,11 @@ public final class ApiServer implements AutoCloseable {
         }
       }
       response = match.route().handler().handle(new Call(exchange, caller, match.params()));
+      if (Console.owns(path)) {
+        response = ConsolePages.secured(response);
+      }
     } catch (ApiError e) {
-      response = e.response();
+      response = Console.owns(path) ? ConsolePages.secured(e.response()) : e.response();
     } catch (RunbookException e) {
       response = Response.error(e.httpStatus(), e.code(), e.getMessage());
     } catch (IOException e) {

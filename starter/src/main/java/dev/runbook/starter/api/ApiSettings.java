@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  * @param writeTimeout how long a client has to take in an answer; then the connection is closed
  * @param maxConnections connections served at once; more are closed at once, never queued
  * @param tls the certificate to serve HTTPS with; null serves plain HTTP
+ * @param console the approval console's secret, public URL and lifetimes
  */
 public record ApiSettings(
     String listen,
@@ -42,7 +43,17 @@ public record ApiSettings(
     Duration readTimeout,
     Duration writeTimeout,
     Integer maxConnections,
-    ApiTls tls) {
+    ApiTls tls,
+    ConsoleSettings console) {
+
+  /** Settings without console settings (a per-process key, no one-time links). */
+  public ApiSettings(String listen, Integer threads, List<PersonEntry> people, List<String> starters,
+      Map<String, Environment> environments, List<AlertRoute> alertRoutes,
+      dev.runbook.starter.client.DrillDefaults drills, Duration readTimeout, Duration writeTimeout,
+      Integer maxConnections, ApiTls tls) {
+    this(listen, threads, people, starters, environments, alertRoutes, drills, readTimeout, writeTimeout,
+        maxConnections, tls, null);
+  }
 
   /** Settings without configured drills. */
   public ApiSettings(String listen, Integer threads, List<PersonEntry> people, List<String> starters,
@@ -69,19 +80,25 @@ public record ApiSettings(
   /** The same settings on another listen address. */
   public ApiSettings withListen(String address) {
     return new ApiSettings(address, threads, people, starters, environments, alertRoutes, drills, readTimeout,
-        writeTimeout, maxConnections, tls);
+        writeTimeout, maxConnections, tls, console);
   }
 
   /** The same settings with other timeouts and connection limit. */
   public ApiSettings withLimits(Duration read, Duration write, Integer connections) {
     return new ApiSettings(listen, threads, people, starters, environments, alertRoutes, drills, read, write,
-        connections, tls);
+        connections, tls, console);
   }
 
   /** The same settings serving HTTPS with {@code tls} (null: plain HTTP). */
   public ApiSettings withTls(ApiTls tls) {
     return new ApiSettings(listen, threads, people, starters, environments, alertRoutes, drills, readTimeout,
-        writeTimeout, maxConnections, tls);
+        writeTimeout, maxConnections, tls, console);
+  }
+
+  /** The same settings with other console settings. */
+  public ApiSettings withConsole(ConsoleSettings console) {
+    return new ApiSettings(listen, threads, people, starters, environments, alertRoutes, drills, readTimeout,
+        writeTimeout, maxConnections, tls, console);
   }
 
   /** "https" with TLS, else "http". */
@@ -103,6 +120,7 @@ public record ApiSettings(
     readTimeout = readTimeout == null ? DEFAULT_READ_TIMEOUT : readTimeout;
     writeTimeout = writeTimeout == null ? DEFAULT_WRITE_TIMEOUT : writeTimeout;
     maxConnections = maxConnections == null ? DEFAULT_MAX_CONNECTIONS : maxConnections;
+    console = console == null ? ConsoleSettings.none() : console;
   }
 
   /**
@@ -162,6 +180,7 @@ public record ApiSettings(
     if (tls != null) {
       p.addAll(tls.problems(at + "tls."));
     }
+    p.addAll(console.problems(at + "console."));
     peopleProblems(at, p);
     for (int i = 0; i < starters.size(); i++) {
       if (blank(starters.get(i))) {

@@ -63,6 +63,28 @@ final class TokenAuth {
     return person;
   }
 
+  /**
+   * The configured person called {@code name} as configured now (their current roles), or null when
+   * nobody by that name is under people any more: a console session or link names a person, and
+   * only someone still configured may act through it.
+   */
+  Person person(String name) {
+    for (Entry e : entries) {
+      if (e.person().name().equals(name)) {
+        return e.person();
+      }
+    }
+    if (localDev != null) {
+      return localDev.people().stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+    }
+    return null;
+  }
+
+  /** The names a local dev may sign in as; empty outside a local dev. */
+  List<String> localPeople() {
+    return localDev == null ? List.of() : localDev.people().stream().map(Person::name).toList();
+  }
+
   /** The person whose token this is; null for a local dev's secret; else a 401. */
   private Person authenticate(String authorization) {
     if (authorization == null) {

@@ -2,6 +2,7 @@ package dev.runbook.worker.config;
 
 import dev.runbook.starter.api.AlertRoute;
 import dev.runbook.starter.api.ApiTls;
+import dev.runbook.starter.api.ConsoleSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,17 +17,19 @@ import java.util.List;
  * @param writeTimeout how long a client has to take in an answer (default 30s)
  * @param maxConnections connections served at once; more are refused (default 256)
  * @param tls HTTPS: certificate and key (PEM), or keystore and password (PKCS12); ca for the CLI
+ * @param console the approval console: secret (signs sessions and one-time links), url (its public
+ *     address, for links), linkTtl, sessionTtl
  */
 public record ApiSection(String listen, Integer threads, List<String> starters, List<AlertRoute> alertRoutes,
-    Duration readTimeout, Duration writeTimeout, Integer maxConnections, ApiTls tls) {
+    Duration readTimeout, Duration writeTimeout, Integer maxConnections, ApiTls tls, ConsoleSettings console) {
 
   static ApiSection defaults() {
-    return new ApiSection(null, null, null, null, null, null, null, null);
+    return new ApiSection(null, null, null, null, null, null, null, null, null);
   }
 
   /** The same section with the TLS files read against {@code dir} (the configuration file's). */
   ApiSection resolvedAgainst(Path dir) {
     return tls == null ? this : new ApiSection(listen, threads, starters, alertRoutes, readTimeout, writeTimeout,
-        maxConnections, tls.resolvedAgainst(dir));
+        maxConnections, tls.resolvedAgainst(dir), console);
   }
 }

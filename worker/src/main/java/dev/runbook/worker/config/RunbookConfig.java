@@ -86,7 +86,8 @@ public record RunbookConfig(
         a.readTimeout(),
         a.writeTimeout(),
         a.maxConnections(),
-        a.tls());
+        a.tls(),
+        a.console());
   }
 
   /** The request template of each configured drill, by drill name. */
@@ -175,6 +176,22 @@ public record RunbookConfig(
       }
     });
     p.addAll(notifications.problems("notify"));
+    if (notifications.channels() != null) {
+      Set<String> listed = new java.util.HashSet<>(people.stream().map(PersonSettings::name).toList());
+      new java.util.TreeMap<>(notifications.channels()).forEach((name, c) -> {
+        if (c == null || c.person() == null) {
+          return;
+        }
+        if (!listed.contains(c.person())) {
+          p.add("notify.channels." + name + ".person: '" + c.person() + "' is not under people: name someone listed"
+              + " there (their approval requests on this channel carry a link that acts as them)");
+        }
+        if (!apiSettings().console().linksEnabled()) {
+          p.add("notify.channels." + name + ".person: one-time links need api.console.secret and api.console.url"
+              + " (the same secret for every worker and API server): set both, or remove person");
+        }
+      });
+    }
     environments.forEach((env, e) -> {
       String path = "environments." + env;
       if (e == null || e.services() == null || e.services().isEmpty()) {
