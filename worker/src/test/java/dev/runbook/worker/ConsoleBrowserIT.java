@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The approval console in a real headless Chromium (Debian's chromium and chromium-driver over
  * WebDriver) at a phone's 390x844, against a real `runbook dev` (embedded Temporal, a worker with
  * the real adapters, the sample service, PostgreSQL for the sample database and the rollback log).
- * Screenshots of the phone-sized console go to docs/console-*.png.
+ * Screenshots of the phone-sized console go to target/screenshots, or with
+ * {@code -Drunbook.screenshots=docs} to docs/console-*.png (the ones the README shows).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserIT {
@@ -97,8 +98,12 @@ class ConsoleBrowserIT {
     }
     assertThat(Files.readString(log)).contains("Ctrl-C stops it");
     browser = new Browser(390, 844, dir.resolve("chromedriver.log"));
+    // The screenshots kept in docs/ are refreshed on purpose (-Drunbook.screenshots=docs); a test
+    // run writes its own into target/, so running the tests leaves the checkout as it was.
     Path root = Path.of(System.getProperty("user.dir"));
-    docs = (Files.exists(root.resolve("docs")) ? root : root.getParent()).resolve("docs");
+    docs = "docs".equals(System.getProperty("runbook.screenshots"))
+        ? (Files.exists(root.resolve("docs")) ? root : root.getParent()).resolve("docs")
+        : Files.createDirectories(root.resolve("target").resolve("screenshots"));
   }
 
   @AfterAll
