@@ -310,6 +310,8 @@ final class Processes {
         stack.schedules.forEach(out::println);
         out.println("HTTP API on " + apiUrl + " (OpenAPI at /openapi.json); tokens from people[].tokenSha256,"
             + " and this machine's CLI may act as anyone under people with --as");
+        out.println("approval console on " + apiUrl + "/console (sign in with a token, or as anyone under people on"
+            + " this machine)");
         out.println("in another terminal: ./runbook start emergency SERVICE -s P1 -r WHY --as YOU, then ./runbook status rollback-SERVICE");
         out.println("Ctrl-C stops it.");
         out.flush();

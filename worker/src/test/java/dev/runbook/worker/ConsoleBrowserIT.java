@@ -96,7 +96,7 @@ class ConsoleBrowserIT {
       assertThat(dev.isAlive()).as(Files.readString(log)).isTrue();
       Thread.sleep(500);
     }
-    assertThat(Files.readString(log)).contains("Ctrl-C stops it");
+    assertThat(Files.readString(log)).contains("Ctrl-C stops it").contains("/console (sign in with a token");
     browser = new Browser(390, 844, dir.resolve("chromedriver.log"));
     // The screenshots kept in docs/ are refreshed on purpose (-Drunbook.screenshots=docs); a test
     // run writes its own into target/, so running the tests leaves the checkout as it was.

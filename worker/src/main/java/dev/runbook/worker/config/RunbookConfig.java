@@ -186,7 +186,9 @@ public record RunbookConfig(
           p.add("notify.channels." + name + ".person: '" + c.person() + "' is not under people: name someone listed"
               + " there (their approval requests on this channel carry a link that acts as them)");
         }
-        if (!apiSettings().console().linksEnabled()) {
+        // Configured, not necessarily set here: the CLI loads the file without the servers' secrets
+        // (an unset ${VAR} is judged where it is used, under api.console.secret).
+        if (apiSettings().console().secret() == null || apiSettings().console().url() == null) {
           p.add("notify.channels." + name + ".person: one-time links need api.console.secret and api.console.url"
               + " (the same secret for every worker and API server): set both, or remove person");
         }

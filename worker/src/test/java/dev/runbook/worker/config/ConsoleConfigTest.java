@@ -53,4 +53,24 @@ class ConsoleConfigTest {
         .hasMessageContaining("notify.channels.bob.person: one-time links need api.console.secret and api.console.url")
         .hasMessageContaining("notify.channels.carol.person: 'carol' is not under people");
   }
+
+  @Test
+  void theCliLoadsAPersonalChannelWithoutTheServersSecretAndAWorkerWithoutItIsToldWhichVariable() {
+    String yaml = """
+        people:
+          - {name: bob, roles: [engineering-lead, engineering-manager]}
+        api:
+          console: {secret: "${RUNBOOK_CONSOLE_SECRET}", url: "https://runbook.example.com"}
+        notify:
+          channels:
+            bob: {kind: webhook, url: "https://pager.example/bob", person: bob}
+          routing: {approvers: [bob], team: [bob]}
+        """;
+    RunbookConfig cli = ConfigLoader.parse(yaml, "runbook.yaml", Map.<String, String>of()::get, false);
+    assertThat(cli.apiSettings().console().linksEnabled()).isFalse();
+    assertThatThrownBy(() -> ConfigLoader.parse(yaml, "runbook.yaml", Map.<String, String>of()::get, true))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("RUNBOOK_CONSOLE_SECRET")
+        .hasMessageNotContaining("notify.channels.bob.person");
+  }
 }
