@@ -63,8 +63,9 @@ class RestoreDiscardIT {
     String shop = TestPostgres.freshDatabase("discard_it");
     pg.createDatabase(shop);
     TestPostgres.execute(shop,
-        "create table orders (id int primary key, item text not null, updated_at timestamptz not null)",
-        "insert into orders select g, 'item ' || g, timestamptz '2026-11-26 10:00:00+00' from generate_series(1, 100) g",
+        "create table orders (id serial primary key, item text not null, updated_at timestamptz not null)",
+        "insert into orders (item, updated_at) select 'item ' || g, timestamptz '2026-11-26 10:00:00+00'"
+            + " from generate_series(1, 100) g",
         "create table events (payload text)",
         "insert into events select 'seen ' || g from generate_series(1, 10) g");
     Map<String, String> env = Map.of("DB_PASSWORD", pg.password().reveal());
@@ -82,7 +83,8 @@ class RestoreDiscardIT {
 
       // The life of the database after its backup: new orders, changed and deleted ones, events.
       TestPostgres.execute(shop,
-          "insert into orders select g, 'late ' || g, timestamptz '2026-11-27 02:14:00+00' from generate_series(101, 107) g",
+          "insert into orders (item, updated_at) select 'late ' || g, timestamptz '2026-11-27 02:14:00+00'"
+              + " from generate_series(101, 107) g",
           "update orders set item = 'changed', updated_at = timestamptz '2026-11-27 02:10:00+00' where id in (1, 2, 3)",
           "delete from orders where id in (98, 99)",
           "insert into events values ('late 1'), ('late 2'), ('late 3'), ('late 4')");
@@ -109,7 +111,7 @@ class RestoreDiscardIT {
       assertThat(shown.plan()).anySatisfy(l -> assertThat(l).startsWith("shop: restore backup "));
 
       // A last order comes in after the figures were shown, before the writers stop.
-      TestPostgres.execute(shop, "insert into orders values (108, 'very late', timestamptz '2026-11-27 02:20:00+00')");
+      TestPostgres.execute(shop, "insert into orders (item, updated_at) values ('very late', timestamptz '2026-11-27 02:20:00+00')");
       Map<String, String> before = rows(shop, "select id, item, updated_at from orders");
       List<String> eventsBefore = sorted(rows(shop, "select ctid, payload from events").values());
 
@@ -126,6 +128,9 @@ class RestoreDiscardIT {
       assertThat(sorted(rows(shop, "select ctid, payload from events").values())).isEqualTo(eventsBefore);
       applyScript(pg, shop, d.script()); // twice: the same state
       assertThat(rows(shop, "select id, item, updated_at from orders")).isEqualTo(before);
+      // The application's next order takes a new key: the sequence moved past the keys put back.
+      assertThat(rows(shop, "insert into orders (item, updated_at) values ('next', now()) returning id, item"))
+          .containsOnlyKeys("109");
     }
   }
 

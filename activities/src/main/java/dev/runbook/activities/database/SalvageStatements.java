@@ -154,10 +154,30 @@ final class SalvageStatements implements AutoCloseable {
     return text.replaceAll("[\\r\\n\\\\]", "?");
   }
 
+  /**
+   * Moves the sequences of the table's columns (serial and identity) past the keys the rows put
+   * back, so the application's next insert does not take a key already used. Read when the script
+   * runs, from the catalog and the table as they are then; a sequence already further on stays.
+   */
+  static String sequencesCaughtUp(String tableSql) {
+    String table = "'" + tableSql.replace("'", "''") + "'::regclass";
+    return "SELECT setval(q.seq, q.top) FROM (\n"
+        + "  SELECT pg_get_serial_sequence(" + table + "::text, a.attname) AS seq,\n"
+        + "    (xpath('/row/m/text()', query_to_xml(format('SELECT max(%I) AS m FROM %s', a.attname, " + table + "),"
+        + " false, true, '')))[1]::text::bigint AS top\n"
+        + "  FROM pg_attribute a WHERE a.attrelid = " + table + " AND a.attnum > 0 AND NOT a.attisdropped\n"
+        + "    AND pg_get_serial_sequence(" + table + "::text, a.attname) IS NOT NULL) q\n"
+        + "WHERE q.top IS NOT NULL AND q.top > coalesce(pg_sequence_last_value(q.seq::regclass), 0);\n";
+  }
+
   @Override
   public void close() {
     flushDeletes();
     flushUpserts();
+    if (upsertOut != null) {
+      upsertOut = write(upsertOut, upsertFile, "-- the table's sequences move past the keys put back\n"
+          + sequencesCaughtUp(table.sql()));
+    }
     try {
       if (deleteOut != null) {
         deleteOut.close();

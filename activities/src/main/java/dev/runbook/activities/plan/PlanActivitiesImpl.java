@@ -52,8 +52,15 @@ public final class PlanActivitiesImpl implements PlanActivities {
       switch (a.kind()) {
         case STOP -> commands(lines, "stop " + a.target(),
             services.stop(new ServiceAction(a.target(), null, true)).planned());
-        case START -> commands(lines, "start " + a.target(),
-            services.start(new ServiceAction(a.target(), null, true)).planned());
+        case START -> {
+          List<String> planned = services.start(new ServiceAction(a.target(), null, true)).planned();
+          commands(lines, "start " + a.target(), planned);
+          if (planned.isEmpty()) {
+            // A start reads first: a service that runs now plans no command yet.
+            lines.add("  (" + a.target() + " runs now: the run starts it again with its configured start once it"
+                + " stopped it)");
+          }
+        }
         case RESTART -> commands(lines, "restart " + a.target(),
             services.restart(new ServiceAction(a.target(), null, true)).planned());
         case DEPLOY -> deploy(lines, a);
