@@ -25,7 +25,10 @@ import io.temporal.workflow.Workflow;
  * discards, and the application is down only for the writers' stop, the last salvage and the two
  * renames. Workflow code, called by the database runbook.
  */
-final class StagedSwap {
+public final class StagedSwap {
+  /** How the swap step names the safety copy; the incident report reads it from the log. */
+  public static final String KEPT_AS = "the old database is kept as ";
+
   private final RunbookEngine engine;
   private final String database;
   private final DatabaseRollbackRequest request;
@@ -112,9 +115,14 @@ final class StagedSwap {
             "swap",
             "End sessions and swap the staged copy in",
             StepPolicy.REQUIRED,
-            () ->
-                engine.databases(ActivityCatalog.QUICK)
-                    .swap(new SwapRequest(database, engine.runTag(), engine.key("swap"), dry)));
+            () -> {
+              SwapResult r = engine.databases(ActivityCatalog.QUICK)
+                  .swap(new SwapRequest(database, engine.runTag(), engine.key("swap"), dry));
+              if (!dry && r.safetyName() != null) {
+                engine.detail(KEPT_AS + r.safetyName());
+              }
+              return r;
+            });
     engine.cancelCleanup("drop-staging");
     writers.startAndVerify();
     return swap.safetyName();

@@ -141,9 +141,21 @@ final class ReportChanges {
     }
     Discarded discarded = null;
     if (used != null && restored() && used.takenAt() != null) {
-      discarded = measured(used.takenAt(), safety == null ? null : safety.backupId());
+      discarded = measured(used.takenAt(), safety != null ? safety.backupId() : swappedOut());
     }
     return new Backups(used, safety, discarded);
+  }
+
+  /** A staged swap's safety copy: the live database renamed, as the swap step named it. */
+  private String swappedOut() {
+    String kept = null;
+    for (ReportRows.Event e : events) {
+      if (e.type().equals("STEP_SUCCEEDED") && "swap".equals(e.step()) && e.detail() != null
+          && e.detail().startsWith(dev.runbook.workflows.StagedSwap.KEPT_AS)) {
+        kept = "database " + e.detail().substring(dev.runbook.workflows.StagedSwap.KEPT_AS.length());
+      }
+    }
+    return kept;
   }
 
   /**

@@ -224,7 +224,8 @@ class IncidentReportStoreTest {
         .add(20, AuditEventType.APPROVED, "alice", "approval", null, Map.of())
         .add(22, AuditEventType.DISCARD_MEASURED, null, "salvage", "kept ...", kept)
         .add(23, AuditEventType.STEP_STARTED, null, "swap", "End sessions and swap the staged copy in", Map.of("attempt", "1"))
-        .add(24, AuditEventType.STEP_SUCCEEDED, null, "swap", null, Map.of("state", "succeeded", "attempts", "1"))
+        .add(24, AuditEventType.STEP_SUCCEEDED, null, "swap", "the old database is kept as shop__before_r1",
+            Map.of("state", "succeeded", "attempts", "1"))
         .add(30, AuditEventType.RUN_FINISHED, null, null, "restored", Map.of("outcome", "succeeded", "durationMs", "30000",
             "from", "schema 12", "to", "backup b-1"));
     record("rollback-api", "run-s", RunbookType.DATABASE, e);
@@ -233,6 +234,7 @@ class IncidentReportStoreTest {
     IncidentReport.Discarded d = reports.report("rollback-api", "run-s").orElseThrow().backups().discarded();
 
     assertThat(d.after()).isEqualTo(backupTaken);
+    assertThat(d.keptBy()).isEqualTo("database shop__before_r1");
     assertThat(d.rows()).containsExactly(
         new IncidentReport.TableRows("public.orders", 1206, 1204, 0, 2),
         new IncidentReport.TableRows("public.customers", 31, 0, 31, 0));
