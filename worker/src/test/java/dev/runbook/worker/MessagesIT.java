@@ -11,6 +11,7 @@ import dev.runbook.activities.service.ServiceActivitiesImpl;
 import dev.runbook.activities.support.TestPostgres;
 import dev.runbook.starter.client.Runbooks;
 import dev.runbook.worker.config.ConfigLoader;
+import dev.runbook.worker.support.Platform;
 import dev.runbook.worker.support.Webhook;
 import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
@@ -19,12 +20,10 @@ import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.Severity;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -85,22 +84,7 @@ class MessagesIT {
   }
 
   private Path writeConfig() throws IOException {
-    Path platform = dir.resolve("platform.sh");
-    try (InputStream in = getClass().getResourceAsStream("/load/platform.sh")) {
-      Files.copy(in, platform, StandardCopyOption.REPLACE_EXISTING);
-    }
-    Files.setPosixFilePermissions(platform, PosixFilePermissions.fromString("rwxr-xr-x"));
-    String p = platform.toString();
-    String state = dir.resolve("platform-state").toString();
-    Map<String, Object> api = new LinkedHashMap<>();
-    api.put("adapter", "command");
-    api.put("command", Map.of(
-        "deploy", List.of(p, state, "deploy", "api", "{version}"),
-        "currentVersion", List.of(p, state, "current", "api"),
-        "health", List.of(p, state, "health", "api"),
-        "stop", List.of(p, state, "stop", "api"),
-        "start", List.of(p, state, "start", "api")));
-    api.put("verifyTimeout", "10s");
+    Map<String, Object> api = new Platform(dir).service("api");
 
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("kind", "statuspage");
