@@ -147,9 +147,11 @@ class BackupImportCliIT {
     Result started = runbook("start", "database", "shop", "-s", "P1", "-r", "orders lost: back to last night",
         "--as", "bob", "--mode", "restore", "--backup-file", dump.toString());
     assertThat(started.exit()).as(started.toString()).isZero();
-    for (int i = 0; i < 120 && !runbook("status", "rollback-shop", "--json").out().contains("awaiting-approval"); i++) {
+    // Approvals count once the run shows what the restore discards (it measures after staging).
+    for (int i = 0; i < 120 && !runbook("status", "rollback-shop", "--json").out().matches("(?s).*\"discards\"\\s*:\\s*\\{.*"); i++) {
       Thread.sleep(500);
     }
+    assertThat(runbook("status", "rollback-shop").out()).contains("discards: the restore discards ");
     assertThat(runbook("approve", "rollback-shop", "--as", "alice").exit()).isZero();
     Result watched = runbook("watch", "rollback-shop");
 

@@ -102,7 +102,7 @@ class ImportWorkflowTest {
         "api", null, Severity.P1, "orders lost since the bad deploy", FakeWorld.REQUESTER, false, "INC-9",
         DatabaseMode.RESTORE, null, null, null, null, null, null, null, false, dump.toString()));
 
-    RunStatus staged = await(run, Phase.AWAITING_APPROVAL, "check-staging");
+    RunStatus staged = await(run, Phase.AWAITING_APPROVAL, "measure-discard"); // approvals count once it is shown
     assertThat(staged.steps()).filteredOn(x -> x.id().equals("import-backup")).singleElement()
         .satisfies(x -> assertThat(x.detail()).startsWith("imported as import-").contains("plain-gzip", "schema 3"));
     assertThat(Contents.of(db)).as("nothing reaches the live database before the approval").isEqualTo(damaged);
