@@ -257,38 +257,43 @@ public final class BackupStore {
    * @return the held lock, or empty when another attempt holds it
    */
   Optional<Lock> tryLock(String database, String backupId) {
-    Path file = lockFile(database, backupId);
-    try {
-      Files.createDirectories(file.getParent());
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException heldInThisProcess) {
-        lock = null;
-      }
-      if (lock == null) {
-        channel.close();
-        return Optional.empty();
-      }
-      FileLock held = lock;
-      return Optional.of(() -> {
-        try {
-          held.release();
-          channel.close();
-        } catch (IOException ignored) {
-          // Closing the channel releases the lock in any case.
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock " + file, e);
-    }
+    return Lock.tryAt(lockFile(database, backupId));
   }
 
-  /** A held backup lock; closing releases it. */
+  /** A held lock on a file (a backup's, a salvage set's); closing releases it. */
   interface Lock extends AutoCloseable {
     @Override
     void close();
+
+    /**
+     * An exclusive lock on {@code file} (created if missing, and left in place), held until
+     * closed; empty when another process, or another attempt in this one, holds it.
+     */
+    static Optional<Lock> tryAt(Path file) {
+      try {
+        Files.createDirectories(file.getParent());
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+          lock = channel.tryLock();
+        } catch (OverlappingFileLockException heldInThisProcess) {
+          lock = null;
+        }
+        if (lock == null) {
+          channel.close();
+          return Optional.empty();
+        }
+        return Optional.of(() -> {
+          try {
+            channel.close(); // releases the lock
+          } catch (IOException ignored) {
+            // The lock goes with the channel in any case.
+          }
+        });
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot lock " + file, e);
+      }
+    }
   }
 
   /**

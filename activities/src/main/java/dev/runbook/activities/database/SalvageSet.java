@@ -7,14 +7,10 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.runbook.workflows.activities.DatabaseActivities.TableDiscard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -118,30 +114,7 @@ final class SalvageSet {
    * @return the held lock, or empty when another attempt holds it
    */
   Optional<BackupStore.Lock> tryLock() {
-    Path file = dir.resolveSibling("." + dir.getFileName() + ".lock");
-    try {
-      Files.createDirectories(file.getParent());
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException heldInThisProcess) {
-        lock = null;
-      }
-      if (lock == null) {
-        channel.close();
-        return Optional.empty();
-      }
-      return Optional.of(() -> {
-        try {
-          channel.close(); // releases the lock
-        } catch (IOException ignored) {
-          // The lock goes with the channel in any case.
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock " + file, e);
-    }
+    return BackupStore.Lock.tryAt(dir.resolveSibling("." + dir.getFileName() + ".lock"));
   }
 
   /** Copies a file of the current set into the next one, under its new name. */

@@ -189,6 +189,7 @@ class ApiSlowClientTest {
         .timeout(CLIENT_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(other.statusCode()).isEqualTo(200);
 
+    // The behaviour under test: the client reads nothing for twice the server's 1 s write timeout.
     Thread.sleep(2000);
     reluctant.setSoTimeout((int) CLIENT_TIMEOUT.toMillis());
     long received = 0;

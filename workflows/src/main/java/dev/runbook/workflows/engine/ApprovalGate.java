@@ -1,19 +1,15 @@
 package dev.runbook.workflows.engine;
 
-import static dev.runbook.workflows.engine.Failures.blank;
-import static dev.runbook.workflows.engine.Failures.refuse;
 
 import dev.runbook.workflows.activities.Audience;
 import dev.runbook.workflows.activities.AuditEventType;
 import dev.runbook.workflows.activities.DatabaseActivities.DiscardReport;
 import dev.runbook.workflows.activities.NotificationKind;
-import dev.runbook.workflows.activities.PlanActivities.Plan;
 import dev.runbook.workflows.activities.PlanActivities.PlanRequest;
 import dev.runbook.workflows.engine.ApprovalState.Status;
 import dev.runbook.workflows.model.PendingApproval;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.Receipt;
-import dev.runbook.workflows.model.RefusalKind;
 import dev.runbook.workflows.model.Shown;
 import dev.runbook.workflows.model.StepState;
 import dev.runbook.workflows.model.Vote;
@@ -24,7 +20,6 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 /**
