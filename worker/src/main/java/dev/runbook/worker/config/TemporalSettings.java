@@ -10,13 +10,15 @@ import java.util.regex.Pattern;
  * @param address {@code embedded} (the in-process test server: the default) or host:port of a
  *     real server
  * @param embeddedPort the port the embedded server listens on (default 7233)
+ * @param tls TLS to a real server (null: plaintext, as a server on this machine or a private network)
  */
-public record TemporalSettings(String address, String namespace, String taskQueue, Integer embeddedPort) {
+public record TemporalSettings(String address, String namespace, String taskQueue, Integer embeddedPort,
+    TemporalTls tls) {
   public static final String EMBEDDED = "embedded";
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+:[0-9]{1,5}");
 
   public static TemporalSettings defaults() {
-    return new TemporalSettings(EMBEDDED, "default", "runbook", 7233);
+    return new TemporalSettings(EMBEDDED, "default", "runbook", 7233, null);
   }
 
   public TemporalSettings withDefaults() {
@@ -25,7 +27,13 @@ public record TemporalSettings(String address, String namespace, String taskQueu
         address == null ? d.address : address,
         namespace == null ? d.namespace : namespace,
         taskQueue == null ? d.taskQueue : taskQueue,
-        embeddedPort == null ? d.embeddedPort : embeddedPort);
+        embeddedPort == null ? d.embeddedPort : embeddedPort,
+        tls);
+  }
+
+  /** The same settings with the TLS files read against {@code dir}, the configuration file's directory. */
+  TemporalSettings resolvedAgainst(java.nio.file.Path dir) {
+    return tls == null ? this : new TemporalSettings(address, namespace, taskQueue, embeddedPort, tls.resolvedAgainst(dir));
   }
 
   public boolean embedded() {
@@ -42,6 +50,13 @@ public record TemporalSettings(String address, String namespace, String taskQueu
     }
     if (taskQueue.isBlank()) {
       p.add(path + ".taskQueue is empty: use runbook, or the queue your workers poll");
+    }
+    if (tls != null && embedded()) {
+      p.add(path + ".tls: the embedded server serves plaintext on 127.0.0.1 only: leave tls out, or set "
+          + path + ".address to the server TLS is for");
+    }
+    if (tls != null) {
+      p.addAll(tls.problems(path + ".tls."));
     }
     if (embeddedPort < 0 || embeddedPort > 65535) {
       p.add(path + ".embeddedPort " + embeddedPort + " is not a port: use 0 to 65535");
