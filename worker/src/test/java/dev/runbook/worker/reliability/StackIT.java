@@ -60,6 +60,14 @@ class StackIT {
     if (stack != null) {
       NativeStack.Run down = stack.script("down");
       System.out.println(down.output());
+      // The pieces' logs outlive the temporary directory, for a look after a failure.
+      Path keep = Path.of("target", "stack-logs");
+      Files.createDirectories(keep);
+      try (var logs = Files.list(stack.stackDir().resolve("logs"))) {
+        for (Path log : logs.filter(Files::isRegularFile).toList()) {
+          Files.copy(log, keep.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
     }
     if (services != null) {
       services.stop(new ServiceAction(Demo.SERVICE, "close/" + UUID.randomUUID(), false));
@@ -152,6 +160,8 @@ class StackIT {
               + " %d started after the SIGTERM, all on %s, the first after %d ms; %s exited after %d ms%n",
           busy, h.activities().size(), h.perWorker(), h.retried(), after.size(), other, takeover.toMillis(), busy,
           exited.toMillis());
+      after.forEach(a -> System.out.printf("  after SIGTERM +%d ms: %s on %s, attempt %d%n",
+          Duration.between(sigterm, a.at()).toMillis(), a.type(), a.worker(), a.attempt()));
       assertThat(after).as("activities after the SIGTERM").isNotEmpty()
           .allSatisfy(a -> assertThat(a.worker()).isEqualTo(other));
       assertThat(h.maxAttempt()).as("no retry storm: attempts per activity " + h.activities()).isLessThanOrEqualTo(2);
