@@ -112,7 +112,8 @@ final class NativeStack {
   /** The first of {@code n} consecutive ports that are free on 127.0.0.1 now. */
   private int freeRange(int n) throws IOException {
     for (int tries = 0; tries < 200; tries++) {
-      int base = ThreadLocalRandom.current().nextInt(20000, 40000);
+      // Below 32768: Temporal's PostgreSQL schema keeps membership ports (frontend + 4..7) in a smallint.
+      int base = ThreadLocalRandom.current().nextInt(20000, 32700);
       boolean free = true;
       for (int p = base; p < base + n && free; p++) {
         if (taken.contains(p)) {
