@@ -88,6 +88,13 @@ final class Processes {
         return 2;
       }
       var configKey = ConfigKeys.required(s, System::getenv);
+      String identity;
+      try {
+        identity = dev.runbook.worker.temporal.WorkerIdentity.of(System::getenv);
+      } catch (IllegalArgumentException e) {
+        err.println("error: " + e.getMessage());
+        return 2;
+      }
       Shutdown shutdown = new Shutdown(s.config().worker().shutdownGrace());
       try (Closer closer = new Closer()) {
         Metrics metrics = new Metrics();
@@ -96,7 +103,7 @@ final class Processes {
         TemporalConnection conn = closer.add(TemporalConnection.connect(t.address(), t.namespace(), metrics.temporalScope(), t.tls()));
         conn.ensureSearchAttributes();
         closer.add(WorkerRuntime.start(conn.client(), t.taskQueue(), s.config().worker().maxConcurrentActivities(),
-            s.config().worker().shutdownGrace(), interceptors,
+            s.config().worker().shutdownGrace(), identity, interceptors,
             Wiring.activities(s, audit, metrics, System.out, conn.client(), configKey)));
         schedules(s, conn).forEach(out::println);
         MetricsServer ms = closer.add(new MetricsServer(s.config().worker().metricsListen(), metrics::scrape, conn::reachable));

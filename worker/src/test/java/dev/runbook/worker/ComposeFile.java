@@ -18,7 +18,9 @@ import org.yaml.snakeyaml.Yaml;
  * ({@code <<: *runbook-worker}) the way compose does; Jackson's tree reader leaves them unresolved.
  */
 final class ComposeFile {
-  private static final Pattern DEFAULTED = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+  /** {@code ${NAME}}, {@code ${NAME:-default}} or {@code ${NAME:?error}}; {@code $${...}} is a literal. */
+  private static final Pattern DEFAULTED =
+      Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::([-?])([^}]*))?}");
 
   private ComposeFile() {}
 
@@ -34,17 +36,17 @@ final class ComposeFile {
     Matcher m = DEFAULTED.matcher(text);
     StringBuilder b = new StringBuilder();
     while (m.find()) {
-      m.appendReplacement(b, Matcher.quoteReplacement(m.group(2) == null ? "" : m.group(2)));
+      m.appendReplacement(b, Matcher.quoteReplacement("-".equals(m.group(2)) ? m.group(3) : ""));
     }
     return m.appendTail(b).toString();
   }
 
-  /** The variable names a compose value interpolates, with their defaults (null when it has none). */
+  /** The variable names a compose value interpolates, with their defaults (null when it has none or requires a value). */
   static Map<String, String> variables(String text) {
     Map<String, String> vars = new LinkedHashMap<>();
     Matcher m = DEFAULTED.matcher(text);
     while (m.find()) {
-      vars.put(m.group(1), m.group(2));
+      vars.put(m.group(1), "-".equals(m.group(2)) ? m.group(3) : null);
     }
     return vars;
   }

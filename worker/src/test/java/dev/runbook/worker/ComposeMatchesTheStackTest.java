@@ -24,7 +24,7 @@ class ComposeMatchesTheStackTest {
   private static final Path ROOT = Path.of("..");
   /** What both topologies must agree on. */
   private static final List<String> SHARED = List.of("TEMPORAL_VERSION", "TEMPORAL_UI_VERSION", "TEMPORAL_PORT",
-      "TEMPORAL_UI_PORT", "API_PORT", "WORKER1_METRICS_PORT", "WORKER2_METRICS_PORT", "POSTGRES_USER", "RUNBOOK_DB");
+      "TEMPORAL_UI_PORT", "RUNBOOK_API_PORT", "RUNBOOK_METRICS_PORT", "POSTGRES_USER", "RUNBOOK_DB");
 
   private final JsonNode services;
   private final String text;
@@ -55,6 +55,18 @@ class ComposeMatchesTheStackTest {
         assertThat(value).as(name + ": compose's default and deploy/stack.env").isEqualTo(stack.get(name));
       }
     });
+  }
+
+  @Test
+  void theSecondWorkerIsWhereTheNativeStackPutsItAndTheNamespaceIsTheSame() {
+    Map<String, String> defaults = ComposeFile.variables(text);
+    assertThat(Integer.parseInt(defaults.get("RUNBOOK_WORKER2_METRICS_PORT")))
+        .as("scripts/stack: worker N on RUNBOOK_METRICS_PORT + N - 1")
+        .isEqualTo(Integer.parseInt(stack.get("RUNBOOK_METRICS_PORT")) + 1);
+    String namespace = services.get("temporal-namespace").get("command").toString();
+    assertThat(namespace).contains("--namespace " + stack.get("TEMPORAL_NAMESPACE") + " --retention 7d");
+    assertThat(stack.get("TEMPORAL_NAMESPACE_RETENTION")).isEqualTo(7 * 24 * 3600 + "s");
+    assertThat(namespace).contains("for sa in " + stack.get("TEMPORAL_SEARCH_ATTRIBUTES").replace("\"", "") + ";");
   }
 
   @Test

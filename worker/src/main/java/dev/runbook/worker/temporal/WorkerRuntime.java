@@ -76,24 +76,39 @@ public final class WorkerRuntime implements AutoCloseable {
       Duration grace,
       List<WorkerInterceptor> interceptors,
       Object... activities) {
+    return start(client, taskQueue, maxConcurrentActivities, grace, null, interceptors, activities);
+  }
+
+  /** @param identity what Temporal records as this worker (see {@link WorkerIdentity}); null for the SDK's default */
+  public static WorkerRuntime start(
+      WorkflowClient client,
+      String taskQueue,
+      int maxConcurrentActivities,
+      Duration grace,
+      String identity,
+      List<WorkerInterceptor> interceptors,
+      Object... activities) {
     WorkerFactory factory =
         WorkerFactory.newInstance(
             client,
             WorkerFactoryOptions.newBuilder()
                 .setWorkerInterceptors(withFailureLog(interceptors))
                 .build());
-    Worker worker =
-        factory.newWorker(
-            taskQueue,
-            WorkerOptions.newBuilder()
-                .setMaxConcurrentActivityExecutionSize(maxConcurrentActivities)
-                .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(2))
-                .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(5))
-                .build());
+    WorkerOptions.Builder options =
+        WorkerOptions.newBuilder()
+            .setMaxConcurrentActivityExecutionSize(maxConcurrentActivities)
+            .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(2))
+            .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(5));
+    if (identity != null) {
+      options.setIdentity(identity);
+    }
+    Worker worker = factory.newWorker(taskQueue, options.build());
     worker.registerWorkflowImplementationTypes(WORKFLOWS);
     worker.registerActivitiesImplementations(activities);
     factory.start();
-    log.info("worker polling task queue {} ({} activity implementations)", taskQueue, activities.length);
+    log.info("worker {} polling task queue {} ({} activity implementations)",
+        identity != null ? identity : client.getOptions().getIdentity(), taskQueue,
+        activities.length);
     return new WorkerRuntime(factory, taskQueue, grace);
   }
 
