@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Temporal worker: every runbook and job workflow (the backup import, the databases' schedules)
- * and the given activity implementations on one task queue. {@link #close()} stops polling, lets
- * running activities finish for a grace period, then stops; anything cut short resumes on another
- * worker.
+ * and the given activity implementations on one task queue. {@link #close()} stops taking tasks,
+ * lets running activities finish (still heartbeating) for a grace period, then stops; anything
+ * still running then is cut short and resumes on another worker from its last heartbeat.
  */
 public final class WorkerRuntime implements AutoCloseable {
   public static final Class<?>[] WORKFLOWS = {
@@ -50,11 +50,13 @@ public final class WorkerRuntime implements AutoCloseable {
   private final WorkerFactory factory;
   private final String taskQueue;
   private final Duration grace;
+  private final RunningActivities running;
 
-  private WorkerRuntime(WorkerFactory factory, String taskQueue, Duration grace) {
+  private WorkerRuntime(WorkerFactory factory, String taskQueue, Duration grace, RunningActivities running) {
     this.factory = factory;
     this.taskQueue = taskQueue;
     this.grace = grace;
+    this.running = running;
   }
 
   /**
@@ -88,11 +90,12 @@ public final class WorkerRuntime implements AutoCloseable {
       String identity,
       List<WorkerInterceptor> interceptors,
       Object... activities) {
+    RunningActivities running = new RunningActivities();
     WorkerFactory factory =
         WorkerFactory.newInstance(
             client,
             WorkerFactoryOptions.newBuilder()
-                .setWorkerInterceptors(withFailureLog(interceptors))
+                .setWorkerInterceptors(withOwn(running, interceptors))
                 .build());
     WorkerOptions.Builder options =
         WorkerOptions.newBuilder()
@@ -109,13 +112,14 @@ public final class WorkerRuntime implements AutoCloseable {
     log.info("worker {} polling task queue {} ({} activity implementations)",
         identity != null ? identity : client.getOptions().getIdentity(), taskQueue,
         activities.length);
-    return new WorkerRuntime(factory, taskQueue, grace);
+    return new WorkerRuntime(factory, taskQueue, grace, running);
   }
 
-  private static WorkerInterceptor[] withFailureLog(List<WorkerInterceptor> interceptors) {
+  private static WorkerInterceptor[] withOwn(RunningActivities running, List<WorkerInterceptor> interceptors) {
     List<WorkerInterceptor> all = new java.util.ArrayList<>();
     all.add(new ActivityFailureLog());
     all.addAll(interceptors);
+    all.add(running); // the last wraps the others: it counts an activity for as long as any of it runs
     return all.toArray(new WorkerInterceptor[0]);
   }
 
@@ -123,11 +127,37 @@ public final class WorkerRuntime implements AutoCloseable {
     return taskQueue;
   }
 
+  /** How many activities this worker runs now. */
+  public int runningActivities() {
+    return running.running();
+  }
+
+  /**
+   * Stops taking tasks, then waits up to the grace for the running activities: they keep
+   * heartbeating and finish here (a shut-down worker's heartbeats fail, which would cut them short
+   * and have another worker run the step again). Then shuts down; whatever still runs is cut
+   * short and resumes elsewhere.
+   */
   @Override
   public void close() {
+    long start = System.nanoTime();
+    factory.suspendPolling();
+    int atStop = running.running();
+    boolean drained;
+    try {
+      drained = running.awaitNone(grace);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      drained = false;
+    }
+    if (atStop > 0) {
+      log.info("{} of {} running activities finished before the worker stopped ({} ms)", atStop - running.running(),
+          atStop, (System.nanoTime() - start) / 1_000_000);
+    }
     factory.shutdown();
-    factory.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
-    if (!factory.isTerminated()) {
+    long left = Math.max(grace.toMillis() - (System.nanoTime() - start) / 1_000_000, 1000);
+    factory.awaitTermination(left, TimeUnit.MILLISECONDS);
+    if (!drained || !factory.isTerminated()) {
       log.warn("activities still running after {}s; stopping them (they resume elsewhere)", grace.toSeconds());
       factory.shutdownNow();
       factory.awaitTermination(5, TimeUnit.SECONDS);
