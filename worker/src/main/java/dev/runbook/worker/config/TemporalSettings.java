@@ -7,16 +7,22 @@ import java.util.regex.Pattern;
 /**
  * Where Temporal is.
  *
- * @param address {@code embedded} (the in-process test server: the default) or host:port of a
- *     real server
- * @param embeddedPort the port the embedded server listens on (default 7233)
+ * @param address {@code embedded} (the default: {@code runbook dev} hosts a server itself, the
+ *     Temporal CLI's dev server when installed, else the in-process test server) or host:port of
+ *     a real server
+ * @param embeddedPort the port a server dev hosts listens on for gRPC (default 7233; 0: any free one)
+ * @param uiPort the port of Temporal UI when dev hosts the CLI's dev server (default 8233; 0: any free one)
+ * @param uiUrl the base URL of the team's Temporal UI (e.g. https://temporal.example.com), so the
+ *     CLI and the workers print each run's page; null: none (dev prints its own)
  */
-public record TemporalSettings(String address, String namespace, String taskQueue, Integer embeddedPort) {
+public record TemporalSettings(String address, String namespace, String taskQueue, Integer embeddedPort,
+    Integer uiPort, String uiUrl) {
   public static final String EMBEDDED = "embedded";
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+:[0-9]{1,5}");
+  private static final Pattern URL = Pattern.compile("https?://[^\\s/?#]+(/[^\\s?#]*)?");
 
   public static TemporalSettings defaults() {
-    return new TemporalSettings(EMBEDDED, "default", "runbook", 7233);
+    return new TemporalSettings(EMBEDDED, "default", "runbook", 7233, 8233, null);
   }
 
   public TemporalSettings withDefaults() {
@@ -25,7 +31,9 @@ public record TemporalSettings(String address, String namespace, String taskQueu
         address == null ? d.address : address,
         namespace == null ? d.namespace : namespace,
         taskQueue == null ? d.taskQueue : taskQueue,
-        embeddedPort == null ? d.embeddedPort : embeddedPort);
+        embeddedPort == null ? d.embeddedPort : embeddedPort,
+        uiPort == null ? d.uiPort : uiPort,
+        uiUrl == null || uiUrl.isBlank() ? null : uiUrl.strip());
   }
 
   public boolean embedded() {
@@ -45,6 +53,15 @@ public record TemporalSettings(String address, String namespace, String taskQueu
     }
     if (embeddedPort < 0 || embeddedPort > 65535) {
       p.add(path + ".embeddedPort " + embeddedPort + " is not a port: use 0 to 65535");
+    }
+    if (uiPort < 0 || uiPort > 65535) {
+      p.add(path + ".uiPort " + uiPort + " is not a port: use 0 to 65535");
+    } else if (uiPort != 0 && uiPort.equals(embeddedPort)) {
+      p.add(path + ".uiPort " + uiPort + " is embeddedPort too: give Temporal UI another port (default 8233)");
+    }
+    if (uiUrl != null && !URL.matcher(uiUrl).matches()) {
+      p.add(path + ".uiUrl: '" + uiUrl + "' is not an http(s) URL: write the base address of Temporal UI,"
+          + " e.g. https://temporal.example.com");
     }
     return p;
   }
