@@ -158,7 +158,7 @@ final class LiveContext implements CliContext, AutoCloseable {
         return null;
       }
       var ui = new dev.runbook.worker.temporal.TemporalUi(base, t.namespace());
-      return runId == null ? ui.runs(workflowId) : ui.run(workflowId, runId);
+      return runId == null ? ui.workflow(workflowId) : ui.run(workflowId, runId);
     } catch (RuntimeException e) {
       return null; // a link is a convenience: its absence never fails a command
     }

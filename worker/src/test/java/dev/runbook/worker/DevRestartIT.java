@@ -51,7 +51,7 @@ class DevRestartIT {
       Result afterRestart = f.runbook("status", "rollback-shop");
       assertThat(afterRestart.exit()).as(afterRestart.toString()).isZero();
       assertThat(afterRestart.out()).contains("phase: awaiting-approval")
-          .contains("Temporal UI: " + f.ui() + "/namespaces/default/workflows?query=WorkflowId%3D%22rollback-shop%22");
+          .contains("Temporal UI: " + f.ui() + "/namespaces/default/workflows/rollback-shop\n");
 
       // Killed with SIGKILL: its dev server is orphaned, and the next dev stops it before starting its own.
       long orphan = f.serverPid();

@@ -99,6 +99,15 @@ class TemporalUiBrowserIT {
               "checklist after rollback-shop (succeeded)");
       browser.screenshot(shots.resolve("temporal-ui-finished.png"));
 
+      // What `runbook status` prints: the workflow's page, which opens its latest run.
+      browser.open(ui.workflow("rollback-shop"));
+      String landed = "";
+      for (int i = 0; i < 100 && !landed.equals(runPage); i++) {
+        Thread.sleep(200);
+        landed = browser.url();
+      }
+      assertThat(landed).isEqualTo(runPage);
+
       assertThat(listed(browser, ui.awaitingApproval())).as("no longer awaiting approval").isEmpty();
       assertThat(listed(browser, ui.list("Phase=\"succeeded\""))).containsExactly("rollback-shop");
     }

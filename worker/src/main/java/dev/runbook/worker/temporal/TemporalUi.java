@@ -30,9 +30,9 @@ public record TemporalUi(String baseUrl, String namespace) {
     return baseUrl + "/namespaces/" + enc(namespace) + "/workflows/" + enc(workflowId) + "/" + enc(runId) + "/history";
   }
 
-  /** The runs with this workflow id (the current one first), when the run id is not known. */
-  public String runs(String workflowId) {
-    return list("WorkflowId=\"" + workflowId + "\"");
+  /** The workflow's page when the run id is not known: the UI opens its latest run. */
+  public String workflow(String workflowId) {
+    return baseUrl + "/namespaces/" + enc(namespace) + "/workflows/" + enc(workflowId);
   }
 
   private static String enc(String s) {
