@@ -102,12 +102,12 @@ public final class DevServer implements AutoCloseable {
       int ui = uiPort == 0 ? freePort() : ensureFree(uiPort, "temporal.uiPort");
       Process p = new ProcessBuilder(args(cli, database(dir), grpc, ui, namespace))
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(dir).toFile())).start();
-      Files.writeString(pidFile(dir), p.pid() + " " + ProcessHandle.current().pid() + "\n");
       DevServer server = new DevServer(p, dir, grpc, ui);
       try {
+        Files.writeString(pidFile(dir), p.pid() + " " + ProcessHandle.current().pid() + "\n");
         server.awaitReady(namespace, timeout);
-      } catch (RuntimeException e) {
-        server.close();
+      } catch (IOException | RuntimeException e) {
+        server.close(); // never leave a server nobody will stop
         throw e;
       }
       return server;
