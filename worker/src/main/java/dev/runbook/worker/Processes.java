@@ -95,7 +95,7 @@ final class Processes {
         Metrics metrics = new Metrics();
         AuditDatabase audit = closer.add(AuditDatabase.open(db));
         new CatalogStore(audit.dataSource(), Clock.systemUTC()).publish(s.catalog(), CatalogStore.thisWorker());
-        TemporalConnection conn = closer.add(TemporalConnection.connect(t.address(), t.namespace(), metrics.temporalScope()));
+        TemporalConnection conn = closer.add(TemporalConnection.connect(t.address(), t.namespace(), metrics.temporalScope(), t.tls()));
         conn.ensureSearchAttributes();
         closer.add(WorkerRuntime.start(conn.client(), t.taskQueue(), s.config().worker().maxConcurrentActivities(),
             s.config().worker().shutdownGrace(), interceptors,
@@ -224,7 +224,8 @@ final class Processes {
           audit = closer.add(AuditDatabase.openOrStartPrivate(db == null ? AuditDatabase.localDefault() : db, s.stateDir()));
         }
         this.audit = audit;
-        connection = closer.add(TemporalConnection.connect(address, t.namespace(), metrics.temporalScope()));
+        connection = closer.add(TemporalConnection.connect(address, t.namespace(), metrics.temporalScope(),
+            t.embedded() ? null : t.tls()));
         connection.ensureSearchAttributes();
         worker = closer.add(WorkerRuntime.start(connection.client(), t.taskQueue(),
             s.config().worker().maxConcurrentActivities(), s.config().worker().shutdownGrace(),

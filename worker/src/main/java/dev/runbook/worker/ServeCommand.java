@@ -63,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
     Metrics metrics = new Metrics();
     try (Processes.Closer closer = new Processes.Closer()) {
       HikariDataSource db = closer.add(rollbackLog(s));
-      TemporalConnection temporal = closer.add(TemporalConnection.connect(address, t.namespace(), null));
+      TemporalConnection temporal = closer.add(TemporalConnection.connect(address, t.namespace(), null, t.tls()));
       CatalogStore catalogs = new CatalogStore(db, Clock.systemUTC());
       Catalog own = s.catalog();
       Supplier<Catalog> workers = () -> catalogs.current(t.taskQueue()).orElse(own);

@@ -3,7 +3,6 @@ package dev.runbook.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.runbook.worker.config.ConfigLoader;
 import dev.runbook.worker.config.RunbookConfig;
 import dev.runbook.workflows.engine.RunbookSearchAttributes;
@@ -32,7 +31,7 @@ class ComposeFileTest {
   private final JsonNode services;
 
   ComposeFileTest() throws Exception {
-    compose = new YAMLMapper().readTree(ROOT.resolve("docker-compose.yml").toFile());
+    compose = ComposeFile.read(ROOT.resolve("docker-compose.yml"));
     services = compose.get("services");
   }
 
@@ -44,7 +43,8 @@ class ComposeFileTest {
 
   @Test
   void hasTheStackDesignAsks() {
-    assertThat(names()).contains("postgresql", "temporal", "temporal-ui", "runbook-worker", "runbook-api");
+    assertThat(names()).contains("postgresql", "temporal", "temporal-ui", "runbook-worker-1", "runbook-worker-2",
+        "runbook-api");
   }
 
   @Test
@@ -81,21 +81,23 @@ class ComposeFileTest {
 
   @Test
   void theRunbookConfigurationLoadsWithComposesEnvironmentAndPointsAtTheStack() {
-    JsonNode worker = services.get("runbook-worker");
+    JsonNode worker = services.get("runbook-worker-1");
     assertThat(worker.get("volumes").toString()).contains("./deploy/runbook.yaml:/etc/runbook/runbook.yaml");
     Map<String, String> env = Map.of(
         "TEMPORAL_ADDRESS", worker.get("environment").get("TEMPORAL_ADDRESS").asText(),
         "POSTGRES_USER", "temporal",
-        "POSTGRES_PASSWORD", "compose-secret");
+        "POSTGRES_PASSWORD", "compose-secret",
+        "RUNBOOK_DB", "runbook");
     RunbookConfig config = ConfigLoader.load(ROOT.resolve("deploy/runbook.yaml"), env::get);
 
     String address = config.temporal().address();
     assertThat(names()).contains(address.split(":")[0]);
     assertThat(services.get("temporal").get("ports").toString()).contains(":" + address.split(":")[1]);
-    assertThat(config.audit().url()).startsWith("jdbc:postgresql://postgresql:5432/");
+    assertThat(config.audit().url()).isEqualTo("jdbc:postgresql://postgresql:5432/"
+        + ComposeFile.defaulted(services.get("postgresql").get("environment").get("POSTGRES_DB").asText()));
     assertThat(config.apiSettings().listen()).endsWith(":8080");
     assertThat(services.get("runbook-api").get("ports").toString()).contains(":8080\"");
-    assertThat(worker.get("ports").toString()).contains(config.worker().metricsListen().split(":")[1]);
+    assertThat(worker.get("ports").toString()).contains(":" + config.worker().metricsListen().split(":")[1] + "\"");
     assertThat(worker.get("command").toString()).contains("worker");
     assertThat(services.get("runbook-api").get("command").toString()).contains("serve");
   }

@@ -27,11 +27,12 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Reads the API's TLS material: PEM certificates and PKCS#8 keys, PKCS12 keystores, and the CA a
- * client trusts. Every failure is an {@link IllegalArgumentException} naming the setting, the file
- * and the fix, and never a password or key material.
+ * Reads TLS material: PEM certificates and PKCS#8 keys, PKCS12 keystores, and the CA a client
+ * trusts (the API's, and the workers' to reach Temporal). Every failure is an {@link
+ * IllegalArgumentException} naming the setting, the file and the fix, and never a password or key
+ * material.
  */
-final class TlsFiles {
+public final class TlsFiles {
   private static final Pattern PEM_KEY = Pattern.compile(
       "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
   private static final char[] IN_MEMORY = "runbook-api".toCharArray();
@@ -96,7 +97,7 @@ final class TlsFiles {
   }
 
   /** The X.509 certificates in a PEM file, in order; at least one. */
-  static List<X509Certificate> certificates(Path file, String what) {
+  public static List<X509Certificate> certificates(Path file, String what) {
     byte[] bytes = read(file, what);
     try (InputStream in = new ByteArrayInputStream(bytes)) {
       List<X509Certificate> out = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
@@ -112,7 +113,7 @@ final class TlsFiles {
   }
 
   /** An unencrypted PKCS#8 private key (RSA, EC or EdDSA) from a PEM file. */
-  static PrivateKey privateKey(Path file, String what) {
+  public static PrivateKey privateKey(Path file, String what) {
     String text = new String(read(file, what), StandardCharsets.US_ASCII);
     Matcher m = PEM_KEY.matcher(text);
     if (!m.find()) {
@@ -168,7 +169,7 @@ final class TlsFiles {
   }
 
   /** Fails unless {@code key} is the private half of the certificate's public key. */
-  private static void ensurePair(PrivateKey key, X509Certificate certificate, String at) {
+  public static void ensurePair(PrivateKey key, X509Certificate certificate, String at) {
     String algorithm = switch (key.getAlgorithm()) {
       case "RSA" -> "SHA256withRSA";
       case "EC" -> "SHA256withECDSA";

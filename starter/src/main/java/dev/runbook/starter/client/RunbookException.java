@@ -157,8 +157,10 @@ public abstract class RunbookException extends RuntimeException {
      */
     public static Unavailable temporal(String target, io.grpc.StatusRuntimeException e) {
       Throwable root = e;
+      boolean tls = false;
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
+        tls |= root instanceof javax.net.ssl.SSLException;
       }
       io.grpc.Status status = e.getStatus();
       // The transport's own words, without its call site: "finishConnect(..) failed: Connection refused".
@@ -168,6 +170,12 @@ public abstract class RunbookException extends RuntimeException {
           : status.getCode().name().toLowerCase(java.util.Locale.ROOT);
       String what = status.getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED
           ? " did not answer in time" : " is not reachable";
+      if (tls) {
+        return new Unavailable("Temporal at " + target + " refused the TLS connection (" + cause + "): check"
+            + " temporal.tls in the configuration: temporal.tls.ca must hold the CA that signed the server's"
+            + " certificate, the certificate must name the host in temporal.address (or temporal.tls.serverName),"
+            + " and a server that asks for a client certificate needs temporal.tls.certificate and key");
+      }
       return new Unavailable("Temporal" + what + (target == null ? "" : " at " + target) + " (" + cause
           + "): start it with `runbook dev` in another terminal, or check temporal.address in the configuration");
     }

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  * A key pair and self-signed certificate for 127.0.0.1 and localhost, made by the JDK's keytool:
  * a PKCS12 keystore, and the same certificate and key as PEM files.
  */
-record TestCertificates(Path keystore, String password, Path certificatePem, Path keyPem) {
+public record TestCertificates(Path keystore, String password, Path certificatePem, Path keyPem) {
 
-  static TestCertificates create(Path dir, String name) throws IOException, InterruptedException {
+  public static TestCertificates create(Path dir, String name) throws IOException, InterruptedException {
     String password = "test-" + Long.toHexString(System.nanoTime());
     Path keystore = dir.resolve(name + ".p12");
     keytool("-genkeypair", "-alias", "api", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",

@@ -58,10 +58,10 @@ public record RunbookConfig(
     return new RunbookConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
-  /** The same configuration with the API's TLS files read against {@code dir}, the file's directory. */
+  /** The same configuration with the TLS files (API's, Temporal's) read against {@code dir}, the file's directory. */
   RunbookConfig resolvedAgainst(java.nio.file.Path dir) {
-    return api == null ? this : new RunbookConfig(temporal, audit, policy, people, services, databases, notifications,
-        environments, api.resolvedAgainst(dir), worker, slas, drills, checklists);
+    return new RunbookConfig(temporal.resolvedAgainst(dir), audit, policy, people, services, databases, notifications,
+        environments, api == null ? null : api.resolvedAgainst(dir), worker, slas, drills, checklists);
   }
 
   /** The policy and people the runs snapshot at their start. */

@@ -2,6 +2,7 @@ package dev.runbook.worker.temporal;
 
 import com.uber.m3.tally.Scope;
 import dev.runbook.starter.client.RunbookException;
+import dev.runbook.worker.config.TemporalTls;
 import dev.runbook.workflows.engine.RunbookSearchAttributes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -40,10 +41,27 @@ public final class TemporalConnection implements AutoCloseable {
    * @param metrics where the SDK reports its metrics, or null
    */
   public static TemporalConnection connect(String address, String namespace, Scope metrics) {
+    return connect(address, namespace, metrics, null);
+  }
+
+  /**
+   * Connects lazily, over TLS when {@code tls} is given (its files are read now: a bad one fails
+   * here, naming the setting and the fix).
+   *
+   * @param metrics where the SDK reports its metrics, or null
+   * @param tls temporal.tls, or null for plaintext
+   */
+  public static TemporalConnection connect(String address, String namespace, Scope metrics, TemporalTls tls) {
     WorkflowServiceStubsOptions.Builder options =
         WorkflowServiceStubsOptions.newBuilder().setTarget(address).setRpcTimeout(Duration.ofSeconds(10));
     if (metrics != null) {
       options.setMetricsScope(metrics);
+    }
+    if (tls != null) {
+      options.setSslContext(TemporalTlsContext.of(tls));
+      if (tls.serverName() != null) {
+        options.setChannelInitializer(channel -> channel.overrideAuthority(tls.serverName()));
+      }
     }
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(options.build());
     WorkflowClient client =
