@@ -10,9 +10,11 @@ import java.util.Optional;
  * Where a running {@code runbook dev} can be reached, so CLI commands in another terminal find its
  * Temporal server and rollback log without configuration. Holds no password: the private
  * database's password stays in its own file, readable by this user only.
+ *
+ * @param uiUrl the base URL of the Temporal UI dev hosts (the CLI's dev server), or null
  */
 record DevState(String temporalAddress, String dbHost, int dbPort, String dbUser, String dbName, long pid,
-    String apiUrl) {
+    String apiUrl, String uiUrl) {
   static final String FILE = "dev.json";
   /** The dev's own secret: whoever can read it (this user) may act as anyone under people. */
   static final String SECRET = "dev-secret";

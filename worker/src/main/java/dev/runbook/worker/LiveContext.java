@@ -148,6 +148,22 @@ final class LiveContext implements CliContext, AutoCloseable {
     return api();
   }
 
+  /** On the running dev's Temporal UI, else on temporal.uiUrl's. */
+  @Override
+  public String runPage(String workflowId, String runId) {
+    try {
+      var t = cliSettings().config().temporal();
+      String base = DevState.read(cliSettings().stateDir()).map(DevState::uiUrl).orElse(t.uiUrl());
+      if (base == null) {
+        return null;
+      }
+      var ui = new dev.runbook.worker.temporal.TemporalUi(base, t.namespace());
+      return runId == null ? ui.workflow(workflowId) : ui.run(workflowId, runId);
+    } catch (RuntimeException e) {
+      return null; // a link is a convenience: its absence never fails a command
+    }
+  }
+
   @Override
   public RollbackLog log() {
     return api();

@@ -31,7 +31,7 @@ public final class Main {
   static CommandLine commandLine(LiveContext context) {
     Map<String, Object> processes = new LinkedHashMap<>();
     processes.put("demo", new DemoCommand());
-    processes.put("dev", new Processes.DevCommand(context::settings));
+    processes.put("dev", new DevCommand(context::settings));
     processes.put("worker", new Processes.WorkerCommand(context::settings));
     processes.put("serve", new ServeCommand(context::settings));
     processes.put("token", new TokenCommand());

@@ -14,7 +14,9 @@ import java.time.Clock;
 import dev.runbook.worker.metrics.MetricsServer;
 import dev.runbook.worker.schedule.DrillSchedules;
 import dev.runbook.worker.schedule.Schedules;
+import dev.runbook.worker.temporal.DevServer;
 import dev.runbook.worker.temporal.EmbeddedTemporal;
+import dev.runbook.worker.temporal.TemporalUi;
 import dev.runbook.worker.temporal.TemporalConnection;
 import dev.runbook.worker.temporal.WorkerRuntime;
 import java.io.PrintWriter;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** The long-running commands: worker and dev. */
+/** The long-running processes: the worker command, and the stack dev and demo run. */
 final class Processes {
   private Processes() {}
 
@@ -104,7 +106,8 @@ final class Processes {
         conn.ensureSearchAttributes();
         closer.add(WorkerRuntime.start(conn.client(), t.taskQueue(), s.config().worker().maxConcurrentActivities(),
             s.config().worker().shutdownGrace(), identity, interceptors,
-            Wiring.activities(s, audit, metrics, System.out, conn.client(), configKey)));
+            Wiring.activities(s, audit, metrics, System.out, conn.client(), configKey,
+                t.uiUrl() == null ? null : new TemporalUi(t.uiUrl(), t.namespace()))));
         schedules(s, conn).forEach(out::println);
         MetricsServer ms = closer.add(new MetricsServer(s.config().worker().metricsListen(), metrics::scrape, conn::reachable));
         out.printf("runbook worker: task queue %s on %s; metrics on http://%s/metrics (port %d). Ctrl-C stops it.%n",
@@ -160,12 +163,20 @@ final class Processes {
     }
   }
 
-  /** The embedded server (unless the config names a real one), the rollback log, a worker and the API. */
+  /**
+   * A Temporal server (unless the config names a real one: the Temporal CLI's dev server when
+   * dev is given the CLI, else the in-memory Java test server), the rollback log, a worker and the API.
+   */
   static final class DevStack implements AutoCloseable {
     final Closer closer = new Closer();
     final Settings settings;
     final Metrics metrics = new Metrics();
+    /** The in-memory Java test server this stack hosts, or null. */
     final EmbeddedTemporal embedded;
+    /** The CLI's dev server this stack hosts, or null. */
+    final DevServer devServer;
+    /** Where runs are shown in Temporal UI, or null when no UI is known. */
+    final TemporalUi ui;
     final AuditDatabase audit;
     final TemporalConnection connection;
     final WorkerRuntime worker;
@@ -196,23 +207,36 @@ final class Processes {
     /** @param env where the worker's secrets come from ({@code RUNBOOK_CONFIG_KEY}) */
     DevStack(Settings s, AuditDatabase audit, java.io.PrintStream console, String localSecret,
         java.util.function.Function<String, String> env) {
+      this(s, audit, console, localSecret, env, null);
+    }
+
+    /**
+     * @param temporalCli the Temporal CLI whose dev server hosts Temporal when temporal.address is
+     *     embedded; null: the in-memory Java test server
+     */
+    DevStack(Settings s, AuditDatabase audit, java.io.PrintStream console, String localSecret,
+        java.util.function.Function<String, String> env, java.nio.file.Path temporalCli) {
       this.settings = s;
       var configKey = ConfigKeys.required(s, env);
       try {
         var t = s.config().temporal();
-        embedded = t.embedded() ? closer.add(EmbeddedTemporal.start(t.embeddedPort())) : null;
-        String address = embedded != null ? embedded.address() : t.address();
+        devServer = t.embedded() && temporalCli != null ? closer.add(DevServer.start(temporalCli,
+            s.stateDir().resolve("temporal"), t.embeddedPort(), t.uiPort(), t.namespace(), DEV_SERVER_START)) : null;
+        embedded = t.embedded() && devServer == null ? closer.add(EmbeddedTemporal.start(t.embeddedPort())) : null;
+        String address = devServer != null ? devServer.address() : embedded != null ? embedded.address() : t.address();
+        String uiUrl = devServer != null ? devServer.uiUrl() : t.uiUrl();
+        ui = uiUrl == null ? null : new TemporalUi(uiUrl, t.namespace());
         if (audit == null) {
           AuditDatabase.Server db = AuditDatabase.configured(s.config().audit());
           audit = closer.add(AuditDatabase.openOrStartPrivate(db == null ? AuditDatabase.localDefault() : db, s.stateDir()));
         }
         this.audit = audit;
         connection = closer.add(TemporalConnection.connect(address, t.namespace(), metrics.temporalScope(),
-            embedded != null ? null : t.tls()));
+            t.embedded() ? null : t.tls()));
         connection.ensureSearchAttributes();
         worker = closer.add(WorkerRuntime.start(connection.client(), t.taskQueue(),
             s.config().worker().maxConcurrentActivities(), s.config().worker().shutdownGrace(),
-            Wiring.activities(s, audit, metrics, console, connection.client(), configKey)));
+            Wiring.activities(s, audit, metrics, console, connection.client(), configKey, ui)));
         schedules = schedules(s, connection);
         ReleaseLedger ledger = new ReleaseLedger(audit.dataSource(), Clock.systemUTC());
         Catalog catalog = s.catalog();
@@ -271,64 +295,12 @@ final class Processes {
       return connection.address();
     }
 
+    /** How long the CLI's dev server may take to answer. */
+    static final java.time.Duration DEV_SERVER_START = java.time.Duration.ofSeconds(60);
+
     @Override
     public void close() {
       closer.close();
-    }
-  }
-
-  @Command(name = "dev", mixinStandardHelpOptions = true,
-      description = {"Run everything in one process for development: the embedded Temporal server (or the real one"
-          + " temporal.address names), a worker, the HTTP API and the rollback log (in the configured PostgreSQL,"
-          + " else " + AuditDatabase.ENV_URL + ", else a private cluster started from the installed binaries)."
-          + " Other terminals use the CLI against it. Ctrl-C stops it; the embedded server keeps nothing."})
-  static final class DevCommand implements Callable<Integer> {
-    /** Where the CLI reaches dev's API: its listen host, or loopback when it listens everywhere. */
-    private static String apiHost(Settings s) {
-      String listen = s.config().apiSettings().listen();
-      String host = listen.substring(0, listen.lastIndexOf(':'));
-      return host.equals("0.0.0.0") || host.equals("[::]") ? "127.0.0.1" : host;
-    }
-
-    @Spec CommandSpec spec;
-
-    private final Supplier<Settings> settings;
-
-    DevCommand(Supplier<Settings> settings) {
-      this.settings = settings;
-    }
-
-    @Override
-    public Integer call() throws Exception {
-      Settings s = settings.get();
-      Shutdown shutdown = new Shutdown(s.config().worker().shutdownGrace());
-      PrintWriter out = spec.commandLine().getOut();
-      String secret = DevState.newSecret(s.stateDir());
-      // Before any HTTP server exists in this process: the JDK reads its limits once.
-      dev.runbook.starter.api.JdkServerLimits.applyDefaults(s.config().apiSettings());
-      try (DevStack stack = new DevStack(s, null, System.out, secret)) {
-        var db = stack.audit.server();
-        String apiUrl = stack.api.scheme() + "://" + apiHost(s) + ":" + stack.api.port();
-        new DevState(stack.address(), db.host(), db.port(), db.user(), db.database(), ProcessHandle.current().pid(),
-            apiUrl).write(s.stateDir());
-        out.printf("runbook dev: Temporal %s (%s), task queue %s, rollback log in PostgreSQL %s:%d/%s%n",
-            stack.address(), stack.embedded != null ? "embedded, in memory" : "real server",
-            s.config().temporal().taskQueue(), db.host(), db.port(), db.database());
-        out.printf("configuration: %s (%s)%n", s.source(), s.fingerprint());
-        stack.schedules.forEach(out::println);
-        out.println("HTTP API on " + apiUrl + " (OpenAPI at /openapi.json); tokens from people[].tokenSha256,"
-            + " and this machine's CLI may act as anyone under people with --as");
-        out.println("approval console on " + apiUrl + "/console (sign in with a token, or as anyone under people on"
-            + " this machine)");
-        out.println("in another terminal: ./runbook start emergency SERVICE -s P1 -r WHY --as YOU, then ./runbook status rollback-SERVICE");
-        out.println("Ctrl-C stops it.");
-        out.flush();
-        shutdown.await();
-      } finally {
-        DevState.remove(s.stateDir());
-        shutdown.done();
-      }
-      return 0;
     }
   }
 }

@@ -106,6 +106,12 @@ public final class Wiring {
 
   public static Object[] activities(Settings settings, AuditDatabase audit, Metrics metrics, PrintStream console,
       WorkflowClient temporal, ConfigKey configKey) {
+    return activities(settings, audit, metrics, console, temporal, configKey, null);
+  }
+
+  /** @param ui where each run's page is, printed to {@code console} as runs start; null: not printed */
+  public static Object[] activities(Settings settings, AuditDatabase audit, Metrics metrics, PrintStream console,
+      WorkflowClient temporal, ConfigKey configKey, dev.runbook.worker.temporal.TemporalUi ui) {
     RunbookConfig c = settings.config();
     ReleaseLedger ledger = new ReleaseLedger(audit.dataSource(), Clock.systemUTC());
     DatabaseActivitiesImpl databases = new DatabaseActivitiesImpl(c.databases(), settings.backupDir(),
@@ -130,7 +136,12 @@ public final class Wiring {
           incidents, console,
           java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build(),
           personalLinks(c)),
-      new AuditActivitiesImpl(audit.dataSource(), metrics::onEvent),
+      new AuditActivitiesImpl(audit.dataSource(), metrics::onEvent, batch -> {
+        if (ui != null) {
+          console.println("run " + batch.workflowId() + " started: " + ui.run(batch.workflowId(), batch.runId()));
+          console.flush();
+        }
+      }),
       new DrillActivitiesImpl(audit.dataSource(), metrics::onDrill, target -> kindOf(c, target)),
       new DrillBreakActivitiesImpl(audit.dataSource(), breaks::get, configs::overwrite),
       new PolicyActivitiesImpl(c::policySnapshot, c::slas),

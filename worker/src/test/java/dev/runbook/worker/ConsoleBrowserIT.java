@@ -91,7 +91,7 @@ class ConsoleBrowserIT {
     demo.deploySampleService(services);
 
     Path log = dir.resolve("dev.log");
-    dev = ChildJvm.start(env, log, "dev", "--config", config.toString());
+    dev = ChildJvm.start(env, log, "dev", "--in-memory", "--config", config.toString());
     for (int i = 0; i < 120 && !Files.readString(log).contains("Ctrl-C stops it"); i++) {
       assertThat(dev.isAlive()).as(Files.readString(log)).isTrue();
       Thread.sleep(500);

@@ -82,8 +82,9 @@ class DemoIT {
 
   private void devStartsWithoutMeetingTheDemo() throws Exception {
     int temporalPort = freePort();
+    // uiPort: dev hosts the Temporal CLI's dev server (and its UI) when the CLI is installed.
     Files.writeString(dir.resolve("runbook.yaml"), "temporal:\n  embeddedPort: " + temporalPort
-        + "\nworker:\n  metricsListen: 127.0.0.1:0\n");
+        + "\n  uiPort: " + freePort() + "\nworker:\n  metricsListen: 127.0.0.1:0\n");
     Path log = dir.resolve("dev.log");
     Process dev = builder("dev").redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {

@@ -28,6 +28,7 @@ public final class AuditActivitiesImpl implements AuditActivities {
   private static final ObjectMapper json = new ObjectMapper();
   private final DataSource dataSource;
   private final BiConsumer<RunbookType, AuditEvent> onNewEvent;
+  private final java.util.function.Consumer<AuditBatch> onRunStarted;
 
   public AuditActivitiesImpl(DataSource dataSource) {
     this(dataSource, (runbook, event) -> {});
@@ -38,8 +39,18 @@ public final class AuditActivitiesImpl implements AuditActivities {
    *     count each event once, whatever the retries)
    */
   public AuditActivitiesImpl(DataSource dataSource, BiConsumer<RunbookType, AuditEvent> onNewEvent) {
+    this(dataSource, onNewEvent, batch -> {});
+  }
+
+  /**
+   * @param onRunStarted told once per run, after the commit that first stored its RUN_STARTED
+   *     event (a process prints the run's page in Temporal UI)
+   */
+  public AuditActivitiesImpl(DataSource dataSource, BiConsumer<RunbookType, AuditEvent> onNewEvent,
+      java.util.function.Consumer<AuditBatch> onRunStarted) {
     this.dataSource = dataSource;
     this.onNewEvent = onNewEvent;
+    this.onRunStarted = onRunStarted;
   }
 
   @Override
@@ -57,6 +68,9 @@ public final class AuditActivitiesImpl implements AuditActivities {
         }
         c.commit();
         fresh.forEach(e -> onNewEvent.accept(batch.runbook(), e));
+        if (fresh.stream().anyMatch(e -> e.type() == dev.runbook.workflows.activities.AuditEventType.RUN_STARTED)) {
+          onRunStarted.accept(batch);
+        }
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;

@@ -48,6 +48,16 @@ public interface CliContext {
   /** The services and databases of each configured environment, for the full runbook. */
   Map<String, Environment> environments();
 
+  /**
+   * A run's page in Temporal UI (the running dev's, else temporal.uiUrl), or null when no UI is
+   * known.
+   *
+   * @param runId the run's id, or null for the runs with this workflow id
+   */
+  default String runPage(String workflowId, String runId) {
+    return null;
+  }
+
   /** An environment's services in start order and its databases. */
   record Environment(List<String> services, List<String> databases) {}
 }

@@ -32,6 +32,10 @@ final class ReadCommands {
         Output.json(out(), s);
       } else {
         Output.status(out(), s);
+        String page = context.runPage(s.workflowId(), null);
+        if (page != null) {
+          out().println("Temporal UI: " + page);
+        }
       }
       return 0;
     }

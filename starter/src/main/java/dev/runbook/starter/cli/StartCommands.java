@@ -107,6 +107,10 @@ final class StartCommands {
               started.dryRun() ? "a real run" : "the rollback", Durations.human(armFor()), started.workflowId());
         }
         out().printf("  follow it:  runbook watch %s%n", started.workflowId());
+        String page = context.runPage(started.workflowId(), started.runId());
+        if (page != null) {
+          out().println("  Temporal UI: " + page);
+        }
         out().flush();
       }
       if (!common.watch) {

@@ -246,6 +246,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void temporalUiPortAndUrlAreValidated() {
+    assertThat(parse("temporal: {}\n", NO_ENV).temporal())
+        .satisfies(t -> assertThat(t.uiPort()).isEqualTo(8233))
+        .satisfies(t -> assertThat(t.uiUrl()).isNull());
+    assertThat(problems("temporal: {uiPort: 70000}\n", NO_ENV)).singleElement()
+        .satisfies(p -> assertThat(p).isEqualTo("temporal.uiPort 70000 is not a port: use 0 to 65535"));
+    assertThat(problems("temporal: {uiPort: 7300, embeddedPort: 7300}\n", NO_ENV)).singleElement()
+        .satisfies(p -> assertThat(p).startsWith("temporal.uiPort 7300 is embeddedPort too"));
+    assertThat(problems("temporal: {uiPort: many}\n", NO_ENV)).singleElement()
+        .satisfies(p -> assertThat(p).startsWith("temporal.uiPort: 'many' is not a valid"));
+    assertThat(problems("temporal: {uiUrl: temporal.example.com}\n", NO_ENV)).singleElement()
+        .satisfies(p -> assertThat(p).startsWith("temporal.uiUrl: 'temporal.example.com' is not an http(s) URL"));
+    assertThat(parse("temporal: {uiUrl: 'https://temporal.example.com/'}\n", NO_ENV).temporal().uiUrl())
+        .isEqualTo("https://temporal.example.com/");
+  }
+
+  @Test
   void crossReferencesAndPolicyRolesAreChecked() {
     List<String> found = problems("""
         environments:

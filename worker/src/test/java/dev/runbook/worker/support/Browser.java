@@ -35,8 +35,17 @@ public final class Browser implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
-  /** Starts chromedriver and a headless Chromium whose window is {@code width} x {@code height}. */
+  /** Starts chromedriver and a headless Chromium emulating a phone whose viewport is {@code width} x {@code height}. */
   public Browser(int width, int height, Path log) throws IOException, InterruptedException {
+    this(width, height, log, true);
+  }
+
+  /** A desktop-sized window (no phone emulation), for pages made for desktops such as Temporal UI. */
+  public static Browser desktop(int width, int height, Path log) throws IOException, InterruptedException {
+    return new Browser(width, height, log, false);
+  }
+
+  private Browser(int width, int height, Path log, boolean phone) throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -46,14 +55,22 @@ public final class Browser implements AutoCloseable {
     base = "http://127.0.0.1:" + port;
     try {
       awaitReady();
+      Map<String, Object> chrome = new java.util.LinkedHashMap<>();
+      chrome.put("binary", CHROMIUM);
+      if (phone) {
+        // A headless window is at least 500 pixels wide: the phone's viewport is emulated.
+        chrome.put("mobileEmulation", Map.of("deviceMetrics", Map.of("width", width, "height", height, "pixelRatio", 1.0)));
+      }
+      chrome.put("args", List.of("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+          "--window-size=" + Math.max(width, 500) + "," + height, "--hide-scrollbars"));
       JsonNode created = send("POST", "/session", Map.of("capabilities", Map.of("alwaysMatch", Map.of(
-          "browserName", "chrome",
-          // A headless window is at least 500 pixels wide: the phone's viewport is emulated.
-          "goog:chromeOptions", Map.of("binary", CHROMIUM,
-              "mobileEmulation", Map.of("deviceMetrics", Map.of("width", width, "height", height, "pixelRatio", 1.0)),
-              "args", List.of("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                  "--window-size=" + Math.max(width, 500) + "," + height, "--hide-scrollbars"))))));
+          "browserName", "chrome", "goog:chromeOptions", chrome))));
       session = created.path("value").path("sessionId").asText();
+      if (!phone) {
+        // The window's size includes what headless Chromium reserves around the page: set the viewport itself.
+        command("POST", "/goog/cdp/execute", Map.of("cmd", "Emulation.setDeviceMetricsOverride", "params",
+            Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false)));
+      }
     } catch (IOException | InterruptedException | RuntimeException e) {
       driver.destroy();
       throw e;
