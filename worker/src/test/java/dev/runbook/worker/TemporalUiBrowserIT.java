@@ -66,8 +66,9 @@ class TemporalUiBrowserIT {
           .contains("Approval: running (waiting for 1 approval from engineering-lead")
           .contains("Waiting for ");
       assertThat(browser.awaitText("main", t -> t.contains("Events with Metadata"), "the activities' summaries"))
-          .contains("Load the approval policy", "Capture evidence: version, health, error rate",
-              "Resolve the target version", "Read the plan");
+          .contains("Load the approval policy", "Capture evidence: version and health of shop",
+              "Capture evidence: error rate of shop", "Resolve the target version", "Read the plan",
+              "rollback log: run started");
       browser.screenshot(shots.resolve("temporal-ui-awaiting.png"));
 
       browser.click("[data-testid=search-attributes-tab]");

@@ -87,10 +87,11 @@ public class EmergencyRollbackWorkflowImpl extends AbstractRunbookWorkflow
             () -> {
               ServiceEvidence e =
                   engine.note(
-                      engine.services(ActivityCatalog.QUICK)
+                      engine.services(ActivityCatalog.QUICK, "Capture evidence: version and health of " + service)
                           .captureEvidence(new ServiceQuery(service, dry)));
               ErrorRateReading rate =
-                  engine.note(engine.checks().errorRate(new ErrorRateRequest(service, false, dry)));
+                  engine.note(engine.checks("Capture evidence: error rate of " + service)
+                      .errorRate(new ErrorRateRequest(service, false, dry)));
               String configuration = config.snapshotWithEvidence();
               // Reading is not changing: a dry run reads the evidence too.
               engine.detail(

@@ -54,6 +54,14 @@ final class Journal {
    * must never hold up a rollback. Safe to run from handler threads: every event carries its own
    * sequence number, and the store ignores one it already has.
    */
+  /** What Temporal UI shows for a write of {@code batch}: "rollback log: step succeeded, step started". */
+  static String summary(List<AuditEvent> batch) {
+    return "rollback log: " + batch.stream()
+        .map(e -> e.type().name().toLowerCase(Locale.ROOT).replace('_', ' '))
+        .distinct()
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
   void flush() {
     if (mode == RunbookEngine.Mode.CHILD || pending.isEmpty()) {
       return;
@@ -62,7 +70,7 @@ final class Journal {
     long last = batch.get(batch.size() - 1).seq();
     RunbookRequest request = run.request;
     try {
-      Workflow.newActivityStub(AuditActivities.class, run.summary(ActivityCatalog.AUDIT, "rollback log"))
+      Workflow.newActivityStub(AuditActivities.class, run.summary(ActivityCatalog.AUDIT, summary(batch)))
           .record(new AuditBatch(run.workflowId, run.runId, request.runbook(), batch));
       flushedUpTo = Math.max(flushedUpTo, last);
       pending.removeIf(e -> e.seq() <= flushedUpTo);

@@ -235,6 +235,18 @@ final class RunState {
           .append(request.services().isEmpty() ? "every database" : String.join(", ", request.services()))
           .append(request.dryRun() ? " (dry run)" : "").append(": **").append(phase.label()).append("**\n\n");
     }
+    // What the run waits for comes first: Temporal UI shows the details in a box of fixed height.
+    if (waitingFor != null) {
+      b.append("Waiting for ").append(waitingFor).append("\n\n");
+    }
+    if (armed != null) {
+      b.append("**Armed** by ").append(armed.by()).append(": ").append(armed.plan()).append(" at ")
+          .append(Shown.time(armed.endsAt())).append(" unless disarmed (`runbook disarm ").append(workflowId)
+          .append("` or `runbook cancel ").append(workflowId).append("`)\n\n");
+    }
+    if (outcomeMessage != null) {
+      b.append(outcomeMessage).append("\n\n");
+    }
     int n = 0;
     for (StepRecord s : steps.values()) {
       n++;
@@ -246,17 +258,6 @@ final class RunState {
         b.append(" (error: ").append(s.error).append(')');
       }
       b.append('\n');
-    }
-    if (waitingFor != null) {
-      b.append("\nWaiting for ").append(waitingFor).append('\n');
-    }
-    if (armed != null) {
-      b.append("\n**Armed** by ").append(armed.by()).append(": ").append(armed.plan()).append(" at ")
-          .append(Shown.time(armed.endsAt())).append(" unless disarmed (`runbook disarm ").append(workflowId)
-          .append("` or `runbook cancel ").append(workflowId).append("`)\n");
-    }
-    if (outcomeMessage != null) {
-      b.append('\n').append(outcomeMessage).append('\n');
     }
     Workflow.setCurrentDetails(b.toString());
   }

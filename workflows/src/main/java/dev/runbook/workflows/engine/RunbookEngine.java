@@ -435,7 +435,20 @@ public final class RunbookEngine {
   }
 
   public CheckActivities checks() {
-    return Workflow.newActivityStub(CheckActivities.class, run.summary(ActivityCatalog.QUICK, null));
+    return checks(null);
+  }
+
+  /**
+   * Service activities whose Temporal UI summary says what they do within the step, where one step
+   * runs several (null: the step's title).
+   */
+  public ServiceActivities services(ActivityOptions options, String summary) {
+    return Workflow.newActivityStub(ServiceActivities.class, run.summary(options, summary));
+  }
+
+  /** Checks whose Temporal UI summary is {@code summary} (null: the step's title). */
+  public CheckActivities checks(String summary) {
+    return Workflow.newActivityStub(CheckActivities.class, run.summary(ActivityCatalog.QUICK, summary));
   }
 
   public String workflowId() {
