@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  * (ports, namespace, search attributes), and its life is tied to the new dev again.
  */
 public final class DevServer implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DevServer.class);
   public static final String HOST = "127.0.0.1";
   static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
@@ -131,6 +132,8 @@ public final class DevServer implements AutoCloseable {
             + " server on " + database(dir) + ": stop it first, or give this one another state directory");
       }
       stop(server.get());
+      log.info("stopped the Temporal dev server (pid {}) that a killed `runbook dev` left running on {}",
+          server.get().pid(), database(dir));
     }
     Files.deleteIfExists(f);
   }
