@@ -157,14 +157,18 @@ class StackIT {
       ActivityShares h = ActivityShares.of(temporal.client(), handover);
       List<ActivityShares.Started> after = h.activities().stream().filter(a -> a.at().isAfter(sigterm)).toList();
       Duration takeover = after.isEmpty() ? Duration.ZERO : Duration.between(sigterm, after.get(0).at());
+      long onOther = after.stream().filter(a -> a.worker().equals(other)).count();
       System.out.printf("SIGTERM to %s during a deploy: run succeeded; %d activities %s, attempts above 1: %s;"
-              + " %d started after the SIGTERM, all on %s, the first after %d ms; %s exited after %d ms%n",
-          busy, h.activities().size(), h.perWorker(), h.retried(), after.size(), other, takeover.toMillis(), busy,
-          exited.toMillis());
+              + " %d started after the SIGTERM, %d of them on %s, the first after %d ms; %s exited after %d ms%n",
+          busy, h.activities().size(), h.perWorker(), h.retried(), after.size(), onOther, other, takeover.toMillis(),
+          busy, exited.toMillis());
       after.forEach(a -> System.out.printf("  after SIGTERM +%d ms: %s on %s, attempt %d%n",
           Duration.between(sigterm, a.at()).toMillis(), a.type(), a.worker(), a.attempt()));
-      assertThat(after).as("activities after the SIGTERM").isNotEmpty()
-          .allSatisfy(a -> assertThat(a.worker()).isEqualTo(other));
+      // The stopping worker polls no more, but a poll it had already sent (one per activity poller,
+      // 5) may still hand it a task while it waits for the deploy (seen: one rollback-log write); it
+      // runs that to the end too, at attempt 1 (asserted below).
+      assertThat(onOther).as("the other worker runs the steps after the SIGTERM: " + after)
+          .isPositive().isGreaterThanOrEqualTo(after.size() - 5L);
       // The stopping worker takes no new task but lets the running deploy finish (it keeps
       // heartbeating): nothing is run twice, and the run's next steps go to the other worker.
       assertThat(h.maxAttempt()).as("no step retried: attempts per activity " + h.activities()).isEqualTo(1);
