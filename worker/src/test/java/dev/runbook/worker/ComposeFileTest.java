@@ -111,12 +111,7 @@ class ComposeFileTest {
       created.put(m.group(1), m.group(2));
     }
     Map<String, String> expected = new java.util.TreeMap<>();
-    RunbookSearchAttributes.ALL.forEach((name, type) -> expected.put(name,
-        switch (type) {
-          case INDEXED_VALUE_TYPE_KEYWORD -> "Keyword";
-          case INDEXED_VALUE_TYPE_KEYWORD_LIST -> "KeywordList";
-          default -> type.name();
-        }));
+    RunbookSearchAttributes.ALL.forEach((name, type) -> expected.put(name, RunbookSearchAttributes.cliTypeName(type)));
     assertThat(created).isEqualTo(expected);
   }
 

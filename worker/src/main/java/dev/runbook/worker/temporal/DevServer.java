@@ -1,7 +1,6 @@
 package dev.runbook.worker.temporal;
 
 import dev.runbook.workflows.engine.RunbookSearchAttributes;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -69,21 +68,8 @@ public final class DevServer implements AutoCloseable {
       a.addAll(List.of("--namespace", namespace));
     }
     new TreeMap<>(RunbookSearchAttributes.ALL).forEach((name, type) ->
-        a.addAll(List.of("--search-attribute", name + "=" + typeName(type))));
+        a.addAll(List.of("--search-attribute", name + "=" + RunbookSearchAttributes.cliTypeName(type))));
     return a;
-  }
-
-  static String typeName(IndexedValueType type) {
-    return switch (type) {
-      case INDEXED_VALUE_TYPE_KEYWORD -> "Keyword";
-      case INDEXED_VALUE_TYPE_KEYWORD_LIST -> "KeywordList";
-      case INDEXED_VALUE_TYPE_TEXT -> "Text";
-      case INDEXED_VALUE_TYPE_INT -> "Int";
-      case INDEXED_VALUE_TYPE_DOUBLE -> "Double";
-      case INDEXED_VALUE_TYPE_BOOL -> "Bool";
-      case INDEXED_VALUE_TYPE_DATETIME -> "Datetime";
-      default -> throw new IllegalArgumentException("no dev server flag for search attribute type " + type);
-    };
   }
 
   /**

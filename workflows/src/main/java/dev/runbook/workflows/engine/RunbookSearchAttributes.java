@@ -21,4 +21,21 @@ public final class RunbookSearchAttributes {
           PHASE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
 
   private RunbookSearchAttributes() {}
+
+  /**
+   * The name Temporal's command line gives a type ({@code temporal operator search-attribute create
+   * --type}, {@code temporal server start-dev --search-attribute NAME=TYPE}).
+   */
+  public static String cliTypeName(IndexedValueType type) {
+    return switch (type) {
+      case INDEXED_VALUE_TYPE_KEYWORD -> "Keyword";
+      case INDEXED_VALUE_TYPE_KEYWORD_LIST -> "KeywordList";
+      case INDEXED_VALUE_TYPE_TEXT -> "Text";
+      case INDEXED_VALUE_TYPE_INT -> "Int";
+      case INDEXED_VALUE_TYPE_DOUBLE -> "Double";
+      case INDEXED_VALUE_TYPE_BOOL -> "Bool";
+      case INDEXED_VALUE_TYPE_DATETIME -> "Datetime";
+      default -> throw new IllegalArgumentException("no command-line name for search attribute type " + type);
+    };
+  }
 }
