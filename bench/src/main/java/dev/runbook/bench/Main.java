@@ -17,7 +17,9 @@ public final class Main {
 
   /** Every measure, in the order of the report. */
   static List<Measure> all() {
-    return List.of();
+    return List.of(
+        new dev.runbook.bench.database.RestoreDowntime(),
+        new dev.runbook.bench.database.BackupTime());
   }
 
   public static void main(String[] args) throws Exception {
