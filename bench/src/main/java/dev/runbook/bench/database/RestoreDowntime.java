@@ -54,7 +54,8 @@ public final class RestoreDowntime implements Measure {
           restore.add(ways.pgRestore());
           psql.add(ways.gunzipPsql());
           System.out.printf(Locale.ROOT, "bench: restore-downtime %s, run %d: staged swap %.3f s, pg_restore %.2f s,"
-              + " gunzip | psql %.2f s%n", size, i, swap.get(i - 1), restore.get(i - 1), psql.get(i - 1));
+              + " gunzip | psql %.2f s (staged swap: %s)%n", size, i, swap.get(i - 1), restore.get(i - 1),
+              psql.get(i - 1), ways.lastSwapPhases());
         }
       }
       Samples ours = Samples.of("s", swap);

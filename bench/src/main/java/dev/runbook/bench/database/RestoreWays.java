@@ -30,6 +30,7 @@ final class RestoreWays implements AutoCloseable {
   private final Path archive;
   private final Path plainDump;
   private int runs;
+  private String lastSwapPhases = "";
 
   RestoreWays(BenchPostgres pg, String live, int jobs, Path dir) throws IOException, SQLException {
     this.pg = pg;
@@ -64,15 +65,26 @@ final class RestoreWays implements AutoCloseable {
     db.measureDiscard(new DiscardRequest(ProductDatabase.NAME, tag, key + "measure-discard", false, false));
     long t0 = System.nanoTime();
     writers.stop();
+    long t1 = System.nanoTime();
     db.measureDiscard(new DiscardRequest(ProductDatabase.NAME, tag, key + "salvage", false, true));
+    long t2 = System.nanoTime();
     SwapResult swap = db.swap(new SwapRequest(ProductDatabase.NAME, tag, key + "swap", false));
+    long t3 = System.nanoTime();
     writers.start();
-    double seconds = (System.nanoTime() - t0) / 1e9;
+    long t4 = System.nanoTime();
+    double seconds = (t4 - t0) / 1e9;
+    lastSwapPhases = String.format(java.util.Locale.ROOT, "stop %.3f s, salvage %.3f s, swap %.3f s, start %.3f s",
+        (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9);
     if (swap.safetyName() == null) {
       throw new IllegalStateException("the swap of run " + tag + " left no safety copy: it did not swap");
     }
     pg.drop(swap.safetyName());
     return seconds;
+  }
+
+  /** Where the last staged swap's downtime went: stop, salvage, swap, start. */
+  String lastSwapPhases() {
+    return lastSwapPhases;
   }
 
   /** Stop, pg_restore -j N --clean --if-exists into the live database, start. */
