@@ -39,10 +39,11 @@ public final class Chart {
 
   private static final int LEFT = 90;
   private static final int RIGHT = 30;
-  private static final int TOP = 60;
+  private static final int TOP = 85;
   private static final int BOTTOM = 70;
   private static final Color GRID = new Color(225, 225, 225);
   private static final Color INK = new Color(40, 40, 40);
+  private static final Color GUIDE = new Color(110, 110, 110);
 
   static {
     // No display on a CI runner or a server: draw off-screen.
@@ -71,6 +72,15 @@ public final class Chart {
   public static void lines(
       String title, String xLabel, String yLabel, Scale yScale, Map<String, List<double[]>> series, Path png)
       throws IOException {
+    lines(title, xLabel, yLabel, yScale, series, Map.of(), png);
+  }
+
+  /**
+   * As {@link #lines(String, String, String, Scale, Map, Path)}, with labelled horizontal guides
+   * (a target, say) drawn dashed in grey.
+   */
+  public static void lines(String title, String xLabel, String yLabel, Scale yScale,
+      Map<String, List<double[]>> series, Map<String, Double> guides, Path png) throws IOException {
     if (series.isEmpty() || series.values().stream().allMatch(List::isEmpty)) {
       throw new IllegalArgumentException("chart '" + title + "' has no points to draw");
     }
@@ -86,10 +96,15 @@ public final class Chart {
         yMax = Math.max(yMax, p[1]);
       }
     }
+    for (double v : guides.values()) {
+      yMin = Math.min(yMin, v);
+      yMax = Math.max(yMax, v);
+    }
     Axis x = Axis.linear(Math.min(0, xMin), xMax);
     Axis y = yScale == Scale.LOG ? Axis.log(yMin, yMax) : Axis.linear(Math.min(0, yMin), yMax);
     Canvas c = new Canvas(title);
     c.frame(x, y, xLabel, yLabel);
+    c.guides(y, guides);
     int i = 0;
     for (List<double[]> points : series.values()) {
       List<double[]> sorted = new ArrayList<>(points);
@@ -186,8 +201,13 @@ public final class Chart {
       double first = Math.floor(Math.log10(lo));
       double last = Math.max(first + 1, Math.ceil(Math.log10(hi)));
       List<Double> ticks = new ArrayList<>();
+      boolean fine = last - first <= 2; // few decades: label 2 and 5 in each as well
       for (double d = first; d <= last; d++) {
         ticks.add(Math.pow(10, d));
+        if (fine && d < last) {
+          ticks.add(2 * Math.pow(10, d));
+          ticks.add(5 * Math.pow(10, d));
+        }
       }
       return new Axis(Math.pow(10, first), Math.pow(10, last), true, ticks);
     }
@@ -263,24 +283,39 @@ public final class Chart {
       g.setTransform(saved);
     }
 
-    /** The legend, top left inside the plot: a colour swatch and the series name per line. */
+    /** Dashed grey horizontal lines, each labelled at its right end. */
+    void guides(Axis y, Map<String, Double> guides) {
+      g.setFont(small);
+      FontMetrics fm = g.getFontMetrics();
+      for (Map.Entry<String, Double> e : guides.entrySet()) {
+        int py = (int) Math.round(py(y, e.getValue()));
+        g.setColor(GUIDE);
+        g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f));
+        g.drawLine(LEFT, py, WIDTH - RIGHT, py);
+        g.drawString(e.getKey(), WIDTH - RIGHT - 6 - fm.stringWidth(e.getKey()), py - 5);
+      }
+    }
+
+    /**
+     * The legend, in a band between the title and the plot (never over the data): a colour swatch
+     * and the series name per entry, wrapping onto a second line when the names are long.
+     */
     void legend(List<String> names) {
       g.setFont(small);
       FontMetrics fm = g.getFontMetrics();
-      int w = names.stream().mapToInt(fm::stringWidth).max().orElse(0) + 44;
-      int h = names.size() * 22 + 10;
-      int x0 = LEFT + 15;
-      int y0 = TOP + 10;
-      g.setColor(new Color(255, 255, 255, 230));
-      g.fillRect(x0, y0, w, h);
-      g.setColor(GRID);
-      g.drawRect(x0, y0, w, h);
+      int x = LEFT;
+      int y = 50;
       for (int i = 0; i < names.size(); i++) {
-        int yy = y0 + 8 + i * 22;
+        int w = 30 + fm.stringWidth(names.get(i)) + 24;
+        if (x + w > WIDTH - RIGHT && x > LEFT) {
+          x = LEFT;
+          y += 18;
+        }
         g.setColor(colour(i));
-        g.fillRect(x0 + 8, yy + 2, 22, 12);
+        g.fillRect(x, y, 22, 12);
         g.setColor(INK);
-        g.drawString(names.get(i), x0 + 36, yy + fm.getAscent() - 1);
+        g.drawString(names.get(i), x + 28, y + fm.getAscent() - 2);
+        x += w;
       }
     }
 

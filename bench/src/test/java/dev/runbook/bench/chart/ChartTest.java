@@ -24,7 +24,8 @@ class ChartTest {
     series.put("pg_restore -j 2", List.of(new double[] {1, 20}, new double[] {4, 80}));
     series.put("gunzip | psql", List.of(new double[] {1, 40}, new double[] {4, 170}));
     Path png = dir.resolve("sub/lines.png");
-    Chart.lines("Writers' downtime", "database size (GB)", "downtime (s)", Chart.Scale.LOG, series, png);
+    Chart.lines("Writers' downtime", "database size (GB)", "downtime (s)", Chart.Scale.LOG, series,
+        Map.of("target 0.2 s", 0.2), png);
 
     BufferedImage image = readPng(png);
     for (int i = 0; i < series.size(); i++) {
