@@ -21,6 +21,7 @@ import java.util.Map;
  */
 public final class RestoreDowntime implements Measure {
   private static final String TARGET_TEXT = "<= 0.2 s, flat with size";
+  static final String RUNS_PROPERTY = "runbook.bench.restore-downtime.runs";
 
   @Override
   public String name() {
@@ -30,7 +31,7 @@ public final class RestoreDowntime implements Measure {
   @Override
   public List<Comparison> run(Mode mode) throws Exception {
     int[] scales = mode == Mode.QUICK ? new int[] {1, 3} : new int[] {68, 270};
-    int repeats = mode.pick(1, 3);
+    int[] runs = runsPerSize(mode, scales.length);
     int jobs = Runtime.getRuntime().availableProcessors();
     BenchPostgres pg = BenchPostgres.shared();
     List<Comparison> rows = new ArrayList<>();
@@ -41,7 +42,9 @@ public final class RestoreDowntime implements Measure {
     for (String s : List.of(swapName, pgRestoreName, psqlName)) {
       chart.put(s, new ArrayList<>());
     }
-    for (int scale : scales) {
+    for (int k = 0; k < scales.length; k++) {
+      int scale = scales[k];
+      int repeats = runs[k];
       String live = pg.pgbench(scale);
       double gb = pg.sizeBytes(live) / 1e9;
       String size = String.format(Locale.ROOT, "%.2f GB (pgbench -s %d)", gb, scale);
@@ -81,9 +84,26 @@ public final class RestoreDowntime implements Measure {
     Path png = mode == Mode.QUICK
         ? checkout.resolve("bench/target/bench-restore-downtime-quick.png")
         : checkout.resolve("docs/bench-restore-downtime.png");
-    Chart.lines("Writers' downtime during a restore (median of " + repeats + ")", "database size (GB)",
+    Chart.lines("Writers' downtime during a restore (median per size)", "database size (GB)",
         "downtime (s, log scale)", Chart.Scale.LOG, chart, Map.of("target 0.2 s", 0.2), png);
     System.out.println("bench: chart written to " + png);
     return rows;
+  }
+
+  /**
+   * Runs per size: quick 1, full 3; {@code -Drunbook.bench.restore-downtime.runs=3,1} sets them
+   * per size (a shorter full run when the largest size takes too long; the table shows n).
+   */
+  static int[] runsPerSize(Mode mode, int sizes) {
+    String given = System.getProperty(RUNS_PROPERTY);
+    int[] runs = new int[sizes];
+    String[] parts = given == null ? new String[0] : given.split(",");
+    for (int i = 0; i < sizes; i++) {
+      runs[i] = i < parts.length ? Integer.parseInt(parts[i].strip()) : mode.pick(1, 3);
+      if (runs[i] < 1) {
+        throw new IllegalArgumentException(RUNS_PROPERTY + "=" + given + ": every size needs at least one run");
+      }
+    }
+    return runs;
   }
 }
