@@ -156,7 +156,7 @@ public final class Chart {
     int plotW = WIDTH - LEFT - RIGHT;
     double slot = plotW / (double) categories.size();
     double barW = slot * 0.8 / order.size();
-    double base = c.py(y, yScale == Scale.LOG ? y.min : Math.max(0, y.min));
+    double base = c.py(y, yScale == Scale.LOG ? y.min() : Math.max(0, y.min()));
     int k = 0;
     for (Map.Entry<String, Map<String, Double>> cat : categories.entrySet()) {
       double left = LEFT + k * slot + slot * 0.1;
@@ -179,48 +179,6 @@ public final class Chart {
     }
     c.legend(order);
     c.write(png);
-  }
-
-  /** An axis's range and its ticks; log axes span whole decades. */
-  private record Axis(double min, double max, boolean log, List<Double> ticks) {
-    static Axis linear(double lo, double hi) {
-      if (hi <= lo) {
-        hi = lo + 1;
-      }
-      double step = niceStep((hi - lo) / 6);
-      double first = Math.floor(lo / step) * step;
-      double last = Math.ceil(hi / step) * step;
-      List<Double> ticks = new ArrayList<>();
-      for (int i = 0; first + i * step <= last + step / 1000; i++) {
-        ticks.add(first + i * step);
-      }
-      return new Axis(first, last, false, ticks);
-    }
-
-    static Axis log(double lo, double hi) {
-      double first = Math.floor(Math.log10(lo));
-      double last = Math.max(first + 1, Math.ceil(Math.log10(hi)));
-      List<Double> ticks = new ArrayList<>();
-      boolean fine = last - first <= 2; // few decades: label 2 and 5 in each as well
-      for (double d = first; d <= last; d++) {
-        ticks.add(Math.pow(10, d));
-        if (fine && d < last) {
-          ticks.add(2 * Math.pow(10, d));
-          ticks.add(5 * Math.pow(10, d));
-        }
-      }
-      return new Axis(Math.pow(10, first), Math.pow(10, last), true, ticks);
-    }
-
-    double fraction(double v) {
-      return log ? (Math.log10(v) - Math.log10(min)) / (Math.log10(max) - Math.log10(min)) : (v - min) / (max - min);
-    }
-
-    private static double niceStep(double raw) {
-      double mag = Math.pow(10, Math.floor(Math.log10(raw)));
-      double f = raw / mag;
-      return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
-    }
   }
 
   /** The image, its fonts, and the mapping from values to pixels inside the plot area. */
@@ -252,7 +210,7 @@ public final class Chart {
     void frame(Axis x, Axis y, String xLabel, String yLabel) {
       g.setFont(small);
       FontMetrics fm = g.getFontMetrics();
-      for (double t : y.ticks) {
+      for (double t : y.ticks()) {
         int py = (int) Math.round(py(y, t));
         g.setColor(GRID);
         g.drawLine(LEFT, py, WIDTH - RIGHT, py);
@@ -261,7 +219,7 @@ public final class Chart {
         g.drawString(s, LEFT - 8 - fm.stringWidth(s), py + fm.getAscent() / 2 - 1);
       }
       if (x != null) {
-        for (double t : x.ticks) {
+        for (double t : x.ticks()) {
           int px = (int) Math.round(px(x, t));
           g.setColor(GRID);
           g.drawLine(px, TOP, px, HEIGHT - BOTTOM);
