@@ -17,7 +17,8 @@ public final class Main {
 
   /** Every measure, in the order of the report. */
   static List<Measure> all() {
-    return List.of();
+    return List.of(
+        new dev.runbook.bench.recovery.RecoveryMeasure());
   }
 
   public static void main(String[] args) throws Exception {
