@@ -18,7 +18,8 @@ public final class Main {
   /** Every measure, in the order of the report. */
   static List<Measure> all() {
     return List.of(
-        new dev.runbook.bench.recovery.RecoveryMeasure());
+        new dev.runbook.bench.recovery.RecoveryMeasure(),
+        new dev.runbook.bench.demo.DemoMeasure());
   }
 
   public static void main(String[] args) throws Exception {
