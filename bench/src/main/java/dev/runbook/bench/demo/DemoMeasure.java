@@ -27,14 +27,16 @@ public final class DemoMeasure implements Measure {
     Path dir = Files.createTempDirectory("runbook-bench-demo-");
     List<Double> ours = new ArrayList<>();
     List<Double> theirs = new ArrayList<>();
+    Breakdown ourParts = new Breakdown();
+    Breakdown theirParts = new Breakdown();
     try (SampleShop shop = new SampleShop(dir.resolve("demo"));
         EmbeddedRunbook product = new EmbeddedRunbook(shop);
         ScriptRollback script = new ScriptRollback(shop, dir.resolve("script"))) {
       if (warmUp) {
         shop.reset();
-        product.rollback();
+        product.rollback(new Breakdown());
         shop.reset();
-        script.rollback();
+        script.rollback(new Breakdown());
         script.cleanUp();
       }
       for (int i = 0; i < trials; i++) {
@@ -42,11 +44,13 @@ public final class DemoMeasure implements Measure {
           boolean productSide = (i + side) % 2 == 0;
           shop.reset();
           if (productSide) {
-            ours.add(product.rollback());
+            ours.add(product.rollback(ourParts));
           } else {
-            theirs.add(script.rollback());
+            theirs.add(script.rollback(theirParts));
             script.cleanUp();
           }
+          System.out.printf("bench: demo: trial %d, %s: %.2f s%n", i + 1, productSide ? "runbook" : "script",
+              productSide ? ours.get(ours.size() - 1) : theirs.get(theirs.size() - 1));
         }
       }
     } finally {
@@ -63,7 +67,8 @@ public final class DemoMeasure implements Measure {
         + " and its history row in one psql transaction, the integrity checks, kill -TERM and wait, start v1 and"
         + " poll /health every 0.2 s, curl health and version), same pg_dump and psql binaries. Trials alternate"
         + " which side goes first" + (warmUp ? "; one warm-up run of each side first, not counted" : "")
-        + "; n=" + trials + " each.";
+        + "; n=" + trials + " each. Where the time goes (median per run), ours by the run's own step times: "
+        + ourParts.text() + "; theirs by marks in the script: " + theirParts.text() + ".";
     return List.of(new Comparison("the demo's emergency rollback, end to end, no monitoring",
         Samples.of("s", ours), "bash script, same commands, same order", Samples.of("s", theirs),
         Target.ratioAtMost(1.10), how));

@@ -54,7 +54,8 @@ final class EmbeddedRunbook implements AutoCloseable {
    *
    * @return seconds
    */
-  double rollback() {
+  double rollback(Breakdown parts) {
+    java.time.Instant start = java.time.Instant.now();
     long t0 = System.nanoTime();
     var started = client.start(new EmergencyRollbackRequest(Demo.SERVICE, Severity.P0,
         "bench: orders failing since v2", "erin", false, "BENCH-1", null, true, null, null, Duration.ZERO, null));
@@ -65,8 +66,11 @@ final class EmbeddedRunbook implements AutoCloseable {
       throw new IllegalStateException("the rollback did not end in 5 minutes", e);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    java.time.Instant end = java.time.Instant.now();
+    var status = client.status(started.workflowId());
+    parts.addRun(start, end, status);
     List<String> failures = shop.demo.check(shop.setup, shop.password,
-        new Demo.Outcome(started.runId(), client.status(started.workflowId())), new RollbackLogStore(audit.dataSource()));
+        new Demo.Outcome(started.runId(), status), new RollbackLogStore(audit.dataSource()));
     if (!failures.isEmpty()) {
       throw new IllegalStateException("the product's rollback did not do what the demo promises: " + failures);
     }

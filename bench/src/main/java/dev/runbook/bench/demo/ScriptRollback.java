@@ -34,7 +34,9 @@ final class ScriptRollback implements AutoCloseable {
   }
 
   /** The script from start to exit; @return seconds */
-  double rollback() throws Exception {
+  double rollback(Breakdown parts) throws Exception {
+    Path marks = output.resolveSibling("marks.txt");
+    Files.deleteIfExists(marks);
     List<String> argv = new ArrayList<>(List.of("bash", script.toString()));
     argv.addAll(shop.serviceArgv("v1"));
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile());
@@ -53,6 +55,7 @@ final class ScriptRollback implements AutoCloseable {
     env.put("SERVICE_LOG", shop.dir.resolve("script-service.log").toString());
     env.put("HEALTH_URL", shop.url("/health"));
     env.put("VERSION_URL", shop.url("/version"));
+    env.put("MARKS", marks.toString());
     long t0 = System.nanoTime();
     Process p = pb.start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
@@ -63,6 +66,7 @@ final class ScriptRollback implements AutoCloseable {
     if (p.exitValue() != 0) {
       throw new IllegalStateException("the rollback script exited " + p.exitValue() + ": " + Files.readString(output));
     }
+    parts.addMarks(marks);
     List<String> failures = shop.rolledBack();
     if (!failures.isEmpty()) {
       throw new IllegalStateException("the rollback script did not roll back: " + failures);

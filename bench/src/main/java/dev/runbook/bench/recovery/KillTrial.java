@@ -60,11 +60,20 @@ final class KillTrial {
         }
         firstStart = firstStart == null || a.started().isBefore(firstStart) ? a.started() : firstStart;
       }
+      say("the deploys run on pid " + holder.pid());
       Stack.Worker other = stack.startWorker("none");
       await("the second worker (pid " + other.pid() + ") to poll", Duration.ofSeconds(90),
           () -> pending.polling(TASK_QUEUE, other.pid()) ? Boolean.TRUE : null);
-      // A random point of the heartbeat cycle: the SDK sends a heartbeat at most every 0.8 x the timeout.
-      long offsetMs = 1000 + (spreadKills ? (long) (random.nextDouble() * 0.8 * heartbeat.toMillis()) : 0);
+      say("the second worker (pid " + other.pid() + ") polls");
+      // A random point of the heartbeat cycle: the SDK sends a heartbeat at once, then at most every
+      // 0.8 x the timeout. A second worker that polls later than that point moves the kill by whole
+      // cycles, so the point in the cycle stays the one drawn.
+      long cycleMs = (long) (0.8 * heartbeat.toMillis());
+      long offsetMs = 1000 + (spreadKills ? (long) (random.nextDouble() * cycleMs) : 0);
+      long readyMs = Duration.between(firstStart, Instant.now()).toMillis();
+      while (spreadKills && offsetMs < readyMs) {
+        offsetMs += cycleMs;
+      }
       long waitMs = Duration.between(Instant.now(), firstStart.plusMillis(offsetMs)).toMillis();
       if (waitMs > 0) {
         Thread.sleep(waitMs);
@@ -77,6 +86,7 @@ final class KillTrial {
       }
       Instant killed = Instant.now();
       holder.sigkill();
+      say("SIGKILL sent to pid " + holder.pid());
       List<Double> recoveries = new ArrayList<>();
       for (Started s : started) {
         Pending.Attempt next = await("attempt 2 of the deploy of " + s.workflowId(),
@@ -95,6 +105,10 @@ final class KillTrial {
         Stack.endRun(stack, s.workflowId());
       }
     }
+  }
+
+  private static void say(String what) {
+    System.out.println("bench: recovery: " + Instant.now() + " " + what);
   }
 
   private static <T> T await(String what, Duration timeout, Supplier<T> probe) throws InterruptedException {

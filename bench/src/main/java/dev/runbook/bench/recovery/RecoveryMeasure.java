@@ -36,19 +36,23 @@ public final class RecoveryMeasure implements Measure {
     Duration heartbeat = ActivityCatalog.HEARTBEAT_TIMEOUT;
     int kills = mode.pick(1, 10);
     int runsPerKill = mode.pick(2, 1);
-    // Long enough that the kill (at most 1 s + 0.8 x the heartbeat timeout in) is mid-deploy.
-    long deploySeconds = Math.max(30, heartbeat.toSeconds() + 10);
+    // Long enough that the kill is mid-deploy even when the second worker takes long to start on a
+    // busy machine (the runs are ended once the next attempt started: the length costs nothing).
+    long deploySeconds = Math.max(120, 4 * heartbeat.toSeconds());
     Path dir = Files.createTempDirectory("runbook-bench-recovery-");
     LongDeploy deploy = new LongDeploy(dir.resolve("slow"), deploySeconds, runsPerKill);
     Stack stack = null;
     List<Double> recoveries = new ArrayList<>();
     try {
+      long t0 = System.nanoTime();
       stack = Stack.create(dir, deploy::addTo);
+      System.out.printf("bench: recovery: server, PostgreSQL and configuration up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
       KillTrial trial = new KillTrial(stack, new Random(16), heartbeat, mode == Mode.FULL);
       Stack.Worker holder = stack.startWorker("none");
       for (int i = 0; i < kills; i++) {
         KillTrial.Outcome o = trial.run(holder, runsPerKill);
         recoveries.addAll(o.recoveries());
+        System.out.println("bench: recovery: kill " + (i + 1) + " of " + kills + ": recovered in " + o.recoveries() + " s");
         holder = o.survivor();
       }
     } finally {
@@ -73,7 +77,8 @@ public final class RecoveryMeasure implements Measure {
         + fmt(ActivityCatalog.SERVICE.getRetryOptions().getInitialInterval().toMillis() / 1000.0) + " s). With a second"
         + " worker process already polling, the worker running the deploy is killed with SIGKILL "
         + (mode == Mode.FULL ? "at a random point 1 s to 1 s + 0.8 x the heartbeat timeout into it (the SDK"
-            + " sends a heartbeat at most every 0.8 x the timeout, so this covers its heartbeat cycle)"
+            + " sends a heartbeat at once, then at most every 0.8 x the timeout, so this covers its heartbeat"
+            + " cycle; moved by whole cycles when the second worker polls later)"
             : "as soon as the second worker polls (quick: no spread over the heartbeat cycle)")
         + ". Recovery = the kill to the start"
         + " of the deploy's attempt 2 on the other worker, as the server records it (the pending"
