@@ -1,5 +1,6 @@
 package dev.runbook.bench.recovery;
 
+import dev.runbook.starter.client.RunbookException;
 import dev.runbook.starter.client.Runbooks.Started;
 import dev.runbook.worker.reliability.Stack;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
@@ -45,9 +46,7 @@ final class KillTrial {
   Outcome run(Stack.Worker holder, int runs) throws Exception {
     List<Started> started = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      started.add(stack.runbooks.start(new EmergencyRollbackRequest(LongDeploy.service(i), Severity.P0,
-          "bench: a worker dies in the middle of the deploy", "erin", false, null, "v1", false, null, null,
-          Duration.ZERO, null)));
+      started.add(start(LongDeploy.service(i)));
     }
     try {
       Instant firstStart = null;
@@ -107,6 +106,30 @@ final class KillTrial {
     }
   }
 
+  /**
+   * Starts the rollback of {@code service}. A server slow to answer on a busy machine may have
+   * started it all the same: the run it started is taken then (no other run of these services is
+   * open).
+   */
+  private Started start(String service) throws InterruptedException {
+    var request = new EmergencyRollbackRequest(service, Severity.P0, "bench: a worker dies in the middle of the deploy",
+        "erin", false, null, "v1", false, null, null, Duration.ZERO, null);
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (true) {
+      try {
+        return stack.runbooks.start(request);
+      } catch (RunbookException.Conflict ours) {
+        return new Started(request.workflowId(), pending.latestRun(request.workflowId()), false);
+      } catch (RunbookException.Unavailable slow) {
+        if (System.nanoTime() > deadline) {
+          throw slow;
+        }
+        say("the server did not answer the start in time; again");
+        Thread.sleep(1000);
+      }
+    }
+  }
+
   private static void say(String what) {
     System.out.println("bench: recovery: " + Instant.now() + " " + what);
   }
@@ -114,7 +137,12 @@ final class KillTrial {
   private static <T> T await(String what, Duration timeout, Supplier<T> probe) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      T got = probe.get();
+      T got;
+      try {
+        got = probe.get();
+      } catch (io.grpc.StatusRuntimeException slow) {
+        got = null; // a busy server answers late: ask again
+      }
       if (got != null) {
         return got;
       }

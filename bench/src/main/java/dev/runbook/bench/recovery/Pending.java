@@ -40,6 +40,15 @@ final class Pending {
             a.getLastWorkerIdentity()));
   }
 
+  /** The run ID of the newest run of {@code workflowId}. */
+  String latestRun(String workflowId) {
+    return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+        DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace())
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+            .build()).getWorkflowExecutionInfo().getExecution().getRunId();
+  }
+
   /** Whether a worker of this process id polls the task queue for activities. */
   boolean polling(String taskQueue, long pid) {
     var response = client.getWorkflowServiceStubs().blockingStub().describeTaskQueue(
