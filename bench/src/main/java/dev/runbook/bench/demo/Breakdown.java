@@ -17,9 +17,16 @@ import java.util.Map;
 /** Where one side's time goes, part by part, over the trials: the median of each part. */
 final class Breakdown {
   private final Map<String, List<Double>> parts = new LinkedHashMap<>();
+  private final Map<String, List<Double>> counts = new LinkedHashMap<>();
 
   void add(String part, double seconds) {
     parts.computeIfAbsent(part, k -> new ArrayList<>()).add(seconds);
+  }
+
+  /** A part made of {@code count} pieces (activities of one type) taking {@code seconds} in all. */
+  void add(String part, double seconds, int count) {
+    add(part, seconds);
+    counts.computeIfAbsent(part, k -> new ArrayList<>()).add((double) count);
   }
 
   /** The run's steps as its status shows them, and what came before the first and after the last. */
@@ -58,7 +65,9 @@ final class Breakdown {
   String text() {
     List<String> out = new ArrayList<>();
     for (var e : parts.entrySet()) {
-      out.add(e.getKey() + " " + String.format(Locale.ROOT, "%.2f", Samples.of("s", e.getValue()).median()) + " s");
+      String count = counts.containsKey(e.getKey())
+          ? " x" + String.format(Locale.ROOT, "%.0f", Samples.of("", counts.get(e.getKey())).median()) : "";
+      out.add(e.getKey() + count + " " + String.format(Locale.ROOT, "%.2f", Samples.of("s", e.getValue()).median()) + " s");
     }
     return String.join(", ", out);
   }

@@ -54,7 +54,7 @@ final class EmbeddedRunbook implements AutoCloseable {
    *
    * @return seconds
    */
-  double rollback(Breakdown parts) {
+  double rollback(Breakdown parts, Breakdown history) {
     java.time.Instant start = java.time.Instant.now();
     long t0 = System.nanoTime();
     var started = client.start(new EmergencyRollbackRequest(Demo.SERVICE, Severity.P0,
@@ -69,6 +69,7 @@ final class EmbeddedRunbook implements AutoCloseable {
     java.time.Instant end = java.time.Instant.now();
     var status = client.status(started.workflowId());
     parts.addRun(start, end, status);
+    HistoryTimes.add(connection.client(), started.workflowId(), history);
     List<String> failures = shop.demo.check(shop.setup, shop.password,
         new Demo.Outcome(started.runId(), status), new RollbackLogStore(audit.dataSource()));
     if (!failures.isEmpty()) {

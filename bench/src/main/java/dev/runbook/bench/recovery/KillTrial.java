@@ -42,11 +42,15 @@ final class KillTrial {
   /** The recoveries (seconds), one per run, and the worker left alive for the next kill. */
   record Outcome(List<Double> recoveries, Stack.Worker survivor) {}
 
-  /** @param holder the only live worker: every run's deploy starts on it */
-  Outcome run(Stack.Worker holder, int runs) throws Exception {
+  /**
+   * @param holder the only live worker: every run's deploy starts on it
+   * @param firstService the first of the {@code runs} services this kill uses: a service of its own
+   *     per run, so a deploy an ended run left running for a while cannot touch this one
+   */
+  Outcome run(Stack.Worker holder, int firstService, int runs) throws Exception {
     List<Started> started = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      started.add(start(LongDeploy.service(i)));
+      started.add(start(LongDeploy.service(firstService + i)));
     }
     try {
       Instant firstStart = null;
@@ -78,9 +82,11 @@ final class KillTrial {
         Thread.sleep(waitMs);
       }
       for (Started s : started) {
-        if (pending.started(s.workflowId(), s.runId(), LongDeploy.ACTIVITY).map(Pending.Attempt::number).orElse(0) != 1) {
+        var now = pending.started(s.workflowId(), s.runId(), LongDeploy.ACTIVITY);
+        if (now.map(Pending.Attempt::number).orElse(0) != 1) {
           throw new IllegalStateException("the deploy of " + s.workflowId() + " is no longer in its first attempt"
-              + " at the kill: make the deploy longer");
+              + " at the kill, " + offsetMs + " ms after it started: " + now.map(Object::toString).orElse("none running")
+              + "; the worker's output ends with:\n" + tail(holder.output(), 3000));
         }
       }
       Instant killed = Instant.now();
@@ -128,6 +134,10 @@ final class KillTrial {
         Thread.sleep(1000);
       }
     }
+  }
+
+  private static String tail(String s, int chars) {
+    return s.length() <= chars ? s : s.substring(s.length() - chars);
   }
 
   private static void say(String what) {

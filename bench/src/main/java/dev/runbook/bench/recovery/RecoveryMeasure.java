@@ -40,7 +40,7 @@ public final class RecoveryMeasure implements Measure {
     // busy machine (the runs are ended once the next attempt started: the length costs nothing).
     long deploySeconds = Math.max(120, 4 * heartbeat.toSeconds());
     Path dir = Files.createTempDirectory("runbook-bench-recovery-");
-    LongDeploy deploy = new LongDeploy(dir.resolve("slow"), deploySeconds, runsPerKill);
+    LongDeploy deploy = new LongDeploy(dir.resolve("slow"), deploySeconds, kills * runsPerKill);
     Stack stack = null;
     List<Double> recoveries = new ArrayList<>();
     try {
@@ -50,7 +50,7 @@ public final class RecoveryMeasure implements Measure {
       KillTrial trial = new KillTrial(stack, new Random(16), heartbeat, mode == Mode.FULL);
       Stack.Worker holder = stack.startWorker("none");
       for (int i = 0; i < kills; i++) {
-        KillTrial.Outcome o = trial.run(holder, runsPerKill);
+        KillTrial.Outcome o = trial.run(holder, i * runsPerKill, runsPerKill);
         recoveries.addAll(o.recoveries());
         System.out.println("bench: recovery: kill " + (i + 1) + " of " + kills + ": recovered in " + o.recoveries() + " s");
         holder = o.survivor();

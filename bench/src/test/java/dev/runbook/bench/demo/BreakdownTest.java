@@ -22,4 +22,13 @@ class BreakdownTest {
     parts.addMarks(marks);
     assertThat(parts.text()).isEqualTo("evidence 0.10 s, backup 0.75 s");
   }
+
+  @Test
+  void aPartOfManyPiecesShowsHowManyItHad() {
+    Breakdown parts = new Breakdown();
+    parts.add("AuditRecord", 0.30, 13);
+    parts.add("AuditRecord", 0.20, 12);
+    parts.add("AuditRecord", 0.25, 13);
+    assertThat(parts.text()).isEqualTo("AuditRecord x13 0.25 s");
+  }
 }
