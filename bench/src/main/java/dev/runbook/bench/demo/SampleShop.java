@@ -7,6 +7,7 @@ import dev.runbook.activities.support.TestPostgres;
 import dev.runbook.worker.Settings;
 import dev.runbook.worker.config.ConfigLoader;
 import dev.runbook.worker.demo.Demo;
+import dev.runbook.worker.support.ChildJvm;
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -49,7 +50,8 @@ final class SampleShop implements AutoCloseable {
   }
 
   private static String absoluteClasspath() {
-    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+    // Under surefire the JVM's own class path is a booter jar: ChildJvm finds the real one.
+    return Arrays.stream(ChildJvm.classpath().split(File.pathSeparator))
         .map(e -> Path.of(e).toAbsolutePath().toString())
         .collect(Collectors.joining(File.pathSeparator));
   }
