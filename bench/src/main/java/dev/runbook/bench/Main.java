@@ -19,7 +19,9 @@ public final class Main {
   static List<Measure> all() {
     return List.of(
         new dev.runbook.bench.database.RestoreDowntime(),
-        new dev.runbook.bench.database.BackupTime());
+        new dev.runbook.bench.database.BackupTime(),
+        new dev.runbook.bench.recovery.RecoveryMeasure(),
+        new dev.runbook.bench.demo.DemoMeasure());
   }
 
   public static void main(String[] args) throws Exception {
