@@ -1,5 +1,6 @@
 package dev.runbook.workflows;
 
+import dev.runbook.workflows.engine.ActivityCatalog;
 import static dev.runbook.workflows.testing.Runs.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -77,7 +78,7 @@ class BackupWorkflowTest extends WorkflowTest {
     assertThatThrownBy(() -> run.getResult(BackupJobResult.class)).isInstanceOf(WorkflowFailedException.class);
 
     // Every attempt the activity's retry policy allows, then the run ends: no decision is asked for.
-    assertThat(world.calls("Database.backup")).hasSize(3);
+    assertThat(world.calls("Database.backup")).hasSize(ActivityCatalog.LONG.getRetryOptions().getMaximumAttempts());
     RunStatus s = status(run);
     assertThat(s.phase()).isEqualTo(Phase.FAILED);
     assertThat(s.pendingDecision()).isNull();
@@ -95,9 +96,14 @@ class BackupWorkflowTest extends WorkflowTest {
   }
 
   @Test
-  void thereIsNothingToApproveOnABackup() {
-    world.fail("Database.backup", FailureType.UNAVAILABLE, 1);
+  void thereIsNothingToApproveOnABackup() throws InterruptedException {
+    world.fail("Database.backup", FailureType.UNAVAILABLE, 3);
     WorkflowStub run = Runs.start(client, queue, Runs.backup());
+    // Once the backup has run (the run knows what it is; it waits for its next attempt), a vote comes.
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (world.calls("Database.backup").isEmpty() && System.nanoTime() < until) {
+      Thread.sleep(20);
+    }
     assertThatThrownBy(() -> Runs.approve(run, "alice"))
         .isInstanceOf(WorkflowUpdateException.class)
         .satisfies(t -> assertThat(RefusalKind.parse(((ApplicationFailure) t.getCause()).getOriginalMessage()))

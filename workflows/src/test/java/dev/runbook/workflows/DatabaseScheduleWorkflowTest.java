@@ -1,5 +1,6 @@
 package dev.runbook.workflows;
 
+import dev.runbook.workflows.engine.ActivityCatalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.workflows.activities.AuditActivities.AuditEvent;
@@ -99,7 +100,7 @@ class DatabaseScheduleWorkflowTest extends WorkflowTest {
 
   @Test
   void aScheduledBackupThatFailsTellsTheTeamOnceAndTheScheduleGoesOn() {
-    world.fail("Database.backup", FailureType.UNAVAILABLE, 3);
+    world.fail("Database.backup", FailureType.UNAVAILABLE, ActivityCatalog.LONG.getRetryOptions().getMaximumAttempts());
     start(new DatabaseSchedule("api", CronSchedule.utc("0 * * * *"), null));
 
     until(() -> status().lastBackup() != null);

@@ -78,7 +78,8 @@ class DrillWorkflowTest extends WorkflowTest {
       assertThat(s.state()).isEqualTo(StepState.SUCCEEDED);
     });
     StepTime approval = r.steps().stream().filter(s -> s.id().equals("approval")).findFirst().orElseThrow();
-    assertThat(approval.took()).isBetween(Duration.ofSeconds(5), DrillWorkflowImpl.APPROVER_AFTER);
+    // The drill approver votes APPROVER_AFTER into the run; the vote's own workflow task may end a moment later.
+    assertThat(approval.took()).isBetween(Duration.ofSeconds(5), DrillWorkflowImpl.APPROVER_AFTER.plusSeconds(1));
     assertThat(r.sla()).isEqualTo(Duration.ofMinutes(10));
     assertThat(r.slaMet()).isTrue();
     assertThat(r.slaDifference()).isEqualTo(Duration.ofMinutes(10).minus(r.timeToRollBack()));
@@ -177,8 +178,8 @@ class DrillWorkflowTest extends WorkflowTest {
 
   @Test
   void aDrillWhoseRollbackIsSlowerThanTheSlaIsReportedAsMissedAndByHowMuch() {
-    // The runbook's deploy of v2 fails four times: its retries wait 2 + 4 + 8 + 16 s.
-    world.fail("Service.deploy", "api v2", FailureType.UNAVAILABLE, 4);
+    // The runbook's deploy of v2 fails five times: its retries wait 1 + 2 + 4 + 8 + 16 s.
+    world.fail("Service.deploy", "api v2", FailureType.UNAVAILABLE, 5);
     DrillRequest request = drill("v3-bad", DrillDetection.ERROR_RATE, Duration.ofSeconds(20), null);
     DrillReport r = run(request);
 

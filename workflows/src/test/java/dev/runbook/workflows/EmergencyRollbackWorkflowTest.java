@@ -1,5 +1,6 @@
 package dev.runbook.workflows;
 
+import dev.runbook.workflows.engine.ActivityCatalog;
 import static dev.runbook.workflows.testing.Runs.approve;
 import static dev.runbook.workflows.testing.Runs.awaitPhase;
 import static dev.runbook.workflows.testing.Runs.decide;
@@ -152,14 +153,15 @@ class EmergencyRollbackWorkflowTest extends WorkflowTest {
 
     RunStatus s = awaitPhase(testEnv, run, Phase.NEEDS_DECISION);
     assertThat(s.pendingDecision().error()).contains("ServiceDeploy").contains("COMMAND_FAILED");
-    assertThat(world.calls("Service.deploy")).hasSize(5);
+    int attempts = ActivityCatalog.SERVICE.getRetryOptions().getMaximumAttempts();
+    assertThat(world.calls("Service.deploy")).hasSize(attempts);
 
     world.heal("Service.deploy");
     decide(run, DecisionAction.RETRY, FakeWorld.REQUESTER);
     EmergencyRollbackResult result = run.getResult(EmergencyRollbackResult.class);
 
     assertThat(result.report().outcome()).isEqualTo(Phase.SUCCEEDED);
-    assertThat(world.calls("Service.deploy")).hasSize(6);
+    assertThat(world.calls("Service.deploy")).hasSize(attempts + 1);
     assertThat(world.services.get("api").version).isEqualTo("v1");
   }
 

@@ -1,5 +1,6 @@
 package dev.runbook.starter.api;
 
+import dev.runbook.workflows.engine.ActivityCatalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -92,7 +93,7 @@ class ApiRunsTest {
     assertThat(deploy.path("state").asText()).isEqualTo("running");
     assertThat(p.path("activity").asText()).isEqualTo("ServiceDeploy");
     assertThat(p.path("lastError").asText()).isEqualTo("Service.deploy failed (api v1) [COMMAND_FAILED]");
-    assertThat(p.path("maximumAttempts").asInt()).isEqualTo(5);
+    assertThat(p.path("maximumAttempts").asInt()).isEqualTo(ActivityCatalog.SERVICE.getRetryOptions().getMaximumAttempts());
     assertThat(p.path("waitingToRetry").asBoolean() ? p.path("nextAttemptAt").asText() : "running")
         .matches("running|\\d{4}-\\d\\d-\\d\\dT.*Z");
     assertThat(api.awaitPhase("rollback-api", Phase.SUCCEEDED).steps())

@@ -1,5 +1,6 @@
 package dev.runbook.starter.cli;
 
+import dev.runbook.workflows.engine.ActivityCatalog;
 import dev.runbook.starter.cli.CliHarness.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every CLI command, run through picocli against the time-skipping test server. */
 class RunbookCliTest {
+  private static final int SERVICE_ATTEMPTS = ActivityCatalog.SERVICE.getRetryOptions().getMaximumAttempts();
+
   @RegisterExtension static final TestWorkflowExtension env = Runs.extension();
 
   private FakeWorld world;
@@ -337,18 +340,18 @@ class RunbookCliTest {
     assertThat(json.out())
         .contains("\"activity\" : \"ServiceDeploy\"")
         .contains("\"attempt\" : 2")
-        .contains("\"maximumAttempts\" : 5")
+        .contains("\"maximumAttempts\" : " + SERVICE_ATTEMPTS)
         .contains("\"lastError\" : \"Service.deploy failed (api v1) [COMMAND_FAILED]\"")
         .containsPattern("\"nextAttemptAt\" : \"[0-9T:.-]+Z\"");
 
     Result text = run("status", "rollback-api");
     assertThat(text.out().lines().filter(l -> l.contains("Deploy v1")).toList()).singleElement().asString()
-        .matches("  \\[\\.\\.\\] +Deploy v1 +ServiceDeploy attempt 1 of 5 failed: Service\\.deploy failed \\(api v1\\)"
+        .matches("  \\[\\.\\.\\] +Deploy v1 +ServiceDeploy attempt 1 of " + SERVICE_ATTEMPTS + " failed: Service\\.deploy failed \\(api v1\\)"
             + " \\[COMMAND_FAILED\\]; attempt 2 at \\d\\d:\\d\\d:\\d\\d UTC");
 
     Result watched = run("watch", "rollback-api");
     assertThat(watched.exit()).isZero();
-    assertThat(watched.out()).containsPattern("Deploy v1 +ServiceDeploy attempt 2 of 5 failed: Service\\.deploy failed"
+    assertThat(watched.out()).containsPattern("Deploy v1 +ServiceDeploy attempt 2 of " + SERVICE_ATTEMPTS + " failed: Service\\.deploy failed"
         + " \\(api v1\\) \\[COMMAND_FAILED\\]; attempt 3 at ");
   }
 

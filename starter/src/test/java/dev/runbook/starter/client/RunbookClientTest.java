@@ -1,5 +1,6 @@
 package dev.runbook.starter.client;
 
+import dev.runbook.workflows.engine.ActivityCatalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -137,17 +138,17 @@ class RunbookClientTest {
     PendingActivity p = activityOf(second, "deploy");
     assertThat(p.activity()).isEqualTo("ServiceDeploy");
     assertThat(p.workflowId()).isEqualTo(run.workflowId());
-    assertThat(p.maximumAttempts()).isEqualTo(5);
+    assertThat(p.maximumAttempts()).isEqualTo(ActivityCatalog.SERVICE.getRetryOptions().getMaximumAttempts());
     assertThat(p.lastError()).isEqualTo("Service.deploy failed (api v1) [COMMAND_FAILED]");
-    // SERVICE retries after 2 s, then 4 s: the test server's next try, worked out from the policy.
-    assertThat(Duration.between(p.lastFailedAt(), p.nextAttemptAt())).isEqualTo(Duration.ofSeconds(2));
+    // SERVICE retries after 1 s, then 2 s: the test server's next try, worked out from the policy.
+    assertThat(Duration.between(p.lastFailedAt(), p.nextAttemptAt())).isEqualTo(Duration.ofSeconds(1));
 
     RunStatus third = awaitStatus(run.workflowId(), s -> {
       PendingActivity q = activityOf(s, "deploy");
       return q != null && q.attempt() == 3 && q.waitingToRetry();
     });
     PendingActivity q = activityOf(third, "deploy");
-    assertThat(Duration.between(q.lastFailedAt(), q.nextAttemptAt())).isEqualTo(Duration.ofSeconds(4));
+    assertThat(Duration.between(q.lastFailedAt(), q.nextAttemptAt())).isEqualTo(Duration.ofSeconds(2));
     assertThat(Instant.ofEpochMilli(testEnv.currentTimeMillis())).isBefore(q.nextAttemptAt());
 
     RunStatus done = awaitStatus(run.workflowId(), s -> s.phase() == Phase.MONITORING);

@@ -7,8 +7,6 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DevServer implements AutoCloseable {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DevServer.class);
-  public static final String HOST = "127.0.0.1";
+  public static final String HOST = LocalPorts.HOST;
   static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
   private final Process process;
@@ -99,8 +97,8 @@ public final class DevServer implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       stopOrphan(dir);
-      int grpc = port == 0 ? freePort() : ensureFree(port, "temporal.embeddedPort");
-      int ui = uiPort == 0 ? freePort() : ensureFree(uiPort, "temporal.uiPort");
+      int grpc = port == 0 ? LocalPorts.free() : ensureFree(port, "temporal.embeddedPort");
+      int ui = uiPort == 0 ? LocalPorts.free() : ensureFree(uiPort, "temporal.uiPort");
       Process p = new ProcessBuilder(args(cli, database(dir), grpc, ui, namespace))
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(dir).toFile())).start();
       DevServer server = new DevServer(p, dir, grpc, ui);
@@ -173,21 +171,8 @@ public final class DevServer implements AutoCloseable {
 
   /** Checks the port on every interface, like the in-memory server does. */
   static int ensureFree(int port, String key) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(port));
-      return port;
-    } catch (IOException e) {
-      throw new IllegalStateException("port " + port + " is in use, so the Temporal dev server cannot start: stop"
-          + " what holds it (another `runbook dev`? `temporal server start-dev`?) or set " + key + " in the config"
-          + " to a free port");
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getByName(HOST))) {
-      return s.getLocalPort();
-    }
+    return LocalPorts.ensureFree(
+        port, "Temporal dev server", "another `runbook dev`? `temporal server start-dev`?", key);
   }
 
   /** Ready when the namespace answers over gRPC and Temporal UI serves its page. */

@@ -7,11 +7,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.temporal.internal.testservice.GRPCServerHelper;
 import io.temporal.internal.testservice.TestServicesStarter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EmbeddedTemporal implements AutoCloseable {
   /** The only address the embedded server listens on. */
-  public static final String HOST = "127.0.0.1";
+  public static final String HOST = LocalPorts.HOST;
 
   private final TestServicesStarter services;
   private final Server server;
@@ -40,13 +36,14 @@ public final class EmbeddedTemporal implements AutoCloseable {
 
   /** Starts the server on {@code port} of 127.0.0.1, or on a free one when {@code port} is 0. */
   public static EmbeddedTemporal start(int port) {
-    int chosen = port == 0 ? freePort() : port;
-    ensureFree(chosen);
+    int chosen = port == 0
+        ? LocalPorts.free()
+        : LocalPorts.ensureFree(port, "embedded Temporal server", "another `runbook dev`?", "temporal.embeddedPort");
     // Time skipping locked: the server runs in real time, as a real one does.
     TestServicesStarter services = new TestServicesStarter(true, 0);
     try {
       ServerBuilder<?> builder = NettyServerBuilder.forAddress(
-          new InetSocketAddress(loopback(), chosen), InsecureServerCredentials.create());
+          new InetSocketAddress(LocalPorts.loopback(), chosen), InsecureServerCredentials.create());
       GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), builder);
       return new EmbeddedTemporal(services, builder.build().start(), chosen);
     } catch (IOException | RuntimeException e) {
@@ -77,34 +74,6 @@ public final class EmbeddedTemporal implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       services.close();
-    }
-  }
-
-  private static InetAddress loopback() {
-    try {
-      return InetAddress.getByName(HOST);
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("cannot resolve " + HOST, e);
-    }
-  }
-
-  /** Checks the port on every interface: something listening anywhere on it would be confusing. */
-  private static void ensureFree(int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(port));
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "port " + port + " is in use, so the embedded Temporal server cannot start: stop what"
-              + " holds it (another `runbook dev`?) or set temporal.embeddedPort in the config");
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 0, loopback())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -51,12 +51,15 @@ public final class WorkerRuntime implements AutoCloseable {
   private final String taskQueue;
   private final Duration grace;
   private final RunningActivities running;
+  private final KeepAlive keepAlive;
 
-  private WorkerRuntime(WorkerFactory factory, String taskQueue, Duration grace, RunningActivities running) {
+  private WorkerRuntime(
+      WorkerFactory factory, String taskQueue, Duration grace, RunningActivities running, KeepAlive keepAlive) {
     this.factory = factory;
     this.taskQueue = taskQueue;
     this.grace = grace;
     this.running = running;
+    this.keepAlive = keepAlive;
   }
 
   /**
@@ -91,17 +94,20 @@ public final class WorkerRuntime implements AutoCloseable {
       List<WorkerInterceptor> interceptors,
       Object... activities) {
     RunningActivities running = new RunningActivities();
+    KeepAlive keepAlive = new KeepAlive();
     WorkerFactory factory =
         WorkerFactory.newInstance(
             client,
             WorkerFactoryOptions.newBuilder()
-                .setWorkerInterceptors(withOwn(running, interceptors))
+                .setWorkerInterceptors(withOwn(running, keepAlive, interceptors))
                 .build());
     WorkerOptions.Builder options =
         WorkerOptions.newBuilder()
             .setMaxConcurrentActivityExecutionSize(maxConcurrentActivities)
-            .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(2))
-            .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(5));
+            // a heartbeat reaches the server within a second (KeepAlive beats every second), so
+            // short heartbeat timeouts hold on a loaded machine
+            .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1))
+            .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1));
     if (identity != null) {
       options.setIdentity(identity);
     }
@@ -112,13 +118,15 @@ public final class WorkerRuntime implements AutoCloseable {
     log.info("worker {} polling task queue {} ({} activity implementations)",
         identity != null ? identity : client.getOptions().getIdentity(), taskQueue,
         activities.length);
-    return new WorkerRuntime(factory, taskQueue, grace, running);
+    return new WorkerRuntime(factory, taskQueue, grace, running, keepAlive);
   }
 
-  private static WorkerInterceptor[] withOwn(RunningActivities running, List<WorkerInterceptor> interceptors) {
+  private static WorkerInterceptor[] withOwn(
+      RunningActivities running, KeepAlive keepAlive, List<WorkerInterceptor> interceptors) {
     List<WorkerInterceptor> all = new java.util.ArrayList<>();
     all.add(new ActivityFailureLog());
     all.addAll(interceptors);
+    all.add(keepAlive);
     all.add(running); // the last wraps the others: it counts an activity for as long as any of it runs
     return all.toArray(new WorkerInterceptor[0]);
   }
@@ -162,5 +170,6 @@ public final class WorkerRuntime implements AutoCloseable {
       factory.shutdownNow();
       factory.awaitTermination(5, TimeUnit.SECONDS);
     }
+    keepAlive.close();
   }
 }
