@@ -68,10 +68,10 @@ final class KillTrial {
       await("the second worker (pid " + other.pid() + ") to poll", Duration.ofSeconds(90),
           () -> pending.polling(TASK_QUEUE, other.pid()) ? Boolean.TRUE : null);
       say("the second worker (pid " + other.pid() + ") polls");
-      // A random point over 0.8 x the heartbeat timeout, the SDK's longest heartbeat interval (the
-      // worker caps it at 5 s): every point of the heartbeat cycle is hit. A second worker that
-      // polls later than that point moves the kill by that span.
-      long cycleMs = (long) (0.8 * heartbeat.toMillis());
+      // A random point over one heartbeat interval (the worker heartbeats every running step once a
+      // second): every point of the heartbeat cycle is hit. A second worker that polls later than
+      // that point moves the kill by that span.
+      long cycleMs = Math.min(1000, (long) (0.8 * heartbeat.toMillis()));
       long offsetMs = 1000 + (spreadKills ? (long) (random.nextDouble() * cycleMs) : 0);
       long readyMs = Duration.between(firstStart, Instant.now()).toMillis();
       while (spreadKills && offsetMs < readyMs) {
