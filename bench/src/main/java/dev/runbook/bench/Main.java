@@ -17,7 +17,10 @@ public final class Main {
 
   /** Every measure, in the order of the report. */
   static List<Measure> all() {
-    return List.of();
+    return List.of(
+        new dev.runbook.bench.steps.StepTime(),
+        new dev.runbook.bench.throughput.Throughput(),
+        new dev.runbook.bench.approve.ApproveLatency());
   }
 
   public static void main(String[] args) throws Exception {
