@@ -20,7 +20,8 @@ public final class Main {
     return List.of(
         new dev.runbook.bench.steps.StepTime(),
         new dev.runbook.bench.throughput.Throughput(),
-        new dev.runbook.bench.approve.ApproveLatency());
+        new dev.runbook.bench.approve.ApproveLatency(),
+        new dev.runbook.bench.cli.CliLatency());
   }
 
   public static void main(String[] args) throws Exception {

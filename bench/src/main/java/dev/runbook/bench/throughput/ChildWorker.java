@@ -1,5 +1,6 @@
 package dev.runbook.bench.throughput;
 
+import dev.runbook.bench.engine.Classpath;
 import dev.runbook.worker.support.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ final class ChildWorker implements AutoCloseable {
   /** Starts it with the JVM defaults the runbook launcher uses (no heap option) and waits for "ready". */
   static ChildWorker start(String address, String queue, String prefix, int count) throws Exception {
     Path log = Files.createTempFile("bench-worker-", ".log");
-    List<String> argv = new ArrayList<>(List.of(ChildJvm.java(), "-cp", ChildJvm.classpath(),
+    List<String> argv = new ArrayList<>(List.of(ChildJvm.java(), "-cp", Classpath.absolute(),
         ParkedWorker.class.getName(), address, queue, prefix, Integer.toString(count)));
     Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     ChildWorker w = new ChildWorker(p, log);
