@@ -38,7 +38,9 @@ public final class CliLatency implements Measure {
       List<Comparison> rows = new ArrayList<>();
       rows.add(compare(dev, runs, "runbook status " + RUN, List.of("status", RUN), "/api/v1/runs/" + RUN,
           profile));
-      rows.add(compare(dev, runs, "runbook list", List.of("list"), "/api/v1/runs?limit=20", ""));
+      if (mode == Mode.FULL) {
+        rows.add(compare(dev, runs, "runbook list", List.of("list"), "/api/v1/runs?limit=20", ""));
+      }
       return rows;
     }
   }
@@ -47,8 +49,11 @@ public final class CliLatency implements Measure {
       throws Exception {
     List<String> cli = runbook(dev, List.of(), args.toArray(new String[0]));
     List<String> curl = curl(dev, path);
-    Timed.run(cli, dev.env).ok(cli);
-    Timed.run(curl, dev.env).ok(curl);
+    int warmup = runs >= 10 ? 1 : 0;
+    for (int i = 0; i < warmup; i++) {
+      Timed.run(cli, dev.env).ok(cli);
+      Timed.run(curl, dev.env).ok(curl);
+    }
     List<Double> ours = new ArrayList<>();
     List<Double> theirs = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
@@ -65,7 +70,7 @@ public final class CliLatency implements Measure {
             + " the worker jar and its lib, no JVM option; the launcher's own staleness check not included), against"
             + " `curl -sS -o /dev/null` with a bearer token to the same endpoint of a running `runbook dev --in-memory`"
             + " (own JVM, own state dir, config and ports; a P1 emergency rollback of the demo's shop service waiting"
-            + " for approval); wall time from process start to exit; one unmeasured call of each, then " + runs
+            + " for approval); wall time from process start to exit; " + warmup + " unmeasured call(s) of each, then " + runs
             + " of each, alternating." + (more.isEmpty() ? "" : " " + more));
   }
 

@@ -45,7 +45,7 @@ public final class StepTime implements Measure {
     WorkflowStub first = rig.startRunbook(Severity.P0);
     rig.await(first, RUN_TIMEOUT);
     int activities = rig.activitiesOf(first);
-    int warmup = mode.pick(3, 10);
+    int warmup = mode.pick(1, 10);
     int runs = mode.pick(3, 30);
     for (int i = 0; i < warmup; i++) {
       runbook(rig, activities);
@@ -67,7 +67,7 @@ public final class StepTime implements Measure {
             + " and WorkerRuntime registration, FakeWorld's in-memory adapters) against a bare workflow with the same"
             + " number of no-op activities (" + activities + ", counted in the rollback's history: every adapter,"
             + " audit, policy and plan call), both workers in one JVM with " + Rig.ACTIVITY_SLOTS + " activity slots;"
-            + " wall time from start to result divided by " + activities + "; " + mode.pick(3, 10) + " warm-up runs"
+            + " wall time from start to result divided by " + activities + "; " + warmup + " warm-up run(s)"
             + " of each, then " + runs + " of each, one at a time, alternating.");
   }
 

@@ -36,7 +36,7 @@ public final class Throughput implements Measure {
 
   @Override
   public List<Comparison> run(Mode mode) throws Exception {
-    int n = mode.pick(30, 500);
+    int n = mode.pick(10, 500);
     List<String> kinds = mode == Mode.QUICK ? List.of("embedded") : Server.kinds(Checkout.root());
     List<Comparison> rows = new ArrayList<>();
     for (String kind : kinds) {
@@ -56,8 +56,8 @@ public final class Throughput implements Measure {
     int activities = rig.activitiesOf(first);
     int rounds = mode.pick(1, 3);
     // A warm-up round of a tenth of the size, then the rounds, alternating.
-    many(rig, Math.max(5, n / 10), () -> rig.startRunbook(Severity.P0));
-    many(rig, Math.max(5, n / 10), () -> rig.startBare(activities, -1));
+    many(rig, Math.max(3, n / 10), () -> rig.startRunbook(Severity.P0));
+    many(rig, Math.max(3, n / 10), () -> rig.startBare(activities, -1));
     List<Double> ours = new ArrayList<>();
     List<Double> theirs = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
@@ -74,7 +74,7 @@ public final class Throughput implements Measure {
             + " activities each) started by " + STARTERS + " threads as fast as the server takes them, against "
             + n + " bare workflows with as many no-op activities; runs/s = " + n + " / (first start to last"
             + " result), one worker JVM with both workers (" + Rig.ACTIVITY_SLOTS + " activity slots each, the SDK's"
-            + " default workflow task slots); a warm-up round of " + Math.max(5, n / 10) + " each, then " + rounds
+            + " default workflow task slots); a warm-up round of " + Math.max(3, n / 10) + " each, then " + rounds
             + " round(s) of each, alternating.");
   }
 
