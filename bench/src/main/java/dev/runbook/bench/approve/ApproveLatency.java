@@ -53,6 +53,7 @@ public final class ApproveLatency implements Measure {
       ours.add(ours(rig));
       theirs.add(bare(rig));
     }
+    List<String> between = rig.activitiesAfterUpdate(last, Rig.DEPLOY);
     return new Comparison(
         "approve-latency, " + server.kind() + " server: approve returned -> next step started",
         Samples.of("ms", ours),
@@ -64,12 +65,17 @@ public final class ApproveLatency implements Measure {
             + " clock runs until the rollback's deploy activity (" + Rig.DEPLOY + ") starts in the worker; the bare"
             + " workflow runs one no-op activity, waits on Workflow.await for its go update, then runs another ("
             + Rig.BARE_NEXT + "). Times from System.nanoTime in one JVM (client and workers together); a negative"
-            + " figure would mean the activity started before the client saw the update's answer. " + warmup
+            + " figure would mean the activity started before the client saw the update's answer. Between the"
+            + " approval and the deploy the rollback's history schedules " + (between.isEmpty() ? "no other activity"
+            : between.size() + " other activities before it: " + String.join(", ", between)) + ". " + warmup
             + " warm-up runs of each, then " + runs + " of each, alternating.");
   }
 
-  private static double ours(Rig rig) throws Exception {
+  private WorkflowStub last;
+
+  private double ours(Rig rig) throws Exception {
     WorkflowStub run = rig.startRunbook(Severity.P1);
+    last = run;
     Rig.awaitApprovalOpen(run, TIMEOUT);
     Rig.approve(run);
     long returned = System.nanoTime();

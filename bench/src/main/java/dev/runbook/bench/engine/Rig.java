@@ -58,8 +58,8 @@ public final class Rig implements AutoCloseable {
         WorkerFactoryOptions.newBuilder().setWorkerInterceptors(clock).build());
     Worker w = bare.newWorker(BARE_QUEUE,
         WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(ACTIVITY_SLOTS).build());
-    w.registerWorkflowImplementationTypes(BareWorkflow.Impl.class);
-    w.registerActivitiesImplementations(new BareWorkflow.NoopSteps());
+    w.registerWorkflowImplementationTypes(BareWorkflowImpl.class);
+    w.registerActivitiesImplementations(new BareActivitiesImpl());
     bare.start();
   }
 
@@ -173,6 +173,27 @@ public final class Rig implements AutoCloseable {
   /** alice (an engineering lead) approves: what {@code runbook approve} sends. */
   public static Receipt approve(WorkflowStub run) {
     return run.update(RunbookControl.APPROVE, Receipt.class, new Vote("alice", "bench"));
+  }
+
+  /**
+   * The activity types the run scheduled after its first accepted update and before {@code until}
+   * (from its history): what stands between an approval and the next step.
+   */
+  public List<String> activitiesAfterUpdate(WorkflowStub run, String until) {
+    List<String> types = new java.util.ArrayList<>();
+    boolean after = false;
+    for (var e : client().fetchHistory(run.getExecution().getWorkflowId()).getHistory().getEventsList()) {
+      if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED) {
+        after = true;
+      } else if (after && e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+        String type = e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+        if (type.equals(until)) {
+          break;
+        }
+        types.add(type);
+      }
+    }
+    return types;
   }
 
   /** How many activities the run scheduled (from its history). */

@@ -74,7 +74,7 @@ public final class Server implements AutoCloseable {
     return address;
   }
 
-  /** "embedded (Java test server 1.38.0, in this JVM)" or "real (temporal-server, SQLite)". */
+  /** Which server, for the how-it-was-measured text. */
   public String describe() {
     return kind.equals("real")
         ? "the real Temporal server (scripts/temporal-server, SQLite, its own process)"
