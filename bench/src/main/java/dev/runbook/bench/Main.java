@@ -45,13 +45,15 @@ public final class Main {
       }
     }
     List<Measure> chosen = new ArrayList<>();
+    Set<String> unknown = new LinkedHashSet<>(only);
     for (Measure m : all()) {
-      if (only.isEmpty() || only.remove(m.name())) {
+      if (only.isEmpty() || only.contains(m.name())) {
         chosen.add(m);
+        unknown.remove(m.name());
       }
     }
-    if (!only.isEmpty()) {
-      System.err.println("bench: no measure named " + only + "; known: " + all().stream().map(Measure::name).toList());
+    if (!unknown.isEmpty()) {
+      System.err.println("bench: no measure named " + unknown + "; known: " + all().stream().map(Measure::name).toList());
       return 2;
     }
     if (out == null) {
