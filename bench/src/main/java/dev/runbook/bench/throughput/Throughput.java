@@ -101,6 +101,7 @@ public final class Throughput implements Measure {
     double rss;
     double peak;
     double idle;
+    String look;
     try (ChildWorker worker = ChildWorker.start(server.address(), PARKED_QUEUE, prefix, n)) {
       Thread.sleep(1000);
       idle = worker.megabytes("VmRSS");
@@ -115,6 +116,7 @@ public final class Throughput implements Measure {
       Thread.sleep(2000);
       rss = worker.megabytes("VmRSS");
       peak = worker.megabytes("VmHWM");
+      look = worker.firstLook();
       for (WorkflowStub run : runs) {
         if (Rig.status(run).phase() != Phase.AWAITING_APPROVAL) {
           throw new IllegalStateException(run.getExecution().getWorkflowId() + " left its approval gate");
@@ -133,6 +135,7 @@ public final class Throughput implements Measure {
             + " measuring JVM, not the worker's") + "; " + n + " emergency rollbacks, P1 and P2 alternately, each"
             + " waited for until its status says it awaits approval, then 2 s; VmRSS from /proc/PID/status: "
             + String.format(java.util.Locale.ROOT, "%.0f MB idle before the runs, %.0f MB with them, peak (VmHWM)"
-            + " %.0f MB", idle, rss, peak) + ". One sample.");
+            + " %.0f MB", idle, rss, peak) + ". One sample. First look (not a profile): " + look
+            + " (the JVM's default heap limit here is a quarter of the machine's memory).");
   }
 }
