@@ -18,10 +18,14 @@ public final class Main {
   /** Every measure, in the order of the report. */
   static List<Measure> all() {
     return List.of(
+        new dev.runbook.bench.steps.StepTime(),
+        new dev.runbook.bench.throughput.Throughput(),
+        new dev.runbook.bench.approve.ApproveLatency(),
         new dev.runbook.bench.database.RestoreDowntime(),
         new dev.runbook.bench.database.BackupTime(),
         new dev.runbook.bench.recovery.RecoveryMeasure(),
-        new dev.runbook.bench.demo.DemoMeasure());
+        new dev.runbook.bench.demo.DemoMeasure(),
+        new dev.runbook.bench.cli.CliLatency());
   }
 
   public static void main(String[] args) throws Exception {
