@@ -40,7 +40,7 @@ public final class BackupTime implements Measure {
         BackupResult r = product.activities().backup(
             new BackupRequest(ProductDatabase.NAME, "bench-backup/" + scale + "/" + i + "/" + System.nanoTime(), false));
         ours.add((System.nanoTime() - t0) / 1e9);
-        Files2.deleteTree(Path.of(r.path()));
+        dev.runbook.bench.engine.Deletes.tree(Path.of(r.path()));
 
         Path raw = dir.resolve("raw-" + i);
         List<String> dump = pg.tool("pg_dump", "--format=directory", "--jobs=" + jobs, "--file=" + raw);
@@ -48,12 +48,12 @@ public final class BackupTime implements Measure {
         long t1 = System.nanoTime();
         Processes.run(dump, pg.env(), "pg_dump -Fd -j " + jobs + " of " + database);
         theirs.add((System.nanoTime() - t1) / 1e9);
-        Files2.deleteTree(raw);
+        dev.runbook.bench.engine.Deletes.tree(raw);
         System.out.printf(Locale.ROOT, "bench: backup %s, run %d: runbook %.2f s, pg_dump %.2f s%n", size, i,
             ours.get(i - 1), theirs.get(i - 1));
       }
     } finally {
-      Files2.deleteTree(dir);
+      dev.runbook.bench.engine.Deletes.tree(dir);
     }
     String how = "wall time of a backup of a " + size + " database: ours is the product's backup activity"
         + " (DatabaseActivitiesImpl.backup: pg_dump --format=directory --jobs=" + jobs + ", sha256 over the dump,"

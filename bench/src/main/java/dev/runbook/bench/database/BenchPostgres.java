@@ -51,7 +51,7 @@ final class BenchPostgres {
       pg.stop();
     } finally {
       pg.deleteFiles();
-      Files2.deleteTree(home);
+      dev.runbook.bench.engine.Deletes.tree(home);
     }
   }
 

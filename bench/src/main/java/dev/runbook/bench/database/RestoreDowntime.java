@@ -72,9 +72,9 @@ public final class RestoreDowntime implements Measure {
           + " stopped), swap, start. Theirs: the same backup (pg_dump -Fd -j " + jobs + ") with the alternative"
           + " between stop and start. Private PostgreSQL cluster, fsync off (which favours theirs); "
           + repeats + " run(s) per way, the ways taking turns. Target " + TARGET_TEXT + ".";
-      rows.add(new Comparison("restore downtime, " + size, ours, pgRestoreName, theirsRestore,
+      rows.add(new Comparison("restore-downtime, " + size, ours, pgRestoreName, theirsRestore,
           Target.medianAtMost(0.2, "s"), how));
-      rows.add(new Comparison("restore downtime, " + size, ours, psqlName, theirsPsql,
+      rows.add(new Comparison("restore-downtime, " + size, ours, psqlName, theirsPsql,
           Target.medianAtMost(0.2, "s"), how));
       chart.get(swapName).add(new double[] {gb, ours.median()});
       chart.get(pgRestoreName).add(new double[] {gb, theirsRestore.median()});

@@ -130,7 +130,7 @@ final class RestoreWays implements AutoCloseable {
   public void close() {
     writers.close();
     product.close();
-    Files2.deleteTree(dir);
+    dev.runbook.bench.engine.Deletes.tree(dir);
   }
 
   private static String quote(List<String> argv) {
