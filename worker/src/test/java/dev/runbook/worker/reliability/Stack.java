@@ -75,6 +75,11 @@ public final class Stack implements AutoCloseable {
       return process.isAlive();
     }
 
+    /** The process id: Temporal names a worker {@code pid@host} unless told otherwise. */
+    public long pid() {
+      return process.pid();
+    }
+
     /** Waits until the process ends (it killed itself, or was killed); false on timeout. */
     public boolean awaitExit(Duration timeout) throws InterruptedException {
       boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

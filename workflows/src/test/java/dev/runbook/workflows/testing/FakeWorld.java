@@ -129,6 +129,13 @@ public final class FakeWorld {
         new Person(REQUESTER, List.of("engineering-lead", "on-call")));
   }
 
+  /** Adds a service running {@code version} that ran {@code history} before (newest first). */
+  public synchronized Service addService(String name, String version, String... history) {
+    Service s = new Service(version, List.of(history));
+    services.put(name, s);
+    return s;
+  }
+
   public synchronized void policy(PolicySnapshot snapshot) {
     this.policy = snapshot;
   }

@@ -1,0 +1,39 @@
+package dev.runbook.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/** docs/BENCHMARKS.md (or the quick run's copy under target/): machine, command, table, how measured. */
+final class Report {
+  private Report() {}
+
+  static void write(Path file, Machine machine, String command, List<Comparison> rows, List<String> failures)
+      throws IOException {
+    StringBuilder b = new StringBuilder();
+    b.append("# Benchmarks\n\n");
+    b.append("How fast production comes back, measured side by side with the alternatives in one run on one\n");
+    b.append("machine. Reproduce with `").append(command).append("` (`scripts/bench --quick` proves every\n");
+    b.append("measure still runs, with small sizes; it writes to `bench/target/` only).\n\n");
+    b.append("- Measured: ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append('\n');
+    b.append("- Machine: ").append(machine.describe()).append('\n');
+    b.append("- Command: `").append(command).append("`\n\n");
+    b.append("## Figures\n\n");
+    b.append("Ratio is our median over theirs. Spread is p10-p90 with 10 or more samples, else min-max.\n\n");
+    b.append(Table.markdown(rows)).append('\n');
+    if (!failures.isEmpty()) {
+      b.append("## Measures that did not run\n\n");
+      failures.forEach(f -> b.append("- ").append(f).append('\n'));
+      b.append('\n');
+    }
+    b.append("## How each was measured\n\n");
+    for (Comparison c : rows) {
+      b.append("- **").append(c.measure()).append("**: ").append(c.how()).append('\n');
+    }
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, b.toString());
+  }
+}

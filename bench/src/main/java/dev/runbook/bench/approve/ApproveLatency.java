@@ -1,0 +1,98 @@
+package dev.runbook.bench.approve;
+
+import dev.runbook.bench.Comparison;
+import dev.runbook.bench.Measure;
+import dev.runbook.bench.Samples;
+import dev.runbook.bench.Target;
+import dev.runbook.bench.engine.Checkout;
+import dev.runbook.bench.engine.Rig;
+import dev.runbook.bench.engine.Server;
+import dev.runbook.workflows.model.Severity;
+import io.temporal.client.WorkflowStub;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * From the approve update returning to the next step's activity starting: a P1 emergency rollback
+ * parked at its approval gate, approved by alice, until its deploy activity starts; against a bare
+ * workflow parked on {@code Workflow.await}, its {@code go} update, until its next activity starts.
+ * Both times are read in this process ({@link System#nanoTime()}): the client's after the update
+ * returned, the worker's interceptor's when the activity began.
+ */
+public final class ApproveLatency implements Measure {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  @Override
+  public String name() {
+    return "approve-latency";
+  }
+
+  @Override
+  public List<Comparison> run(Mode mode) throws Exception {
+    List<String> kinds = mode == Mode.QUICK ? List.of("embedded") : Server.kinds(Checkout.root());
+    List<Comparison> rows = new ArrayList<>();
+    for (String kind : kinds) {
+      try (Server server = Server.start(kind); Rig rig = Rig.start(server.address())) {
+        rows.add(measure(mode, server, rig));
+      }
+    }
+    return rows;
+  }
+
+  private Comparison measure(Mode mode, Server server, Rig rig) throws Exception {
+    int warmup = mode.pick(1, 5);
+    int runs = mode.pick(3, 20);
+    for (int i = 0; i < warmup; i++) {
+      ours(rig);
+      bare(rig);
+    }
+    List<Double> ours = new ArrayList<>();
+    List<Double> theirs = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      ours.add(ours(rig));
+      theirs.add(bare(rig));
+    }
+    List<String> between = rig.activitiesAfterUpdate(last, Rig.DEPLOY);
+    return new Comparison(
+        "approve-latency, " + server.kind() + " server: approve returned -> next step started",
+        Samples.of("ms", ours),
+        "bare workflow: update returned -> next activity started",
+        Samples.of("ms", theirs),
+        Target.ratioAtMost(2),
+        "on " + server.describe() + ": a P1 emergency rollback (FakeWorld's adapters) waits at its approval gate"
+            + " (its status query says votes count); alice's approve update is sent and, once it returned, the"
+            + " clock runs until the rollback's deploy activity (" + Rig.DEPLOY + ") starts in the worker; the bare"
+            + " workflow runs one no-op activity, waits on Workflow.await for its go update, then runs another ("
+            + Rig.BARE_NEXT + "). Times from System.nanoTime in one JVM (client and workers together); a negative"
+            + " figure would mean the activity started before the client saw the update's answer. Between the"
+            + " approval and the deploy the rollback's history schedules " + (between.isEmpty() ? "no other activity"
+            : between.size() + " other activities before it: " + String.join(", ", between)) + ". " + warmup
+            + " warm-up runs of each, then " + runs + " of each, alternating.");
+  }
+
+  private WorkflowStub last;
+
+  private double ours(Rig rig) throws Exception {
+    WorkflowStub run = rig.startRunbook(Severity.P1);
+    last = run;
+    Rig.awaitApprovalOpen(run, TIMEOUT);
+    Rig.approve(run);
+    long returned = System.nanoTime();
+    long started = rig.clock().awaitStart(run.getExecution().getWorkflowId(), Rig.DEPLOY, TIMEOUT.toMillis());
+    rig.await(run, TIMEOUT);
+    rig.clock().forget(run.getExecution().getWorkflowId());
+    return (started - returned) / 1e6;
+  }
+
+  private static double bare(Rig rig) throws Exception {
+    WorkflowStub run = rig.startBare(2, 1);
+    Rig.awaitGate(run, TIMEOUT);
+    run.update("go", Void.class);
+    long returned = System.nanoTime();
+    long started = rig.clock().awaitStart(run.getExecution().getWorkflowId(), Rig.BARE_NEXT, TIMEOUT.toMillis());
+    rig.await(run, TIMEOUT);
+    rig.clock().forget(run.getExecution().getWorkflowId());
+    return (started - returned) / 1e6;
+  }
+}
