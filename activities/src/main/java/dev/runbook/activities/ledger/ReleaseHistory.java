@@ -69,28 +69,24 @@ public final class ReleaseHistory {
   /** A version the ledger would roll back to, and why. */
   public record Choice(String version, String why) {}
 
-  /**
-   * The newest good version other than {@code current}; empty when none is known good. When the
-   * service cannot say what it runs (it is down, or has no version URL), the ledger's newest
-   * deploy is taken as the running one: a service that died on its new release must not be
-   * "rolled back" to that same release.
-   */
+  /** The newest good version other than {@code current}; empty when none is known good. */
   public Optional<Choice> lastKnownGood(String current) {
-    String running = current != null ? current : newestFirst.isEmpty() ? null : newestFirst.get(0).version();
-    String assumed = current == null && running != null
-        ? "; the service says no version now, so " + running + ", the ledger's newest deploy, counts as the running one"
-        : "";
     for (String version : versionsNewestFirst()) {
-      if (version.equals(running) || rolledBack(version).isPresent()) {
+      if (version.equals(current) || rolledBack(version).isPresent()) {
         continue;
       }
       Optional<String> why = goodBecause(version);
       if (why.isPresent()) {
         return Optional.of(new Choice(version, "release ledger: newest version " + why.get()
-            + " and never rolled back from" + assumed));
+            + " and never rolled back from"));
       }
     }
     return Optional.empty();
+  }
+
+  /** The version of the newest release the ledger recorded: what it says runs now. */
+  public Optional<String> newestDeployed() {
+    return newestFirst.stream().findFirst().map(Release::version);
   }
 
   /** Why no version is good: each version and what the ledger says of it, newest first. */

@@ -57,16 +57,24 @@ final class TargetChooser {
               ? "; the release ledger says: " + history.state(requested, current) : ""), schema);
     }
     if (ledgerKnows) {
-      Optional<ReleaseHistory.Choice> good = history.lastKnownGood(current);
+      // A service that says no version (it is down, or has no version URL) is taken to run the
+      // ledger's newest release: a service that died on its new release must not be "rolled
+      // back" to that very release.
+      String running = current != null ? current : history.newestDeployed().orElse(null);
+      String assumed = current == null && running != null
+          ? "; " + service + " says no version now, so " + running + ", the ledger's newest release, counts as"
+              + " the one running"
+          : "";
+      Optional<ReleaseHistory.Choice> good = history.lastKnownGood(running);
       if (good.isEmpty()) {
         throw Failures.of(FailureType.NO_GOOD_VERSION, service + ": no version is known good"
-            + " (running now: " + (current == null ? "unknown" : current) + "). The release ledger"
-            + " says: " + history.whyNoneGood(current) + ". Pass --to-version VERSION (and --force"
+            + " (running now: " + (current == null ? "unknown" : current) + assumed + "). The release ledger"
+            + " says: " + history.whyNoneGood(running) + ". Pass --to-version VERSION (and --force"
             + " for a version that was rolled back from), or record a version CI has checked with"
             + " `runbook record deploy " + service + " VERSION --verified`");
       }
       String version = good.get().version();
-      return new TargetVersion(service, version, "release-ledger", known, ran, good.get().why(),
+      return new TargetVersion(service, version, "release-ledger", known, ran, good.get().why() + assumed,
           history.schemaFor(version).orElse(null));
     }
     Optional<String> previous = adapterVersions.stream().filter(v -> !v.equals(current)).findFirst();

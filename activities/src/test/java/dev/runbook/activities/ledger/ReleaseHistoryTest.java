@@ -57,23 +57,6 @@ class ReleaseHistoryTest {
   }
 
   @Test
-  void aServiceThatSaysNoVersionIsTakenToRunTheLedgersNewestDeploy() {
-    add("v1", 0, true, false);
-    add("v2", 10, true, false);
-    ReleaseHistory h = history(null, 20);
-
-    // v2 was deployed and verified, then the service went down: the rollback goes to v1, not v2.
-    assertThat(h.lastKnownGood(null)).get().satisfies(c -> {
-      assertThat(c.version()).isEqualTo("v1");
-      assertThat(c.why()).contains("v2, the ledger's newest deploy, counts as the running one");
-    });
-    assertThat(h.lastKnownGood("v1")).get().extracting(ReleaseHistory.Choice::version).isEqualTo("v2");
-    add("v1", 30, true, false);   // rolled back to v1, then v1 died too
-    assertThat(history(null, 40).lastKnownGood(null)).get().extracting(ReleaseHistory.Choice::version)
-        .isEqualTo("v2");
-  }
-
-  @Test
   void theRunningVersionIsNeverTheTarget() {
     add("v1", 0, true, false);
     ReleaseHistory h = history(null, 5);
