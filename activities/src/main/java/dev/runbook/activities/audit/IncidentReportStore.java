@@ -139,17 +139,22 @@ public final class IncidentReportStore {
     if (asked == null || out.stream().anyMatch(s -> s.step().equals(asked.step()))) {
       return;
     }
+    // A request made again after the plan changed starts a new round: only votes after it count.
+    // The gate's first request is logged once it has been sent, so a vote that came while it was
+    // being sent (the run already said it waits) can be logged just before it: it counts.
+    boolean again = asked.data().containsKey("lapsed");
     ReportRows.Event ended = null;
     for (ReportRows.Event e : events) {
       boolean vote = e.type().equals("APPROVED") || e.type().equals("REJECTED");
-      if (vote && e.seq() > asked.seq() && (ended == null || ended.type().equals("APPROVED"))) {
+      if (vote && (!again || e.seq() > asked.seq()) && (ended == null || ended.type().equals("APPROVED"))) {
         ended = e;
       }
     }
     String state = ended == null ? "waiting" : ended.type().equals("APPROVED") ? "approved" : "rejected";
-    out.add(new Step(asked.step(), "Approval: " + asked.detail(), state, 1, asked.at(),
+    java.time.Instant from = ended != null && ended.at().isBefore(asked.at()) ? ended.at() : asked.at();
+    out.add(new Step(asked.step(), "Approval: " + asked.detail(), state, 1, from,
         ended == null ? null : ended.at(),
-        ended == null ? null : Duration.between(asked.at(), ended.at()).toMillis(), null,
+        ended == null ? null : Duration.between(from, ended.at()).toMillis(), null,
         ended == null ? null : state + " by " + ended.actor()));
   }
 

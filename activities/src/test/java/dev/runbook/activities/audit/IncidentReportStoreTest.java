@@ -151,6 +151,33 @@ class IncidentReportStoreTest {
   }
 
   @Test
+  void aVoteLoggedWhileTheRequestWasBeingSentEndsTheWaitAndOneAfterALapseCountsOnlyAfterIt() {
+    Events e = new Events()
+        .add(0, AuditEventType.RUN_STARTED, "erin", null, "5xx", started("P1", "api", "erin", false))
+        .add(2, AuditEventType.APPROVED, "alice", "approval", "go", Map.of())
+        .add(3, AuditEventType.APPROVAL_REQUESTED, null, "approval", "1 approval from engineering-lead", Map.of())
+        .add(9, AuditEventType.RUN_FINISHED, null, null, "rolled back", Map.of("outcome", "succeeded", "durationMs", "9000"));
+    record("rollback-api", "run-v", RunbookType.EMERGENCY, e);
+    IncidentReport.Step approval = reports.report("rollback-api").orElseThrow().timeline().stream()
+        .filter(s -> s.step().equals("approval")).findFirst().orElseThrow();
+    assertThat(approval.state()).isEqualTo("approved");
+    assertThat(approval.finishedAt()).isEqualTo(T.plusSeconds(2));
+    assertThat(approval.durationMs()).isZero();
+
+    Events lapsed = new Events()
+        .add(0, AuditEventType.RUN_STARTED, "erin", null, "5xx", started("P1", "api", "erin", false))
+        .add(1, AuditEventType.APPROVAL_REQUESTED, null, "approval", "1 approval", Map.of("plan", "aaa"))
+        .add(2, AuditEventType.APPROVED, "alice", "approval", "go", Map.of())
+        .add(3, AuditEventType.APPROVAL_REQUESTED, null, "approval", "lapsed: the plan changed",
+            Map.of("plan", "bbb", "lapsed", "aaa"));
+    record("rollback-web", "run-w", RunbookType.EMERGENCY, lapsed);
+    IncidentReport.Step waiting = reports.report("rollback-web").orElseThrow().timeline().stream()
+        .filter(s -> s.step().equals("approval")).findFirst().orElseThrow();
+    assertThat(waiting.state()).as("alice's vote was for the plan that changed").isEqualTo("waiting");
+    assertThat(waiting.finishedAt()).isNull();
+  }
+
+  @Test
   void aCancelledRunSaysWhoCancelledAndKeepsWhatItDid() {
     Events e = new Events()
         .add(0, AuditEventType.RUN_STARTED, "erin", null, "errors", started("P2", "web", "erin", false))
