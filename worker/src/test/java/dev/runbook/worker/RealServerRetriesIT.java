@@ -28,6 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  * log line can say what comes next.
  */
 class RealServerRetriesIT {
+  private static final io.temporal.common.RetryOptions SERVICE =
+      dev.runbook.workflows.engine.ActivityCatalog.SERVICE.getRetryOptions();
+  private static final io.temporal.common.RetryOptions QUICK =
+      dev.runbook.workflows.engine.ActivityCatalog.QUICK.getRetryOptions();
+
   @TempDir static Path dir;
   static RealTemporal temporal;
 
@@ -65,10 +70,10 @@ class RealServerRetriesIT {
       assertThat(p.waitingToRetry()).as(p.toString()).isTrue();
       assertThat(p.activity()).isEqualTo("ServiceDeploy");
       assertThat(p.attempt()).isIn(2, 3);
-      assertThat(p.maximumAttempts()).isEqualTo(5);
+      assertThat(p.maximumAttempts()).isEqualTo(SERVICE.getMaximumAttempts());
       assertThat(p.lastError()).isEqualTo("Service.deploy failed (web w1) [COMMAND_FAILED]");
-      // From the server's own schedule: 2 s after the first failure, 4 s after the second.
-      Duration backoff = Duration.ofSeconds(p.attempt() == 2 ? 2 : 4);
+      // From the server's own schedule: the first interval after the first failure, twice it after the second.
+      Duration backoff = SERVICE.getInitialInterval().multipliedBy(p.attempt() == 2 ? 1 : 2);
       assertThat(Duration.between(p.lastFailedAt(), p.nextAttemptAt())).as(p.toString())
           .isBetween(backoff, backoff.plusMillis(200));
 
@@ -93,11 +98,11 @@ class RealServerRetriesIT {
     Result r = ActivityFailureLogIT.worker(Map.of(), temporal.address());
 
     assertThat(r.err().lines().filter(l -> l.contains("ActivityFailureLog")).toList()).as(r.err()).contains(
-        line("ServiceDeploy failed for rollback-api (attempt 1 of 5): Service.deploy failed (api v1) [COMMAND_FAILED];"
+        line("ServiceDeploy failed for rollback-api (attempt 1 of " + SERVICE.getMaximumAttempts() + "): Service.deploy failed (api v1) [COMMAND_FAILED];"
             + " Temporal tries again", r),
-        line("ServiceDeploy failed for rollback-api (attempt 2 of 5): Service.deploy failed (api v1) [COMMAND_FAILED];"
+        line("ServiceDeploy failed for rollback-api (attempt 2 of " + SERVICE.getMaximumAttempts() + "): Service.deploy failed (api v1) [COMMAND_FAILED];"
             + " Temporal tries again", r),
-        line("ServiceResolveTarget failed for rollback-web (attempt 1 of 5): unknown version w9 [UNKNOWN_VERSION];"
+        line("ServiceResolveTarget failed for rollback-web (attempt 1 of " + QUICK.getMaximumAttempts() + "): unknown version w9 [UNKNOWN_VERSION];"
             + " not retried: UNKNOWN_VERSION is permanent", r));
     assertThat(r.err().lines()).noneMatch(l -> l.matches("^\\s+at .*"));
   }
