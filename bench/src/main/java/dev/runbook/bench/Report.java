@@ -7,12 +7,20 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-/** docs/BENCHMARKS.md (or the quick run's copy under target/): machine, command, table, how measured. */
+/**
+ * docs/BENCHMARKS.md (or the quick run's copy under target/): machine, command, table, how measured.
+ * The account of where the time goes is written by people: a rewrite keeps the section under
+ * {@link #ACCOUNT} that the page had, in its place after the table.
+ */
 final class Report {
+  static final String ACCOUNT = "## Where the time goes";
+  private static final String HOW = "## How each was measured";
+
   private Report() {}
 
   static void write(Path file, Machine machine, String command, List<Comparison> rows, List<String> failures)
       throws IOException {
+    String account = keptAccount(file);
     StringBuilder b = new StringBuilder();
     b.append("# Benchmarks\n\n");
     b.append("How fast production comes back, measured side by side with the alternatives in one run on one\n");
@@ -29,11 +37,26 @@ final class Report {
       failures.forEach(f -> b.append("- ").append(f).append('\n'));
       b.append('\n');
     }
-    b.append("## How each was measured\n\n");
+    b.append(account);
+    b.append(HOW).append("\n\n");
     for (Comparison c : rows) {
       b.append("- **").append(c.measure()).append("**: ").append(c.how()).append('\n');
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, b.toString());
+  }
+
+  /** The section under {@link #ACCOUNT} in the page as it is, up to the next section; "" if none. */
+  static String keptAccount(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return "";
+    }
+    String page = "\n" + Files.readString(file);
+    int at = page.indexOf("\n" + ACCOUNT);
+    if (at < 0) {
+      return "";
+    }
+    int end = page.indexOf("\n## ", at + 1);
+    return page.substring(at + 1, end < 0 ? page.length() : end).strip() + "\n\n";
   }
 }

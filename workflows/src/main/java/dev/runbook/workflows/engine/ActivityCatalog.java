@@ -2,6 +2,7 @@ package dev.runbook.workflows.engine;
 
 import dev.runbook.workflows.activities.FailureType;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
 
@@ -32,6 +33,17 @@ public final class ActivityCatalog {
   /** Reads: evidence, versions, checks, resolving targets. */
   public static final ActivityOptions QUICK =
       options(Duration.ofMinutes(2), retry(Duration.ofSeconds(1), Duration.ofSeconds(30), 5));
+
+  /**
+   * A read the run waits for between a person's answer and its next step (the plan read again
+   * once approved): a local activity, run in the workflow task that goes on, retried like {@link
+   * #QUICK}. No heartbeat: local activities have none.
+   */
+  public static final LocalActivityOptions QUICK_LOCAL =
+      LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(QUICK.getStartToCloseTimeout())
+          .setRetryOptions(QUICK.getRetryOptions())
+          .build();
 
   /** Stop, start, deploy. Retries over about 30 s. */
   public static final ActivityOptions SERVICE =

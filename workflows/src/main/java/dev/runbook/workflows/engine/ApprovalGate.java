@@ -209,8 +209,8 @@ final class ApprovalGate {
         case APPROVED -> {
           s.state = StepState.SUCCEEDED;
           s.detail = "approved by " + String.join(", ", a.approvedBy);
-          journal.notify(NotificationKind.APPROVED, Audience.TEAM, null, s.detail);
-          journal.flush();
+          journal.notifyBehind(NotificationKind.APPROVED, Audience.TEAM, null, s.detail);
+          journal.flushBehind();
         }
         case REJECTED -> {
           s.state = StepState.FAILED;

@@ -35,6 +35,7 @@ final class Journal {
   private long seq;
   private long flushedUpTo;
   private int notifySeq;
+  private boolean writingBehind;
 
   Journal(RunbookEngine.Mode mode, RunState run) {
     this.mode = mode;
@@ -81,6 +82,61 @@ final class Journal {
       log.warn(
           "{}: rollback log write failed, kept {} events for the next try: {}",
           run.workflowId, batch.size(), Failures.describe(f));
+    }
+  }
+
+  /**
+   * Writes pending events behind the run: the caller goes on at once. One write is in flight at a
+   * time; when it ends it takes whatever was queued meanwhile. A failed write keeps its events for
+   * the next flush, and the end of the run waits for it and flushes, so nothing is lost. Runs recorded
+   * before {@link Versions#BOOKKEEPING_BEHIND} wait for each write.
+   */
+  void flushBehind() {
+    if (mode == RunbookEngine.Mode.CHILD || pending.isEmpty()) {
+      return;
+    }
+    if (!run.bookkeepingBehind) {
+      flush();
+      return;
+    }
+    if (writingBehind) {
+      return;
+    }
+    writingBehind = true;
+    // Detached: a run cancelled meanwhile still writes what it did, and its end waits for it.
+    Async.procedure(() -> Workflow.newDetachedCancellationScope(() -> {
+      try {
+        long before;
+        do {
+          before = flushedUpTo;
+          flush();
+        } while (!pending.isEmpty() && flushedUpTo > before);
+      } finally {
+        writingBehind = false;
+      }
+    }).run());
+  }
+
+  /** The end of a run: waits for the write behind it, then writes whatever is still pending. */
+  void flushLast() {
+    if (writingBehind) {
+      Workflow.await(() -> !writingBehind);
+    }
+    flush();
+  }
+
+  /**
+   * Sends a message behind the run (see {@link #flushBehind}); runs recorded before {@link
+   * Versions#BOOKKEEPING_BEHIND} wait for it.
+   */
+  void notifyBehind(NotificationKind kind, Audience audience, String target, String detail) {
+    if (mode == RunbookEngine.Mode.CHILD) {
+      return;
+    }
+    if (run.bookkeepingBehind) {
+      Async.procedure(() -> notify(kind, audience, target, detail));
+    } else {
+      notify(kind, audience, target, detail);
     }
   }
 

@@ -66,6 +66,7 @@ final class Lifecycle {
           "invalid " + req.runbook().id() + " request: " + String.join("; ", problems),
           FailureType.INVALID_INPUT.name());
     }
+    run.bookkeepingBehind = mode == RunbookEngine.Mode.RUNBOOK && Versions.bookkeepingBehind();
     run.publish();
     journal.audit(AuditEventType.RUN_STARTED, req.requestedBy(), null, req.reason(), startData(req));
     run.refreshDetails();
@@ -184,7 +185,7 @@ final class Lifecycle {
                 data.put("to", run.toLabel);
               }
               journal.audit(AuditEventType.RUN_FINISHED, null, null, message, data);
-              journal.flush();
+              journal.flushLast();
               startChecklist(outcome);
               Workflow.upsertMemo(Map.of("outcome", outcome.label(), "message", message));
               run.refreshDetails();

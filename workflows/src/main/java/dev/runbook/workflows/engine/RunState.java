@@ -51,6 +51,11 @@ final class RunState {
   String successMessage;
   /** In the monitoring period a cancel ends the run as succeeded: the rollback is done. */
   boolean monitoring;
+  /**
+   * The run's bookkeeping goes behind it ({@link Versions#BOOKKEEPING_BEHIND}): asked once, when
+   * the run starts, where waiting for the answer cannot let another thread's command go first.
+   */
+  boolean bookkeepingBehind;
   /** An armed run's fix-forward window while it lasts (see {@link FixForwardWindow}), else null. */
   Armed armed;
   /**

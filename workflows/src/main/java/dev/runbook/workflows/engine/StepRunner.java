@@ -85,7 +85,7 @@ final class StepRunner {
         }
         s.finishedAt = run.now();
         journal.audit(AuditEventType.STEP_SUCCEEDED, null, id, s.detail, s.auditData());
-        journal.flush();
+        journal.flushBehind();
         run.refreshDetails();
         return result;
       } catch (TemporalFailure failure) {
@@ -120,7 +120,7 @@ final class StepRunner {
             s.state = StepState.SKIPPED;
             s.detail = "skipped by " + d.person();
             journal.audit(AuditEventType.STEP_SKIPPED, d.person(), id, d.comment(), s.auditData());
-            journal.flush();
+            journal.flushBehind();
             return null;
           }
           case COMPENSATE -> throw saga.compensate(d.person());

@@ -70,7 +70,23 @@ public final class Versions {
    */
   public static final String DISCARD_MEASURED = "discard-measured";
 
+  /**
+   * Bookkeeping no longer holds up the run (version 1): the end of a step is written to the
+   * rollback log behind the run (the next step starts at once; one write in flight at a time, and
+   * the end of the run writes whatever is still pending), the team's message that the run was
+   * approved is sent behind it too, and the plan read again once approved is a local activity, in
+   * the workflow task that starts the next step. Asked once by every runbook run (not a child run
+   * or a job) as it starts, before its first command: asked later, the wait for the answer could
+   * let another thread's command go first in a run recorded before the change.
+   */
+  public static final String BOOKKEEPING_BEHIND = "bookkeeping-behind";
+
   private Versions() {}
+
+  /** True in runs whose bookkeeping goes behind them (see {@link #BOOKKEEPING_BEHIND}). */
+  static boolean bookkeepingBehind() {
+    return Workflow.getVersion(BOOKKEEPING_BEHIND, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
 
   /** True in runs whose approval is bound to a plan (see {@link #PLAN_BOUND}). */
   static boolean planBound() {

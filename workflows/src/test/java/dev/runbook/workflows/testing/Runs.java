@@ -261,6 +261,25 @@ public final class Runs {
     return fail("the run never reached " + phase.label() + "; last: " + (s == null ? null : s.phase()));
   }
 
+  /**
+   * Waits (real time, up to 10 s) until the rollback log has an event of {@code type}: a run writes
+   * the end of a step behind it, so the log may trail what its status already shows.
+   */
+  public static void awaitLogged(FakeWorld world, dev.runbook.workflows.activities.AuditEventType type) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (world.audit().stream().noneMatch(e -> e.type() == type)) {
+      if (System.nanoTime() > deadline) {
+        fail("the rollback log never got " + type + "; it has " + world.audit().stream().map(e -> e.type()).toList());
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail("interrupted");
+      }
+    }
+  }
+
   /** The run {@code workflowId} once another workflow (a drill) has started it, waiting in test time. */
   public static WorkflowStub awaitStarted(TestWorkflowEnvironment env, WorkflowClient client, String workflowId) {
     for (int i = 0; i < 60; i++) {
