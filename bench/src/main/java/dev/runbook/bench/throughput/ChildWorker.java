@@ -22,8 +22,10 @@ final class ChildWorker implements AutoCloseable {
   /** Starts it with the JVM defaults the runbook launcher uses (no heap option) and waits for "ready". */
   static ChildWorker start(String address, String queue, String prefix, int count) throws Exception {
     Path log = Files.createTempFile("bench-worker-", ".log");
-    List<String> argv = new ArrayList<>(List.of(ChildJvm.java(), "-cp", Classpath.absolute(),
-        ParkedWorker.class.getName(), address, queue, prefix, Integer.toString(count)));
+    List<String> argv = new ArrayList<>(List.of(ChildJvm.java()));
+    argv.addAll(jvmOptions());
+    argv.addAll(List.of("-cp", Classpath.absolute(), ParkedWorker.class.getName(), address, queue, prefix,
+        Integer.toString(count)));
     Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     ChildWorker w = new ChildWorker(p, log);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -36,6 +38,12 @@ final class ChildWorker implements AutoCloseable {
       Thread.sleep(50);
     }
     return w;
+  }
+
+  /** JVM options to try on the worker ({@code -Drunbook.bench.worker.jvm="-Xss256k ..."}); none by default. */
+  static List<String> jvmOptions() {
+    String given = System.getProperty("runbook.bench.worker.jvm", "").strip();
+    return given.isEmpty() ? List.of() : List.of(given.split("\\s+"));
   }
 
   long pid() {

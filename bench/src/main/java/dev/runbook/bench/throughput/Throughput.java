@@ -22,7 +22,9 @@ import java.util.function.Supplier;
 /**
  * Runbooks per second with many started at once (P0 emergency rollbacks, FakeWorld's adapters)
  * against as many bare workflows of the same activity count; and the RSS of a worker in its own
- * JVM holding that many P1 runs parked at their approval gate.
+ * JVM holding that many P1 runs parked at their approval gate. {@code -Drunbook.bench.throughput.runs=N}
+ * sets how many (default 500, quick 10); {@code -Drunbook.bench.throughput.rss-only=true} measures
+ * the memory only.
  */
 public final class Throughput implements Measure {
   private static final int STARTERS = 8;
@@ -35,12 +37,15 @@ public final class Throughput implements Measure {
 
   @Override
   public List<Comparison> run(Mode mode) throws Exception {
-    int n = mode.pick(10, 500);
+    int n = Integer.getInteger("runbook.bench.throughput.runs", mode.pick(10, 500));
+    boolean rateToo = !Boolean.getBoolean("runbook.bench.throughput.rss-only");
     // The embedded server only: DESIGN §8's floor is measured there, and 500 runs of either kind on
     // the real server with SQLite take minutes a round.
     List<Comparison> rows = new ArrayList<>();
-    try (Server server = Server.embedded(); Rig rig = Rig.start(server.address())) {
-      rows.add(rate(mode, n, server, rig));
+    if (rateToo) {
+      try (Server server = Server.embedded(); Rig rig = Rig.start(server.address())) {
+        rows.add(rate(mode, n, server, rig));
+      }
     }
     try (Server server = Server.embedded(); Rig rig = Rig.start(server.address())) {
       rows.add(rss(n, server, rig));
