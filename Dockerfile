@@ -15,6 +15,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends postgresql-clie
 WORKDIR /app
 COPY --from=build /src/worker/target/lib/ lib/
 COPY --from=build /src/worker/target/runbook-worker-*[0-9T].jar runbook.jar
+COPY worker/src/main/jvm/server.options /app/server.options
 RUN useradd --system --home /var/lib/runbook runbook && mkdir -p /var/lib/runbook && chown runbook /var/lib/runbook
 USER runbook
 ENV RUNBOOK_CONFIG=/etc/runbook/runbook.yaml
@@ -23,5 +24,6 @@ ENV RUNBOOK_CONFIG=/etc/runbook/runbook.yaml
 ENV RUNBOOK_HEALTH_PORT=9464
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=6 \
     CMD curl -fsS "http://127.0.0.1:${RUNBOOK_HEALTH_PORT}/healthz" || exit 1
-ENTRYPOINT ["java", "-cp", "/app/runbook.jar:/app/lib/*", "dev.runbook.worker.Main"]
+# Both roles run long: the launcher's options for long-running commands.
+ENTRYPOINT ["java", "@/app/server.options", "-cp", "/app/runbook.jar:/app/lib/*", "dev.runbook.worker.Main"]
 CMD ["--help"]

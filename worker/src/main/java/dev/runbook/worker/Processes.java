@@ -105,7 +105,7 @@ final class Processes {
         TemporalConnection conn = closer.add(TemporalConnection.connect(t.address(), t.namespace(), metrics.temporalScope(), t.tls()));
         conn.ensureSearchAttributes();
         closer.add(WorkerRuntime.start(conn.client(), t.taskQueue(), s.config().worker().maxConcurrentActivities(),
-            s.config().worker().shutdownGrace(), identity, interceptors,
+            s.config().worker().workflowCacheSize(), s.config().worker().shutdownGrace(), identity, interceptors,
             Wiring.activities(s, audit, metrics, System.out, conn.client(), configKey,
                 t.uiUrl() == null ? null : new TemporalUi(t.uiUrl(), t.namespace()))));
         schedules(s, conn).forEach(out::println);
@@ -235,7 +235,8 @@ final class Processes {
             t.embedded() ? null : t.tls()));
         connection.ensureSearchAttributes();
         worker = closer.add(WorkerRuntime.start(connection.client(), t.taskQueue(),
-            s.config().worker().maxConcurrentActivities(), s.config().worker().shutdownGrace(),
+            s.config().worker().maxConcurrentActivities(), s.config().worker().workflowCacheSize(),
+            s.config().worker().shutdownGrace(), null, List.of(),
             Wiring.activities(s, audit, metrics, console, connection.client(), configKey, ui)));
         schedules = schedules(s, connection);
         ReleaseLedger ledger = new ReleaseLedger(audit.dataSource(), Clock.systemUTC());

@@ -50,9 +50,10 @@ public final class CliLatency implements Measure {
 
   private Comparison compare(DevChild dev, int runs, String title, List<String> args, String path, String more)
       throws Exception {
-    List<String> cli = runbook(dev, List.of(), args.toArray(new String[0]));
+    List<String> cli = launcher(dev, args);
     List<String> curl = curl(dev, path);
-    int warmup = runs >= 10 ? 1 : 0;
+    // The first client command of a build writes the launcher's class-data archive: unmeasured.
+    int warmup = 1;
     for (int i = 0; i < warmup; i++) {
       Timed.run(cli, dev.env).ok(cli);
       Timed.run(curl, dev.env).ok(curl);
@@ -69,15 +70,24 @@ public final class CliLatency implements Measure {
         "curl GET " + path.replaceFirst("\\?.*", ""),
         Samples.of("s", theirs),
         Target.medianAtMost(0.5, "s"),
-        "`" + title + " --config CONFIG` in its own JVM, started as the runbook launcher starts it (java -cp"
-            + " the worker jar and its lib, no JVM option; the launcher's own staleness check not included), against"
+        "`./runbook " + title.replaceFirst("^runbook ", "") + " --config CONFIG` through the launcher as people"
+            + " run it (its staleness check, then java with worker/src/main/jvm/client.options and the class-data"
+            + " archive the first client command of the build wrote), against"
             + " `curl -sS -o /dev/null` with a bearer token to the same endpoint of a running `runbook dev --in-memory`"
             + " (own JVM, own state dir, config and ports; a P1 emergency rollback of the demo's shop service waiting"
             + " for approval); wall time from process start to exit; " + warmup + " unmeasured call(s) of each, then " + runs
             + " of each, alternating." + (more.isEmpty() ? "" : " " + more));
   }
 
-  /** The argv of a runbook command, as the launcher builds it, with the dev's config. */
+  /** The argv of a runbook command through the launcher, with the dev's config. */
+  static List<String> launcher(DevChild dev, List<String> args) {
+    List<String> argv = new ArrayList<>(List.of(Checkout.root().resolve("runbook").toString()));
+    argv.addAll(args);
+    argv.addAll(List.of("--config", dev.config.toString()));
+    return argv;
+  }
+
+  /** The argv of a runbook command as a bare java command (no launcher options), with the dev's config. */
   List<String> runbook(DevChild dev, List<String> jvmOptions, String... args) {
     List<String> argv = new ArrayList<>(List.of(ChildJvm.java()));
     argv.addAll(jvmOptions);

@@ -19,10 +19,13 @@ final class ChildWorker implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts it with the JVM defaults the runbook launcher uses (no heap option) and waits for "ready". */
+  /** The launcher's JVM options for long-running commands, `runbook worker` among them. */
+  static final Path SERVER_OPTIONS = dev.runbook.bench.engine.Checkout.root().resolve("worker/src/main/jvm/server.options");
+
+  /** Starts it with the JVM options the runbook launcher gives a worker and waits for "ready". */
   static ChildWorker start(String address, String queue, String prefix, int count) throws Exception {
     Path log = Files.createTempFile("bench-worker-", ".log");
-    List<String> argv = new ArrayList<>(List.of(ChildJvm.java()));
+    List<String> argv = new ArrayList<>(List.of(ChildJvm.java(), "@" + SERVER_OPTIONS));
     argv.addAll(jvmOptions());
     argv.addAll(List.of("-cp", Classpath.absolute(), ParkedWorker.class.getName(), address, queue, prefix,
         Integer.toString(count)));

@@ -135,12 +135,13 @@ public final class Throughput implements Measure {
         null,
         Target.medianAtMost(300, "MB"),
         "a worker in its own JVM (dev.runbook.bench.throughput.ParkedWorker: WorkerRuntime with every runbook"
-            + " workflow, as `runbook worker` registers them, and FakeWorld's adapters; no heap option, as the"
-            + " runbook launcher starts it) against " + server.describe().replace("in the measuring JVM", "in the"
+            + " workflow, as `runbook worker` registers them, with its default workflow cache of "
+            + dev.runbook.worker.temporal.WorkerRuntime.DEFAULT_WORKFLOW_CACHE + " runs, and FakeWorld's adapters;"
+            + " the JVM options the runbook launcher gives a worker, worker/src/main/jvm/server.options) against " + server.describe().replace("in the measuring JVM", "in the"
             + " measuring JVM, not the worker's") + "; " + n + " emergency rollbacks, P1 and P2 alternately, each"
             + " waited for until its status says it awaits approval, then 2 s; VmRSS from /proc/PID/status: "
             + String.format(java.util.Locale.ROOT, "%.0f MB idle before the runs, %.0f MB with them, peak (VmHWM)"
             + " %.0f MB", idle, rss, peak) + ". One sample. First look (not a profile): " + look
-            + " (the JVM's default heap limit here is a quarter of the machine's memory).");
+            + ".");
   }
 }

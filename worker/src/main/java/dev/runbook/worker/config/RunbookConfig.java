@@ -50,7 +50,7 @@ public record RunbookConfig(
     slas = slas == null ? Slas.none() : slas;
     drills = drills == null ? Map.of() : new LinkedHashMap<>(drills);
     checklists = checklists == null ? Map.of() : new LinkedHashMap<>(checklists);
-    worker = (worker == null ? new WorkerSettings(null, null, null, null, null) : worker).withDefaults();
+    worker = (worker == null ? new WorkerSettings(null, null, null, null, null, null) : worker).withDefaults();
   }
 
   /** No file: the embedded server, console messages, the default policy, nobody configured. */

@@ -1,5 +1,6 @@
 package dev.runbook.worker.config;
 
+import dev.runbook.worker.temporal.WorkerRuntime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,13 +13,17 @@ import java.util.List;
  * @param backupDir where database backups go (default: stateDir/backups)
  * @param metricsListen host:port for /metrics and /healthz of `runbook worker`
  * @param shutdownGrace how long running activities get to finish on shutdown
+ * @param workflowCacheSize how many runs one worker keeps in memory between their steps; a run
+ *     past it is replayed from its history when it wakes (an approval, a decision): memory against
+ *     a few milliseconds at each wake
  */
 public record WorkerSettings(
     String stateDir,
     String backupDir,
     Integer maxConcurrentActivities,
     Duration shutdownGrace,
-    String metricsListen) {
+    String metricsListen,
+    Integer workflowCacheSize) {
 
   public WorkerSettings withDefaults() {
     return new WorkerSettings(
@@ -26,13 +31,17 @@ public record WorkerSettings(
         backupDir,
         maxConcurrentActivities == null ? 20 : maxConcurrentActivities,
         shutdownGrace == null ? Duration.ofSeconds(30) : shutdownGrace,
-        metricsListen == null ? "127.0.0.1:9464" : metricsListen);
+        metricsListen == null ? "127.0.0.1:9464" : metricsListen,
+        workflowCacheSize == null ? WorkerRuntime.DEFAULT_WORKFLOW_CACHE : workflowCacheSize);
   }
 
   List<String> problems(String path) {
     List<String> p = new ArrayList<>();
     if (maxConcurrentActivities < 1 || maxConcurrentActivities > 1000) {
       p.add(path + ".maxConcurrentActivities " + maxConcurrentActivities + " is out of range: use 1 to 1000");
+    }
+    if (workflowCacheSize < 10 || workflowCacheSize > 10000) {
+      p.add(path + ".workflowCacheSize " + workflowCacheSize + " is out of range: use 10 to 10000");
     }
     if (shutdownGrace.isNegative()) {
       p.add(path + ".shutdownGrace is negative: use e.g. 30s");

@@ -45,6 +45,9 @@ public final class WorkerRuntime implements AutoCloseable {
     dev.runbook.workflows.ChecklistWorkflowImpl.class
   };
 
+  /** The worker's default of worker.workflowCacheSize. */
+  public static final int DEFAULT_WORKFLOW_CACHE = 100;
+
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
 
   private final WorkerFactory factory;
@@ -93,12 +96,33 @@ public final class WorkerRuntime implements AutoCloseable {
       String identity,
       List<WorkerInterceptor> interceptors,
       Object... activities) {
+    return start(client, taskQueue, maxConcurrentActivities, DEFAULT_WORKFLOW_CACHE, grace, identity, interceptors,
+        activities);
+  }
+
+  /**
+   * @param workflowCache how many runs this worker keeps in memory between their steps
+   *     (worker.workflowCacheSize); the others are replayed from their histories when they wake
+   */
+  public static WorkerRuntime start(
+      WorkflowClient client,
+      String taskQueue,
+      int maxConcurrentActivities,
+      int workflowCache,
+      Duration grace,
+      String identity,
+      List<WorkerInterceptor> interceptors,
+      Object... activities) {
     RunningActivities running = new RunningActivities();
     KeepAlive keepAlive = new KeepAlive();
     WorkerFactory factory =
         WorkerFactory.newInstance(
             client,
             WorkerFactoryOptions.newBuilder()
+                // A run that waits (for approval, a decision, its window) holds a thread and its
+                // state while cached; past the cache it is replayed from its history when it wakes.
+                .setWorkflowCacheSize(workflowCache)
+                .setMaxWorkflowThreadCount(2 * workflowCache)
                 .setWorkerInterceptors(withOwn(running, keepAlive, interceptors))
                 .build());
     WorkerOptions.Builder options =
