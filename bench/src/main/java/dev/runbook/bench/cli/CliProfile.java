@@ -35,18 +35,27 @@ final class CliProfile {
     double appCds = Files.exists(archive) ? median(cli, dev, List.of("-XX:SharedArchiveFile=" + archive), status) : -1;
     double both = Files.exists(archive)
         ? median(cli, dev, List.of("-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1"), status) : -1;
+    double launched = median(dev, CliLatency.launcher(dev, List.of(status)));
+    List<String> version = new java.util.ArrayList<>(CliLatency.launcher(dev, List.of("--version")));
+    version.subList(version.size() - 2, version.size()).clear();
+    double floor = median(dev, version);
     return String.format(Locale.ROOT, "First look (not a profile; %d runs each): `status` loads %d classes (%d from"
-        + " the JDK's default CDS archive); median %.2f s plain, %.2f s with -XX:TieredStopAtLevel=1, %s with an"
-        + " AppCDS archive of its own classes, %s with both. Most of the time is JVM start and class loading and"
-        + " initialisation, not the API call (curl answers in milliseconds).",
+        + " the JDK's default CDS archive); as a bare java command, median %.2f s plain, %.2f s with"
+        + " -XX:TieredStopAtLevel=1, %s with an AppCDS archive of its own classes, %s with both; through the"
+        + " launcher (both, and the serial collector) %.2f s, of which %.2f s is the launcher and a JVM that only"
+        + " prints its version (`runbook --version`), the rest reading the configuration, connecting to Temporal"
+        + " over gRPC and asking the run (curl to the API answers in milliseconds).",
         RUNS, loaded, fromCds, plain, c1, appCds < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f s", appCds),
-        both < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f s", both));
+        both < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f s", both), launched, floor);
   }
 
   private static double median(CliLatency cli, DevChild dev, List<String> options, String... args) throws Exception {
+    return median(dev, cli.runbook(dev, options, args));
+  }
+
+  private static double median(DevChild dev, List<String> argv) throws Exception {
     List<Double> t = new ArrayList<>();
     for (int i = 0; i < RUNS; i++) {
-      List<String> argv = cli.runbook(dev, options, args);
       t.add(Timed.run(argv, dev.env).ok(argv).millis() / 1000);
     }
     t.sort(null);
