@@ -50,11 +50,6 @@ final class Journal {
     pending.add(new AuditEvent(++seq, type, run.now(), actor, step, detail, data));
   }
 
-  /**
-   * Writes pending events to the rollback log. A failure keeps them for the next flush: the log
-   * must never hold up a rollback. Safe to run from handler threads: every event carries its own
-   * sequence number, and the store ignores one it already has.
-   */
   /** What Temporal UI shows for a write of {@code batch}: "rollback log: step succeeded, step started". */
   static String summary(List<AuditEvent> batch) {
     return "rollback log: " + batch.stream()
@@ -63,8 +58,24 @@ final class Journal {
         .collect(java.util.stream.Collectors.joining(", "));
   }
 
+  /**
+   * Writes pending events to the rollback log. A failure keeps them for the next flush: the log
+   * must never hold up a rollback. Safe to run from handler threads: every event carries its own
+   * sequence number, and the store ignores one it already has.
+   */
   void flush() {
     if (mode == RunbookEngine.Mode.CHILD || pending.isEmpty()) {
+      return;
+    }
+    if (writingBehind) {
+      // One write at a time: the one behind the run first (only runs that write behind get here).
+      Workflow.await(() -> !writingBehind);
+    }
+    write();
+  }
+
+  private void write() {
+    if (pending.isEmpty()) {
       return;
     }
     List<AuditEvent> batch = List.copyOf(pending);
@@ -87,9 +98,10 @@ final class Journal {
 
   /**
    * Writes pending events behind the run: the caller goes on at once. One write is in flight at a
-   * time; when it ends it takes whatever was queued meanwhile. A failed write keeps its events for
-   * the next flush, and the end of the run waits for it and flushes, so nothing is lost. Runs recorded
-   * before {@link Versions#BOOKKEEPING_BEHIND} wait for each write.
+   * time (a flush waits for it); events queued meanwhile go with the next flush. A failed write
+   * keeps its events for the next one, a cancelled run still finishes its write, and the end of
+   * the run flushes, so nothing is lost. Runs recorded before {@link Versions#BOOKKEEPING_BEHIND}
+   * wait for each write.
    */
   void flushBehind() {
     if (mode == RunbookEngine.Mode.CHILD || pending.isEmpty()) {
@@ -103,38 +115,25 @@ final class Journal {
       return;
     }
     writingBehind = true;
-    // Detached: a run cancelled meanwhile still writes what it did, and its end waits for it.
     Async.procedure(() -> Workflow.newDetachedCancellationScope(() -> {
       try {
-        long before;
-        do {
-          before = flushedUpTo;
-          flush();
-        } while (!pending.isEmpty() && flushedUpTo > before);
+        write();
       } finally {
         writingBehind = false;
       }
     }).run());
   }
 
-  /** The end of a run: waits for the write behind it, then writes whatever is still pending. */
-  void flushLast() {
-    if (writingBehind) {
-      Workflow.await(() -> !writingBehind);
-    }
-    flush();
-  }
-
   /**
-   * Sends a message behind the run (see {@link #flushBehind}); runs recorded before {@link
-   * Versions#BOOKKEEPING_BEHIND} wait for it.
+   * Sends a message behind the run (see {@link #flushBehind}), to the end even when the run is
+   * cancelled meanwhile; runs recorded before {@link Versions#BOOKKEEPING_BEHIND} wait for it.
    */
   void notifyBehind(NotificationKind kind, Audience audience, String target, String detail) {
     if (mode == RunbookEngine.Mode.CHILD) {
       return;
     }
     if (run.bookkeepingBehind) {
-      Async.procedure(() -> notify(kind, audience, target, detail));
+      Async.procedure(() -> Workflow.newDetachedCancellationScope(() -> notify(kind, audience, target, detail)).run());
     } else {
       notify(kind, audience, target, detail);
     }

@@ -185,7 +185,7 @@ final class Lifecycle {
                 data.put("to", run.toLabel);
               }
               journal.audit(AuditEventType.RUN_FINISHED, null, null, message, data);
-              journal.flushLast();
+              journal.flush();
               startChecklist(outcome);
               Workflow.upsertMemo(Map.of("outcome", outcome.label(), "message", message));
               run.refreshDetails();
