@@ -11,6 +11,8 @@ import dev.runbook.workflows.activities.NotifyActivities.Notification;
 import dev.runbook.workflows.model.Armed;
 import dev.runbook.workflows.model.DecisionAction;
 import dev.runbook.workflows.model.RunbookRequest;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
@@ -82,7 +84,7 @@ final class Journal {
     long last = batch.get(batch.size() - 1).seq();
     RunbookRequest request = run.request;
     try {
-      Workflow.newActivityStub(AuditActivities.class, run.summary(ActivityCatalog.AUDIT, summary(batch)))
+      Workflow.newActivityStub(AuditActivities.class, bookkeeping(ActivityCatalog.AUDIT, summary(batch)))
           .record(new AuditBatch(run.workflowId, run.runId, request.runbook(), batch));
       flushedUpTo = Math.max(flushedUpTo, last);
       pending.removeIf(e -> e.seq() <= flushedUpTo);
@@ -94,6 +96,19 @@ final class Journal {
           "{}: rollback log write failed, kept {} events for the next try: {}",
           run.workflowId, batch.size(), Failures.describe(f));
     }
+  }
+
+  /**
+   * The options of a log write or a message. In runs whose bookkeeping goes behind them, a run
+   * that is cancelled abandons one in flight rather than cancelling it: it finishes on its own (a
+   * message is sent, a write is ignored when its events are written again at the end), and no
+   * cancellation races its completion.
+   */
+  private ActivityOptions bookkeeping(ActivityOptions options, String summary) {
+    ActivityOptions o = run.summary(options, summary);
+    return run.bookkeepingBehind
+        ? ActivityOptions.newBuilder(o).setCancellationType(ActivityCancellationType.ABANDON).build()
+        : o;
   }
 
   /**
@@ -239,7 +254,7 @@ final class Journal {
       run.note(
           Workflow.newActivityStub(
                   NotifyActivities.class,
-                  run.summary(ActivityCatalog.NOTIFY, "notify " + kind.name().toLowerCase(Locale.ROOT)))
+                  bookkeeping(ActivityCatalog.NOTIFY, "notify " + kind.name().toLowerCase(Locale.ROOT)))
               .send(n));
     } catch (ActivityFailure f) {
       if (Failures.isCancellation(f)) {

@@ -75,7 +75,8 @@ public final class Versions {
    * rollback log behind the run (the next step starts at once; one write in flight at a time, and
    * the end of the run writes whatever is still pending), the team's message that the run was
    * approved is sent behind it too, and the plan read again once approved is a local activity, in
-   * the workflow task that starts the next step. Asked once by every runbook run (not a child run
+   * the workflow task that starts the next step. A log write or a message in flight when the run
+   * is cancelled is abandoned, not cancelled (it finishes on its own). Asked once by every runbook run (not a child run
    * or a job) as it starts, before its first command: asked later, the wait for the answer could
    * let another thread's command go first in a run recorded before the change.
    */
