@@ -189,7 +189,7 @@ class ConfigCrashIT {
     assertThat(stack.logQuery("select count(*) from runs where run_id = ? and outcome = 'succeeded'", started.runId()))
         .isEqualTo(1);
     assertThat(stack.logQuery("select max(seq) - count(*) from run_events where run_id = ?", started.runId())).isZero();
-    assertThat(kills).hasSizeGreaterThanOrEqualTo(10);
+    assertThat(kills).as("a kill at each log write between steps (fewer than steps)").hasSizeGreaterThanOrEqualTo(8);
     assertThat(deaths.get(0)).isEqualTo("SIGKILL after ConfigRestore did its work, before reporting it");
     assertThat(deaths.subList(1, deaths.size())).allSatisfy(d -> assertThat(d).startsWith("SIGKILL at step boundary"));
   }

@@ -147,7 +147,9 @@ class WorkerCrashIT {
         kills.size() + " kills, recovery " + Figures.summary(recovery) + " " + recovery);
 
     assertExactlyOnce(started.workflowId(), started.runId(), before);
-    assertThat(kills).as("one kill per step").hasSizeGreaterThanOrEqualTo(12);
+    // A kill at each rollback-log write: the end of a step is written behind the run, by a new write
+    // unless one is in flight, so there are fewer writes than steps (11 of 17 steps in CI).
+    assertThat(kills).as("a kill at each log write between steps").hasSizeGreaterThanOrEqualTo(8);
   }
 
   /**
@@ -217,7 +219,7 @@ class WorkerCrashIT {
         .containsExactly(Demo.SHOP_DB + "__before_" + tag(started.runId()));
     assertMessagesOnce(before);
     assertLoggedOnce(started.runId());
-    assertThat(kills).hasSizeGreaterThanOrEqualTo(10);
+    assertThat(kills).as("a kill at each log write between steps (fewer than steps)").hasSizeGreaterThanOrEqualTo(8);
   }
 
   @Test
@@ -244,7 +246,7 @@ class WorkerCrashIT {
     }
     assertMessagesOnce(before);
     assertLoggedOnce(started.runId());
-    assertThat(kills).hasSizeGreaterThanOrEqualTo(12);
+    assertThat(kills).as("a kill at each log write between steps (fewer than steps)").hasSizeGreaterThanOrEqualTo(8);
   }
 
   private static void assertMessagesOnce(int webhookBefore) {
