@@ -43,8 +43,8 @@ final class CliProfile {
         + " the JDK's default CDS archive); as a bare java command, median %.2f s plain, %.2f s with"
         + " -XX:TieredStopAtLevel=1, %s with an AppCDS archive of its own classes, %s with both; through the"
         + " launcher (both, and the serial collector) %.2f s, of which %.2f s is the launcher and a JVM that only"
-        + " prints its version (`runbook --version`), the rest reading the configuration, connecting to Temporal"
-        + " over gRPC and asking the run (curl to the API answers in milliseconds).",
+        + " prints its version (`runbook --version`), the rest reading the configuration, reaching the API over"
+        + " HTTP and printing the run (curl to the API answers in milliseconds).",
         RUNS, loaded, fromCds, plain, c1, appCds < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f s", appCds),
         both < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f s", both), launched, floor);
   }
