@@ -35,14 +35,14 @@ final class CliProfile {
     double appCds = Files.exists(archive) ? median(cli, dev, List.of("-XX:SharedArchiveFile=" + archive), status) : -1;
     double both = Files.exists(archive)
         ? median(cli, dev, List.of("-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1"), status) : -1;
-    double launched = median(dev, CliLatency.launcher(dev, List.of(status)));
-    List<String> version = new java.util.ArrayList<>(CliLatency.launcher(dev, List.of("--version")));
-    version.subList(version.size() - 2, version.size()).clear();
-    double floor = median(dev, version);
+    List<String> client = Files.exists(archive)
+        ? List.of(CliLatency.CLIENT_OPTIONS, "-XX:SharedArchiveFile=" + archive) : List.of(CliLatency.CLIENT_OPTIONS);
+    double launched = median(cli, dev, client, status);
+    double floor = median(cli, dev, client, "--version");
     return String.format(Locale.ROOT, "First look (not a profile; %d runs each): `status` loads %d classes (%d from"
         + " the JDK's default CDS archive); as a bare java command, median %.2f s plain, %.2f s with"
-        + " -XX:TieredStopAtLevel=1, %s with an AppCDS archive of its own classes, %s with both; through the"
-        + " launcher (both, and the serial collector) %.2f s, of which %.2f s is the launcher and a JVM that only"
+        + " -XX:TieredStopAtLevel=1, %s with an AppCDS archive of its own classes, %s with both; with the"
+        + " launcher's client options (both, and the serial collector) %.2f s, of which %.2f s is a JVM that only"
         + " prints its version (`runbook --version`), the rest reading the configuration, reaching the API over"
         + " HTTP and printing the run (curl to the API answers in milliseconds).",
         RUNS, loaded, fromCds, plain, c1, appCds < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f s", appCds),
