@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code boundary:TYPE}: when a workflow schedules activity TYPE at a point where no worker
  *       was killed before (with TYPE = AuditRecord: at step boundaries, since a step's end is
- *       written to the rollback log, behind the run, by a new write unless one is in flight). Points already used are kept in the file named by
+ *       written to the rollback log, behind the run, by a new write unless one is in flight).
+ *       Points already used are kept in the file named by
  *       {@code RUNBOOK_CRASH_LEDGER}, so each point is hit once and the run makes progress;
  *   <li>{@code after:TYPE:N}: after the N-th execution of activity TYPE did its work, before
  *       Temporal hears of it (the retry on another worker must not do the work twice);

@@ -148,7 +148,8 @@ final class Journal {
       return;
     }
     if (run.bookkeepingBehind) {
-      Async.procedure(() -> Workflow.newDetachedCancellationScope(() -> notify(kind, audience, target, detail)).run());
+      Async.procedure(
+          () -> Workflow.newDetachedCancellationScope(() -> notify(kind, audience, target, detail)).run());
     } else {
       notify(kind, audience, target, detail);
     }

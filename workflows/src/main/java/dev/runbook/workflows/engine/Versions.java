@@ -76,9 +76,10 @@ public final class Versions {
    * the end of the run writes whatever is still pending), the team's message that the run was
    * approved is sent behind it too, and the plan read again once approved is a local activity, in
    * the workflow task that starts the next step. A log write or a message in flight when the run
-   * is cancelled is abandoned, not cancelled (it finishes on its own). Asked once by every runbook run (not a child run
-   * or a job) as it starts, before its first command: asked later, the wait for the answer could
-   * let another thread's command go first in a run recorded before the change.
+   * is cancelled is abandoned, not cancelled (it finishes on its own). Asked once by every runbook
+   * run (not a child run or a job) as it starts, before its first command: asked later, the wait
+   * for the answer could let another thread's command go first in a run recorded before the
+   * change.
    */
   public static final String BOOKKEEPING_BEHIND = "bookkeeping-behind";
 
