@@ -73,6 +73,20 @@ class AuditActivitiesImplTest {
     return out;
   }
 
+  /** The one open run of api in the rollback log once {@code written} holds for it; the log is written behind the run. */
+  private RollbackLogEntry awaitLog(java.util.function.Predicate<RollbackLogEntry> written) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      List<RollbackLogEntry> open = new RollbackLogStore(db).recent(5, "api", true);
+      assertThat(open).hasSize(1);
+      if (written.test(open.get(0))) {
+        return open.get(0);
+      }
+      assertThat(System.nanoTime()).as("the rollback log never showed it: " + open.get(0)).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
   @Test
   void theSameBatchWrittenTwiceIsStoredOnce() throws Exception {
     Instant t = Instant.parse("2026-11-21T03:00:00Z");
@@ -155,8 +169,8 @@ class AuditActivitiesImplTest {
     Runs.approve(run, "alice");
     Runs.awaitPhase(testEnv, run, Phase.MONITORING);
 
-    assertThat(new RollbackLogStore(db).recent(5, "api", true)).singleElement()
-        .satisfies(e -> assertThat(e.sla()).matches("over SLA by 3m0\\ds \\(13m0\\ds of 10m\\)"));
+    // The rollback is written to the log behind the run: wait for it, not for the phase.
+    assertThat(awaitLog(e -> e.sla() != null).sla()).matches("over SLA by 3m0\\ds \\(13m0\\ds of 10m\\)");
     assertThat(rows("select within_sla from runs")).containsExactly("false");
   }
 
@@ -178,10 +192,7 @@ class AuditActivitiesImplTest {
         .containsExactly("failed|true");
     Runs.decide(run, DecisionAction.RETRY, "bob");
     Runs.awaitPhase(testEnv, run, Phase.MONITORING);
-    assertThat(new RollbackLogStore(db).recent(5, "api", true)).singleElement().satisfies(e -> {
-      assertThat(e.outcome()).isNull();
-      assertThat(e.monitoring()).isTrue();
-    });
+    assertThat(awaitLog(RollbackLogEntry::monitoring).outcome()).isNull();
     assertThat(Runs.report(run).outcome()).isEqualTo(Phase.SUCCEEDED);
 
     assertThat(rows("select person, verdict from approvals")).containsExactly("alice|approved");
