@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.workflows.activities.AuditActivities.AuditEvent;
 import dev.runbook.workflows.activities.AuditEventType;
+import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.RunReport;
@@ -23,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * A run's bookkeeping does not hold it up (getVersion "bookkeeping-behind"): the end of a step is
  * written to the rollback log while the next step runs, yet the run ends only once the log has
  * every event; after an approval the plan is read again as a local activity, and the next step is
- * scheduled in the same workflow task.
+ * scheduled in the same workflow task, before the approval's message and log write. Asking for
+ * approval goes behind the run too (version 2): votes count while the request is still being sent,
+ * and messages behind the run keep their order.
  */
 class BookkeepingBehindTest extends WorkflowTest {
 
@@ -94,8 +97,36 @@ class BookkeepingBehindTest extends WorkflowTest {
     assertThat(sameTask)
         .filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
         .extracting(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName())
-        .as("the deploy follows the approval in the same workflow task, the message and the log beside it")
-        .contains("ServiceDeploy", "NotifySend", "AuditRecord");
+        .as("the deploy follows the approval in the same workflow task, the message and the log after it")
+        .containsExactly("ServiceDeploy", "NotifySend", "AuditRecord");
+  }
+
+  @Test
+  void aVoteWhileTheRequestIsBeingSentCountsAtOnceAndTheMessagesAndTheLogKeepTheirOrder() {
+    FakeWorld.Hold asking = world.hold("Notify.send", NotificationKind.APPROVAL_REQUESTED.name());
+    WorkflowStub run = start(Severity.P1);
+    asking.awaitEntered();
+    try {
+      String hash = awaitPhase(testEnv, run, Phase.AWAITING_APPROVAL).pendingApproval().planHash();
+      assertThat(Runs.approve(run, "alice", hash).message()).startsWith("approved by alice");
+      for (int i = 0; i < 100 && world.calls("Service.deploy").isEmpty(); i++) {
+        sleep(50);
+      }
+      assertThat(world.calls("Service.deploy")).as("the deploy, while the approvers' message is still held")
+          .isNotEmpty();
+      assertThat(world.notifications()).extracting(n -> n.kind()).as("no message overtakes the one held")
+          .containsExactly(NotificationKind.STARTED);
+    } finally {
+      asking.release();
+    }
+
+    assertThat(Runs.report(run).outcome()).isEqualTo(Phase.SUCCEEDED);
+    assertThat(world.notifications()).extracting(n -> n.kind())
+        .containsSubsequence(NotificationKind.APPROVAL_REQUESTED, NotificationKind.APPROVED, NotificationKind.RESOLVED);
+    List<AuditEventType> log = world.audit().stream()
+        .sorted(java.util.Comparator.comparingLong(AuditEvent::seq)).map(AuditEvent::type).toList();
+    assertThat(log).as("the log has the request before the vote")
+        .containsSubsequence(AuditEventType.APPROVAL_REQUESTED, AuditEventType.APPROVED, AuditEventType.RUN_FINISHED);
   }
 
   private static int indexOf(List<HistoryEvent> events, EventType type, int from) {

@@ -61,7 +61,8 @@ public final class ApproveLatency implements Measure {
         Samples.of("ms", theirs),
         Target.ratioAtMost(2),
         "on " + server.describe() + ": a P1 emergency rollback (FakeWorld's adapters) waits at its approval gate"
-            + " (its status query says votes count); alice's approve update is sent and, once it returned, the"
+            + " (its status query says votes count, and the approvers' message was sent); alice's approve update is"
+            + " sent and, once it returned, the"
             + " clock runs until the rollback's deploy activity (" + Rig.DEPLOY + ") starts in the worker; the bare"
             + " workflow runs one no-op activity, waits on Workflow.await for its go update, then runs another ("
             + Rig.BARE_NEXT + "). Times from System.nanoTime in one JVM (client and workers together); a negative"
@@ -76,7 +77,7 @@ public final class ApproveLatency implements Measure {
   private double ours(Rig rig) throws Exception {
     WorkflowStub run = rig.startRunbook(Severity.P1);
     last = run;
-    Rig.awaitApprovalOpen(run, TIMEOUT);
+    rig.awaitAsked(run, TIMEOUT);
     Rig.approve(run);
     long returned = System.nanoTime();
     long started = rig.clock().awaitStart(run.getExecution().getWorkflowId(), Rig.DEPLOY, TIMEOUT.toMillis());

@@ -4,6 +4,7 @@ import dev.runbook.worker.temporal.TemporalConnection;
 import dev.runbook.worker.temporal.WorkerRuntime;
 import dev.runbook.workflows.EmergencyRollbackWorkflow;
 import dev.runbook.workflows.RunbookControl;
+import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.model.EmergencyRollbackRequest;
 import dev.runbook.workflows.model.Phase;
 import dev.runbook.workflows.model.Receipt;
@@ -168,6 +169,24 @@ public final class Rig implements AutoCloseable {
       Thread.sleep(10);
     }
     throw new IllegalStateException("no approval open within " + timeout + "; last phase " + (s == null ? null : s.phase()));
+  }
+
+  /**
+   * Waits until the run has asked its approvers: its approval is open (see {@link
+   * #awaitApprovalOpen}) and the approvers' message has been sent, as a person who votes when asked
+   * sees it. A vote that comes sooner meets the request's own bookkeeping still in flight.
+   */
+  public void awaitAsked(WorkflowStub run, Duration timeout) throws InterruptedException {
+    awaitApprovalOpen(run, timeout);
+    String id = run.getExecution().getWorkflowId();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (world.notifications().stream()
+        .noneMatch(n -> n.kind() == NotificationKind.APPROVAL_REQUESTED && n.workflowId().equals(id))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(id + " opened its approval but sent no approval request within " + timeout);
+      }
+      Thread.sleep(1);
+    }
   }
 
   /** alice (an engineering lead) approves: what {@code runbook approve} sends. */

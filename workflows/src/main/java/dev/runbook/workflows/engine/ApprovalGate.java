@@ -92,16 +92,20 @@ final class ApprovalGate {
       a.plan = plans.read();
       data = Map.of("roles", String.join(",", rule.roles()), "plan", a.plan.hash());
     }
-    journal.notify(
-        NotificationKind.APPROVAL_REQUESTED,
-        Audience.APPROVERS,
-        String.join(",", rule.roles()),
-        "needs " + rule.describe()
-            + (dueAt == null ? "" : "; the armed rollback is due at " + Shown.time(dueAt)
-                + ": approve before then and it goes ahead as soon as the window ends unless disarmed")
-            + (a.plan == null ? "" : PlanBinding.shown(a.plan)));
-    journal.audit(AuditEventType.APPROVAL_REQUESTED, null, s.id, rule.describe(), data);
-    journal.flush();
+    String detail = "needs " + rule.describe()
+        + (dueAt == null ? "" : "; the armed rollback is due at " + Shown.time(dueAt)
+            + ": approve before then and it goes ahead as soon as the window ends unless disarmed")
+        + (a.plan == null ? "" : PlanBinding.shown(a.plan));
+    String approvers = String.join(",", rule.roles());
+    if (run.askingBehind) {
+      journal.audit(AuditEventType.APPROVAL_REQUESTED, null, s.id, rule.describe(), data);
+      journal.flushBehind();
+      journal.notifyBehind(NotificationKind.APPROVAL_REQUESTED, Audience.APPROVERS, approvers, detail);
+    } else {
+      journal.notify(NotificationKind.APPROVAL_REQUESTED, Audience.APPROVERS, approvers, detail);
+      journal.audit(AuditEventType.APPROVAL_REQUESTED, null, s.id, rule.describe(), data);
+      journal.flush();
+    }
     int round = a.round;
     Async.procedure(() -> watch(a, round));
   }
@@ -196,10 +200,12 @@ final class ApprovalGate {
   void await() {
     ApprovalState a = approval;
     if (a != null) {
+      a.awaited = true;
       Workflow.await(() -> a.status != Status.OPEN);
       while (a.status == Status.APPROVED && a.plan != null && !planStillHolds(a)) {
         Workflow.await(() -> a.status != Status.OPEN);
       }
+      a.awaited = false;
       StepRecord s = run.step("approval", "Approval");
       s.finishedAt = run.now();
       if (run.phase != Phase.SCHEDULED) {

@@ -41,6 +41,8 @@ final class ApprovalState {
   String votesWaitFor;
   /** Counts the times the request was asked; an escalation watch serves one asking. */
   int round;
+  /** The run's own thread waits at the gate for the votes (it goes on as soon as they approve). */
+  boolean awaited;
 
   ApprovalState(ApprovalRule rule, Instant requestedAt, Instant clockFrom) {
     this.rule = rule;

@@ -99,7 +99,12 @@ final class ApprovalVotes {
       a.status = Status.APPROVED;
       movePastTheGate(approval);
     }
-    journal.flushSoon();
+    // A vote that lets the run's own thread go on from the gate leaves the log write to that
+    // thread, which writes behind itself once its next step has started: the write never goes first.
+    boolean runGoesOn = a.status == Status.APPROVED && a.awaited && run.askingBehind;
+    if (!runGoesOn) {
+      journal.flushSoon();
+    }
     run.refreshDetails();
     if (a.status != Status.APPROVED) {
       return run.receipt("approval counted (" + a.approvedBy.size() + " of " + a.rule.approvals() + ")"

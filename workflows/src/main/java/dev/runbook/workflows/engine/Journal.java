@@ -15,6 +15,7 @@ import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +39,8 @@ final class Journal {
   private long flushedUpTo;
   private int notifySeq;
   private boolean writingBehind;
+  /** The last message sent behind the run, in runs that keep their order (version 2), else null. */
+  private Promise<Void> messageBehind;
 
   Journal(RunbookEngine.Mode mode, RunState run) {
     this.mode = mode;
@@ -113,7 +116,8 @@ final class Journal {
 
   /**
    * Writes pending events behind the run: the caller goes on at once. One write is in flight at a
-   * time (a flush waits for it); events queued meanwhile go with the next flush. A failed write
+   * time (a flush waits for it); events queued meanwhile go with the next flush, or, from version
+   * 2, with a write right after it. A failed write
    * keeps its events for the next one, a cancelled run still finishes its write, and the end of
    * the run flushes, so nothing is lost. Runs recorded before {@link Versions#BOOKKEEPING_BEHIND}
    * wait for each write.
@@ -132,7 +136,13 @@ final class Journal {
     writingBehind = true;
     Async.procedure(() -> Workflow.newDetachedCancellationScope(() -> {
       try {
-        write();
+        long before;
+        do {
+          before = flushedUpTo;
+          write();
+          // From version 2, events queued during the write follow it at once (a run waiting for
+          // votes may not flush again for hours); a write that failed waits for the next flush.
+        } while (run.askingBehind && !pending.isEmpty() && flushedUpTo > before);
       } finally {
         writingBehind = false;
       }
@@ -142,16 +152,30 @@ final class Journal {
   /**
    * Sends a message behind the run (see {@link #flushBehind}), to the end even when the run is
    * cancelled meanwhile; runs recorded before {@link Versions#BOOKKEEPING_BEHIND} wait for it.
+   * From version 2 messages behind the run go out one at a time, in the order they were sent.
    */
   void notifyBehind(NotificationKind kind, Audience audience, String target, String detail) {
     if (mode == RunbookEngine.Mode.CHILD) {
       return;
     }
-    if (run.bookkeepingBehind) {
-      Async.procedure(
-          () -> Workflow.newDetachedCancellationScope(() -> notify(kind, audience, target, detail)).run());
-    } else {
+    if (!run.bookkeepingBehind) {
       notify(kind, audience, target, detail);
+      return;
+    }
+    Promise<Void> before = messageBehind;
+    Promise<Void> sent = Async.procedure(() -> Workflow.newDetachedCancellationScope(() -> {
+      afterMessagesBehind(before);
+      send(kind, audience, target, detail, null, null);
+    }).run());
+    if (run.askingBehind) {
+      messageBehind = sent;
+    }
+  }
+
+  /** Waits until {@code before}, a message sent behind the run, is out (null: nothing to wait for). */
+  private static void afterMessagesBehind(Promise<Void> before) {
+    if (before != null && !before.isCompleted()) {
+      Workflow.await(before::isCompleted);
     }
   }
 
@@ -229,6 +253,18 @@ final class Journal {
     if (mode == RunbookEngine.Mode.CHILD) {
       return;
     }
+    // A message the run waits for goes after those sent behind it, never before them.
+    afterMessagesBehind(messageBehind);
+    send(kind, audience, target, detail, options, armed);
+  }
+
+  private void send(
+      NotificationKind kind,
+      Audience audience,
+      String target,
+      String detail,
+      List<DecisionAction> options,
+      Armed armed) {
     RunbookRequest request = run.request;
     String key =
         run.workflowId + "/" + run.runId + "/" + (++notifySeq) + "-" + kind.name().toLowerCase(Locale.ROOT);

@@ -66,7 +66,9 @@ final class Lifecycle {
           "invalid " + req.runbook().id() + " request: " + String.join("; ", problems),
           FailureType.INVALID_INPUT.name());
     }
-    run.bookkeepingBehind = mode == RunbookEngine.Mode.RUNBOOK && Versions.bookkeepingBehind();
+    int behind = mode == RunbookEngine.Mode.RUNBOOK ? Versions.bookkeepingBehind() : 0;
+    run.bookkeepingBehind = behind >= 1;
+    run.askingBehind = behind >= 2;
     run.publish();
     journal.audit(AuditEventType.RUN_STARTED, req.requestedBy(), null, req.reason(), startData(req));
     run.refreshDetails();

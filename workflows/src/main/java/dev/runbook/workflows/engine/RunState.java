@@ -56,6 +56,8 @@ final class RunState {
    * the run starts, where waiting for the answer cannot let another thread's command go first.
    */
   boolean bookkeepingBehind;
+  /** Asking for approval goes behind the run too, and messages behind it keep their order (version 2). */
+  boolean askingBehind;
   /** An armed run's fix-forward window while it lasts (see {@link FixForwardWindow}), else null. */
   Armed armed;
   /**

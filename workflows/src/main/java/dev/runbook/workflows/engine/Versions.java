@@ -80,14 +80,23 @@ public final class Versions {
    * run (not a child run or a job) as it starts, before its first command: asked later, the wait
    * for the answer could let another thread's command go first in a run recorded before the
    * change.
+   *
+   * <p>Version 2: asking for approval goes behind the run too. The request is written to the
+   * rollback log before the message is sent (the log shows it before any vote), the message goes
+   * behind, and the run waits for votes at once, so a vote that comes at once does not wait for
+   * the request's bookkeeping; messages sent behind the run go out one at a time, in order, and a
+   * message the run waits for goes after them.
    */
   public static final String BOOKKEEPING_BEHIND = "bookkeeping-behind";
 
   private Versions() {}
 
-  /** True in runs whose bookkeeping goes behind them (see {@link #BOOKKEEPING_BEHIND}). */
-  static boolean bookkeepingBehind() {
-    return Workflow.getVersion(BOOKKEEPING_BEHIND, Workflow.DEFAULT_VERSION, 1) >= 1;
+  /**
+   * How far the run's bookkeeping goes behind it (see {@link #BOOKKEEPING_BEHIND}): 0 not at all
+   * (runs recorded before the change), 1 or 2.
+   */
+  static int bookkeepingBehind() {
+    return Math.max(0, Workflow.getVersion(BOOKKEEPING_BEHIND, Workflow.DEFAULT_VERSION, 2));
   }
 
   /** True in runs whose approval is bound to a plan (see {@link #PLAN_BOUND}). */
