@@ -13,22 +13,23 @@ public final class Main {
   private static final java.util.Set<String> LONG_RUNNING = java.util.Set.of("dev", "worker", "serve", "demo");
 
   public static void main(String[] args) {
-    for (String a : args) {
-      if (!a.startsWith("-")) {
-        if (LONG_RUNNING.contains(a)) {
-          System.setProperty("runbook.log.level", "INFO");
-        }
-        break;
-      }
+    String word = RunbookCli.commandWord(args);
+    if (word != null && LONG_RUNNING.contains(word)) {
+      System.setProperty("runbook.log.level", "INFO");
     }
     int code;
     try (LiveContext context = new LiveContext(configFlag(args))) {
-      code = commandLine(context).execute(args);
+      code = commandLine(context, args).execute(args);
     }
     System.exit(code);
   }
 
   static CommandLine commandLine(LiveContext context) {
+    return commandLine(context, new String[0]);
+  }
+
+  /** The command tree {@code args} need (see {@link RunbookCli#build(dev.runbook.starter.cli.CliContext, Map, String[])}). */
+  static CommandLine commandLine(LiveContext context, String[] args) {
     Map<String, Object> processes = new LinkedHashMap<>();
     processes.put("demo", new DemoCommand());
     processes.put("dev", new DevCommand(context::settings));
@@ -36,7 +37,7 @@ public final class Main {
     processes.put("serve", new ServeCommand(context::settings));
     processes.put("token", new TokenCommand());
     processes.put("key", new KeyCommand());
-    return RunbookCli.build(context, processes);
+    return RunbookCli.build(context, processes, args);
   }
 
   /** The --config value, wherever it stands, for the commands that read the config lazily. */

@@ -13,20 +13,28 @@ import dev.runbook.starter.client.RunbookException;
 import dev.runbook.workflows.model.RefusalKind;
 import dev.runbook.workflows.model.RunbookType;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
 
 /**
  * One exchange with the HTTP API, from the caller's side: the bearer token and the acting
  * person on the way out, the API's error answer as the {@link RunbookException} the CLI
  * documents on the way back. The token is never put in a message.
+ *
+ * <p>Each exchange is one blocking {@link HttpURLConnection} in the caller's thread: a command
+ * that answers and exits sets up no TLS for a plain http API and leaves no selector thread in
+ * native code for the JVM's exit to wait on (java.net.http's client cost a command about half a
+ * second of its one-second life that way).
  */
 final class ApiWire {
   static final ObjectMapper READ = JsonMapper.builder()
@@ -38,9 +46,11 @@ final class ApiWire {
   /** An answer: its status and its JSON body (empty object when there was none). */
   record Answer(int status, JsonNode body) {}
 
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   private final URI base;
   private final ApiClient.Credentials credentials;
-  private final HttpClient http;
+  private final SSLContext tls;
   private volatile String workersConfig;
 
   ApiWire(URI base, ApiClient.Credentials credentials) {
@@ -48,15 +58,10 @@ final class ApiWire {
   }
 
   /** @param tls what an https API is trusted by; null: the system trust store */
-  ApiWire(URI base, ApiClient.Credentials credentials, javax.net.ssl.SSLContext tls) {
+  ApiWire(URI base, ApiClient.Credentials credentials, SSLContext tls) {
     this.base = base;
     this.credentials = credentials;
-    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5));
-    if (tls != null) {
-      b.sslContext(tls);
-    }
-    this.http = b.build();
+    this.tls = tls;
   }
 
   URI base() {
@@ -78,26 +83,49 @@ final class ApiWire {
   }
 
   Answer exchange(String method, String path, JsonNode body, String person, Duration timeout) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
-        .header("Authorization", "Bearer " + credentials.token())
-        .header("Accept", "application/json");
     // An act names who acts (in a local dev, whoever this user says, by default their own name);
     // a read needs no name.
     boolean act = !method.equals("GET");
     String as = person != null ? person : act && credentials.localDev() ? credentials.defaultPerson() : null;
-    if (as != null) {
-      b.header(ApiClient.AS_HEADER, as);
-    }
-    if (body != null) {
-      b.header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.write(body)));
-    } else {
-      b.method(method, HttpRequest.BodyPublishers.noBody());
-    }
-    HttpResponse<byte[]> r;
+    int status;
+    byte[] answerBody;
     try {
-      r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (ConnectException | HttpTimeoutException e) {
+      // No proxy, as the API is reached directly (java.net.http's default too).
+      HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection(Proxy.NO_PROXY);
+      if (tls != null && c instanceof HttpsURLConnection https) {
+        https.setSSLSocketFactory(tls.getSocketFactory());
+      }
+      c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+      c.setReadTimeout((int) timeout.toMillis());
+      c.setInstanceFollowRedirects(false);
+      c.setUseCaches(false);
+      c.setRequestMethod(method);
+      c.setRequestProperty("Authorization", "Bearer " + credentials.token());
+      c.setRequestProperty("Accept", "application/json");
+      if (as != null) {
+        c.setRequestProperty(ApiClient.AS_HEADER, as);
+      }
+      if (body != null || act) {
+        byte[] out = body == null ? new byte[0] : Json.write(body);
+        if (body != null) {
+          c.setRequestProperty("Content-Type", "application/json");
+        }
+        // Buffered, not streamed: a streamed request cannot read the body of a 401 (its challenge
+        // makes the connection give up), and the API's answer says what to do.
+        c.setDoOutput(true);
+        try (OutputStream o = c.getOutputStream()) {
+          o.write(out);
+        }
+      }
+      status = c.getResponseCode();
+      try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+        answerBody = in == null ? new byte[0] : in.readAllBytes();
+      }
+      String config = c.getHeaderField(ApiClient.CONFIG_HEADER);
+      if (config != null) {
+        workersConfig = config;
+      }
+    } catch (ConnectException | SocketTimeoutException e) {
       throw new RunbookException.Unavailable("the runbook API at " + base + " cannot be reached (" + e.getClass().getSimpleName()
           + "): start `runbook dev`, or point RUNBOOK_API_URL at a running `runbook serve`");
     } catch (javax.net.ssl.SSLHandshakeException e) {
@@ -106,16 +134,12 @@ final class ApiWire {
           + " certificate itself when it is self-signed)");
     } catch (IOException e) {
       throw new RunbookException.Unavailable("the runbook API at " + base + " failed to answer: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RunbookException.Unavailable("interrupted while waiting for the runbook API at " + base);
     }
-    r.headers().firstValue(ApiClient.CONFIG_HEADER).ifPresent(v -> workersConfig = v);
-    JsonNode answer = parse(r.body());
-    if (r.statusCode() >= 400) {
-      throw error(r.statusCode(), answer);
+    JsonNode answer = parse(answerBody);
+    if (status >= 400) {
+      throw error(status, answer);
     }
-    return new Answer(r.statusCode(), answer);
+    return new Answer(status, answer);
   }
 
   private static JsonNode parse(byte[] body) {

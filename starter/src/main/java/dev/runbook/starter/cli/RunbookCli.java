@@ -1,7 +1,9 @@
 package dev.runbook.starter.cli;
 
 import dev.runbook.starter.client.RunbookException;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,46 +69,98 @@ public final class RunbookCli {
   }
 
   /**
+   * The whole tree: every command, for the help and for a command word picocli must suggest a
+   * fix for.
+   *
    * @param processCommands demo, dev, worker, serve: listed first in the help
    */
   public static CommandLine build(CliContext context, Map<String, Object> processCommands) {
+    return build(context, processCommands, new String[0]);
+  }
+
+  /**
+   * The tree {@code args} need: only the command they name when it is one (picocli reads the
+   * annotations of every command it is given, a quarter of a second for all of them, in a command
+   * that lives one second), else every command.
+   */
+  public static CommandLine build(CliContext context, Map<String, Object> processCommands, String[] args) {
+    Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+    processCommands.forEach((name, command) -> commands.put(name, () -> command));
+    commands.putAll(commands(context));
     CommandLine cli = new CommandLine(new Root());
-    processCommands.forEach(cli::addSubcommand);
-    CommandLine start = new CommandLine(new Start());
-    start.addSubcommand(new StartCommands.Emergency(context));
-    start.addSubcommand(new StartCommands.Database(context));
-    start.addSubcommand(new StartCommands.Full(context));
-    cli.addSubcommand(start);
-    cli.addSubcommand(new ActCommands.Approve(context));
-    cli.addSubcommand(new ActCommands.Reject(context));
-    cli.addSubcommand(new ActCommands.Decide(context));
-    cli.addSubcommand(new ReadCommands.Status(context));
-    cli.addSubcommand(new ReadCommands.WatchCommand(context));
-    cli.addSubcommand(new ReadCommands.ListCommand(context));
-    cli.addSubcommand(new ReadCommands.LogCommand(context));
-    cli.addSubcommand(new ReportCommand(context));
-    cli.addSubcommand(new ChecklistCommands.Show(context));
-    cli.addSubcommand(new ChecklistCommands.Done(context));
-    CommandLine drills = new CommandLine(new DrillsCommand(context));
-    drills.addSubcommand(new DrillsCommand.Show(context));
-    drills.addSubcommand(new DrillsCommand.Cancel(context));
-    cli.addSubcommand(drills);
-    cli.addSubcommand(new DrillCommand(context));
-    CommandLine backup = new CommandLine(new BackupCommand(context));
-    backup.addSubcommand(new BackupCommands.Import(context));
-    cli.addSubcommand(backup);
-    CommandLine backups = new CommandLine(new BackupsCommand(context));
-    backups.addSubcommand(new PruneCommand(context));
-    cli.addSubcommand(backups);
-    cli.addSubcommand(new ActCommands.Cancel(context));
-    cli.addSubcommand(new ActCommands.Disarm(context));
-    CommandLine record = new CommandLine(new LedgerCommands.Record());
-    record.addSubcommand(new LedgerCommands.Deploy(context));
-    cli.addSubcommand(record);
-    cli.addSubcommand(new LedgerCommands.ReleasesCommand(context));
+    String word = commandWord(args);
+    if (word != null && commands.containsKey(word)) {
+      cli.addSubcommand(word, commands.get(word).get());
+    } else {
+      commands.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+    }
     cli.setExecutionExceptionHandler(RunbookCli::handle);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;
+  }
+
+  /** The commands that act on runs, by the name each one's {@code @Command} gives it, in help order. */
+  static Map<String, Supplier<Object>> commands(CliContext context) {
+    Map<String, Supplier<Object>> c = new LinkedHashMap<>();
+    c.put("start", () -> {
+      CommandLine start = new CommandLine(new Start());
+      start.addSubcommand(new StartCommands.Emergency(context));
+      start.addSubcommand(new StartCommands.Database(context));
+      start.addSubcommand(new StartCommands.Full(context));
+      return start;
+    });
+    c.put("approve", () -> new ActCommands.Approve(context));
+    c.put("reject", () -> new ActCommands.Reject(context));
+    c.put("decide", () -> new ActCommands.Decide(context));
+    c.put("status", () -> new ReadCommands.Status(context));
+    c.put("watch", () -> new ReadCommands.WatchCommand(context));
+    c.put("list", () -> new ReadCommands.ListCommand(context));
+    c.put("log", () -> new ReadCommands.LogCommand(context));
+    c.put("report", () -> new ReportCommand(context));
+    c.put("checklist", () -> new ChecklistCommands.Show(context));
+    c.put("done", () -> new ChecklistCommands.Done(context));
+    c.put("drills", () -> {
+      CommandLine drills = new CommandLine(new DrillsCommand(context));
+      drills.addSubcommand(new DrillsCommand.Show(context));
+      drills.addSubcommand(new DrillsCommand.Cancel(context));
+      return drills;
+    });
+    c.put("drill", () -> new DrillCommand(context));
+    c.put("backup", () -> {
+      CommandLine backup = new CommandLine(new BackupCommand(context));
+      backup.addSubcommand(new BackupCommands.Import(context));
+      return backup;
+    });
+    c.put("backups", () -> {
+      CommandLine backups = new CommandLine(new BackupsCommand(context));
+      backups.addSubcommand(new PruneCommand(context));
+      return backups;
+    });
+    c.put("cancel", () -> new ActCommands.Cancel(context));
+    c.put("disarm", () -> new ActCommands.Disarm(context));
+    c.put("record", () -> {
+      CommandLine record = new CommandLine(new LedgerCommands.Record());
+      record.addSubcommand(new LedgerCommands.Deploy(context));
+      return record;
+    });
+    c.put("releases", () -> new LedgerCommands.ReleasesCommand(context));
+    return c;
+  }
+
+  /**
+   * The command word of {@code args}: the first that is neither an option nor the value of
+   * {@code -c}/{@code --config}; null when there is none.
+   */
+  public static String commandWord(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("-c") || a.equals("--config")) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return null;
   }
 
   private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {

@@ -69,6 +69,21 @@ class ApiAuthTest {
   }
 
   @Test
+  void theCliClientShowsTheApisAnswerToAnUnknownTokenForAReadAndAnAct() {
+    ApiClient cli = new ApiClient(URI.create(api.url("")),
+        new ApiClient.Credentials(Tokens.newToken(), false, null));
+
+    for (Runnable call : List.<Runnable>of(
+        () -> cli.status("rollback-api"), () -> cli.approve("rollback-api", "alice", null, null))) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(call::run)
+          .isInstanceOfSatisfying(dev.runbook.starter.client.RunbookException.Refused.class, e -> {
+            assertThat(e.getMessage()).isEqualTo("the token is not known: ask for one with `runbook token new`");
+            assertThat(e.exitCode()).isEqualTo(3);
+          });
+    }
+  }
+
+  @Test
   void anUnknownTokenIs401AndStartsNothing() {
     String wrong = Tokens.newToken();
     var r = api.send(HttpRequest.newBuilder(URI.create(api.url("/api/v1/runs/emergency")))

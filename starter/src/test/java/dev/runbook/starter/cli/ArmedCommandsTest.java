@@ -66,6 +66,9 @@ class ArmedCommandsTest {
     assertThat(watched.exit()).isEqualTo(1);
     assertThat(watched.out()).contains("disarmed: disarmed by bob: fixed forward; nothing was changed");
     assertThat(world.calls("Service.deploy")).isEmpty();
+    // The phase says disarmed as soon as it is; the run closes once its messages and log are out.
+    assertThat(Runs.report(client.temporal().newUntypedWorkflowStub("rollback-api")).outcome())
+        .isEqualTo(Phase.DISARMED);
 
     Result again = run("disarm", "rollback-api", "--as", "bob");
     assertThat(again.exit()).isEqualTo(4);

@@ -54,7 +54,7 @@ final class CliHarness implements CliContext {
   Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    var cli = RunbookCli.build(this, Map.of());
+    var cli = RunbookCli.build(this, Map.of(), args);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(args);
