@@ -25,12 +25,19 @@ public final class HttpProbe {
   private static final int MAX_BODY = 1024 * 1024;
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .build();
+
+  /**
+   * The client, made on the first probe: checking a configuration's URLs (a CLI command does)
+   * must not start one, with its TLS setup and a selector thread the JVM's exit waits for.
+   */
+  private static final class Client {
+    static final HttpClient INSTANCE =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+  }
 
   private HttpProbe() {}
 
@@ -54,7 +61,7 @@ public final class HttpProbe {
     headers.forEach(request::header);
     try {
       HttpResponse<InputStream> response =
-          CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+          Client.INSTANCE.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream body = response.body()) {
         byte[] bytes = body.readNBytes(MAX_BODY);
         return new Response(response.statusCode(), new String(bytes, StandardCharsets.UTF_8));
