@@ -131,8 +131,22 @@ public final class ReleaseHistory {
     if (r.verified()) {
       return where + ", verified healthy" + (r.verifiedBy() == null ? "" : " by " + r.verifiedBy());
     }
-    boolean good = goodBecause(r.version()).isPresent() && rolledBack(r.version()).isEmpty();
-    return where + (good ? ", good (ran its soak time)" : ", not verified");
+    if (rolledBack(r.version()).isEmpty()) {
+      // Good by this release's own soak, or only by another release of the same version: say which.
+      for (int i = 0; i < newestFirst.size(); i++) {
+        if (newestFirst.get(i).id() == r.id()) {
+          Optional<String> own = goodBecause(i);
+          if (own.isPresent()) {
+            return where + ", good (" + own.get() + ")";
+          }
+        }
+      }
+      Optional<String> other = goodBecause(r.version());
+      if (other.isPresent()) {
+        return where + ", not verified; " + r.version() + " is good: " + other.get();
+      }
+    }
+    return where + ", not verified";
   }
 
   private Optional<String> goodBecause(String version) {

@@ -67,6 +67,20 @@ class ReleaseHistoryTest {
   }
 
   @Test
+  void eachReleaseSaysWhyItIsGoodItsOwnSoakOrAnotherReleaseOfItsVersion() {
+    add("v6", 0, false, false);    // recorded, replaced within a minute
+    add("v7", 1, false, false);    // ran 2h: its own soak
+    add("v6", 121, true, false);   // v6 again, verified
+    ReleaseHistory h = history(Duration.ofHours(1), 125);
+
+    assertThat(h.outcome(rows.get(2))).as("the first v6, which never ran its soak time")
+        .isEqualTo("superseded, not verified; v6 is good: verified healthy by rollback-shop at "
+            + dev.runbook.workflows.model.Shown.time(T0.plus(Duration.ofMinutes(121)).plusSeconds(30)));
+    assertThat(h.outcome(rows.get(1))).startsWith("superseded, good (ran 2h from ").endsWith("(soak time 1h))");
+    assertThat(h.outcome(rows.get(0))).startsWith("running, verified healthy by rollback-shop");
+  }
+
+  @Test
   void anUncheckedReleaseCountsAsGoodOnlyOnceItRanItsSoakTime() {
     add("v1", 0, false, false);
     add("v2", 30, false, false);
