@@ -45,16 +45,21 @@ class BookkeepingBehindTest extends WorkflowTest {
     }
   }
 
+  /** The calls of {@code activity}, once there is one (or after 5 s: none). */
+  private List<String> awaitCalled(String activity) {
+    for (int i = 0; i < 100 && world.calls(activity).isEmpty(); i++) {
+      sleep(50);
+    }
+    return world.calls(activity);
+  }
+
   @Test
   void theNextStepStartsWhileTheLogIsWrittenAndTheRunEndsOnlyOnceTheLogHasEverything() {
     FakeWorld.Hold write = world.hold("Audit.record", AuditEventType.RELEASE_DEPLOYED.name());
     WorkflowStub run = start(Severity.P0);
     write.awaitEntered();
     try {
-      for (int i = 0; i < 100 && world.calls("Service.verify").isEmpty(); i++) {
-        sleep(50);
-      }
-      assertThat(world.calls("Service.verify")).as("the step after the deploy, while its log write is held")
+      assertThat(awaitCalled("Service.verify")).as("the step after the deploy, while its log write is held")
           .isNotEmpty();
       sleep(300);
       assertThat(run.describe().getStatus()).as("the run's end waits for the log")
@@ -109,10 +114,7 @@ class BookkeepingBehindTest extends WorkflowTest {
     try {
       String hash = awaitPhase(testEnv, run, Phase.AWAITING_APPROVAL).pendingApproval().planHash();
       assertThat(Runs.approve(run, "alice", hash).message()).startsWith("approved by alice");
-      for (int i = 0; i < 100 && world.calls("Service.deploy").isEmpty(); i++) {
-        sleep(50);
-      }
-      assertThat(world.calls("Service.deploy")).as("the deploy, while the approvers' message is still held")
+      assertThat(awaitCalled("Service.deploy")).as("the deploy, while the approvers' message is still held")
           .isNotEmpty();
       assertThat(world.notifications()).extracting(n -> n.kind()).as("no message overtakes the one held")
           .containsExactly(NotificationKind.STARTED);

@@ -243,12 +243,7 @@ final class Journal {
   }
 
   /** @param armed the fix-forward window, for an ARMED message; null otherwise */
-  void notify(
-      NotificationKind kind,
-      Audience audience,
-      String target,
-      String detail,
-      List<DecisionAction> options,
+  void notify(NotificationKind kind, Audience audience, String target, String detail, List<DecisionAction> options,
       Armed armed) {
     if (mode == RunbookEngine.Mode.CHILD) {
       return;
@@ -258,13 +253,9 @@ final class Journal {
     send(kind, audience, target, detail, options, armed);
   }
 
-  private void send(
-      NotificationKind kind,
-      Audience audience,
-      String target,
-      String detail,
-      List<DecisionAction> options,
-      Armed armed) {
+  /** Sends a message now, after nothing: {@link #notify} and {@link #notifyBehind} say when. */
+  private void send(NotificationKind kind, Audience audience, String target, String detail,
+      List<DecisionAction> options, Armed armed) {
     RunbookRequest request = run.request;
     String key =
         run.workflowId + "/" + run.runId + "/" + (++notifySeq) + "-" + kind.name().toLowerCase(Locale.ROOT);
