@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       written to the rollback log, behind the run, by a new write unless one is in flight).
  *       Points already used are kept in the file named by
  *       {@code RUNBOOK_CRASH_LEDGER}, so each point is hit once and the run makes progress;
+ *   <li>{@code boundary:TYPE:K}: the same at every K-th scheduling of TYPE only (the 1st, the
+ *       K+1-th...), for a shorter run of the same scenario;
  *   <li>{@code after:TYPE:N}: after the N-th execution of activity TYPE did its work, before
  *       Temporal hears of it (the retry on another worker must not do the work twice);
  *   <li>{@code during:TYPE:MILLIS}: MILLIS after activity TYPE started (mid-step);
@@ -59,6 +61,8 @@ public final class CrashingWorker {
     private final String kind;
     private final String type;
     private final long n;
+    /** For a boundary point: kill at every {@code every}-th scheduling of the type. */
+    private final int every;
     private final Path ledger;
     private final ConcurrentHashMap<String, AtomicInteger> executed = new ConcurrentHashMap<>();
 
@@ -67,6 +71,7 @@ public final class CrashingWorker {
       kind = parts[0];
       type = kind.equals("boundary") ? parts[1] : parts.length > 2 ? parts[1] : null;
       n = kind.equals("boundary") || parts.length < 2 ? 0 : Long.parseLong(parts[parts.length - 1]);
+      every = kind.equals("boundary") && parts.length > 2 ? Integer.parseInt(parts[2]) : 1;
       this.ledger = ledger.isEmpty() ? null : Path.of(ledger);
     }
 
@@ -89,7 +94,7 @@ public final class CrashingWorker {
                 seen++;
                 var info = Workflow.getInfo();
                 String point = info.getWorkflowId() + "/" + info.getRunId() + "/" + type + "#" + seen;
-                if (!Workflow.isReplaying() && firstTime(point)) {
+                if ((seen - 1) % every == 0 && !Workflow.isReplaying() && firstTime(point)) {
                   sigkillSelf("at step boundary " + point);
                 }
               }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The worker, a separate OS process, is killed with SIGKILL at every step boundary of a run, and
+ * The worker, a separate OS process, is killed with SIGKILL at every other step boundary of a run, and
  * after steps did their work but before Temporal heard of it. A new worker starts each time. The
  * run completes, and every side effect happened exactly once.
  */
@@ -59,6 +59,12 @@ class WorkerCrashIT {
     return new EmergencyRollbackRequest(Demo.SERVICE, Severity.P0, reason, "erin", false, null,
         null, true, null, null, Duration.ZERO, null);
   }
+
+  /**
+   * A kill at every other rollback-log write between steps (the 1st, 3rd...): each kill costs a
+   * worker start and a recovery, and killing at every one made this the longest suite in CI.
+   */
+  private static final String EVERY_OTHER_BOUNDARY = "boundary:AuditRecord:2";
 
   /** The worker still running when the last run ended: it answers the status queries. */
   private static Stack.Worker survivor;
@@ -136,20 +142,20 @@ class WorkerCrashIT {
   }
 
   @Test
-  void killedAtEveryStepBoundaryTheRunCompletesWithEverySideEffectOnce() throws Exception {
+  void killedAtEveryOtherStepBoundaryTheRunCompletesWithEverySideEffectOnce() throws Exception {
     stack.resetShop();
     int before = stack.webhook.accepted().size();
-    var started = stack.runbooks.start(emergency("killed at every step boundary"));
+    var started = stack.runbooks.start(emergency("killed at every other step boundary"));
 
-    List<Instant> kills = killUntilDone(started.runId(), i -> "boundary:AuditRecord");
+    List<Instant> kills = killUntilDone(started.runId(), i -> EVERY_OTHER_BOUNDARY);
     List<Duration> recovery = recoveries(started.workflowId(), kills);
-    Figures.record("emergency rollback with database, worker killed at every step boundary",
+    Figures.record("emergency rollback with database, worker killed at every other step boundary",
         kills.size() + " kills, recovery " + Figures.summary(recovery) + " " + recovery);
 
     assertExactlyOnce(started.workflowId(), started.runId(), before);
-    // A kill at each rollback-log write: the end of a step is written behind the run, by a new write
-    // unless one is in flight, so there are fewer writes than steps (11 of 17 steps in CI).
-    assertThat(kills).as("a kill at each log write between steps").hasSizeGreaterThanOrEqualTo(8);
+    // A kill at every other rollback-log write: the end of a step is written behind the run, by a
+    // new write unless one is in flight, so there are fewer writes than steps (11 of 17 in CI).
+    assertThat(kills).as("a kill at every other log write between steps").hasSizeGreaterThanOrEqualTo(4);
   }
 
   /**
@@ -185,7 +191,7 @@ class WorkerCrashIT {
   }
 
   @Test
-  void aStagedRestoreKilledAtEveryStepBoundaryCompletesWithOneSwap() throws Exception {
+  void aStagedRestoreKilledAtEveryOtherStepBoundaryCompletesWithOneSwap() throws Exception {
     stack.resetShop();
     var databases = new dev.runbook.activities.database.DatabaseActivitiesImpl(stack.settings.databases(),
         dir.resolve(".runbook").resolve("backups"), stack.config.getParent(), java.time.Clock.systemUTC(),
@@ -202,10 +208,10 @@ class WorkerCrashIT {
         null, null, null, good, null, null, null));
     Thread approving = approver(started.workflowId());
 
-    List<Instant> kills = killUntilDone(started.runId(), i -> "boundary:AuditRecord");
+    List<Instant> kills = killUntilDone(started.runId(), i -> EVERY_OTHER_BOUNDARY);
     approving.interrupt();
     List<Duration> recovery = recoveries(started.workflowId(), kills);
-    Figures.record("database restore (staged swap), worker killed at every step boundary",
+    Figures.record("database restore (staged swap), worker killed at every other step boundary",
         kills.size() + " kills, recovery " + Figures.summary(recovery));
 
     RunStatus s = stack.runbooks.status(started.workflowId());
@@ -219,20 +225,20 @@ class WorkerCrashIT {
         .containsExactly(Demo.SHOP_DB + "__before_" + tag(started.runId()));
     assertMessagesOnce(before);
     assertLoggedOnce(started.runId());
-    assertThat(kills).as("a kill at each log write between steps (fewer than steps)").hasSizeGreaterThanOrEqualTo(8);
+    assertThat(kills).as("a kill at every other log write between steps").hasSizeGreaterThanOrEqualTo(4);
   }
 
   @Test
-  void aFullRollbackKilledAtEveryStepBoundaryCompletesWithEverySideEffectOnce() throws Exception {
+  void aFullRollbackKilledAtEveryOtherStepBoundaryCompletesWithEverySideEffectOnce() throws Exception {
     stack.resetShop();
     int before = stack.webhook.accepted().size();
     var started = stack.runbooks.start(new dev.runbook.workflows.model.FullRollbackRequest("demo",
         List.of(Demo.SERVICE), List.of(Demo.SERVICE), Severity.P0, "full under crashes", "erin", false, null,
         null, Map.of(Demo.SERVICE, "2"), null));
 
-    List<Instant> kills = killUntilDone(started.runId(), i -> "boundary:AuditRecord");
+    List<Instant> kills = killUntilDone(started.runId(), i -> EVERY_OTHER_BOUNDARY);
     List<Duration> recovery = recoveries(started.workflowId(), kills);
-    Figures.record("full rollback (service and database), worker killed at every step boundary",
+    Figures.record("full rollback (service and database), worker killed at every other step boundary",
         kills.size() + " kills, recovery " + Figures.summary(recovery));
 
     RunStatus s = stack.runbooks.status(started.workflowId());
@@ -246,7 +252,7 @@ class WorkerCrashIT {
     }
     assertMessagesOnce(before);
     assertLoggedOnce(started.runId());
-    assertThat(kills).as("a kill at each log write between steps (fewer than steps)").hasSizeGreaterThanOrEqualTo(8);
+    assertThat(kills).as("a kill at every other log write between steps").hasSizeGreaterThanOrEqualTo(4);
   }
 
   private static void assertMessagesOnce(int webhookBefore) {
