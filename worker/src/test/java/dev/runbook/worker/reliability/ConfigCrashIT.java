@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A full rollback of two services that read their configuration from env files, with the
  * database of one, on the real Temporal server: versions, schema and configurations come back
  * together while the worker (its own OS process) is killed with SIGKILL after a configuration
- * restore did its work and before Temporal heard of it, then at every step boundary. Each bad
+ * restore did its work and before Temporal heard of it, then at every other step boundary (at every
+ * one, this was among the longest suites in CI). Each bad
  * configuration breaks its service's health, so the checks at the end pass only if the right files
  * are back and the services read them.
  */
@@ -146,12 +147,12 @@ class ConfigCrashIT {
         List.of(Demo.SERVICE), Severity.P0, "release train 12 broke payments", "erin", false, null, null,
         Map.of(Demo.SERVICE, "2"), null));
     List<Instant> kills = killUntilDone(started.runId(),
-        i -> i == 0 ? "after:ConfigRestore:1" : "boundary:AuditRecord");
+        i -> i == 0 ? "after:ConfigRestore:1" : "boundary:AuditRecord:2");
     Figures.record("full rollback of two services with their schema and configurations, worker killed after a"
-        + " configuration restore did its work and at every step boundary",
-        kills.size() + " kills, run " + stack.runbooks.status(started.workflowId()).phase().label());
+        + " configuration restore did its work and at every other step boundary",
+        kills.size() + " kills, run " + stack.statusOnceAWorkerPolls(started.workflowId()).phase().label());
 
-    RunStatus s = stack.runbooks.status(started.workflowId());
+    RunStatus s = stack.statusOnceAWorkerPolls(started.workflowId());
     assertThat(s.phase()).as(s.outcomeMessage()).isEqualTo(Phase.SUCCEEDED);
     FullRollbackResult result = stack.connection.client().newUntypedWorkflowStub(started.workflowId())
         .getResult(FullRollbackResult.class);
@@ -189,7 +190,7 @@ class ConfigCrashIT {
     assertThat(stack.logQuery("select count(*) from runs where run_id = ? and outcome = 'succeeded'", started.runId()))
         .isEqualTo(1);
     assertThat(stack.logQuery("select max(seq) - count(*) from run_events where run_id = ?", started.runId())).isZero();
-    assertThat(kills).as("a kill at each log write between steps (fewer than steps)").hasSizeGreaterThanOrEqualTo(8);
+    assertThat(kills).as("a kill at every other log write between steps").hasSizeGreaterThanOrEqualTo(4);
     assertThat(deaths.get(0)).isEqualTo("SIGKILL after ConfigRestore did its work, before reporting it");
     assertThat(deaths.subList(1, deaths.size())).allSatisfy(d -> assertThat(d).startsWith("SIGKILL at step boundary"));
   }

@@ -242,14 +242,14 @@ class DrillIT {
     long before = stack.logQuery("select count(*) from drills where requested_by = 'schedule'");
     // v3-quiet is a release no signal can tell from a good one.
     DrillRequest drill = new DrillRequest(RunbookType.EMERGENCY, Demo.SERVICE, "v3-quiet",
-        DrillDetection.HEALTH_CHECK, Duration.ofSeconds(20), Duration.ofMinutes(3), null, "erin", "00000000");
+        DrillDetection.HEALTH_CHECK, Duration.ofSeconds(8), Duration.ofMinutes(3), null, "erin", "00000000");
     String scheduleId = WorkflowIds.forDrillSchedule(Demo.SERVICE);
     started.add(scheduleId);
     DrillScheduleWorkflow schedule = stack.connection.client().newWorkflowStub(DrillScheduleWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(scheduleId).setTaskQueue(QUEUE).build());
     WorkflowClient.start(schedule::run, new DrillSchedule(drill, new CronSchedule("* * * * *", null)));
 
-    // It fires within the minute and its drill waits 20 s for a signal that never comes.
+    // It fires within the minute and its drill waits 8 s for a signal that never comes.
     await(() -> stack.logQuery("select count(*) from drills where requested_by = 'schedule' and outcome is not null")
         > before);
     String id = strings("select workflow_id from drills where requested_by = 'schedule' and outcome is not null"
@@ -258,7 +258,7 @@ class DrillIT {
     assertThat(id).startsWith("drill-shop-").isNotEqualTo("drill-shop-00000000");
     assertThat(stack.logQuery("select count(*) from drills where workflow_id = ? and outcome = 'not-detected'"
         + " and restored and rollback_workflow_id is null and time_to_rollback_ms is null"
-        + " and message = 'drill of shop: v3-quiet not detected within 20s by the health check; shop restored to v2'",
+        + " and message = 'drill of shop: v3-quiet not detected within 8s by the health check; shop restored to v2'",
         id)).isEqualTo(1);
     assertThat(version(Demo.SERVICE)).isEqualTo("v2");
     // No runbook ran for it: the only rollback of shop in the log is the first drill's.
@@ -266,7 +266,7 @@ class DrillIT {
         .isZero();
     await(() -> stack.webhook.kindsAbout(id).contains("DRILL_REPORT"));
     assertThat(stack.webhook.accepted()).filteredOn(m -> m.body().contains("\"workflowId\":\"" + id + "\""))
-        .singleElement().satisfies(m -> assertThat(m.body()).contains("not detected within 20s"));
+        .singleElement().satisfies(m -> assertThat(m.body()).contains("not detected within 8s"));
   }
 
   @Test

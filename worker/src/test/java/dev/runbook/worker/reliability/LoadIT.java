@@ -28,19 +28,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 200 runs of mixed types at once (120 emergency, 40 database reverts, 40 full rollbacks) while
+ * 120 runs of mixed types at once (72 emergency, 24 database reverts, 24 full rollbacks) while
  * the worker is killed with SIGKILL and replaced twice: every run completes, none is lost, none is
- * duplicated, and every deploy happened once.
+ * duplicated, and every deploy happened once. (200 ran 93 s in CI for no more cover; the bench's
+ * 500 P0 runs at once measure the rate.)
  */
 class LoadIT {
-  static final int EMERGENCY = 120;
-  static final int DATABASE = 40;
-  static final int FULL = 40;
+  static final int EMERGENCY = 72;
+  static final int DATABASE = 24;
+  static final int FULL = 24;
 
   @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) Path dir;
 
   @Test
-  void twoHundredRunsSurviveTwoWorkerKills() throws Exception {
+  void aHundredAndTwentyRunsSurviveTwoWorkerKills() throws Exception {
     Path platform = Path.of(LoadIT.class.getResource("/load/platform.sh").toURI());
     Path state = dir.resolve("platform");
     Map<String, String> dbNames = new LinkedHashMap<>();
@@ -116,8 +117,9 @@ class LoadIT {
 
       List<Duration> recoveries = new ArrayList<>();
       for (int kill = 0; kill < 2; kill++) {
-        Thread.sleep(kill == 0 ? 8000 : 15000);
+        Thread.sleep(8000);
         int before = finished(stack, runIds);
+        assertThat(before).as("runs still open at kill " + (kill + 1)).isLessThan(runIds.size());
         worker.sigkill();
         Instant killed = Instant.now();
         worker = stack.startWorker("none");
@@ -155,8 +157,9 @@ class LoadIT {
           assertThat(rs.getInt(1)).as(physical).isEqualTo(1);
         }
       }
-      Figures.record("load: 200 concurrent runs (120 emergency, 40 database, 40 full), worker killed twice",
-          "all 200 succeeded in " + all.toSeconds() + " s (started in " + startAll.toMillis() + " ms), 0 lost, 0 duplicated,"
+      Figures.record("load: " + requests.size() + " concurrent runs (" + EMERGENCY + " emergency, " + DATABASE
+              + " database, " + FULL + " full), worker killed twice",
+          "all " + requests.size() + " succeeded in " + all.toSeconds() + " s (started in " + startAll.toMillis() + " ms), 0 lost, 0 duplicated,"
               + " progress again after each kill: " + Figures.summary(recoveries));
     }
   }

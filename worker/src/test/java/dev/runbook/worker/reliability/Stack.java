@@ -9,6 +9,7 @@ import dev.runbook.activities.store.Store;
 import dev.runbook.activities.store.StoreMigrations;
 import dev.runbook.activities.support.TestPostgres;
 import dev.runbook.starter.client.RunbookClient;
+import dev.runbook.starter.client.RunbookException;
 import dev.runbook.worker.config.ConfigLoader;
 import dev.runbook.worker.config.RunbookConfig;
 import dev.runbook.worker.demo.Demo;
@@ -18,6 +19,7 @@ import dev.runbook.worker.support.Webhook;
 import dev.runbook.worker.temporal.TemporalConnection;
 import dev.runbook.workflows.activities.ServiceActivities.DeployRequest;
 import dev.runbook.workflows.activities.ServiceActivities.ServiceAction;
+import dev.runbook.workflows.model.RunStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -220,6 +222,24 @@ public final class Stack implements AutoCloseable {
     Worker w = new Worker(pb.start(), out);
     workers.add(w);
     return w;
+  }
+
+  /**
+   * The run's status once a worker answers. A status is a query, which needs a worker, and after a
+   * kill the next worker may not have polled yet: Temporal then refuses the query ("no poller seen").
+   */
+  public RunStatus statusOnceAWorkerPolls(String workflowId) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (true) {
+      try {
+        return runbooks.status(workflowId);
+      } catch (RunbookException.Unavailable noWorkerYet) {
+        if (Instant.now().isAfter(deadline)) {
+          throw noWorkerYet;
+        }
+        Thread.sleep(200);
+      }
+    }
   }
 
   /** Terminates the run if it is still open (cleanup after a failed test). */

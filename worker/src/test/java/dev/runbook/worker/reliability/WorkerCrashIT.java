@@ -116,7 +116,7 @@ class WorkerCrashIT {
 
   /** Every side effect of one emergency rollback with its database, exactly once. */
   private static void assertExactlyOnce(String workflowId, String runId, int webhookBefore) throws Exception {
-    RunStatus s = stack.runbooks.status(workflowId);
+    RunStatus s = stack.statusOnceAWorkerPolls(workflowId);
     assertThat(s.phase()).as(s.outcomeMessage()).isEqualTo(Phase.SUCCEEDED);
     // the database: reverted to 2 once (a second revert would have failed or gone to 1), data intact
     assertThat(stack.shopQuery("select max(version::int) from flyway_schema_history where success")).isEqualTo(2);
@@ -214,7 +214,7 @@ class WorkerCrashIT {
     Figures.record("database restore (staged swap), worker killed at every other step boundary",
         kills.size() + " kills, recovery " + Figures.summary(recovery));
 
-    RunStatus s = stack.runbooks.status(started.workflowId());
+    RunStatus s = stack.statusOnceAWorkerPolls(started.workflowId());
     assertThat(s.phase()).as(s.outcomeMessage()).isEqualTo(Phase.SUCCEEDED);
     assertThat(stack.shopQuery("select count(*) from orders where status = 'lost'")).as("the backup is live").isZero();
     assertThat(stack.shopQuery("select max(version::int) from flyway_schema_history where success")).isEqualTo(3);
@@ -241,7 +241,7 @@ class WorkerCrashIT {
     Figures.record("full rollback (service and database), worker killed at every other step boundary",
         kills.size() + " kills, recovery " + Figures.summary(recovery));
 
-    RunStatus s = stack.runbooks.status(started.workflowId());
+    RunStatus s = stack.statusOnceAWorkerPolls(started.workflowId());
     assertThat(s.phase()).as(s.outcomeMessage()).isEqualTo(Phase.SUCCEEDED);
     assertThat(Demo.serviceVersion(stack.servicePort)).contains("\"v1\"");
     assertThat(stack.shopQuery("select max(version::int) from flyway_schema_history where success")).isEqualTo(2);
