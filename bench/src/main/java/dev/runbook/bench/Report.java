@@ -15,6 +15,10 @@ import java.util.List;
 final class Report {
   static final String ACCOUNT = "## Where the time goes";
   private static final String HOW = "## How each was measured";
+  /** The charts the measures draw beside the page (a quick run's under target/), and what they show. */
+  private static final String[][] CHARTS = {
+      {"bench-step-time.png", "Time per step against the floor"},
+      {"bench-restore-downtime.png", "Writers' downtime against database size"}};
 
   private Report() {}
 
@@ -32,6 +36,11 @@ final class Report {
     b.append("## Figures\n\n");
     b.append("Ratio is our median over theirs. Spread is p10-p90 with 10 or more samples, else min-max.\n\n");
     b.append(Table.markdown(rows)).append('\n');
+    for (String[] chart : CHARTS) {
+      if (Files.exists(file.toAbsolutePath().resolveSibling(chart[0]))) {
+        b.append("![").append(chart[1]).append("](").append(chart[0]).append(")\n\n");
+      }
+    }
     if (!failures.isEmpty()) {
       b.append("## Measures that did not run\n\n");
       failures.forEach(f -> b.append("- ").append(f).append('\n'));

@@ -24,8 +24,14 @@ public record Target(Kind kind, double bound, String text) {
     return new Target(Kind.NONE, 0, "(reference)");
   }
 
-  /** Met, missed, or "-" when there is nothing to judge. */
+  /**
+   * Met, missed, or "-" when there is nothing to judge; a ratio over a median that is zero or
+   * negative (a floor within the clocks' noise) cannot be judged and says so.
+   */
   public String verdict(Samples ours, Samples theirs) {
+    if ((kind == Kind.RATIO_AT_MOST || kind == Kind.RATIO_AT_LEAST) && theirs != null && theirs.median() <= 0) {
+      return "not judged: theirs <= 0";
+    }
     return switch (kind) {
       case NONE -> "-";
       case MEDIAN_AT_MOST -> ours.median() <= bound ? "met" : "MISSED";

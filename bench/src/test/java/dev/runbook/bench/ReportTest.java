@@ -35,4 +35,18 @@ class ReportTest {
     assertThat(rewritten.indexOf("## Figures")).isLessThan(rewritten.indexOf(Report.ACCOUNT));
     assertThat(rewritten.indexOf(Report.ACCOUNT)).isLessThan(rewritten.indexOf("## How each was measured"));
   }
+
+  @Test
+  void theChartsBesideThePageAreShownUnderTheFiguresAndNoneThatIsMissing(@TempDir Path dir) throws Exception {
+    Path page = dir.resolve("BENCHMARKS.md");
+    Files.write(dir.resolve("bench-restore-downtime.png"), new byte[] {1});
+
+    Report.write(page, MACHINE, "scripts/bench", rows(12.0), List.of());
+
+    String written = Files.readString(page);
+    assertThat(written).contains("![Writers' downtime against database size](bench-restore-downtime.png)")
+        .doesNotContain("bench-step-time.png");
+    assertThat(written.indexOf("bench-restore-downtime.png")).isGreaterThan(written.indexOf("## Figures"))
+        .isLessThan(written.indexOf("## How each was measured"));
+  }
 }

@@ -32,6 +32,15 @@ class SamplesTest {
   }
 
   @Test
+  void aRatioOverAFloorAtOrBelowZeroIsNotJudged() {
+    // A floor inside the clocks' noise: -6.6 would have passed "ratio <= 2".
+    Samples ours = Samples.of("ms", List.of(0.25));
+    assertThat(Target.ratioAtMost(2).verdict(ours, Samples.of("ms", List.of(-0.038)))).isEqualTo("not judged: theirs <= 0");
+    assertThat(Target.ratioAtLeast(0.8).verdict(ours, Samples.of("ms", List.of(0.0)))).isEqualTo("not judged: theirs <= 0");
+    assertThat(Target.medianAtMost(0.5, "ms").verdict(ours, Samples.of("ms", List.of(-1.0)))).isEqualTo("met");
+  }
+
+  @Test
   void tableRendersEveryColumnAndEscapesPipes() {
     Comparison c = new Comparison("step | overhead", Samples.of("ms", List.of(12.0)), "bare workflow",
         Samples.of("ms", List.of(10.0)), Target.ratioAtMost(1.3), "how");

@@ -37,6 +37,12 @@ public final class Rig implements AutoCloseable {
   public static final String BARE_QUEUE = "bench-bare";
   /** The worker's default (worker.maxConcurrentActivities). */
   public static final int ACTIVITY_SLOTS = 20;
+  /**
+   * The runbook worker's workflow cache: the product's default (worker.workflowCacheSize), or
+   * {@code -Drunbook.bench.workflowCache=N} to see what the cache costs or saves.
+   */
+  public static final int WORKFLOW_CACHE =
+      Integer.getInteger("runbook.bench.workflowCache", WorkerRuntime.DEFAULT_WORKFLOW_CACHE);
   /** The activity a P1 emergency rollback runs first after its approval. */
   public static final String DEPLOY = "ServiceDeploy";
   /** The bare workflow's activity after its gate. */
@@ -53,8 +59,8 @@ public final class Rig implements AutoCloseable {
     connection = TemporalConnection.connect(address, "default", null);
     connection.ensureSearchAttributes();
     WorkflowClient client = connection.client();
-    runbooks = WorkerRuntime.start(client, RUNBOOK_QUEUE, ACTIVITY_SLOTS, Duration.ofSeconds(5), List.of(clock),
-        world.activities());
+    runbooks = WorkerRuntime.start(client, RUNBOOK_QUEUE, ACTIVITY_SLOTS, WORKFLOW_CACHE, Duration.ofSeconds(5), null,
+        List.of(clock), world.activities());
     bare = WorkerFactory.newInstance(client,
         WorkerFactoryOptions.newBuilder().setWorkerInterceptors(clock).build());
     Worker w = bare.newWorker(BARE_QUEUE,

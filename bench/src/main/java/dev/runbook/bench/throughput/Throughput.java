@@ -77,7 +77,8 @@ public final class Throughput implements Measure {
             + " activities each) started by " + STARTERS + " threads as fast as the server takes them, against "
             + n + " bare workflows with as many no-op activities; runs/s = " + n + " / (first start to last"
             + " result), one worker JVM with both workers (" + Rig.ACTIVITY_SLOTS + " activity slots each, the SDK's"
-            + " default workflow task slots); a warm-up round of " + Math.max(3, n / 10) + " each, then " + rounds
+            + " default workflow task slots; the runbook worker's workflow cache " + Rig.WORKFLOW_CACHE + " runs, the"
+            + " bare worker's the SDK's default 600); a warm-up round of " + Math.max(3, n / 10) + " each, then " + rounds
             + " round(s) of each, alternating.");
   }
 

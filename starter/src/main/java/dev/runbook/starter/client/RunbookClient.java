@@ -391,7 +391,7 @@ public final class RunbookClient implements Runbooks {
     return false;
   }
 
-  private RunbookException translate(String workflowId, RuntimeException e) {
+  RunbookException translate(String workflowId, RuntimeException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof StatusRuntimeException s
           && s.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
@@ -402,6 +402,15 @@ public final class RunbookClient implements Runbooks {
       }
       if (t instanceof WorkflowNotFoundException) {
         return new RunbookException.UnknownRun(workflowId);
+      }
+      if (t instanceof StatusRuntimeException s
+          && s.getStatus().getCode() == Status.Code.FAILED_PRECONDITION
+          && String.valueOf(s.getStatus().getDescription()).contains("no poller seen")) {
+        // Queries are answered by a worker; the server gives up when none polled the queue lately.
+        return new RunbookException.Unavailable("no worker has polled task queue " + taskQueue + " on "
+            + client.getWorkflowServiceStubs().getOptions().getTarget() + " lately, and only a worker can"
+            + " answer for " + workflowId + ": start one (`runbook worker`, or `runbook dev` for the embedded"
+            + " server) and ask again; the run itself is safe and goes on when a worker starts");
       }
       if (t instanceof StatusRuntimeException s) {
         Status.Code code = s.getStatus().getCode();

@@ -219,6 +219,25 @@ class RunbookClientTest {
   }
 
   @Test
+  void aQueryNoWorkerCanAnswerSaysToStartOneNotTheServersWords() {
+    // What the real server answers a query when no worker polled the queue lately (its matching
+    // service); a status asked while every worker is down, or before a restarted one polls.
+    var noPoller = new RuntimeException(new io.grpc.StatusRuntimeException(io.grpc.Status.FAILED_PRECONDITION
+        .withDescription("no poller seen for task queue recently, worker may be down")));
+
+    RunbookException e = runbooks.translate("rollback-api", noPoller);
+
+    assertThat(e).isInstanceOf(RunbookException.Unavailable.class);
+    assertThat(e.getMessage())
+        .startsWith("no worker has polled task queue " + runbooks.taskQueue() + " on ")
+        .endsWith(" lately, and only a worker can answer for rollback-api: start one (`runbook worker`, or"
+            + " `runbook dev` for the embedded server) and ask again; the run itself is safe and goes on when a"
+            + " worker starts")
+        .doesNotContain("StatusRuntimeException", "FAILED_PRECONDITION");
+    assertThat(e.exitCode()).isEqualTo(6);
+  }
+
+  @Test
   void theSummaryTemporalUiShowsNamesTheRun() {
     assertThat(RunbookClient.summary(Runs.request(RunbookType.EMERGENCY, Severity.P1, false)))
         .isEqualTo("P1 emergency rollback of api with database by erin");
