@@ -74,7 +74,9 @@ public final class ApproveLatency implements Measure {
         + " answer. Between the approval and the deploy the rollback's history schedules "
         + (between.isEmpty() ? "no other activity" : between.size() + " other activities before it: "
             + String.join(", ", between)) + ". " + warmup + " warm-up runs of each, then " + runs
-        + " of each, alternating.";
+        + " of each, alternating. The last approved run's history, from the workflow task that took the vote"
+        + " (server clock): " + UpdateTimeline.of(rig.client().fetchHistory(last.getExecution().getWorkflowId())
+            .getHistory(), Rig.DEPLOY) + ".";
     return List.of(
         new Comparison("approve-latency, " + server.kind() + " server: approve returned -> next step started",
             Samples.of("ms", oursReturned), "bare workflow: update returned -> next activity started",
