@@ -255,10 +255,24 @@ class WorkerCrashIT {
     assertThat(kills).as("a kill at every other log write between steps").hasSizeGreaterThanOrEqualTo(4);
   }
 
+  /**
+   * Each message once, but for one that goes behind the run (asking for approval, and the
+   * approval): a kill at a step boundary can fall while it is on its way, after the receiver took
+   * it and before the delivery log heard, so the retry sends it again, with the same key and body
+   * for the receiver to drop (the webhook's contract). Anything else twice, or a repeat that
+   * differs, is a second message.
+   */
   private static void assertMessagesOnce(int webhookBefore) {
     List<Webhook.Message> messages = stack.webhook.accepted().subList(webhookBefore, stack.webhook.accepted().size());
-    Map<String, Long> perKey = messages.stream().collect(Collectors.groupingBy(Webhook.Message::idempotencyKey, Collectors.counting()));
-    assertThat(perKey).isNotEmpty().allSatisfy((k, n) -> assertThat(n).as(k).isEqualTo(1));
+    Map<String, List<String>> bodies = messages.stream().collect(Collectors.groupingBy(Webhook.Message::idempotencyKey,
+        java.util.LinkedHashMap::new, Collectors.mapping(Webhook.Message::body, Collectors.toList())));
+    assertThat(bodies).isNotEmpty().allSatisfy((key, sent) -> {
+      if (key.endsWith("-approval_requested") || key.endsWith("-approved")) {
+        assertThat(sent).as(key + ": a repeat is the same message").containsOnly(sent.get(0));
+      } else {
+        assertThat(sent).as(key).hasSize(1);
+      }
+    });
   }
 
   private static void assertLoggedOnce(String runId) throws Exception {
