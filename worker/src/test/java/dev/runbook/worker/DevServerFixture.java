@@ -1,7 +1,6 @@
 package dev.runbook.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.runbook.activities.postgres.LocalPostgres;
 import dev.runbook.activities.service.ServiceActivitiesImpl;
@@ -10,6 +9,7 @@ import dev.runbook.worker.config.ConfigLoader;
 import dev.runbook.worker.demo.Demo;
 import dev.runbook.worker.support.ChildJvm;
 import dev.runbook.worker.support.ChildJvm.Result;
+import dev.runbook.worker.support.RealTemporal;
 import dev.runbook.worker.temporal.TemporalCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The sample service and database of the demo, a rollback log in the test PostgreSQL, and
  * {@code runbook dev} in its own JVM hosting the Temporal CLI's dev server (its UI on a free
- * port). Needs the CLI ({@code scripts/temporal-cli install}, as scripts/ci-setup does).
+ * port). Builds the CLI first if needed ({@code scripts/temporal-cli install}).
  */
 final class DevServerFixture implements AutoCloseable {
   static final Duration QUICK = Duration.ofSeconds(60);
@@ -39,10 +39,10 @@ final class DevServerFixture implements AutoCloseable {
   Process dev;
   private int starts;
 
-  /** Skips the test (an assumption) when no Temporal CLI is installed. */
+  /** Builds the Temporal CLI first when it is not built yet, or waits for the build under way. */
   DevServerFixture(Path dir, String logDbName) throws Exception {
-    assumeTrue(TemporalCli.find(System.getenv()).isPresent(),
-        "no Temporal CLI: run " + TemporalCli.INSTALL);
+    RealTemporal.installCli();
+    assertThat(TemporalCli.find(System.getenv())).as("the Temporal CLI after " + TemporalCli.INSTALL).isPresent();
     this.dir = dir;
     LocalPostgres pg = TestPostgres.server();
     Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -74,31 +74,48 @@ public final class RealTemporal implements AutoCloseable {
     stop();
   }
 
+  /**
+   * Builds the Temporal CLI if it is not built yet ({@code scripts/temporal-cli install}), or waits
+   * for the build another process is running (the script holds a lock while it builds): a test
+   * that needs the CLI runs with it, never skips for its absence.
+   */
+  public static void installCli() {
+    run("temporal-cli", Duration.ofMinutes(20), java.util.Map.of(), "install");
+  }
+
   /** The repository's scripts/temporal-server, found from the module directory upwards. */
   static Path scriptPath() {
+    return scriptPath("temporal-server");
+  }
+
+  private static Path scriptPath(String name) {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path s = p.resolve("scripts").resolve("temporal-server");
+      Path s = p.resolve("scripts").resolve(name);
       if (Files.isExecutable(s)) {
         return s;
       }
     }
-    throw new IllegalStateException("scripts/temporal-server not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException("scripts/" + name + " not found above " + Path.of("").toAbsolutePath());
   }
 
   private static void script(Duration timeout, java.util.Map<String, String> env, String... args) {
-    List<String> argv = new java.util.ArrayList<>(List.of(scriptPath().toString()));
+    run("temporal-server", timeout, env, args);
+  }
+
+  private static void run(String name, Duration timeout, java.util.Map<String, String> env, String... args) {
+    List<String> argv = new java.util.ArrayList<>(List.of(scriptPath(name).toString()));
     argv.addAll(List.of(args));
     try {
-      Path log = Files.createTempFile("temporal-server", ".log");
+      Path log = Files.createTempFile(name, ".log");
       ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       Process p = pb.start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        throw new IllegalStateException("scripts/temporal-server " + String.join(" ", args) + " timed out:\n" + Files.readString(log));
+        throw new IllegalStateException("scripts/" + name + " " + String.join(" ", args) + " timed out:\n" + Files.readString(log));
       }
       if (p.exitValue() != 0) {
-        throw new IllegalStateException("scripts/temporal-server " + String.join(" ", args) + " failed:\n" + Files.readString(log));
+        throw new IllegalStateException("scripts/" + name + " " + String.join(" ", args) + " failed:\n" + Files.readString(log));
       }
       Files.deleteIfExists(log);
     } catch (IOException e) {
