@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What restoring a run's staged copy would discard: every user table of the live database
  * compared with the staging one ({@link TableComparison}), in one read-only snapshot per side,
- * and the rows that differ written as the run's salvage set ({@link SalvageSet}).
+ * and the rows that differ written as the run's salvage set ({@link SalvageSet}). The staging side
+ * is read on a thread of its own while the live side is ({@link Beside}): the last measurement
+ * runs with the writers stopped.
  *
  * <p>The final measurement ({@code writersStopped}) keeps its cost down with the write counters
  * of {@code pg_stat_user_tables}: each measurement records them per table before comparing, and
@@ -94,16 +96,24 @@ final class Discards {
   private DiscardReport compare(ConfiguredDatabase db, String runTag, SalvageSet set, String history,
       Connection lc, Connection sc, boolean writersStopped, Heartbeat beat) throws SQLException {
     Map<String, Entry> earlier = new LinkedHashMap<>();
-    boolean trustCounters = writersStopped && LiveTables.countersSettled(lc);
-    if (trustCounters) {
-      set.state().ifPresent(s -> s.tables().forEach(e -> earlier.put(TableShape.id(e.schema(), e.name()), e)));
+    Map<String, TableShape> stagedTables;
+    Map<String, TableShape> liveTables;
+    Map<String, List<Long>> counters;
+    Map<String, Set<String>> references;
+    try (Beside<Map<String, TableShape>> staged = Beside.start("tables of " + sc.getCatalog(), () -> {
+      snapshot(sc);
+      return byId(LiveTables.read(sc, history));
+    })) {
+      boolean trustCounters = writersStopped && LiveTables.countersSettled(lc);
+      if (trustCounters) {
+        set.state().ifPresent(s -> s.tables().forEach(e -> earlier.put(TableShape.id(e.schema(), e.name()), e)));
+      }
+      counters = LiveTables.counters(lc);
+      snapshot(lc);
+      liveTables = byId(LiveTables.read(lc, history));
+      references = LiveTables.references(lc);
+      stagedTables = staged.join();
     }
-    Map<String, List<Long>> counters = LiveTables.counters(lc);
-    snapshot(lc);
-    snapshot(sc);
-    Map<String, TableShape> liveTables = byId(LiveTables.read(lc, history));
-    Map<String, TableShape> stagedTables = byId(LiveTables.read(sc, history));
-    Map<String, Set<String>> references = LiveTables.references(lc);
     Instant measuredAt = clock.instant();
 
     Path next = set.startNext();

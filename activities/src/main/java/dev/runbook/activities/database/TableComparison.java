@@ -18,7 +18,8 @@ import java.util.Arrays;
  * sides sort by the md5 of the key's JSON text (then the text, bytewise): an order that does not
  * depend on the column
  * types or collations, so Java can follow it, at the price of a sort on the server instead of an
- * index scan. The rows that differ go to {@link SalvageStatements} in the same pass.
+ * index scan. The two sides' queries run at once (the staging one on a thread of its own, {@link
+ * Beside}), and the rows that differ go to {@link SalvageStatements} in the same pass.
  */
 final class TableComparison {
   private static final int FETCH = 1000;
@@ -67,9 +68,12 @@ final class TableComparison {
       if (ss != null) {
         ss.setFetchSize(FETCH);
       }
-      try (ResultSet l = ls == null ? null : ls.executeQuery(liveQuery(t));
-          ResultSet s = ss == null ? null : ss.executeQuery(stagingQuery(t))) {
-        return t.byPrimaryKey() ? byKey(t, l, s, out, beat) : byRow(t, l, s, out, beat);
+      try (Beside<ResultSet> staged = Beside.start("compare " + t.display(),
+          ss == null ? null : () -> ss.executeQuery(stagingQuery(t)))) {
+        ResultSet l = ls == null ? null : ls.executeQuery(liveQuery(t));
+        try (l; ResultSet s = staged.join()) {
+          return t.byPrimaryKey() ? byKey(t, l, s, out, beat) : byRow(t, l, s, out, beat);
+        }
       }
     }
   }
