@@ -26,6 +26,12 @@ public interface ChecklistWorkflow {
    */
   String STARTED_ACTION = "checklist started";
 
+  /**
+   * What a run records among its actions when its checklist's plan has no items (none is
+   * configured for its runbook, or its outcome is not in {@code after}); the detail says why.
+   */
+  String NONE_ACTION = "no checklist";
+
   @WorkflowMethod(name = "Checklist")
   ChecklistState run(ChecklistRequest request);
 

@@ -223,10 +223,23 @@ class ChecklistWorkflowTest extends WorkflowTest {
     Runs.cancel(run, "alice");
     run.getResult(EmergencyRollbackResult.class);
 
-    ChecklistState end = WorkflowStub.fromTyped(checklist(checklistOf("rollback-api"))).getResult(ChecklistState.class);
-    assertThat(end.status()).isEqualTo(ChecklistState.NONE);
-    assertThat(end.message()).isEqualTo("the run ended cancelled, which checklists.emergency.after leaves out");
-    assertThat(end.items()).isEmpty();
+    // The run read the plan itself and started no child: the reason is among its actions.
+    RunStatus s = client.newUntypedWorkflowStub("rollback-api").query("status", RunStatus.class);
+    assertThat(s.actions()).noneMatch(a -> a.action().equals(ChecklistWorkflow.STARTED_ACTION));
+    assertThat(s.actions()).filteredOn(a -> a.action().equals(ChecklistWorkflow.NONE_ACTION)).singleElement()
+        .satisfies(a -> assertThat(a.detail())
+            .isEqualTo("the run ended cancelled, which checklists.emergency.after leaves out"));
+    assertThat(world.checklists.writes()).isZero();
+  }
+
+  @Test
+  void aRunWithNoChecklistConfiguredStartsNoChildAndSaysWhy() {
+    Runs.start(client, queue, emergency(Severity.P0)).getResult(EmergencyRollbackResult.class);
+
+    RunStatus s = client.newUntypedWorkflowStub("rollback-api").query("status", RunStatus.class);
+    assertThat(s.actions()).noneMatch(a -> a.action().equals(ChecklistWorkflow.STARTED_ACTION));
+    assertThat(s.actions()).filteredOn(a -> a.action().equals(ChecklistWorkflow.NONE_ACTION)).singleElement()
+        .satisfies(a -> assertThat(a.detail()).isEqualTo("no checklist is configured for emergency"));
     assertThat(world.checklists.writes()).isZero();
   }
 

@@ -37,26 +37,42 @@ public final class TemporalChecklists implements Checklists {
   }
 
   /**
-   * The ID of the checklist the run's latest execution started, or {@code checklist-<run>} (which
-   * no checklist has) when Temporal does not know the run or it started none.
+   * What the run's latest execution recorded of its checklist: the action that names the
+   * checklist it started, or the one that says why it has none; null when Temporal does not know
+   * the run or it recorded neither.
    */
-  private String checklistId(String runWorkflowId) {
+  private ActionRecord checklistAction(String runWorkflowId) {
     try {
       List<ActionRecord> actions = runbooks.status(runWorkflowId).actions();
       for (int i = actions == null ? -1 : actions.size() - 1; i >= 0; i--) {
-        if (ChecklistWorkflow.STARTED_ACTION.equals(actions.get(i).action()) && actions.get(i).detail() != null) {
-          return actions.get(i).detail();
+        ActionRecord a = actions.get(i);
+        if ((ChecklistWorkflow.STARTED_ACTION.equals(a.action()) || ChecklistWorkflow.NONE_ACTION.equals(a.action()))
+            && a.detail() != null) {
+          return a;
         }
       }
     } catch (RunbookException.UnknownRun gone) {
       // Temporal has forgotten the run: the rollback log's records are all there is.
     }
-    return WorkflowIds.CHECKLIST_PREFIX + runWorkflowId;
+    return null;
+  }
+
+  /**
+   * The ID of the checklist the run's latest execution started, or {@code checklist-<run>} (which
+   * no checklist has) when Temporal does not know the run or it started none.
+   */
+  private static String checklistId(String runWorkflowId, ActionRecord action) {
+    return action != null && ChecklistWorkflow.STARTED_ACTION.equals(action.action())
+        ? action.detail() : WorkflowIds.CHECKLIST_PREFIX + runWorkflowId;
   }
 
   @Override
   public ChecklistState checklist(String runWorkflowId) {
-    String id = checklistId(runWorkflowId);
+    ActionRecord action = checklistAction(runWorkflowId);
+    String id = checklistId(runWorkflowId, action);
+    if (action != null && ChecklistWorkflow.NONE_ACTION.equals(action.action())) {
+      return none(id, runWorkflowId, action);
+    }
     try {
       return client.newUntypedWorkflowStub(id).query("checklist", ChecklistState.class);
     } catch (WorkflowNotFoundException e) {
@@ -71,7 +87,11 @@ public final class TemporalChecklists implements Checklists {
 
   @Override
   public ChecklistItemState done(String runWorkflowId, String item, String person, String note) {
-    String id = checklistId(runWorkflowId);
+    ActionRecord action = checklistAction(runWorkflowId);
+    String id = checklistId(runWorkflowId, action);
+    if (action != null && ChecklistWorkflow.NONE_ACTION.equals(action.action())) {
+      throw nothingToTick(runWorkflowId, none(id, runWorkflowId, action));
+    }
     WorkflowStub stub = client.newUntypedWorkflowStub(id);
     try {
       return stub.update(ChecklistWorkflow.DONE, ChecklistItemState.class, new ChecklistDone(person, item, note));
@@ -99,6 +119,15 @@ public final class TemporalChecklists implements Checklists {
     } catch (RunbookException.UnknownRun none) {
       return none;
     }
+    return nothingToTick(runWorkflowId, state);
+  }
+
+  /** The checklist of a run that recorded why it has none. */
+  private static ChecklistState none(String id, String runWorkflowId, ActionRecord action) {
+    return new ChecklistState(id, runWorkflowId, ChecklistState.NONE, action.detail(), List.of());
+  }
+
+  private static RunbookException nothingToTick(String runWorkflowId, ChecklistState state) {
     return new RunbookException.Refused(RefusalKind.NOT_WAITING, "the checklist of " + runWorkflowId + " is "
         + state.status() + (state.message() == null ? "" : " (" + state.message() + ")")
         + ": there is nothing left to tick");

@@ -108,6 +108,24 @@ class ChecklistCommandTest {
   }
 
   @Test
+  void aRunThatEndedWithNoChecklistConfiguredSaysWhyAndRefusesATick() {
+    Result started = cli.run("start", "emergency", "api", "-s", "P0", "-r", "checkout errors", "--as", "erin",
+        "--monitor-for", "0m");
+    assertThat(started.exit()).as(started.err()).isZero();
+    Runs.report(client.temporal().newUntypedWorkflowStub("rollback-api"));
+
+    Result r = cli.run("checklist", "rollback-api");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("checklist-rollback-api after rollback-api: none")
+        .contains("no checklist is configured for emergency");
+
+    Result tick = cli.run("done", "rollback-api", "review", "--as", "alice");
+    assertThat(tick.exit()).isEqualTo(4);
+    assertThat(tick.err()).contains("the checklist of rollback-api is none (no checklist is configured for"
+        + " emergency): there is nothing left to tick");
+  }
+
+  @Test
   void aRunWithoutAChecklistExits5AndOneTemporalForgotIsReadFromTheRollbackLog() {
     Result none = cli.run("checklist", "rollback-web");
     assertThat(none.exit()).isEqualTo(5);

@@ -8,6 +8,9 @@ import static dev.runbook.workflows.engine.Failures.refuse;
 import dev.runbook.workflows.ChecklistWorkflow;
 import dev.runbook.workflows.activities.Audience;
 import dev.runbook.workflows.activities.AuditEventType;
+import dev.runbook.workflows.activities.ChecklistActivities;
+import dev.runbook.workflows.activities.ChecklistActivities.Plan;
+import dev.runbook.workflows.activities.ChecklistActivities.PlanRequest;
 import dev.runbook.workflows.activities.FailureType;
 import dev.runbook.workflows.activities.NotificationKind;
 import dev.runbook.workflows.activities.PolicyActivities;
@@ -20,6 +23,7 @@ import dev.runbook.workflows.model.RunReport;
 import dev.runbook.workflows.model.RunbookRequest;
 import dev.runbook.workflows.model.WorkflowIds;
 import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -47,6 +51,8 @@ final class Lifecycle {
   private final Journal journal;
   private final StepRunner steps;
   private final Saga saga;
+  private final ChecklistActivities checklists =
+      Workflow.newLocalActivityStub(ChecklistActivities.class, ActivityCatalog.QUICK_LOCAL);
   private CancellationScope mainScope;
   private CancelRequest cancelRequest;
 
@@ -199,12 +205,17 @@ final class Lifecycle {
   /**
    * Starts the run's checklist as a child that outlives it (ABANDON), and waits until it has
    * started so that this run closing cannot lose it. Real runbook runs only: not dry runs, drills,
-   * a full rollback's service runs (the full run starts one for all) or jobs. The child decides
-   * from the worker's configuration whether there is a checklist for this runbook and outcome.
+   * a full rollback's service runs (the full run starts one for all) or jobs. Whether there is a
+   * checklist for this runbook and outcome is the worker's configuration's to say: the run reads
+   * the plan first and starts no child when it has no items (version 2 of {@link
+   * Versions#CHECKLISTS}; runs recorded before it start the child, which decides).
    */
   private void startChecklist(Phase outcome) {
-    if (mode != RunbookEngine.Mode.RUNBOOK || run.request.dryRun() || DrillMark.drill() != null
-        || !Versions.checklists()) {
+    if (mode != RunbookEngine.Mode.RUNBOOK || run.request.dryRun() || DrillMark.drill() != null) {
+      return;
+    }
+    int version = Versions.checklists();
+    if (version < 1 || (version >= 2 && noChecklist(outcome))) {
       return;
     }
     RunbookRequest req = run.request;
@@ -233,6 +244,27 @@ final class Lifecycle {
       run.action("runbook", "checklist not started", describe(f));
       log.warn("{}: checklist {} not started: {}", run.workflowId, id, describe(f));
     }
+  }
+
+  /**
+   * Whether the checklist's plan has no items for this run, read by a local activity (the
+   * worker's configuration, as the child would read it); recorded among the run's actions with
+   * the reason. When the plan cannot be read, the child is started as before and reads it itself.
+   */
+  private boolean noChecklist(Phase outcome) {
+    RunbookRequest req = run.request;
+    Plan plan;
+    try {
+      plan = checklists.plan(new PlanRequest(req.workflowId(), req.runbook(), outcome.label(), req.services()));
+    } catch (ActivityFailure f) {
+      log.warn("{}: could not read the checklist's plan, the checklist reads it: {}", run.workflowId, describe(f));
+      return false;
+    }
+    if (plan.none() == null) {
+      return false;
+    }
+    run.action("runbook", ChecklistWorkflow.NONE_ACTION, plan.none());
+    return true;
   }
 
   private List<String> escalationPath() {

@@ -51,7 +51,10 @@ public final class Versions {
   /**
    * A run that ends starts its post-rollback checklist (version 1): a {@code ChecklistWorkflow}
    * child that outlives it. Asked only by real runbook runs that end, not by dry runs, drills,
-   * service runs of a full rollback or jobs.
+   * service runs of a full rollback or jobs. Version 2: the run first reads the checklist's plan
+   * itself (a local activity in the workflow task that ends it) and starts the child only when
+   * there is a checklist; a child with none would end at once, often within the parent's last
+   * workflow task, whose completion the server then refuses (UnhandledCommand) and runs again.
    */
   public static final String CHECKLISTS = "checklists";
 
@@ -109,9 +112,12 @@ public final class Versions {
     return Workflow.getVersion(DISCARD_MEASURED, Workflow.DEFAULT_VERSION, 1) >= 1;
   }
 
-  /** True in runs that start their checklist when they end (see {@link #CHECKLISTS}). */
-  static boolean checklists() {
-    return Workflow.getVersion(CHECKLISTS, Workflow.DEFAULT_VERSION, 1) >= 1;
+  /**
+   * How a run that ends starts its checklist (see {@link #CHECKLISTS}): 0 not at all, 1 always as
+   * a child, 2 as a child only when its plan has items.
+   */
+  static int checklists() {
+    return Workflow.getVersion(CHECKLISTS, Workflow.DEFAULT_VERSION, 2);
   }
 
   /** True in runs that snapshot the configuration (see {@link #CONFIG_SNAPSHOTS}). */
