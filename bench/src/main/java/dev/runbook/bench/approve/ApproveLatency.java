@@ -7,6 +7,7 @@ import dev.runbook.bench.Target;
 import dev.runbook.bench.engine.Checkout;
 import dev.runbook.bench.engine.Rig;
 import dev.runbook.bench.engine.Server;
+import dev.runbook.bench.engine.VoteClock;
 import dev.runbook.workflows.model.Severity;
 import io.temporal.client.WorkflowStub;
 import java.time.Duration;
@@ -56,6 +57,7 @@ public final class ApproveLatency implements Measure {
     List<Double> theirsReturned = new ArrayList<>();
     List<Double> oursSent = new ArrayList<>();
     List<Double> theirsSent = new ArrayList<>();
+    parts.clear();
     for (int i = 0; i < runs; i++) {
       Times o = ours(rig);
       Times t = bare(rig);
@@ -74,7 +76,8 @@ public final class ApproveLatency implements Measure {
         + " answer. Between the approval and the deploy the rollback's history schedules "
         + (between.isEmpty() ? "no other activity" : between.size() + " other activities before it: "
             + String.join(", ", between)) + ". " + warmup + " warm-up runs of each, then " + runs
-        + " of each, alternating. The last approved run's history, from the workflow task that took the vote"
+        + " of each, alternating. In the worker, the task that took the vote spent (median of the measured runs) "
+        + partsText() + ". The last approved run's history, from the workflow task that took the vote"
         + " (server clock): " + UpdateTimeline.of(rig.client().fetchHistory(last.getExecution().getWorkflowId())
             .getHistory(), Rig.DEPLOY) + ".";
     return List.of(
@@ -94,15 +97,33 @@ public final class ApproveLatency implements Measure {
   }
 
   private WorkflowStub last;
+  private final List<VoteClock.Parts> parts = new ArrayList<>();
+
+  /** The medians of the vote task's parts, in milliseconds. */
+  private String partsText() {
+    return String.format(java.util.Locale.ROOT, "%.2f ms in the update's validator, %.2f ms in its handler,"
+            + " %.2f ms in local activities (the plan read again once approved)",
+        median(parts.stream().mapToLong(VoteClock.Parts::validateNanos)),
+        median(parts.stream().mapToLong(VoteClock.Parts::handleNanos)),
+        median(parts.stream().mapToLong(VoteClock.Parts::localNanos)));
+  }
+
+  private static double median(java.util.stream.LongStream nanos) {
+    long[] sorted = nanos.sorted().toArray();
+    return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2] / 1e6;
+  }
 
   private Times ours(Rig rig) throws Exception {
     WorkflowStub run = rig.startRunbook(Severity.P1);
     last = run;
     rig.awaitAsked(run, TIMEOUT);
+    String id = run.getExecution().getWorkflowId();
+    rig.votes().take(id);
     long sent = System.nanoTime();
     Rig.approve(run);
     long returned = System.nanoTime();
-    long started = rig.clock().awaitStart(run.getExecution().getWorkflowId(), Rig.DEPLOY, TIMEOUT.toMillis());
+    long started = rig.clock().awaitStart(id, Rig.DEPLOY, TIMEOUT.toMillis());
+    parts.add(rig.votes().take(id));
     rig.await(run, TIMEOUT);
     rig.clock().forget(run.getExecution().getWorkflowId());
     return Times.of(sent, returned, started);

@@ -53,6 +53,7 @@ public final class Rig implements AutoCloseable {
   private final WorkerFactory bare;
   private final FakeWorld world = new FakeWorld();
   private final ActivityClock clock = new ActivityClock();
+  private final VoteClock votes = new VoteClock();
   private final AtomicInteger services = new AtomicInteger();
 
   private Rig(String address) {
@@ -60,7 +61,7 @@ public final class Rig implements AutoCloseable {
     connection.ensureSearchAttributes();
     WorkflowClient client = connection.client();
     runbooks = WorkerRuntime.start(client, RUNBOOK_QUEUE, ACTIVITY_SLOTS, WORKFLOW_CACHE, Duration.ofSeconds(5), null,
-        List.of(clock), world.activities());
+        List.of(clock, votes), world.activities());
     bare = WorkerFactory.newInstance(client,
         WorkerFactoryOptions.newBuilder().setWorkerInterceptors(clock).build());
     Worker w = bare.newWorker(BARE_QUEUE,
@@ -80,6 +81,11 @@ public final class Rig implements AutoCloseable {
 
   public ActivityClock clock() {
     return clock;
+  }
+
+  /** The runbook worker's times for the task that takes a vote. */
+  public VoteClock votes() {
+    return votes;
   }
 
   /**
