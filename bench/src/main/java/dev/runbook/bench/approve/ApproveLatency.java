@@ -68,10 +68,11 @@ public final class ApproveLatency implements Measure {
     }
     List<String> between = rig.activitiesAfterUpdate(last, Rig.DEPLOY);
     String how = "on " + server.describe() + ": a P1 emergency rollback (FakeWorld's adapters) waits at its approval"
-        + " gate (its status query says votes count, and the approvers' message was sent); alice's approve update is"
+        + " gate (its status query says votes count, the approvers' message was sent, and nothing of the run is pending on"
+        + " the server, no activity and no workflow task, as when a person answers seconds later); alice's approve update is"
         + " sent and the clock runs, from its sending or from its answer, until the rollback's deploy activity ("
         + Rig.DEPLOY + ") starts in the worker; the bare workflow runs one no-op activity, waits on Workflow.await for"
-        + " its go update, then runs another (" + Rig.BARE_NEXT + "). Times from System.nanoTime in one JVM (client"
+        + " its go update (sent once nothing of it is pending either), then runs another (" + Rig.BARE_NEXT + "). Times from System.nanoTime in one JVM (client"
         + " and workers together); a negative figure means the activity started before the client saw the update's"
         + " answer. Between the approval and the deploy the rollback's history schedules "
         + (between.isEmpty() ? "no other activity" : between.size() + " other activities before it: "
@@ -117,6 +118,7 @@ public final class ApproveLatency implements Measure {
     WorkflowStub run = rig.startRunbook(Severity.P1);
     last = run;
     rig.awaitAsked(run, TIMEOUT);
+    rig.awaitQuiet(run, TIMEOUT);
     String id = run.getExecution().getWorkflowId();
     rig.votes().take(id);
     long sent = System.nanoTime();
@@ -132,6 +134,7 @@ public final class ApproveLatency implements Measure {
   private static Times bare(Rig rig) throws Exception {
     WorkflowStub run = rig.startBare(2, 1);
     Rig.awaitGate(run, TIMEOUT);
+    rig.awaitQuiet(run, TIMEOUT);
     long sent = System.nanoTime();
     run.update("go", Void.class);
     long returned = System.nanoTime();

@@ -201,6 +201,29 @@ public final class Rig implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until nothing of the run is pending on the server: no activity (the rollback-log write
+   * and message that go behind the run) and no workflow task. A person who is asked answers
+   * seconds later, when that is long done; a vote sent within milliseconds of the request meets
+   * it in flight, which on the real server holds the vote's workflow task back (its history
+   * showed the task started 37 ms after it was scheduled, behind an activity's completion).
+   */
+  public void awaitQuiet(WorkflowStub run, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    var request = io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+        .setNamespace(client().getOptions().getNamespace()).setExecution(run.getExecution()).build();
+    while (true) {
+      var d = client().getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(request);
+      if (d.getPendingActivitiesCount() == 0 && !d.hasPendingWorkflowTask()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(run.getExecution().getWorkflowId() + " still had work pending after " + timeout);
+      }
+      Thread.sleep(1);
+    }
+  }
+
   /** alice (an engineering lead) approves: what {@code runbook approve} sends. */
   public static Receipt approve(WorkflowStub run) {
     return run.update(RunbookControl.APPROVE, Receipt.class, new Vote("alice", "bench"));
