@@ -11,10 +11,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * When each activity started, by workflow and activity type ({@link System#nanoTime()}, this
- * process): the first start of each pair is kept. Wraps the worker's activities.
+ * process): the first start of each pair is kept. Also how long each workflow's local activities
+ * ran, summed. Wraps the worker's activities.
  */
 public final class ActivityClock extends WorkerInterceptorBase {
   private final Map<String, Long> started = new ConcurrentHashMap<>();
+  private final Map<String, Long> local = new ConcurrentHashMap<>();
 
   @Override
   public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
@@ -29,8 +31,15 @@ public final class ActivityClock extends WorkerInterceptorBase {
 
       @Override
       public ActivityOutput execute(ActivityInput input) {
-        started.putIfAbsent(key(info.getWorkflowId(), info.getActivityType()), System.nanoTime());
-        return super.execute(input);
+        long t0 = System.nanoTime();
+        started.putIfAbsent(key(info.getWorkflowId(), info.getActivityType()), t0);
+        try {
+          return super.execute(input);
+        } finally {
+          if (info.isLocal()) {
+            local.merge(info.getWorkflowId(), System.nanoTime() - t0, Long::sum);
+          }
+        }
       }
     };
   }
@@ -47,6 +56,12 @@ public final class ActivityClock extends WorkerInterceptorBase {
       Thread.sleep(1);
     }
     throw new IllegalStateException(activityType + " never started in " + workflowId + " within " + timeoutMs + " ms");
+  }
+
+  /** How long the workflow's local activities ran since the last call (nanoseconds), and forgets it. */
+  public long takeLocalNanos(String workflowId) {
+    Long n = local.remove(workflowId);
+    return n == null ? 0 : n;
   }
 
   /** Forgets a workflow's starts. */
