@@ -85,6 +85,15 @@ final class DevServerFixture implements AutoCloseable {
     return dir.resolve(".runbook");
   }
 
+  /** Adds (or replaces) a top-level section of the configuration, before dev starts. */
+  void configure(String section, Object value) throws java.io.IOException {
+    var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tree = yaml.readValue(config.toFile(), java.util.LinkedHashMap.class);
+    tree.put(section, value);
+    yaml.writeValue(config.toFile(), tree);
+  }
+
   /** Starts dev and waits for its banner; returns the banner. */
   String startDev() throws Exception {
     Path log = dir.resolve("dev-" + (++starts) + ".log");

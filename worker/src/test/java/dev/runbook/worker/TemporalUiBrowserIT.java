@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +39,10 @@ class TemporalUiBrowserIT {
         ? (Files.exists(root.resolve("docs")) ? root : root.getParent()).resolve("docs") : target;
     try (DevServerFixture f = new DevServerFixture(dir, "temporalui_log");
         Browser browser = Browser.desktop(1440, 1000, dir.resolve("chromedriver.log"))) {
+      // A checklist after a successful emergency rollback, so the finished run starts one.
+      f.configure("checklists", Map.of("emergency", Map.of("after", List.of("succeeded"), "items", List.of(
+          Map.of("id", "review", "title", "Post-incident review scheduled", "within", "4h",
+              "owner", "engineering-lead")))));
       String banner = f.startDev();
       TemporalUi ui = new TemporalUi(f.ui(), "default");
       assertThat(banner).contains(ui.awaitingApproval());
@@ -97,7 +102,7 @@ class TemporalUiBrowserIT {
           .contains("Approval: succeeded").contains("rolled back from v2 to v1");
       assertThat(browser.awaitText("main", t -> t.contains("Deploy v1"), "the deploy step's summary"))
           .contains("notify approved", "Verify health, version v1, smoke checks, error rate", "notify resolved",
-              "checklist after rollback-shop (succeeded)");
+              "Read the checklist's plan", "checklist after rollback-shop (succeeded)");
       browser.screenshot(shots.resolve("temporal-ui-finished.png"));
 
       // What `runbook status` prints: the workflow's page, which opens its latest run.

@@ -8,10 +8,13 @@ import java.time.Duration;
 /**
  * Counts the activities this worker is running, so a graceful stop can wait for them to finish
  * while they still heartbeat (the SDK cuts a heartbeating activity short once the worker is shut
- * down, which would make another worker run the step again).
+ * down, which would make another worker run the step again). A poll sent before polling was
+ * suspended may still hand the worker a task afterwards, so the stop also waits until none has
+ * started for a settling time.
  */
 final class RunningActivities extends WorkerInterceptorBase {
   private int running;
+  private long lastStart = System.nanoTime();
 
   @Override
   public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
@@ -28,8 +31,11 @@ final class RunningActivities extends WorkerInterceptorBase {
     };
   }
 
-  private synchronized void change(int by) {
+  synchronized void change(int by) {
     running += by;
+    if (by > 0) {
+      lastStart = System.nanoTime();
+    }
     notifyAll();
   }
 
@@ -38,19 +44,24 @@ final class RunningActivities extends WorkerInterceptorBase {
   }
 
   /**
-   * Waits until no activity runs, at most {@code limit}.
+   * Waits until no activity runs and none has started for {@code settle}, at most {@code limit}.
    *
    * @return true when none runs
    */
-  synchronized boolean awaitNone(Duration limit) throws InterruptedException {
+  synchronized boolean awaitNone(Duration limit, Duration settle) throws InterruptedException {
     long end = System.nanoTime() + limit.toNanos();
-    while (running > 0) {
-      long left = end - System.nanoTime();
-      if (left <= 0) {
-        return false;
+    while (true) {
+      long now = System.nanoTime();
+      long quietFor = now - lastStart;
+      if (running == 0 && quietFor >= settle.toNanos()) {
+        return true;
       }
-      wait(Math.max(1, left / 1_000_000));
+      long left = end - now;
+      if (left <= 0) {
+        return running == 0;
+      }
+      long until = running > 0 ? left : Math.min(left, settle.toNanos() - quietFor);
+      wait(Math.max(1, until / 1_000_000));
     }
-    return true;
   }
 }

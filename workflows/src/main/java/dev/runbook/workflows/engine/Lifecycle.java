@@ -22,6 +22,7 @@ import dev.runbook.workflows.model.RefusalKind;
 import dev.runbook.workflows.model.RunReport;
 import dev.runbook.workflows.model.RunbookRequest;
 import dev.runbook.workflows.model.WorkflowIds;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -51,8 +52,8 @@ final class Lifecycle {
   private final Journal journal;
   private final StepRunner steps;
   private final Saga saga;
-  private final ChecklistActivities checklists =
-      Workflow.newLocalActivityStub(ChecklistActivities.class, ActivityCatalog.QUICK_LOCAL);
+  private final ChecklistActivities checklists = Workflow.newLocalActivityStub(ChecklistActivities.class,
+      LocalActivityOptions.newBuilder(ActivityCatalog.QUICK_LOCAL).setSummary("Read the checklist's plan").build());
   private CancellationScope mainScope;
   private CancelRequest cancelRequest;
 
