@@ -203,6 +203,7 @@ class ConfigCrashIT {
       while (w.alive() && !ended(runId)) {
         w.awaitExit(Duration.ofMillis(250));
       }
+      w.awaitKillAfterTheEnd();
       if (!w.alive()) {
         assertThat(w.output()).as("the worker died by its own SIGKILL").contains("SIGKILL");
         w.output().lines().filter(l -> l.startsWith("SIGKILL")).findFirst().ifPresent(deaths::add);

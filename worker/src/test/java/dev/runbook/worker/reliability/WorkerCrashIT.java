@@ -77,6 +77,7 @@ class WorkerCrashIT {
       while (w.alive() && !ended(runId)) {
         w.awaitExit(Duration.ofMillis(250));
       }
+      w.awaitKillAfterTheEnd();
       if (!w.alive()) {
         assertThat(w.output()).as("the worker died by its own SIGKILL").contains("SIGKILL");
         kills.add(w.exitedAt());
