@@ -9,12 +9,13 @@ import java.time.Duration;
  * Counts the activities this worker is running, so a graceful stop can wait for them to finish
  * while they still heartbeat (the SDK cuts a heartbeating activity short once the worker is shut
  * down, which would make another worker run the step again). A poll sent before polling was
- * suspended may still hand the worker a task afterwards, so the stop also waits until none has
- * started for a settling time.
+ * suspended may still hand the worker a task afterwards, right after the step it was running
+ * ended (the workflow schedules the next one), so the stop also waits until no activity has
+ * started or ended for a settling time.
  */
 final class RunningActivities extends WorkerInterceptorBase {
   private int running;
-  private long lastStart = System.nanoTime();
+  private long lastChange = System.nanoTime();
 
   @Override
   public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
@@ -33,9 +34,7 @@ final class RunningActivities extends WorkerInterceptorBase {
 
   synchronized void change(int by) {
     running += by;
-    if (by > 0) {
-      lastStart = System.nanoTime();
-    }
+    lastChange = System.nanoTime();
     notifyAll();
   }
 
@@ -44,7 +43,8 @@ final class RunningActivities extends WorkerInterceptorBase {
   }
 
   /**
-   * Waits until no activity runs and none has started for {@code settle}, at most {@code limit}.
+   * Waits until no activity runs and none has started or ended for {@code settle}, at most
+   * {@code limit}.
    *
    * @return true when none runs
    */
@@ -52,7 +52,7 @@ final class RunningActivities extends WorkerInterceptorBase {
     long end = System.nanoTime() + limit.toNanos();
     while (true) {
       long now = System.nanoTime();
-      long quietFor = now - lastStart;
+      long quietFor = now - lastChange;
       if (running == 0 && quietFor >= settle.toNanos()) {
         return true;
       }

@@ -48,9 +48,9 @@ public final class WorkerRuntime implements AutoCloseable {
   /** The worker's default of worker.workflowCacheSize. */
   public static final int DEFAULT_WORKFLOW_CACHE = 100;
   /**
-   * How long a stopping worker waits without an activity start before it shuts down: a poll sent
-   * before polling was suspended hands it the next step's task right after the step it was
-   * finishing ends (seen 0.1 s later), and that task is run here rather than cut short.
+   * How long a stopping worker waits without an activity starting or ending before it shuts down:
+   * a poll sent before polling was suspended hands it the next step's task right after the step
+   * it was finishing ends (seen 0.1 s later), and that task is run here rather than cut short.
    */
   static final Duration SETTLE = Duration.ofSeconds(1);
 
@@ -172,7 +172,7 @@ public final class WorkerRuntime implements AutoCloseable {
 
   /**
    * Stops taking tasks, then waits up to the grace for the running activities, and for a task a
-   * poll sent before the stop may still bring ({@link #SETTLE} without a start): they keep
+   * poll sent before the stop may still bring ({@link #SETTLE} without a start or an end): they keep
    * heartbeating and finish here (a shut-down worker's heartbeats fail, which would cut them short
    * and have another worker run the step again). Then shuts down; whatever still runs is cut
    * short and resumes elsewhere.

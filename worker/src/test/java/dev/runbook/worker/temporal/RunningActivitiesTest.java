@@ -19,6 +19,7 @@ class RunningActivitiesTest {
         throw new IllegalStateException(e);
       }
     });
+    Thread.sleep(800); // the deploy runs longer than the settling time (seen in CI: 7 s)
     running.change(-1); // the deploy ends...
     Thread.sleep(100);
     running.change(1); // ...and a poll sent before the stop hands the worker the next step
