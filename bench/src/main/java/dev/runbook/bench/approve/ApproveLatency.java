@@ -7,6 +7,7 @@ import dev.runbook.bench.Target;
 import dev.runbook.bench.engine.Checkout;
 import dev.runbook.bench.engine.Rig;
 import dev.runbook.bench.engine.Server;
+import dev.runbook.bench.engine.TaskClock;
 import dev.runbook.bench.engine.VoteClock;
 import dev.runbook.workflows.model.Severity;
 import io.temporal.client.WorkflowStub;
@@ -59,6 +60,8 @@ public final class ApproveLatency implements Measure {
     List<Double> theirsSent = new ArrayList<>();
     parts.clear();
     localNanos.clear();
+    oursTasks.clear();
+    bareTasks.clear();
     for (int i = 0; i < runs; i++) {
       Times o = ours(rig);
       Times t = bare(rig);
@@ -101,14 +104,28 @@ public final class ApproveLatency implements Measure {
   private WorkflowStub last;
   private final List<VoteClock.Parts> parts = new ArrayList<>();
   private final List<Long> localNanos = new ArrayList<>();
+  private final List<TaskClock.Parts> oursTasks = new ArrayList<>();
+  private final List<TaskClock.Parts> bareTasks = new ArrayList<>();
 
   /** The medians of the vote task's parts, in milliseconds. */
   private String partsText() {
     return String.format(java.util.Locale.ROOT, "%.2f ms in the update's validator, %.2f ms in its handler,"
-            + " %.2f ms in local activities (the plan read again once approved)",
+            + " %.2f ms in local activities (the plan read again once approved), %.2f ms from the workflow's call of"
+            + " those local activities to its thread having their result",
         median(parts.stream().mapToLong(VoteClock.Parts::validateNanos)),
         median(parts.stream().mapToLong(VoteClock.Parts::handleNanos)),
-        median(localNanos.stream().mapToLong(Long::longValue)));
+        median(localNanos.stream().mapToLong(Long::longValue)),
+        median(parts.stream().mapToLong(VoteClock.Parts::localRoundTripNanos)))
+        + "; by the SDK's own timers, from the sending to the next activity's start, the worker spent "
+        + tasksText(oursTasks) + " (the bare workflow's worker " + tasksText(bareTasks) + ")";
+  }
+
+  private static String tasksText(List<TaskClock.Parts> tasks) {
+    return String.format(java.util.Locale.ROOT, "%.2f ms over %d workflow task(s) and waited %.2f ms for the"
+            + " server to take their completion",
+        median(tasks.stream().mapToLong(TaskClock.Parts::workerNanos)),
+        tasks.stream().mapToInt(TaskClock.Parts::tasks).sorted().skip(tasks.size() / 2).findFirst().orElse(0),
+        median(tasks.stream().mapToLong(TaskClock.Parts::respondNanos)));
   }
 
   private static double median(java.util.stream.LongStream nanos) {
@@ -124,10 +141,12 @@ public final class ApproveLatency implements Measure {
     String id = run.getExecution().getWorkflowId();
     rig.votes().take(id);
     rig.clock().takeLocalNanos(id);
+    rig.tasks().take(Rig.RUNBOOK_QUEUE);
     long sent = System.nanoTime();
     Rig.approve(run);
     long returned = System.nanoTime();
     long started = rig.clock().awaitStart(id, Rig.DEPLOY, TIMEOUT.toMillis());
+    oursTasks.add(rig.tasks().take(Rig.RUNBOOK_QUEUE));
     parts.add(rig.votes().take(id));
     localNanos.add(rig.clock().takeLocalNanos(id));
     rig.await(run, TIMEOUT);
@@ -135,14 +154,16 @@ public final class ApproveLatency implements Measure {
     return Times.of(sent, returned, started);
   }
 
-  private static Times bare(Rig rig) throws Exception {
+  private Times bare(Rig rig) throws Exception {
     WorkflowStub run = rig.startBare(2, 1);
     Rig.awaitGate(run, TIMEOUT);
     rig.awaitQuiet(run, TIMEOUT);
+    rig.tasks().take(Rig.BARE_QUEUE);
     long sent = System.nanoTime();
     run.update("go", Void.class);
     long returned = System.nanoTime();
     long started = rig.clock().awaitStart(run.getExecution().getWorkflowId(), Rig.BARE_NEXT, TIMEOUT.toMillis());
+    bareTasks.add(rig.tasks().take(Rig.BARE_QUEUE));
     rig.await(run, TIMEOUT);
     rig.clock().forget(run.getExecution().getWorkflowId());
     return Times.of(sent, returned, started);

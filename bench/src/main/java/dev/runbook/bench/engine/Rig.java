@@ -54,10 +54,13 @@ public final class Rig implements AutoCloseable {
   private final FakeWorld world = new FakeWorld();
   private final ActivityClock clock = new ActivityClock();
   private final VoteClock votes = new VoteClock();
+  private final TaskClock tasks = new TaskClock();
+  private final com.uber.m3.tally.Scope metrics =
+      new com.uber.m3.tally.RootScopeBuilder().reporter(tasks).reportEvery(com.uber.m3.util.Duration.ofSeconds(10));
   private final AtomicInteger services = new AtomicInteger();
 
   private Rig(String address) {
-    connection = TemporalConnection.connect(address, "default", null);
+    connection = TemporalConnection.connect(address, "default", metrics);
     connection.ensureSearchAttributes();
     WorkflowClient client = connection.client();
     runbooks = WorkerRuntime.start(client, RUNBOOK_QUEUE, ACTIVITY_SLOTS, WORKFLOW_CACHE, Duration.ofSeconds(5), null,
@@ -86,6 +89,11 @@ public final class Rig implements AutoCloseable {
   /** The runbook worker's times for the task that takes a vote. */
   public VoteClock votes() {
     return votes;
+  }
+
+  /** The SDK's timings of the workflow tasks, per task queue. */
+  public TaskClock tasks() {
+    return tasks;
   }
 
   /**
@@ -267,6 +275,11 @@ public final class Rig implements AutoCloseable {
         runbooks.close();
       } finally {
         connection.close();
+        try {
+          metrics.close();
+        } catch (com.uber.m3.tally.ScopeCloseException e) {
+          System.err.println("bench: the SDK's metrics scope did not close: " + e.getMessage());
+        }
       }
     }
   }
