@@ -234,6 +234,45 @@ public final class Stack implements AutoCloseable {
     return w;
   }
 
+  /** What a run took to end under crashing workers: each one's kill, its last words, and the one that lived. */
+  public record Crashes(List<Instant> kills, List<String> deaths, Worker survivor) {}
+
+  /**
+   * Starts workers one after another, the i-th with {@code crashPoint.apply(i)}, until the rollback
+   * log says the run ended; each must die by its own SIGKILL, and the one still alive then is the
+   * survivor (it answers the status queries).
+   */
+  public Crashes crashUntilDone(String runId, java.util.function.IntFunction<String> crashPoint) throws Exception {
+    List<Instant> kills = new ArrayList<>();
+    List<String> deaths = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      Worker w = startWorker(crashPoint.apply(i));
+      while (w.alive() && !runEnded(runId)) {
+        w.awaitExit(Duration.ofMillis(250));
+      }
+      w.awaitKillAfterTheEnd();
+      if (w.alive()) {
+        return new Crashes(kills, deaths, w);
+      }
+      String output = w.output();
+      if (!output.contains("SIGKILL")) {
+        throw new AssertionError("worker " + i + " died, but not by its own SIGKILL:\n" + output);
+      }
+      output.lines().filter(l -> l.startsWith("SIGKILL")).findFirst().ifPresent(deaths::add);
+      kills.add(w.exitedAt());
+    }
+    throw new AssertionError("the run did not end after 80 workers");
+  }
+
+  /** From the rollback log: a status query would wait for a worker, and there may be none. */
+  public boolean runEnded(String runId) {
+    try {
+      return logQuery("select count(*) from runs where run_id = ? and finished_at is not null", runId) > 0;
+    } catch (SQLException notYet) {
+      return false;
+    }
+  }
+
   /**
    * The run's status once a worker answers. A status is a query, which needs a worker, and after a
    * kill the next worker may not have polled yet: Temporal then refuses the query ("no poller seen").

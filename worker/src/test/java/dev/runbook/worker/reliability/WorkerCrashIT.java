@@ -17,7 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -70,33 +70,12 @@ class WorkerCrashIT {
   private static Stack.Worker survivor;
 
   /** Starts workers with the crash point until the run ends; returns the kill times. */
-  private static List<Instant> killUntilDone(String runId, Function<Integer, String> crashPoint) throws Exception {
-    List<Instant> kills = new ArrayList<>();
-    for (int i = 0; i < 80; i++) {
-      Stack.Worker w = stack.startWorker(crashPoint.apply(i));
-      while (w.alive() && !ended(runId)) {
-        w.awaitExit(Duration.ofMillis(250));
-      }
-      w.awaitKillAfterTheEnd();
-      if (!w.alive()) {
-        assertThat(w.output()).as("the worker died by its own SIGKILL").contains("SIGKILL");
-        kills.add(w.exitedAt());
-        continue;
-      }
-      survivor = w;
-      return kills;
-    }
-    throw new AssertionError("the run did not end after 80 workers");
+  private static List<Instant> killUntilDone(String runId, IntFunction<String> crashPoint) throws Exception {
+    Stack.Crashes crashes = stack.crashUntilDone(runId, crashPoint);
+    survivor = crashes.survivor();
+    return crashes.kills();
   }
 
-  /** From the rollback log: a status query would wait for a worker, and there may be none. */
-  private static boolean ended(String runId) {
-    try {
-      return stack.logQuery("select count(*) from runs where run_id = ? and finished_at is not null", runId) > 0;
-    } catch (java.sql.SQLException notYet) {
-      return false;
-    }
-  }
 
   /** For each kill, how long until a new worker completed a workflow task of the run. */
   private static List<Duration> recoveries(String workflowId, List<Instant> kills) {
