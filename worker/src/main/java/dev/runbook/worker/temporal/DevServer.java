@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Temporal CLI's dev server ({@code temporal server start-dev}) as a child of {@code runbook
@@ -39,13 +41,19 @@ public final class DevServer implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final int uiPort;
+  /** Where this start's lines begin in the server's log (it is appended to across starts). */
+  private final long logFrom;
 
-  private DevServer(Process process, Path dir, int port, int uiPort) {
+  private DevServer(Process process, Path dir, int port, int uiPort, long logFrom) {
     this.process = process;
     this.dir = dir;
     this.port = port;
     this.uiPort = uiPort;
+    this.logFrom = logFrom;
   }
+
+  /** The Go server's words for a port another process took between our check and its bind. */
+  private static final Pattern TAKEN = Pattern.compile("listen tcp [^\\s\"]*:(\\d+): bind: address already in use");
 
   public static Path database(Path dir) {
     return dir.resolve("dev.db");
@@ -85,9 +93,10 @@ public final class DevServer implements AutoCloseable {
       stopOrphan(dir);
       int grpc = port == 0 ? LocalPorts.free() : ensureFree(port, "temporal.embeddedPort");
       int ui = uiPort == 0 ? LocalPorts.free() : ensureFree(uiPort, "temporal.uiPort");
+      long logFrom = Files.exists(log(dir)) ? Files.size(log(dir)) : 0;
       Process p = new ProcessBuilder(args(cli, database(dir), grpc, ui, namespace))
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(dir).toFile())).start();
-      DevServer server = new DevServer(p, dir, grpc, ui);
+      DevServer server = new DevServer(p, dir, grpc, ui, logFrom);
       try {
         Files.writeString(pidFile(dir), p.pid() + " " + ProcessHandle.current().pid() + "\n");
         server.awaitReady(namespace, timeout);
@@ -171,8 +180,7 @@ public final class DevServer implements AutoCloseable {
     try {
       while (true) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("the Temporal dev server exited with " + process.exitValue()
-              + " before it was ready: see " + log(dir) + tail());
+          throw new IllegalStateException(exited(process.exitValue()));
         }
         try {
           stubs.blockingStub().withDeadlineAfter(2, TimeUnit.SECONDS)
@@ -200,13 +208,42 @@ public final class DevServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Why the server exited before it was ready. A port taken between the check that it was free
+   * and the server's bind (another dev starting at the same moment) is named with its setting;
+   * anything else is shown with this start's last lines of the log.
+   */
+  private String exited(int code) {
+    List<String> lines = thisStartsLog();
+    for (String line : lines) {
+      Matcher m = TAKEN.matcher(line);
+      if (m.find()) {
+        int taken = Integer.parseInt(m.group(1));
+        String key = taken == uiPort ? "temporal.uiPort" : "temporal.embeddedPort";
+        return "port " + taken + " was taken by another process while the Temporal dev server started"
+            + " (another `runbook dev` or `temporal server start-dev` starting at the same time?): start again, or"
+            + " set " + key + " in the config to a free port" + (taken == port || taken == uiPort ? ""
+                : " (the dev server also listens on ports beside temporal.embeddedPort)") + "; see " + log(dir);
+      }
+    }
+    return "the Temporal dev server exited with " + code + " before it was ready: see " + log(dir) + tail(lines);
+  }
+
   private String tail() {
-    try {
-      List<String> lines = Files.readAllLines(log(dir));
-      return lines.isEmpty() ? "" : "; its last lines:\n  "
-          + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+    return tail(thisStartsLog());
+  }
+
+  private static String tail(List<String> lines) {
+    return lines.isEmpty() ? "" : "; its last lines:\n  "
+        + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+  }
+
+  private List<String> thisStartsLog() {
+    try (var in = Files.newInputStream(log(dir))) {
+      in.skipNBytes(Math.min(logFrom, Files.size(log(dir))));
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
     } catch (IOException e) {
-      return "";
+      return List.of();
     }
   }
 

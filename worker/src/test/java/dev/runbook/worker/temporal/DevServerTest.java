@@ -75,6 +75,45 @@ class DevServerTest {
     assertThat(dir.resolve("state/server.pid")).doesNotExist();
   }
 
+  @Test
+  void aPortTakenWhileTheServerStartedIsNamedWithItsSettingNotAGoStackTrace() throws Exception {
+    Path fake = dir.resolve("temporal");
+    Path state = dir.resolve("state");
+    Files.createDirectories(state);
+    Files.writeString(DevServer.log(state), "time=earlier level=ERROR msg=\"Failed to start gRPC listener\" error=\"listen"
+        + " tcp 127.0.0.1:1: bind: address already in use\"\n"); // an earlier start's trouble, not this one's
+    // what the real dev server printed when a second `runbook dev` bound its port first (seen by hand)
+    Files.writeString(fake, "#!/bin/sh\nwhile [ \"$1\" != --port ]; do shift; done\n"
+        + "echo \"time=now level=ERROR msg=\\\"Failed to start gRPC listener\\\" error=\\\"listen tcp 127.0.0.1:$2: bind:"
+        + " address already in use\\\" service=frontend\"\n"
+        + "echo 'panic: runtime error: invalid memory address or nil pointer dereference'\n"
+        + "echo 'goroutine 1 [running]:'\nexit 2\n");
+    Files.setPosixFilePermissions(fake, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    int chosen = port;
+
+    assertThatThrownBy(() -> DevServer.start(fake, state, chosen, 0, "default", java.time.Duration.ofSeconds(20)))
+        .hasMessage("port " + chosen + " was taken by another process while the Temporal dev server started (another"
+            + " `runbook dev` or `temporal server start-dev` starting at the same time?): start again, or set"
+            + " temporal.embeddedPort in the config to a free port; see " + DevServer.log(state.toAbsolutePath()));
+  }
+
+  @Test
+  void anExitIsShownWithThisStartsLinesOnly() throws Exception {
+    Path fake = dir.resolve("temporal");
+    Path state = dir.resolve("state");
+    Files.createDirectories(state);
+    Files.writeString(DevServer.log(state), "an earlier start's last words\n");
+    Files.writeString(fake, "#!/bin/sh\necho 'this start: bad flag'\nexit 3\n");
+    Files.setPosixFilePermissions(fake, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
+    assertThatThrownBy(() -> DevServer.start(fake, state, 0, 0, "default", java.time.Duration.ofSeconds(20)))
+        .hasMessageEndingWith("; its last lines:\n  this start: bad flag");
+  }
+
   /** A process whose arguments say it serves {@code db}, as the real server's do. */
   private Process fakeServer(Path db) throws Exception {
     Process p = new ProcessBuilder("/bin/sh", "-c", "sleep 60; true", "temporal", "--db-filename", db.toString())
