@@ -53,12 +53,8 @@ final class DevServerFixture implements AutoCloseable {
     uiPort = freePort();
     Demo.Setup setup = demo.writeConfig(pg.host(), pg.port(), pg.user(), temporalPort, ChildJvm.classpath());
     config = setup.configFile();
-    var yaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
-    @SuppressWarnings("unchecked")
-    Map<String, Object> tree = yaml.readValue(config.toFile(), java.util.LinkedHashMap.class);
-    tree.put("temporal", Map.of("address", "embedded", "embeddedPort", temporalPort, "uiPort", uiPort));
-    tree.put("api", Map.of("listen", "127.0.0.1:0"));
-    yaml.writeValue(config.toFile(), tree);
+    configure("temporal", Map.of("address", "embedded", "embeddedPort", temporalPort, "uiPort", uiPort));
+    configure("api", Map.of("listen", "127.0.0.1:0"));
     String logDb = TestPostgres.freshDatabase(logDbName);
     env = Map.of(
         "RUNBOOK_DEMO_DB_PASSWORD", pg.password().reveal(),
