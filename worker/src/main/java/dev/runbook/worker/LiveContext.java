@@ -12,6 +12,7 @@ import dev.runbook.starter.client.RunbookException;
 import dev.runbook.starter.client.Runbooks;
 import dev.runbook.workflows.model.RefusalKind;
 import dev.runbook.worker.catalog.ConfigFingerprint;
+import dev.runbook.worker.config.ConfigVerdicts;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -38,17 +39,24 @@ final class LiveContext implements CliContext, AutoCloseable {
   private final Path configFile;
   private final Map<String, String> env;
   private final PrintStream err;
-  private Settings settings;
+  private final ConfigVerdicts verdicts;
+  private ClientConfig client;
   private ApiClient api;
 
   LiveContext(Path configFile) {
-    this(configFile, System.getenv(), System.err);
+    this(configFile, System.getenv(), System.err, ConfigVerdicts.fromSystem());
   }
 
   LiveContext(Path configFile, Map<String, String> env, PrintStream err) {
+    this(configFile, env, err, ConfigVerdicts.none());
+  }
+
+  /** @param verdicts the configurations that passed the whole check before, read lightly */
+  LiveContext(Path configFile, Map<String, String> env, PrintStream err, ConfigVerdicts verdicts) {
     this.configFile = configFile;
     this.env = env;
     this.err = err;
+    this.verdicts = verdicts;
   }
 
   /** The configuration, every secret set: for the processes (dev, worker, serve). */
@@ -60,11 +68,11 @@ final class LiveContext implements CliContext, AutoCloseable {
    * The configuration as the CLI reads it: where the state and the API are. A variable the
    * workers need (a database password) may be unset here: the CLI never sees secrets.
    */
-  private Settings cliSettings() {
-    if (settings == null) {
-      settings = Settings.load(configFile, false);
+  private ClientConfig cliSettings() {
+    if (client == null) {
+      client = ClientConfig.load(configFile, env::get, verdicts).config();
     }
-    return settings;
+    return client;
   }
 
   /** The API, with the credentials of whoever runs this command. */
@@ -84,8 +92,7 @@ final class LiveContext implements CliContext, AutoCloseable {
           trust(dev.get().apiUrl()));
     }
     if (url == null) {
-      var configured = cliSettings().config().apiSettings();
-      url = configured.scheme() + "://" + configured.listen();
+      url = cliSettings().apiUrl();
     }
     String token = token();
     if (token == null) {
@@ -106,8 +113,7 @@ final class LiveContext implements CliContext, AutoCloseable {
     }
     String ca = blankToNull(env.get(ENV_CA));
     if (ca == null) {
-      var tls = cliSettings().config().apiSettings().tls();
-      ca = tls == null ? null : tls.ca();
+      ca = cliSettings().apiCa();
     }
     try {
       return ApiClient.trusting(ca == null ? null : Path.of(ca));
@@ -152,12 +158,12 @@ final class LiveContext implements CliContext, AutoCloseable {
   @Override
   public String runPage(String workflowId, String runId) {
     try {
-      var t = cliSettings().config().temporal();
-      String base = DevState.read(cliSettings().stateDir()).map(DevState::uiUrl).orElse(t.uiUrl());
+      ClientConfig c = cliSettings();
+      String base = DevState.read(c.stateDir()).map(DevState::uiUrl).orElse(c.uiUrl());
       if (base == null) {
         return null;
       }
-      var ui = new dev.runbook.worker.temporal.TemporalUi(base, t.namespace());
+      var ui = new dev.runbook.worker.temporal.TemporalUi(base, c.namespace());
       return runId == null ? ui.workflow(workflowId) : ui.run(workflowId, runId);
     } catch (RuntimeException e) {
       return null; // a link is a convenience: its absence never fails a command
@@ -221,10 +227,10 @@ final class LiveContext implements CliContext, AutoCloseable {
    */
   @Override
   public void close() {
-    if (api == null || api.workersConfig() == null || settings == null) {
+    if (api == null || api.workersConfig() == null || client == null) {
       return;
     }
-    Path file = Path.of(settings.source());
+    Path file = Path.of(client.source());
     if (!file.isAbsolute()) {
       return;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbook.activities.postgres.LocalPostgres;
 import dev.runbook.activities.support.TestPostgres;
+import dev.runbook.worker.config.ConfigVerdicts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -30,11 +31,17 @@ class ExitCodesTest {
 
   /** @param env the environment the command sees (no token, no API address unless given) */
   private Result runbook(Path config, Map<String, String> env, String... args) {
+    return runbook(config, env, ConfigVerdicts.none(), args);
+  }
+
+  /** @param verdicts the configurations that passed the whole check before (as the launcher keeps them) */
+  private Result runbook(Path config, Map<String, String> env, ConfigVerdicts verdicts, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     Map<String, String> withTokenFile = new java.util.HashMap<>(env);
     withTokenFile.putIfAbsent("RUNBOOK_TOKEN_FILE", dir.resolve("no-token").toString());
-    try (LiveContext context = new LiveContext(config, withTokenFile, new java.io.PrintStream(new java.io.ByteArrayOutputStream()))) {
+    try (LiveContext context = new LiveContext(config, withTokenFile,
+        new java.io.PrintStream(new java.io.ByteArrayOutputStream()), verdicts)) {
       CommandLine cli = Main.commandLine(context);
       cli.setOut(new PrintWriter(out, true));
       cli.setErr(new PrintWriter(err, true));
@@ -68,6 +75,30 @@ class ExitCodesTest {
       Result r = runbook(typo, command);
       assertThat(r.exit()).as(String.join(" ", command) + "\n" + r.err()).isEqualTo(2);
       assertThat(r.err()).startsWith("error: " + typo + " has a problem:\n  temporal: unknown key 'addres'");
+    }
+  }
+
+  @Test
+  void aConfigurationThatPassedBeforeIsStillExit2OnceItIsBroken() throws IOException {
+    ConfigVerdicts verdicts = ConfigVerdicts.in(dir.resolve("checked"));
+    Path file = config("kept.yaml", "api:\n  listen: ${API_LISTEN}\n");
+    Map<String, String> env = Map.of("API_LISTEN", "127.0.0.1:" + closedPort());
+
+    for (int i = 0; i < 2; i++) {
+      Result r = runbook(file, env, verdicts, "status", "rollback-api");
+      assertThat(r.exit()).as(r.err()).isEqualTo(3);
+      assertThat(r.err()).contains("no token is set to reach the API at " + env.get("API_LISTEN").replace("127", "http://127"));
+    }
+
+    Result badValue = runbook(file, Map.of("API_LISTEN", "localhost"), verdicts, "status", "rollback-api");
+    assertThat(badValue.exit()).as(badValue.err()).isEqualTo(2);
+    assertThat(badValue.err()).contains("api.listen").doesNotContain("localhost");
+
+    Files.writeString(file, Files.readString(file).replace("listen:", "lsten:"));
+    for (String[] command : new String[][] {{"status", "rollback-api"}, {"log"}, {"approve", "rollback-api"}}) {
+      Result r = runbook(file, env, verdicts, command);
+      assertThat(r.exit()).as(String.join(" ", command) + "\n" + r.err()).isEqualTo(2);
+      assertThat(r.err()).contains("unknown key 'lsten'");
     }
   }
 

@@ -65,6 +65,25 @@ public final class ConfigLoader {
     return parse(text, file.toString(), env, requireEnv);
   }
 
+  /**
+   * The file's YAML tree with {@code ${ENV}} substituted, neither mapped nor checked: for a command
+   * that reads a few settings of a file that passed the whole check before ({@link ConfigVerdicts}).
+   *
+   * @return null for an empty file
+   * @throws JsonProcessingException when it is not YAML
+   */
+  public static JsonNode substitutedTree(String yaml, Function<String, String> env) throws JsonProcessingException {
+    JsonNode tree = TREE.readTree(yaml);
+    if (tree == null || tree.isMissingNode() || tree.isNull()) {
+      return null;
+    }
+    new EnvSubstitution(env, false).apply(tree, "");
+    return tree;
+  }
+
+  /** Reads trees only: no modules, nothing of the mapping to set up. */
+  private static final ObjectMapper TREE = new YAMLMapper();
+
   public static RunbookConfig parse(String yaml, String file, Function<String, String> env) {
     return parse(yaml, file, env, true);
   }

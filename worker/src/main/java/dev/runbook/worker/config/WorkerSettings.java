@@ -24,10 +24,12 @@ public record WorkerSettings(
     Duration shutdownGrace,
     String metricsListen,
     Integer workflowCacheSize) {
+  /** Where the state is without worker.stateDir, read against the configuration file's directory. */
+  public static final String DEFAULT_STATE_DIR = ".runbook";
 
   public WorkerSettings withDefaults() {
     return new WorkerSettings(
-        stateDir == null ? ".runbook" : stateDir,
+        stateDir == null ? DEFAULT_STATE_DIR : stateDir,
         backupDir,
         maxConcurrentActivities == null ? 20 : maxConcurrentActivities,
         shutdownGrace == null ? Duration.ofSeconds(30) : shutdownGrace,
