@@ -112,15 +112,24 @@ final class PgClient {
         + PgNames.literal(database) + " AND pid <> pg_backend_pid()";
   }
 
-  /** Ends the other sessions on a database and waits (up to 5 s) until they are gone. */
+  /**
+   * Ends the other sessions on a database and waits (up to 5 s) until they are gone. A session
+   * ended this way is gone within milliseconds, and the swap waits for it with the writers
+   * stopped: the first looks come 2 ms apart, doubling to 50 ms (a fixed 100 ms had cost a swap
+   * 0.1 s whenever a session was still closing).
+   */
   static void terminate(Connection c, String database) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute(terminateSql(database));
     }
-    for (int i = 0; i < 50 && sessions(c, database) > 0; i++) {
-      sleep(100);
+    long waited = 0;
+    for (long pause = 2; waited < TERMINATE_WAIT_MS && sessions(c, database) > 0; pause = Math.min(pause * 2, 50)) {
+      sleep(pause);
+      waited += pause;
     }
   }
+
+  private static final long TERMINATE_WAIT_MS = 5_000;
 
   /** The number of other sessions on a database. */
   static int sessions(Connection c, String database) throws SQLException {

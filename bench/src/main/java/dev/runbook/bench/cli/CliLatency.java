@@ -51,20 +51,23 @@ public final class CliLatency implements Measure {
   private Comparison compare(DevChild dev, int runs, String title, List<String> args, String path, String more)
       throws Exception {
     // As the launcher runs a client command (without its staleness check, which would build a
-    // checkout that was never built through it): client.options, the class-data archive the first
-    // command writes, here by an unmeasured first call of this very command, and the record of the
-    // configurations that passed the whole check (that first call's), so later calls read the
-    // configuration for the API's address alone.
+    // checkout that was never built through it): client.options, the static class-data archive
+    // made from the classes the first command loaded, here an unmeasured first call of this very
+    // command, and the record of the configurations that passed the whole check (that first
+    // call's), so later calls read the configuration for the API's address alone.
     String[] argv = args.toArray(new String[0]);
+    java.nio.file.Path classes = dev.dir.resolve("client-" + args.get(0) + ".classes");
     java.nio.file.Path archive = dev.dir.resolve("client-" + args.get(0) + ".jsa");
     String checked = "-Drunbook.checked=" + dev.dir.resolve("config-checked-" + args.get(0));
-    List<String> first = runbook(dev, List.of(CLIENT_OPTIONS, checked, "-XX:ArchiveClassesAtExit=" + archive,
-        "-Xlog:cds=off", "-Xlog:cds+dynamic=off"), argv);
+    List<String> first = runbook(dev, List.of(CLIENT_OPTIONS, checked, "-XX:DumpLoadedClassList=" + classes), argv);
+    List<String> dump = List.of(ChildJvm.java(), "-Xshare:dump", "-XX:+UseSerialGC",
+        "-XX:SharedClassListFile=" + classes, "-XX:SharedArchiveFile=" + archive, "-cp", launcherClasspath());
     List<String> cli = runbook(dev, List.of(CLIENT_OPTIONS, checked, "-XX:SharedArchiveFile=" + archive), argv);
     List<String> whole = runbook(dev, List.of(CLIENT_OPTIONS, "-XX:SharedArchiveFile=" + archive), argv);
     List<String> curl = curl(dev, path);
     int warmup = 1;
     Timed.run(first, dev.env).ok(first);
+    Timed.run(dump, dev.env).ok(dump);
     Timed.run(curl, dev.env).ok(curl);
     List<Double> ours = new ArrayList<>();
     List<Double> theirs = new ArrayList<>();
@@ -81,7 +84,8 @@ public final class CliLatency implements Measure {
         Samples.of("s", theirs),
         Target.medianAtMost(0.5, "s"),
         "`" + title + " --config CONFIG` in its own JVM as the runbook launcher starts a client command (java"
-            + " with worker/src/main/jvm/client.options and the class-data archive a first, unmeasured call wrote;"
+            + " with worker/src/main/jvm/client.options and the static class-data archive made from the classes a"
+            + " first, unmeasured call loaded;"
             + " the launcher's staleness check, a few milliseconds, not included), against"
             + " `curl -sS -o /dev/null` with a bearer token to the same endpoint of a running `runbook dev --in-memory`"
             + " (own JVM, own state dir, config and ports; a P1 emergency rollback of the demo's shop service waiting"
