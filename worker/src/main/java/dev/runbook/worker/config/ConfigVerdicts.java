@@ -28,10 +28,9 @@ import java.util.Map;
  * the build, the file's path, its text and the values of the variables it names, in a directory
  * only this user can enter: no setting or secret can be read or guessed from it (javax.crypto's
  * HMAC would cost a client command another 20 ms of provider set-up for nothing more here: only
- * this user can write entries). The runbook
- * launcher keeps the entries in the build's directory (a rebuild drops them); without it nothing is
- * kept and every command checks the whole file. Anything that goes wrong here only means the whole
- * check runs.
+ * this user can write entries). The runbook launcher keeps the entries in the build's directory (a
+ * rebuild drops them); without it nothing is kept and every command checks the whole file.
+ * Anything that goes wrong here only means the whole check runs.
  */
 public final class ConfigVerdicts {
   /** The system property naming the directory (set by the launcher for client commands). */
