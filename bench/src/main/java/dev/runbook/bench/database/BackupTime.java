@@ -26,7 +26,7 @@ public final class BackupTime implements Measure {
   @Override
   public List<Comparison> run(Mode mode) throws Exception {
     int scale = mode.pick(3, 68);
-    int repeats = mode.pick(2, 5);
+    int repeats = mode.pick(2, 9);
     int jobs = Runtime.getRuntime().availableProcessors();
     BenchPostgres pg = BenchPostgres.shared();
     String database = pg.pgbench(scale);

@@ -57,7 +57,7 @@ public final class Throughput implements Measure {
     WorkflowStub first = rig.startRunbook(Severity.P0);
     rig.await(first, Duration.ofSeconds(30));
     int activities = rig.activitiesOf(first);
-    int rounds = mode.pick(1, 3);
+    int rounds = mode.pick(1, 5);
     // A warm-up round of a tenth of the size, then the rounds, alternating.
     many(rig, Math.max(3, n / 10), () -> rig.startRunbook(Severity.P0));
     many(rig, Math.max(3, n / 10), () -> rig.startBare(activities, -1));
