@@ -45,8 +45,8 @@ public final class StepTime implements Measure {
     WorkflowStub first = rig.startRunbook(Severity.P0);
     rig.await(first, RUN_TIMEOUT);
     int activities = rig.activitiesOf(first);
-    int warmup = mode.pick(1, 10);
-    int runs = mode.pick(3, 30);
+    int warmup = mode.pick(1, 40);
+    int runs = mode.pick(3, 60);
     for (int i = 0; i < warmup; i++) {
       runbook(rig, activities);
       bare(rig, activities);
