@@ -31,18 +31,26 @@ import org.slf4j.LoggerFactory;
  * is read on a thread of its own while the live side is ({@link Beside}): the last measurement
  * runs with the writers stopped.
  *
- * <p>The final measurement ({@code writersStopped}) keeps its cost down with the write counters
- * of {@code pg_stat_user_tables}: each measurement records them per table before comparing, and
- * the final one compares again only the tables whose counters moved (and those not measured
- * before), carrying the earlier results and salvage files of the rest. The counters are trusted
- * only where they cannot lag behind a committed write: PostgreSQL 15 or later, and no other
- * session on the live database active in the last 11 seconds (an idle session reports its
- * counts within 10 s, a closed one at once). Otherwise every table is compared again: slower,
- * never wrong. Counters that were reset also count as moved. A partitioned table is always
- * compared again (its writes are counted on its partitions).
+ * <p>A measurement after the first keeps its cost down with the write counters of {@code
+ * pg_stat_user_tables}: each measurement records them per table before comparing, and a later
+ * one compares again only the tables whose counters moved (and those not measured before),
+ * carrying the earlier results and salvage files of the rest, with the counters they were
+ * measured at. The final measurement ({@code writersStopped}) trusts the counters only where
+ * they cannot lag behind a committed write: PostgreSQL 15 or later, and no other session on the
+ * live database active in the last 11 seconds (an idle session reports its counts within 10 s, a
+ * closed one at once); otherwise it compares every table again: slower, never wrong. A
+ * measurement while the writers still write may carry a result its lagging counters did not see
+ * a write to, since the final one compares the settled counters with those the result was
+ * measured at, and compares the table again. Counters that were reset also count as moved. A
+ * partitioned table is always compared again (its writes are counted on its partitions). A
+ * table without a key that is compared again hashes only the rows written since the earlier
+ * measurement's snapshot ({@link KeylessRows}).
  */
 final class Discards {
   private static final Logger log = LoggerFactory.getLogger(Discards.class);
+  private static final String DELETES = "-delete.sql";
+  private static final String UPSERTS = "-upsert.sql";
+  private static final String ROWS = "-rows.jsonl";
 
   private final Clock clock;
 
@@ -96,20 +104,21 @@ final class Discards {
   private DiscardReport compare(ConfiguredDatabase db, String runTag, SalvageSet set, String history,
       Connection lc, Connection sc, boolean writersStopped, Heartbeat beat) throws SQLException {
     Map<String, Entry> earlier = new LinkedHashMap<>();
+    set.state().ifPresent(s -> s.tables().forEach(e -> earlier.put(TableShape.id(e.schema(), e.name()), e)));
     Map<String, TableShape> stagedTables;
     Map<String, TableShape> liveTables;
     Map<String, List<Long>> counters;
     Map<String, Set<String>> references;
+    boolean carries;
+    XidSnapshot now;
     try (Beside<Map<String, TableShape>> staged = Beside.start("tables of " + sc.getCatalog(), () -> {
       snapshot(sc);
       return byId(LiveTables.read(sc, history));
     })) {
-      boolean trustCounters = writersStopped && LiveTables.countersSettled(lc);
-      if (trustCounters) {
-        set.state().ifPresent(s -> s.tables().forEach(e -> earlier.put(TableShape.id(e.schema(), e.name()), e)));
-      }
+      carries = !writersStopped || LiveTables.countersSettled(lc);
       counters = LiveTables.counters(lc);
       snapshot(lc);
+      now = XidSnapshot.of(lc);
       liveTables = byId(LiveTables.read(lc, history));
       references = LiveTables.references(lc);
       stagedTables = staged.join();
@@ -130,23 +139,18 @@ final class Discards {
       String prefix = String.format("%04d", ++n);
       List<Long> moved = counters.get(id);
       Entry before = earlier.get(id);
-      if (before != null && moved != null && moved.equals(before.counters()) && unchanged(before, t)) {
+      if (carries && before != null && moved != null && moved.equals(before.counters()) && unchanged(before, t)) {
         entries.add(carry(set, before, next, prefix));
         carried++;
         continue;
       }
-      planned.add(plan(t));
       beat.phase("compare " + t.display());
-      TableDiscard discard;
-      String deletes = prefix + "-delete.sql";
-      String upserts = prefix + "-upsert.sql";
-      SalvageStatements out = new SalvageStatements(t, next.resolve(deletes), next.resolve(upserts));
-      try (out) {
-        discard = TableComparison.compare(t, t.live() == null ? null : lc, t.staged() == null ? null : sc, out, beat);
-      }
-      entries.add(new Entry(t.schema(), t.name(), t.columns(), t.key(), moved, discard,
-          out.wroteDeletes() ? deletes : null, out.wroteUpserts() ? upserts : null,
-          t.live() != null, t.staged() != null));
+      Measured m = measure(t, before, set, next, prefix, lc, sc, now, beat);
+      planned.add(m.since() ? "-- " + SalvageStatements.oneLine(t.display()) + ": only the rows written since the"
+          + " last measurement hashed, the " + before.settledRows() + " row(s) settled then counted" : plan(t));
+      entries.add(new Entry(t.schema(), t.name(), t.columns(), t.key(), moved, m.discard(),
+          m.deletes() ? prefix + DELETES : null, m.upserts() ? prefix + UPSERTS : null,
+          t.live() != null, t.staged() != null, now.text(), m.settled(), m.settled() == null ? null : prefix + ROWS));
     }
     lc.commit();
     sc.commit();
@@ -161,22 +165,67 @@ final class Discards {
     return report;
   }
 
+  /** One table's comparison: what it discards, and which files it wrote. */
+  private record Measured(TableDiscard discard, Long settled, boolean deletes, boolean upserts, boolean since) {}
+
+  /**
+   * Compares a table; one without a key measured before is first compared by the rows written
+   * since ({@link KeylessRows}), and whole when that cannot tell.
+   */
+  private static Measured measure(ComparedTable t, Entry before, SalvageSet set, Path next, String prefix,
+      Connection lc, Connection sc, XidSnapshot now, Heartbeat beat) throws SQLException {
+    Path deletes = next.resolve(prefix + DELETES);
+    Path upserts = next.resolve(prefix + UPSERTS);
+    Path rowsFile = next.resolve(prefix + ROWS);
+    boolean keyless = t.live() != null && t.staged() != null && !t.byPrimaryKey() && !t.partitioned();
+    if (keyless && before != null && before.rowsFile() != null && before.snapshot() != null
+        && before.settledRows() != null && unchanged(before, t) && before.key().isEmpty()) {
+      SalvageStatements out = new SalvageStatements(t, deletes, upserts);
+      KeylessRows.Writer rows = new KeylessRows.Writer(rowsFile);
+      TableDiscard d;
+      try (out; rows) {
+        d = KeylessRows.since(t, lc, sc, set.dir().resolve(before.rowsFile()), before.settledRows(),
+            XidSnapshot.parse(before.snapshot()), now, out, rows, beat);
+      }
+      if (d != null) {
+        return new Measured(d, rows.settled(), out.wroteDeletes(), out.wroteUpserts(), true);
+      }
+      log.info("{}: rows settled at the last measurement were deleted or updated since; comparing it whole",
+          t.display());
+      for (Path p : List.of(deletes, upserts, rowsFile)) {
+        SalvageSet.delete(p);
+      }
+    }
+    SalvageStatements out = new SalvageStatements(t, deletes, upserts);
+    KeylessRows.Writer rows = keyless ? new KeylessRows.Writer(rowsFile) : null;
+    TableDiscard d;
+    try (out; rows) {
+      d = TableComparison.compare(t, t.live() == null ? null : lc, t.staged() == null ? null : sc, now, out, rows, beat);
+    }
+    return new Measured(d, rows == null ? null : rows.settled(), out.wroteDeletes(), out.wroteUpserts(), false);
+  }
+
   private static boolean unchanged(Entry before, ComparedTable t) {
     return t.live() != null && t.staged() != null && !t.partitioned() && before.inLive() && before.inStaging()
         && before.columns().equals(t.columns()) && before.key().equals(t.key());
   }
 
   private static Entry carry(SalvageSet set, Entry before, Path next, String prefix) {
-    String deletes = before.deleteFile() == null ? null : prefix + "-delete.sql";
-    String upserts = before.upsertFile() == null ? null : prefix + "-upsert.sql";
+    String deletes = before.deleteFile() == null ? null : prefix + DELETES;
+    String upserts = before.upsertFile() == null ? null : prefix + UPSERTS;
     if (deletes != null) {
       set.carry(before.deleteFile(), next, deletes);
     }
     if (upserts != null) {
       set.carry(before.upsertFile(), next, upserts);
     }
+    String rows = before.rowsFile() == null ? null : prefix + ROWS;
+    if (rows != null) {
+      set.carry(before.rowsFile(), next, rows);
+    }
     return new Entry(before.schema(), before.name(), before.columns(), before.key(), before.counters(),
-        before.discard(), deletes, upserts, before.inLive(), before.inStaging());
+        before.discard(), deletes, upserts, before.inLive(), before.inStaging(), before.snapshot(),
+        before.settledRows(), rows);
   }
 
   private DiscardReport report(ConfiguredDatabase db, State state, SalvageSet set, List<String> planned) {

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * Where a run's salvage set lives and how it is laid out: {@code
  * <backups>/_salvage/<database>/<runTag>/} (no configured database name starts with '_', so it
  * never mixes with the backups of one) holding {@code apply.sql}, two files per differing table
- * ({@code NNNN-delete.sql}, {@code NNNN-upsert.sql}) and {@code state.json}, the measurement it
+ * ({@code NNNN-delete.sql}, {@code NNNN-upsert.sql}; a table without a key also {@code
+ * NNNN-rows.jsonl}, {@link KeylessRows}) and {@code state.json}, the measurement it
  * was written by. A measurement writes a new set beside the old one and then replaces it, so a
  * retry leaves exactly one set. The set is plain files next to the backups: the swap renames
  * databases and never touches it.
@@ -44,9 +45,13 @@ final class SalvageSet {
    * @param deleteFile the file of its deletes in the set, or null
    * @param upsertFile the file of its upserts in the set, or null
    * @param inStaging false when the backup has no such table (its rows cannot be re-applied)
+   * @param snapshot the live snapshot its result was measured at ({@link XidSnapshot#text}), or null
+   * @param settledRows a table without a key: its rows settled at that snapshot ({@link KeylessRows}), or null
+   * @param rowsFile a table without a key: the file of its row hashes in the set, or null
    */
   record Entry(String schema, String name, List<String> columns, List<String> key, List<Long> counters,
-      TableDiscard discard, String deleteFile, String upsertFile, boolean inLive, boolean inStaging) {}
+      TableDiscard discard, String deleteFile, String upsertFile, boolean inLive, boolean inStaging,
+      String snapshot, Long settledRows, String rowsFile) {}
 
   /** The measurement that wrote a set. */
   record State(String database, String runTag, Instant measuredAt, List<Entry> tables) {}

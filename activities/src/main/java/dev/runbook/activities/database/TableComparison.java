@@ -28,12 +28,22 @@ final class TableComparison {
 
   /** The live side's query for a table (no data: shown in plans). */
   static String liveQuery(ComparedTable t) {
+    return liveQuery(t, null);
+  }
+
+  /**
+   * The live side's query; for a table without a key read at snapshot {@code now}, each hash
+   * also counts its recent copies (see {@link KeylessRows}).
+   */
+  static String liveQuery(ComparedTable t, XidSnapshot now) {
     return t.byPrimaryKey()
         ? "SELECT md5(k), k, h, j, ts FROM (SELECT " + t.keyText("t") + " AS k, " + t.rowHash("t", true)
             + " AS h, row_to_json(t)::text AS j, " + newest(t) + " AS ts FROM " + t.from() + " t) x"
             + " ORDER BY md5(k), k COLLATE \"C\""
-        : "SELECT h, count(*), min(j COLLATE \"C\"), max(ts) FROM (SELECT " + t.rowHash("t", true)
-            + " AS h, row_to_json(t)::text AS j, " + newest(t) + " AS ts FROM " + t.from() + " t) x"
+        : "SELECT h, count(*), min(j COLLATE \"C\"), max(ts)"
+            + (now == null ? "" : ", count(*) FILTER (WHERE NOT settled)") + " FROM (SELECT " + t.rowHash("t", true)
+            + " AS h, row_to_json(t)::text AS j, " + newest(t) + " AS ts"
+            + (now == null ? "" : ", " + now.settledIn(now, "t") + " AS settled") + " FROM " + t.from() + " t) x"
             + " GROUP BY 1 ORDER BY 1";
   }
 
@@ -46,7 +56,7 @@ final class TableComparison {
   }
 
   /** The dating column as epoch seconds; a timestamp without time zone is read as UTC. */
-  private static String newest(ComparedTable t) {
+  static String newest(ComparedTable t) {
     if (t.newestColumn() == null) {
       return "NULL::numeric";
     }
@@ -57,9 +67,11 @@ final class TableComparison {
   /**
    * @param live a session on the live database, or null when the table is not there
    * @param staging a session on the staging database, or null when the table is not there
+   * @param now the live session's snapshot
+   * @param rows where a table without a key keeps its row hashes for the next measurement, or null
    */
-  static TableDiscard compare(ComparedTable t, Connection live, Connection staging, SalvageStatements out,
-      Heartbeat beat) throws SQLException {
+  static TableDiscard compare(ComparedTable t, Connection live, Connection staging, XidSnapshot now,
+      SalvageStatements out, KeylessRows.Writer rows, Heartbeat beat) throws SQLException {
     try (Statement ls = live == null ? null : live.createStatement();
         Statement ss = staging == null ? null : staging.createStatement()) {
       if (ls != null) {
@@ -70,9 +82,9 @@ final class TableComparison {
       }
       try (Beside<ResultSet> staged = Beside.start("compare " + t.display(),
           ss == null ? null : () -> ss.executeQuery(stagingQuery(t)))) {
-        ResultSet l = ls == null ? null : ls.executeQuery(liveQuery(t));
+        ResultSet l = ls == null ? null : ls.executeQuery(liveQuery(t, rows == null ? null : now));
         try (l; ResultSet s = staged.join()) {
-          return t.byPrimaryKey() ? byKey(t, l, s, out, beat) : byRow(t, l, s, out, beat);
+          return t.byPrimaryKey() ? byKey(t, l, s, out, beat) : byRow(t, l, s, out, rows, beat);
         }
       }
     }
@@ -111,8 +123,8 @@ final class TableComparison {
         newest == null ? null : t.newestColumn(), instant(newest));
   }
 
-  private static TableDiscard byRow(ComparedTable t, ResultSet l, ResultSet s, SalvageStatements out, Heartbeat beat)
-      throws SQLException {
+  private static TableDiscard byRow(ComparedTable t, ResultSet l, ResultSet s, SalvageStatements out,
+      KeylessRows.Writer rows, Heartbeat beat) throws SQLException {
     long inserted = 0, deleted = 0, seen = 0;
     BigDecimal newest = null;
     boolean lMore = next(l), sMore = next(s);
@@ -127,6 +139,10 @@ final class TableComparison {
       } else if (liveCopies < stagedCopies) {
         deleted += stagedCopies - liveCopies;
         out.copies(s.getString(1), liveCopies, null, false);
+      }
+      if (rows != null) {
+        rows.row(order <= 0 ? l.getString(1) : s.getString(1), liveCopies, stagedCopies,
+            order <= 0 ? l.getLong(5) : 0, order <= 0 ? l.getString(3) : null, order <= 0 ? l.getBigDecimal(4) : null);
       }
       if (order <= 0) {
         lMore = next(l);
@@ -160,7 +176,7 @@ final class TableComparison {
     return a == null ? b : b == null ? a : a.max(b);
   }
 
-  private static Instant instant(BigDecimal epochSeconds) {
+  static Instant instant(BigDecimal epochSeconds) {
     if (epochSeconds == null) {
       return null;
     }

@@ -245,7 +245,7 @@ class DiscardTest {
   }
 
   /** The script run as a person would: psql, stopping at the first error. */
-  private static void applyScript(String script, String db) throws IOException, InterruptedException {
+  static void applyScript(String script, String db) throws IOException, InterruptedException {
     var pg = TestPostgres.server();
     ProcessBuilder pb = new ProcessBuilder("psql", "-X", "-v", "ON_ERROR_STOP=1", "-h", pg.host(),
         "-p", Integer.toString(pg.port()), "-U", pg.user(), "-d", db, "-f", script).redirectErrorStream(true);
@@ -263,7 +263,7 @@ class DiscardTest {
   }
 
   /** Waits until the sessions that wrote have ended and reported their counts. */
-  private static void awaitNoOtherSessions(String db) throws Exception {
+  static void awaitNoOtherSessions(String db) throws Exception {
     try (Connection c = TestPostgres.connect("postgres");
         PreparedStatement ps = c.prepareStatement("select count(*) from pg_stat_activity where datname = ? and backend_type = 'client backend'")) {
       ps.setString(1, db);
