@@ -46,8 +46,10 @@ public final class StagedSwap {
   /** @return the safety copy's name */
   String restore(BackupInfo source, PlanRequest plan, ApprovalRule rule) {
     // Version 1: what the restore discards is measured while the approval waits (votes wait for
-    // it), and kept as a salvage set with the writers stopped just before the swap.
-    boolean measures = !dry && Versions.discardMeasured();
+    // it), and kept as a salvage set with the writers stopped just before the swap. Version 2
+    // catches up on the writes made while the approval waited, before the writers stop.
+    int measuring = dry ? 0 : Versions.discardMeasured();
+    boolean measures = measuring >= 1;
     engine.planAfterApproval(plan);
     engine.openApproval(rule);
     if (measures) {
@@ -100,6 +102,9 @@ public final class StagedSwap {
     }
     engine.awaitApproval();
 
+    if (measuring >= 2) {
+      catchUp();
+    }
     writers.stop();
     if (measures) {
       keepSalvage();
@@ -150,6 +155,26 @@ public final class StagedSwap {
     if (measured == null) {
       engine.discardsMeasured(null);
     }
+  }
+
+  /**
+   * Once approved, with the writers still writing: what they wrote while the approval waited is
+   * measured now, so the last measurement, with them stopped, compares only the tables written
+   * since and hashes only the newest rows (the writers' downtime does not grow with the wait).
+   */
+  private void catchUp() {
+    engine.step(
+        "catch-up",
+        "Catch up on the writes made while the approval waited (writers still running)",
+        StepPolicy.SKIPPABLE,
+        () -> {
+          DiscardReport d =
+              engine.databases(ActivityCatalog.LONG)
+                  .measureDiscard(new DiscardRequest(database, engine.runTag(), engine.key("catch-up"), dry, false));
+          engine.detail(Shown.discards(d));
+          engine.discardRecorded(d, false);
+          return d;
+        });
   }
 
   /** With the writers stopped the live database is final: the rows the restore discards are kept. */

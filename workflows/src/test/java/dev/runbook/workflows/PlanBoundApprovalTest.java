@@ -168,7 +168,11 @@ class PlanBoundApprovalTest extends WorkflowTest {
     List<String> order = world.calls().stream().map(c -> c.split(" ")[0])
         .filter(c -> c.startsWith("Database.") || c.startsWith("Service.stop") || c.startsWith("Plan.")).toList();
     assertThat(order).containsSubsequence("Database.restoreStaged", "Database.measureDiscard", "Plan.plan",
-        "Service.stop", "Database.measureDiscard", "Database.swap");
+        "Database.measureDiscard", "Service.stop", "Database.measureDiscard", "Database.swap");
+    assertThat(result.report().steps()).extracting(s -> s.id())
+        .containsSubsequence("measure-discard", "catch-up", "stop-writers", "salvage", "swap");
+    assertThat(result.report().steps()).filteredOn(s -> s.id().equals("catch-up")).singleElement()
+        .satisfies(s -> assertThat(s.detail()).startsWith("the restore discards public.orders: 1,204 rows"));
     assertThat(result.report().steps()).filteredOn(s -> s.id().equals("salvage")).singleElement()
         .satisfies(s -> assertThat(s.detail()).startsWith("kept 1,235 rows the restore discards from 2 table(s) in salvage_"));
     assertThat(result.report().steps()).filteredOn(s -> s.id().equals("measure-discard")).singleElement()

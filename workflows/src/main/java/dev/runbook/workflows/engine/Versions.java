@@ -70,6 +70,8 @@ public final class Versions {
    * A staged restore measures what it would discard (version 1): once the backup is in staging,
    * the live database is compared with it while the approval is pending (votes wait for it), and
    * again with the writers stopped just before the swap, keeping the rows as a salvage set.
+   * Version 2 catches up once approved, before the writers stop: a measurement of what was written
+   * while the approval waited, so the one with the writers stopped has only seconds of writes left.
    */
   public static final String DISCARD_MEASURED = "discard-measured";
 
@@ -107,9 +109,12 @@ public final class Versions {
     return Workflow.getVersion(PLAN_BOUND, Workflow.DEFAULT_VERSION, 1) >= 1;
   }
 
-  /** True in staged restores that measure what they discard (see {@link #DISCARD_MEASURED}). */
-  public static boolean discardMeasured() {
-    return Workflow.getVersion(DISCARD_MEASURED, Workflow.DEFAULT_VERSION, 1) >= 1;
+  /**
+   * How a staged restore measures what it discards (see {@link #DISCARD_MEASURED}): 0 not at all,
+   * 1 before the approval and with the writers stopped, 2 also catching up once approved.
+   */
+  public static int discardMeasured() {
+    return Math.max(0, Workflow.getVersion(DISCARD_MEASURED, Workflow.DEFAULT_VERSION, 2));
   }
 
   /**
