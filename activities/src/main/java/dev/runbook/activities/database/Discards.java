@@ -6,6 +6,7 @@ import dev.runbook.activities.database.SalvageSet.State;
 import dev.runbook.workflows.activities.DatabaseActivities.DiscardReport;
 import dev.runbook.workflows.activities.DatabaseActivities.TableDiscard;
 import dev.runbook.workflows.activities.FailureType;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -50,7 +51,7 @@ final class Discards {
   private static final Logger log = LoggerFactory.getLogger(Discards.class);
   private static final String DELETES = "-delete.sql";
   private static final String UPSERTS = "-upsert.sql";
-  private static final String ROWS = "-rows.jsonl";
+  private static final String ROWS = "-rows.tsv";
 
   private final Clock clock;
 
@@ -78,26 +79,48 @@ final class Discards {
       tables.forEach(t -> planned.add(plan(new ComparedTable(t, t))));
       return new DiscardReport(db.name(), clock.instant(), List.of(), null, null, planned);
     }
-    boolean[] found = db.client().onMaintenance("look for " + staging,
-        c -> new boolean[] {PgClient.exists(c, staging), PgClient.exists(c, safety)});
-    if (!found[0]) {
+    // Both sessions open at once: the last measurement runs with the writers stopped.
+    Beside<Connection> liveSession = Beside.start("connect to " + live, () -> connect(db, live));
+    Connection sc;
+    try {
+      sc = connectIfThere(db, staging);
+    } catch (RuntimeException e) {
+      discard(liveSession);
+      throw e;
+    }
+    if (sc == null) {
+      discard(liveSession);
       Optional<State> earlier = set.state();
-      if (found[1] && earlier.isPresent()) {
+      if (earlier.isPresent() && db.client().onMaintenance("look for " + safety, c -> PgClient.exists(c, safety))) {
         return report(db, earlier.get(), set, List.of("already measured before the swap: " + safety + " holds the"
             + " database as it was"));
       }
       throw Failures.of(FailureType.UNKNOWN_DATABASE, "there is no staging database " + staging + " for run "
           + runTag + ": restore a backup into it first (restoreStaged), then measure what the swap would discard");
     }
-    BackupStore.Lock lock = set.tryLock().orElseThrow(() -> Failures.of(FailureType.UNAVAILABLE, "another"
-        + " attempt is measuring run " + runTag + " of databases." + db.name() + " and writing its salvage set;"
-        + " this one will retry"));
     Heartbeat beat = Heartbeat.current();
-    try (lock; Connection lc = connect(db, live); Connection sc = connect(db, staging);
+    try (sc; Connection lc = liveSession.join();
+        BackupStore.Lock lock = set.tryLock().orElseThrow(() -> Failures.of(FailureType.UNAVAILABLE, "another"
+            + " attempt is measuring run " + runTag + " of databases." + db.name() + " and writing its salvage set;"
+            + " this one will retry"));
         QueryTicker ticking = new QueryTicker(beat, List.of(lc, sc))) {
       return compare(db, runTag, set, history, lc, sc, writersStopped, beat);
     } catch (SQLException e) {
       throw db.client().failure(e, live + " / " + staging, "measure what restoring " + staging + " discards");
+    } finally {
+      discard(liveSession);
+    }
+  }
+
+  /** Closes the session a call beside opened, if it did (after a failure on this side). */
+  private static void discard(Beside<Connection> session) {
+    try {
+      Connection c = session.join();
+      if (c != null && !c.isClosed()) {
+        c.close();
+      }
+    } catch (SQLException | RuntimeException e) {
+      // it failed or was closed: nothing is left open
     }
   }
 
@@ -179,7 +202,8 @@ final class Discards {
     Path rowsFile = next.resolve(prefix + ROWS);
     boolean keyless = t.live() != null && t.staged() != null && !t.byPrimaryKey() && !t.partitioned();
     if (keyless && before != null && before.rowsFile() != null && before.snapshot() != null
-        && before.settledRows() != null && unchanged(before, t) && before.key().isEmpty()) {
+        && before.settledRows() != null && unchanged(before, t) && before.key().isEmpty()
+        && Files.isRegularFile(set.dir().resolve(before.rowsFile()))) {
       SalvageStatements out = new SalvageStatements(t, deletes, upserts);
       KeylessRows.Writer rows = new KeylessRows.Writer(rowsFile);
       TableDiscard d;
@@ -254,16 +278,35 @@ final class Discards {
 
   private static Connection connect(ConfiguredDatabase db, String database) {
     try {
-      Connection c = db.client().connect(database);
-      try (Statement s = c.createStatement()) {
-        for (String setting : SalvageScript.SESSION) {
-          s.execute(setting);
-        }
-      }
-      return c;
+      return session(db, database);
     } catch (SQLException e) {
       throw db.client().failure(e, database, "connect to " + database + " to measure what a restore discards");
     }
+  }
+
+  /** A session on {@code database}, or null when there is no such database. */
+  private static Connection connectIfThere(ConfiguredDatabase db, String database) {
+    try {
+      return session(db, database);
+    } catch (SQLException e) {
+      if ("3D000".equals(e.getSQLState())) {
+        return null;
+      }
+      throw db.client().failure(e, database, "connect to " + database + " to measure what a restore discards");
+    }
+  }
+
+  private static Connection session(ConfiguredDatabase db, String database) throws SQLException {
+    Connection c = db.client().connect(database);
+    try (Statement s = c.createStatement()) {
+      for (String setting : SalvageScript.SESSION) {
+        s.execute(setting);
+      }
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c;
   }
 
   /** One read-only snapshot for every table of a side. */

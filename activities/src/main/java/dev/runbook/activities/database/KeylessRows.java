@@ -1,6 +1,5 @@
 package dev.runbook.activities.database;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runbook.workflows.activities.DatabaseActivities.TableDiscard;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -17,7 +16,7 @@ import java.sql.Statement;
 
 /**
  * A table without a key, measured again without hashing every row: each measurement keeps, in
- * {@code NNNN-rows.jsonl} beside the salvage files, one line per row hash where the live
+ * {@code NNNN-rows.tsv} beside the salvage files, one line per row hash where the live
  * database differs from the backup or has "recent" copies (written by a transaction that had not
  * ended before the oldest one running at the measurement's snapshot, {@link XidSnapshot}), and
  * counts the rest, the rows that were settled then. The next measurement hashes only the rows
@@ -28,7 +27,6 @@ import java.sql.Statement;
  * that moved, and the table is compared whole again: slower, never wrong.
  */
 final class KeylessRows {
-  private static final ObjectMapper json = new ObjectMapper();
   private static final int FETCH = 1000;
 
   /**
@@ -64,7 +62,17 @@ final class KeylessRows {
         return;
       }
       try {
-        out.write(json.writeValueAsString(new Line(hash, live, staged, recent, live > 0 ? rowJson : null, newest)));
+        out.write(hash);
+        out.write('\t');
+        out.write(Long.toString(live));
+        out.write('\t');
+        out.write(Long.toString(staged));
+        out.write('\t');
+        out.write(Long.toString(recent));
+        out.write('\t');
+        out.write(newest == null ? "" : newest.toPlainString());
+        out.write('\t');
+        out.write(live > 0 && rowJson != null ? rowJson : "");
         out.write('\n');
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + file, e);
@@ -197,11 +205,23 @@ final class KeylessRows {
     return a == null ? b : b == null ? a : a.max(b);
   }
 
-  /** The earlier measurement's lines, one at a time. */
+  /**
+   * The earlier measurement's lines, one at a time: hash, copies live, copies staged, recent
+   * copies, dating column (empty for none) and the row's JSON (empty for none; row_to_json writes
+   * no tab or line break outside its escapes), separated by tabs.
+   */
   private record Lines(BufferedReader in) {
     Line next() throws IOException {
       String text = in.readLine();
-      return text == null || text.isEmpty() ? null : json.readValue(text, Line.class);
+      if (text == null || text.isEmpty()) {
+        return null;
+      }
+      String[] f = text.split("\t", 6);
+      if (f.length != 6) {
+        throw new IOException("not a line of row hashes: " + f[0]);
+      }
+      return new Line(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+          f[5].isEmpty() ? null : f[5], f[4].isEmpty() ? null : new BigDecimal(f[4]));
     }
   }
 }

@@ -1,7 +1,6 @@
 package dev.runbook.activities.database;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,24 +21,21 @@ final class LiveTables {
   static final List<String> NEWEST_COLUMNS =
       List.of("updated_at", "modified_at", "changed_at", "created_at", "inserted_at");
 
+  /** Every user table with its columns, in one round trip: one row per column (none for a table without). */
   private static final String TABLES = """
-      select c.oid, n.nspname, c.relname, c.relkind
+      select c.oid, n.nspname, c.relname, c.relkind, a.attname, a.attgenerated <> '' as generated, t.typname,
+             coalesce((select k.n from unnest(i.indkey::int2[]) with ordinality k(att, n)
+                       where k.att = a.attnum), 0) as key_position
         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+        left join pg_type t on t.oid = a.atttypid
+        left join pg_index i on i.indrelid = c.oid and i.indisprimary
        where c.relkind in ('r', 'p') and not c.relispartition
          and n.nspname not in ('pg_catalog', 'information_schema')
          and n.nspname not like 'pg\\_toast%' and n.nspname not like 'pg\\_temp\\_%'
          and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass
                           and d.objid = c.oid and d.deptype = 'e')
-       order by n.nspname, c.relname""";
-
-  private static final String COLUMNS = """
-      select a.attname, a.attgenerated <> '' as generated, t.typname,
-             coalesce((select k.n from unnest(i.indkey::int2[]) with ordinality k(att, n)
-                       where k.att = a.attnum), 0) as key_position
-        from pg_attribute a join pg_type t on t.oid = a.atttypid
-        left join pg_index i on i.indrelid = a.attrelid and i.indisprimary
-       where a.attrelid = ? and a.attnum > 0 and not a.attisdropped
-       order by a.attnum""";
+       order by n.nspname, c.relname, c.oid, a.attnum""";
 
   private LiveTables() {}
 
@@ -48,48 +44,67 @@ final class LiveTables {
    */
   static List<TableShape> read(Connection c, String historyTable) throws SQLException {
     List<TableShape> tables = new ArrayList<>();
-    List<long[]> oids = new ArrayList<>();
-    List<String[]> names = new ArrayList<>();
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(TABLES)) {
+      Columns table = null;
       while (rs.next()) {
-        if (!isHistory(rs.getString(2), rs.getString(3), historyTable)) {
-          oids.add(new long[] {rs.getLong(1)});
-          names.add(new String[] {rs.getString(2), rs.getString(3), rs.getString(4)});
+        long oid = rs.getLong(1);
+        if (table == null || table.oid != oid) {
+          if (table != null) {
+            table.shape(historyTable).ifPresent(tables::add);
+          }
+          table = new Columns(oid, rs.getString(2), rs.getString(3), rs.getString(4).charAt(0));
+        }
+        if (rs.getString(5) != null) {
+          table.add(rs.getString(5), rs.getBoolean(6), rs.getString(7), rs.getInt(8));
         }
       }
-    }
-    for (int i = 0; i < oids.size(); i++) {
-      tables.add(shape(c, oids.get(i)[0], names.get(i)));
+      if (table != null) {
+        table.shape(historyTable).ifPresent(tables::add);
+      }
     }
     return tables;
   }
 
-  private static TableShape shape(Connection c, long oid, String[] name) throws SQLException {
-    List<String> all = new ArrayList<>();
-    List<String> columns = new ArrayList<>();
-    Map<Integer, String> key = new java.util.TreeMap<>();
-    Map<String, String> timestamps = new HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(COLUMNS)) {
-      ps.setLong(1, oid);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          String column = rs.getString(1);
-          all.add(column);
-          if (!rs.getBoolean(2)) {
-            columns.add(column);
-          }
-          if (rs.getInt(4) > 0) {
-            key.put(rs.getInt(4), column);
-          }
-          if (rs.getString(3).startsWith("timestamp")) {
-            timestamps.put(column.toLowerCase(Locale.ROOT), column);
-          }
-        }
+  /** One table's columns as the catalog lists them, in order. */
+  private static final class Columns {
+    final long oid;
+    final String schema;
+    final String name;
+    final char kind;
+    final List<String> all = new ArrayList<>();
+    final List<String> insertable = new ArrayList<>();
+    final Map<Integer, String> key = new java.util.TreeMap<>();
+    final Map<String, String> timestamps = new HashMap<>();
+
+    Columns(long oid, String schema, String name, char kind) {
+      this.oid = oid;
+      this.schema = schema;
+      this.name = name;
+      this.kind = kind;
+    }
+
+    void add(String column, boolean generated, String type, int keyPosition) {
+      all.add(column);
+      if (!generated) {
+        insertable.add(column);
+      }
+      if (keyPosition > 0) {
+        key.put(keyPosition, column);
+      }
+      if (type.startsWith("timestamp")) {
+        timestamps.put(column.toLowerCase(Locale.ROOT), column);
       }
     }
-    String newest = NEWEST_COLUMNS.stream().map(timestamps::get).filter(java.util.Objects::nonNull)
-        .findFirst().orElse(null);
-    return new TableShape(name[0], name[1], name[2].charAt(0), all, columns, List.copyOf(key.values()), newest);
+
+    java.util.Optional<TableShape> shape(String historyTable) {
+      if (isHistory(schema, name, historyTable)) {
+        return java.util.Optional.empty();
+      }
+      String newest = NEWEST_COLUMNS.stream().map(timestamps::get).filter(java.util.Objects::nonNull)
+          .findFirst().orElse(null);
+      return java.util.Optional.of(new TableShape(schema, name, kind, all, insertable, List.copyOf(key.values()),
+          newest));
+    }
   }
 
   private static boolean isHistory(String schema, String table, String historyTable) {

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * <backups>/_salvage/<database>/<runTag>/} (no configured database name starts with '_', so it
  * never mixes with the backups of one) holding {@code apply.sql}, two files per differing table
  * ({@code NNNN-delete.sql}, {@code NNNN-upsert.sql}; a table without a key also {@code
- * NNNN-rows.jsonl}, {@link KeylessRows}) and {@code state.json}, the measurement it
+ * NNNN-rows.tsv}, {@link KeylessRows}) and {@code state.json}, the measurement it
  * was written by. A measurement writes a new set beside the old one and then replaces it, so a
  * retry leaves exactly one set. The set is plain files next to the backups: the swap renames
  * databases and never touches it.

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,6 +70,24 @@ class KeylessSinceTest {
 
     assertThat(last.planned()).noneSatisfy(p -> assertThat(p).contains(SINCE));
     assertThat(last.planned()).anySatisfy(p -> assertThat(p).startsWith("-- public.log: by whole row"));
+    assertMatchesAndRestores(adapter, db, last);
+  }
+
+  @Test
+  void aRowsFileThatIsGoneMakesItCompareTheWholeTable() throws Exception {
+    String db = TestPostgres.freshDatabase("sincelost");
+    DatabaseActivitiesImpl adapter = prepared(db);
+    DiscardReport first = measure(adapter, false);
+    try (Stream<Path> files = Files.list(Path.of(first.salvage()))) {
+      List<Path> rows = files.filter(p -> p.toString().endsWith("-rows.tsv")).toList();
+      assertThat(rows).hasSize(1);
+      Files.delete(rows.get(0));
+    }
+    TestPostgres.execute(db, "insert into log values ('after', 1, null)");
+
+    DiscardReport last = measure(adapter, true);
+
+    assertThat(last.planned()).noneSatisfy(p -> assertThat(p).contains(SINCE));
     assertMatchesAndRestores(adapter, db, last);
   }
 
@@ -177,7 +196,7 @@ class KeylessSinceTest {
     assertThat(new long[] {log.inserted(), log.deleted()}).containsExactly(expected);
     assertThat(expected[0]).isPositive();
     assertThat(Path.of(report.salvage()).resolve("state.json")).satisfies(p -> assertThat(Files.readString(p))
-        .contains("-rows.jsonl"));
+        .contains("-rows.tsv"));
     var live = TableRows.multiset(db, "log");
     adapter.swap(new SwapRequest(NAME, "r1", "k", false));
     assertThat(TableRows.multiset(db, "log")).isNotEqualTo(live);

@@ -68,8 +68,8 @@ public final class RestoreDowntime implements Measure {
           + " writers (a real pgbench process inserting 20 rows/s, stopped with SIGTERM until its session is gone)"
           + " to their start (its session back on the live database). Ours: the product's database activities"
           + " (DatabaseActivitiesImpl, the real backup store): the backup restored into staging and the discard"
-          + " measured while the writers write (untimed, the approval's time), then stop, salvage (writers"
-          + " stopped), swap, start. Theirs: the same backup (pg_dump -Fd -j " + jobs + ") with the alternative"
+          + " measured while the writers write (untimed, the approval's time), the catch-up measurement once"
+          + " approved (untimed), then stop, salvage (writers stopped), swap, start. Theirs: the same backup (pg_dump -Fd -j " + jobs + ") with the alternative"
           + " between stop and start. Private PostgreSQL cluster, fsync off (which favours theirs); "
           + repeats + " run(s) per way, the ways taking turns. Target " + TARGET_TEXT + ".";
       rows.add(new Comparison("restore-downtime, " + size, ours, pgRestoreName, theirsRestore,

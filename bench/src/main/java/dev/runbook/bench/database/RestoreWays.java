@@ -55,8 +55,9 @@ final class RestoreWays implements AutoCloseable {
   /**
    * The product's staged swap, as the database runbook drives it: the backup restored into a
    * staging database and what it discards measured while the writers still write (the approval's
-   * time), then, timed: stop the writers, keep the salvage set, swap the names, start the writers.
-   * The safety copy the swap leaves is dropped after, untimed.
+   * time), the catch-up measurement once approved, then, timed: stop the writers, keep the
+   * salvage set, swap the names, start the writers. The safety copy the swap leaves is dropped
+   * after, untimed.
    */
   double stagedSwap() throws IOException, SQLException {
     DatabaseActivitiesImpl db = product.activities();
@@ -64,6 +65,7 @@ final class RestoreWays implements AutoCloseable {
     String key = "bench-restore/" + live + "/" + tag + "/";
     db.restoreStaged(new StagedRestoreRequest(ProductDatabase.NAME, backupId, tag, key + "restore-staging", false));
     db.measureDiscard(new DiscardRequest(ProductDatabase.NAME, tag, key + "measure-discard", false, false));
+    db.measureDiscard(new DiscardRequest(ProductDatabase.NAME, tag, key + "catch-up", false, false));
     long t0 = System.nanoTime();
     writers.stop();
     long t1 = System.nanoTime();
@@ -76,7 +78,9 @@ final class RestoreWays implements AutoCloseable {
     long t4 = System.nanoTime();
     double seconds = (t4 - t0) / 1e9;
     String carried = salvage.planned().stream().filter(line -> line.contains("carried over")).findFirst()
-        .orElse("no table carried over: every table compared again");
+        .orElse("no table carried over: every table compared again")
+        + salvage.planned().stream().filter(line -> line.contains("only the rows written since")).findFirst()
+            .map(line -> "; " + line.substring(3)).orElse("");
     lastSwapPhases = String.format(java.util.Locale.ROOT,
         "stop %.3f s, salvage %.3f s (%s), swap %.3f s, start %.3f s",
         (t1 - t0) / 1e9, (t2 - t1) / 1e9, carried, (t3 - t2) / 1e9, (t4 - t3) / 1e9);
